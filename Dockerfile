@@ -1,0 +1,12 @@
+# advsim application image (used by docker-compose.yml for a shared installation).
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY sim ./sim
+COPY seed ./seed
+COPY templates ./templates
+COPY scenarios ./scenarios
+RUN pip install --no-cache-dir -e .
+ENV ADVSIM_DATA_DIR=/data
+EXPOSE 8000
+CMD ["sh", "-c", "advsim db upgrade && advsim serve --host 0.0.0.0 --port 8000 --workers ${ADVSIM_WORKERS:-2}"]

@@ -1,0 +1,160 @@
+"""Writes a generated company into one workspace, table by table.
+
+Rows are plain dictionaries, written in bulk on the unit of work's own
+connection, so they commit or roll back with it. Building 25 000 SQLModel
+objects and flushing them through the ORM costs about ten times as much, for
+nothing: the seeding transaction never reads them back.
+
+- SQLite: one multi-row INSERT per table batch (SQLAlchemy's insertmanyvalues),
+  with ``RETURNING id`` in parameter order when later tables need the ids.
+- PostgreSQL: the ids are drawn from the table's sequence in one query, then
+  the rows go in with ``COPY ... FROM STDIN`` (multi-row INSERTs with thousands
+  of parameters spend their time in psycopg's query parser).
+
+Either way every value goes through the column type's bind processing, so the
+``Fixed`` decimal type still refuses floats and quantizes to its scale.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+from seed.plan import CompanyPlanSet, money
+from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from sim.company.models import Company, NumberSeries, SalesRep
+from sim.crm.models import Claim, Contact, Customer, Interaction
+from sim.receivables.models import Payment, PaymentAllocation, Reminder
+from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
+from sim.stock.models import (
+    Carrier, Delivery, DeliveryLine, Product, PurchaseOrder, PurchaseOrderLine, StockMove, Supplier,
+)
+
+
+class _Writer:
+    def __init__(self, session: Session, workspace_id: int):
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect
+        self.postgres = self.dialect.name == "postgresql"
+        self.workspace_id = workspace_id
+        self.counts: dict[str, int] = {}
+        self._checked: set[str] = set()
+
+    def _check(self, model, row: dict) -> None:
+        """Every NOT NULL column without a default is given, and nothing else."""
+        table = model.__table__
+        if table.name in self._checked:
+            return
+        unknown = [key for key in row if key not in table.c]
+        missing = [c.name for c in table.c if not c.nullable and not c.primary_key and c.default is None
+                   and c.server_default is None and c.name not in row]
+        if unknown or missing:
+            raise ValueError(f"{table.name}: unknown columns {unknown}, missing columns {missing}")
+        self._checked.add(table.name)
+
+    def write(self, model, rows: list[dict], owners: Iterable | None = None) -> None:
+        """Insert ``rows``; when ``owners`` is given, set each owner's ``id`` from RETURNING."""
+        table = model.__table__
+        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
+        if not rows:
+            return
+        defaults = {c.name: c.default.arg for c in table.c
+                    if c.default is not None and c.default.is_scalar and c.name not in rows[0]}
+        for row in rows:
+            row["workspace_id"] = self.workspace_id
+            row.update(defaults)  # COPY does not apply SQLAlchemy's client-side defaults
+        self._check(model, rows[0])
+        if self.postgres:
+            if owners is not None:
+                ids = self._next_ids(table, len(rows))
+                for row, owner, new_id in zip(rows, owners, ids, strict=True):
+                    row["id"] = owner.id = new_id
+            self._copy(table, rows)
+        elif owners is None:
+            self.connection.execute(insert(table), rows)
+        else:
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            ids = self.connection.execute(statement, rows).scalars().all()
+            for owner, new_id in zip(owners, ids, strict=True):
+                owner.id = new_id
+
+    def _next_ids(self, table, count: int) -> list[int]:
+        ids = self.connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count}).scalars().all()
+        return sorted(ids)
+
+    def _copy(self, table, rows: list[dict]) -> None:
+        from psycopg import sql
+
+        names = list(rows[0])
+        processors = []
+        for name in names:
+            processor = table.c[name].type.bind_processor(self.dialect)
+            processors.append(processor)
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(n) for n in names))
+        driver = self.connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([value if processor is None or value is None else processor(value)
+                                for processor, value in zip(processors, (row[n] for n in names))])
+
+    def objects(self, model, plans: list, need_ids: bool = True) -> None:
+        self.write(model, [plan.row() for plan in plans], plans if need_ids else None)
+
+
+def _line_rows(documents, key: str, extra=None) -> list[dict]:
+    rows = []
+    for document in documents:
+        for line in document.lines:
+            row = line.base_row()
+            row[key] = document.id
+            if extra:
+                row.update(extra(line))
+            rows.append(row)
+    return rows
+
+
+def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dict[str, int]:
+    w = _Writer(session, workspace_id)
+    w.objects(Company, [p.company], need_ids=False)
+    w.objects(NumberSeries, p.number_series, need_ids=False)
+    w.objects(SalesRep, p.reps)
+    w.objects(Supplier, p.suppliers)
+    w.objects(Carrier, p.carriers)
+    w.objects(Customer, p.customers)
+    w.objects(Contact, p.contacts)
+    w.objects(Product, p.products)
+
+    w.objects(Quote, p.quotes)
+    w.write(QuoteLine, _line_rows(p.quotes, "quote_id"))
+    w.objects(SalesOrder, p.orders)
+    order_lines = [line for order in p.orders for line in order.lines]
+    w.write(OrderLine, _line_rows(p.orders, "order_id", lambda l: {
+        "quantity_delivered": l.quantity_delivered, "quantity_invoiced": l.quantity_invoiced}), order_lines)
+    w.objects(Delivery, p.deliveries)
+    w.write(DeliveryLine, [
+        {"delivery_id": d.id, "order_line_id": line.id, "product_id": line.product.id, "quantity": qty}
+        for d in p.deliveries for line, qty in d.lines])
+    w.objects(PurchaseOrder, p.purchase_orders)
+    w.write(PurchaseOrderLine, [
+        {"purchase_order_id": po.id, "product_id": product.id, "quantity": qty, "quantity_received": received,
+         "unit_cost": product.purchase_cost, "line_total_ht": money(qty * product.purchase_cost)}
+        for po in p.purchase_orders for product, qty, received in po.lines])
+    w.objects(StockMove, p.stock_moves, need_ids=False)
+
+    w.objects(Invoice, p.invoices)
+    w.write(InvoiceLine, _line_rows(p.invoices, "invoice_id", lambda l: {"order_line_id": l.order_line.id}))
+    w.objects(CreditNote, p.credit_notes)
+    w.write(CreditNoteLine, _line_rows(p.credit_notes, "credit_note_id"))
+    w.objects(Payment, p.payments)
+    w.write(PaymentAllocation, [a.row() for pay in p.payments for a in pay.allocations])
+    w.objects(Reminder, p.reminders, need_ids=False)
+
+    roots = [i for i in p.interactions if i.thread is None]
+    w.objects(Interaction, roots)
+    w.objects(Interaction, [i for i in p.interactions if i.thread is not None], need_ids=False)
+    w.objects(Claim, p.claims, need_ids=False)
+    return w.counts

@@ -1,0 +1,1 @@
+"""advsim: a sales-administration (ADV) simulator for French certification exams."""

@@ -1,0 +1,40 @@
+"""User accounts and login attempts (not workspace-owned: they sit above workspaces)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String
+from sqlmodel import Field, SQLModel
+
+from sim.labels import Labelled
+
+
+class Role(Labelled):
+    CANDIDATE = "candidate", "Candidat"
+    TRAINER = "trainer", "Formateur"
+    EVALUATOR = "evaluator", "Évaluateur"
+    ADMIN = "admin", "Administrateur"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(64), unique=True, index=True)
+    display_name: str = Field(default="", sa_type=String(120))
+    password_hash: str = Field(sa_type=String(255))
+    role: str = Field(sa_type=String(16))
+    active: bool = True
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Kept to rate-limit failed logins per username and per address."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(64), index=True)
+    client_ip: str = Field(sa_type=String(64), index=True)
+    succeeded: bool
+    at: datetime = Field(sa_type=DateTime(timezone=True), index=True)

@@ -1,0 +1,68 @@
+"""Invoices and credit notes (an avoir is an invoice that amends another, CGI 289 I-5)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlmodel import Field
+
+from sim.db import WorkspaceOwned, money_field, rate_field
+from sim.labels import Labelled
+from sim.sales.models import _DocumentTotals, _Line
+
+
+class InvoiceStatus(Labelled):
+    ISSUED = "issued", "Émise"
+    PARTIALLY_PAID = "partial", "Payée partiellement"
+    PAID = "paid", "Payée"
+    CREDITED = "credited", "Annulée par avoir"
+
+
+class Invoice(_DocumentTotals, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_type=String(20))
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="sales_order.id", index=True)
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
+    status: str = Field(default=InvoiceStatus.ISSUED, sa_type=String(10), index=True)
+    issue_date: date
+    delivery_date: date | None = None
+    due_date: date = Field(index=True)
+    payment_terms: str = Field(sa_type=String(16))
+    customer_po: str = Field(default="", sa_type=String(40))
+    vat_mention: str = Field(default="", sa_type=String(200))  # exemption or reverse charge
+    global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
+    # What the customer still owes on it, kept by the payment and credit-note services.
+    amount_due: Decimal = money_field()
+    notes: str = Field(default="", sa_type=Text)
+
+
+class InvoiceLine(_Line, table=True):
+    __tablename__ = "invoice_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    order_line_id: int | None = Field(default=None, foreign_key="order_line.id")
+
+
+class CreditNote(_DocumentTotals, table=True):
+    __tablename__ = "credit_note"
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_type=String(20))
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    issue_date: date
+    reason: str = Field(sa_type=String(200))
+    notes: str = Field(default="", sa_type=Text)
+
+
+class CreditNoteLine(_Line, table=True):
+    __tablename__ = "credit_note_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_note_id: int = Field(foreign_key="credit_note.id", index=True)

@@ -1,0 +1,205 @@
+"""The ``advsim`` command."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+DEMO_PASSWORD = "demo"
+DEMO_ACCOUNTS = [
+    ("candidate1", "candidate", "Camille Martin (candidat 1)"),
+    ("candidate2", "candidate", "Lucas Bernard (candidat 2)"),
+    ("trainer", "trainer", "Formateur"),
+    ("evaluator", "evaluator", "Évaluateur"),
+    ("admin", "admin", "Administrateur"),
+]
+
+
+def cmd_db_upgrade(args) -> int:
+    from sim.config import get_settings
+    from sim.migrations import upgrade
+
+    upgrade(get_settings().database_url)
+    print("Base de données à jour.")
+    return 0
+
+
+def cmd_seed(args) -> int:
+    from sqlalchemy import select
+
+    from sim.accounts.models import User
+    from sim.db import UnitOfWork
+    from sim.migrations import upgrade
+    from sim.config import get_settings
+    from sim.workspace.service import create_workspace
+
+    upgrade(get_settings().database_url)
+    with UnitOfWork() as uow:
+        owner = None
+        if args.owner:
+            owner = uow.session.scalar(select(User).where(User.username == args.owner))
+            if owner is None:
+                print(f"advsim: utilisateur inconnu : {args.owner}", file=sys.stderr)
+                return 2
+        ws = create_workspace(uow, name=args.name or f"Entreprise (graine {args.seed})",
+                              owner_id=owner.id if owner else None, seed=args.seed, actor="cli:seed")
+    print(f"Espace n° {ws.id} « {ws.name} » créé (graine {args.seed}, date simulée {ws.sim_date:%d/%m/%Y}).")
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from sim.db import UnitOfWork
+    from sim.errors import ValidationFailed
+    from sim.accounts.service import create_user
+    from sim.migrations import upgrade
+    from sim.config import get_settings
+    from sim.workspace.service import create_workspace
+
+    upgrade(get_settings().database_url)
+    password = args.password or os.environ.get("ADVSIM_PASSWORD")
+    if not password:
+        password = getpass.getpass("Mot de passe : ")
+        if password != getpass.getpass("Confirmez : "):
+            print("advsim: les mots de passe diffèrent.", file=sys.stderr)
+            return 2
+    try:
+        with UnitOfWork() as uow:
+            user = create_user(uow, username=args.username, password=password, role=args.role,
+                               display_name=args.name or "")
+            uow.commit()
+    except ValidationFailed as refused:
+        for field, message in refused.errors.items():
+            print(f"advsim: {field} : {message}", file=sys.stderr)
+        return 2
+    print(f"Compte « {user.username} » ({user.role}) créé.")
+    if user.role == "candidate" and not args.no_workspace:
+        with UnitOfWork() as uow:
+            ws = create_workspace(uow, name=f"Espace de {user.username}", owner_id=user.id,
+                                  seed=args.seed, actor="cli:user-add")
+        print(f"Espace n° {ws.id} attribué (graine {args.seed}).")
+    return 0
+
+
+def cmd_journal_verify(args) -> int:
+    from sim.db import UnitOfWork
+    from sim.journal.service import verify
+
+    with UnitOfWork(write=False) as uow:
+        reports = verify(uow.session, args.workspace)
+    if not reports:
+        print("advsim: aucun espace à vérifier.", file=sys.stderr)
+        return 1 if args.workspace is not None else 0
+    broken = 0
+    for r in reports:
+        if r.ok:
+            print(f"espace {r.workspace_id} ({r.workspace_name}) : OK, {r.entries} entrées")
+        else:
+            broken += 1
+            print(f"espace {r.workspace_id} ({r.workspace_name}) : ROMPU à l'entrée seq={r.broken_seq} — {r.reason}")
+    return 1 if broken else 0
+
+
+def ensure_demo() -> list[tuple[str, str]]:
+    """Create the demo accounts and the candidates' workspaces if missing."""
+    from sqlalchemy import select
+
+    from sim.accounts.models import User
+    from sim.accounts.service import create_user
+    from sim.db import UnitOfWork
+    from sim.workspace.service import create_workspace, workspace_of
+
+    created = []
+    for index, (username, role, name) in enumerate(DEMO_ACCOUNTS, start=1):
+        with UnitOfWork() as uow:
+            user = uow.session.scalar(select(User).where(User.username == username))
+            if user is None:
+                user = create_user(uow, username=username, password=DEMO_PASSWORD, role=role, display_name=name)
+                uow.commit()
+            has_workspace = workspace_of(uow, user.id) is not None
+        if role == "candidate" and not has_workspace:
+            with UnitOfWork() as uow:
+                create_workspace(uow, name=f"Espace de {username}", owner_id=user.id, seed=index,
+                                 actor="cli:demo")
+        created.append((username, role))
+    return created
+
+
+def cmd_demo(args) -> int:
+    os.environ["ADVSIM_DEMO"] = "1"
+    from sim.config import get_settings
+    from sim.migrations import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    accounts = ensure_demo()
+    print("\n advsim — mode démonstration")
+    print(f" Base : {settings.database_url}")
+    print(f" Ouvrez http://{args.host}:{args.port}/ et connectez-vous avec (mot de passe « {DEMO_PASSWORD} ») :")
+    for username, role in accounts:
+        print(f"   {username:<12} {role}")
+    print(" Ces comptes n'existent qu'en démonstration : en production, créez-les avec « advsim user add ».\n")
+    return _serve(args)
+
+
+def cmd_serve(args) -> int:
+    from sim.config import get_settings
+    from sim.migrations import upgrade
+
+    upgrade(get_settings().database_url)
+    return _serve(args)
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    uvicorn.run("sim.web.app:app", host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=False, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="advsim", description="Simulateur d'administration des ventes.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="base de données").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="appliquer les migrations Alembic").set_defaults(func=cmd_db_upgrade)
+
+    seed = sub.add_parser("seed", help="créer un espace avec une entreprise générée (Faker)")
+    seed.add_argument("--seed", type=int, default=1, help="graine : même graine, même entreprise")
+    seed.add_argument("--name", help="nom de l'espace")
+    seed.add_argument("--owner", help="identifiant du candidat propriétaire")
+    seed.set_defaults(func=cmd_seed)
+
+    user = sub.add_parser("user", help="comptes").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="créer un compte")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["candidate", "trainer", "evaluator", "admin"])
+    add.add_argument("--name", help="nom affiché")
+    add.add_argument("--password", help="mot de passe (sinon demandé, ou ADVSIM_PASSWORD)")
+    add.add_argument("--seed", type=int, default=1, help="graine de l'entreprise du candidat")
+    add.add_argument("--no-workspace", action="store_true", help="ne pas créer d'espace pour un candidat")
+    add.set_defaults(func=cmd_user_add)
+
+    journal = sub.add_parser("journal", help="journal").add_subparsers(dest="journal_command", required=True)
+    verify = journal.add_parser("verify", help="vérifier les chaînes de hachage")
+    verify.add_argument("--workspace", type=int, help="n° d'espace (tous par défaut)")
+    verify.set_defaults(func=cmd_journal_verify)
+
+    for name, func, help_ in (("demo", cmd_demo, "démonstration : comptes de démo, puis serveur"),
+                              ("serve", cmd_serve, "lancer le serveur web")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--workers", type=int, default=1)
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Settings read from the environment (see README, "Configuration")."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    demo: bool
+    templates_dir: Path
+    # Argon2 cost: the defaults in production, cheap ones in tests only.
+    cheap_password_hashing: bool
+
+
+def _secret_key(data_dir: Path) -> str:
+    """ADVSIM_SECRET_KEY, or a random key kept in the data directory so that
+    sessions survive a restart without anyone having to set one."""
+    key = os.environ.get("ADVSIM_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    data_dir = Path(os.environ.get("ADVSIM_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    url = os.environ.get("ADVSIM_DATABASE_URL") or f"sqlite:///{data_dir / 'advsim.sqlite3'}"
+    return Settings(
+        data_dir=data_dir,
+        database_url=url,
+        secret_key=_secret_key(data_dir),
+        demo=os.environ.get("ADVSIM_DEMO", "") == "1",
+        templates_dir=Path(os.environ.get("ADVSIM_TEMPLATES_DIR", PROJECT_ROOT / "templates")),
+        cheap_password_hashing=os.environ.get("ADVSIM_CHEAP_HASHING", "") == "1",
+    )

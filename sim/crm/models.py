@@ -1,0 +1,126 @@
+"""Customers, their contacts, interactions (emails, calls, notes) and claims."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import DateTime, String, Text, UniqueConstraint
+from sqlmodel import Field
+
+from sim.db import WorkspaceOwned, money_field
+from sim.labels import Labelled
+
+
+class CustomerKind(Labelled):
+    B2B = "b2b", "Professionnel"
+    B2C = "b2c", "Particulier"
+
+
+class PaymentMethod(Labelled):
+    TRANSFER = "transfer", "Virement"
+    CHEQUE = "cheque", "Chèque"
+    CARD = "card", "Carte bancaire"
+    BILL = "bill", "Lettre de change (LCR)"
+    DIRECT_DEBIT = "direct_debit", "Prélèvement SEPA"
+
+
+class RiskRating(Labelled):
+    A = "A", "A — risque faible"
+    B = "B", "B — risque modéré"
+    C = "C", "C — sous surveillance"
+    D = "D", "D — risque élevé"
+
+
+class Customer(WorkspaceOwned, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_type=String(12))  # account number, e.g. C00042
+    kind: str = Field(default=CustomerKind.B2B, sa_type=String(4))
+    name: str = Field(sa_type=String(160), index=True)
+    legal_form: str = Field(default="", sa_type=String(40))
+    siren: str = Field(default="", sa_type=String(9))
+    siret: str = Field(default="", sa_type=String(14))
+    vat_number: str = Field(default="", sa_type=String(20))
+    address: str = Field(sa_type=String(200))
+    postcode: str = Field(sa_type=String(12))
+    city: str = Field(sa_type=String(80))
+    country: str = Field(default="FR", sa_type=String(2), index=True)
+    language: str = Field(default="fr", sa_type=String(2))
+    email: str = Field(default="", sa_type=String(120))
+    phone: str = Field(default="", sa_type=String(30))
+    payment_terms: str = Field(default="30_net", sa_type=String(16))
+    payment_method: str = Field(default=PaymentMethod.TRANSFER, sa_type=String(16))
+    credit_limit: Decimal = money_field()
+    risk_rating: str = Field(default=RiskRating.A, sa_type=String(1))
+    in_litigation: bool = False
+    gdpr_consent: bool = False
+    gdpr_purpose: str = Field(default="", sa_type=String(200))
+    gdpr_consent_date: date | None = None
+    sales_rep_id: int | None = Field(default=None, foreign_key="sales_rep.id", index=True)
+    created_on: date
+    notes: str = Field(default="", sa_type=Text)
+
+
+class Contact(WorkspaceOwned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
+    first_name: str = Field(sa_type=String(60))
+    last_name: str = Field(sa_type=String(60))
+    job_title: str = Field(default="", sa_type=String(80))
+    email: str = Field(default="", sa_type=String(120))
+    phone: str = Field(default="", sa_type=String(30))
+    language: str = Field(default="fr", sa_type=String(2))
+    is_primary: bool = False
+
+
+class InteractionChannel(Labelled):
+    EMAIL = "email", "Courriel"
+    PHONE = "phone", "Appel"
+    LETTER = "letter", "Courrier"
+    MEETING = "meeting", "Rendez-vous"
+    NOTE = "note", "Note"
+
+
+class Interaction(WorkspaceOwned, table=True):
+    """A message or a call with a customer, supplier, carrier or colleague."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    channel: str = Field(sa_type=String(10))
+    direction: str = Field(sa_type=String(3))  # "in" or "out"
+    counterpart_role: str = Field(default="customer", sa_type=String(16))
+    language: str = Field(default="fr", sa_type=String(2))
+    subject: str = Field(default="", sa_type=String(200))
+    body: str = Field(default="", sa_type=Text)
+    sim_time: datetime = Field(sa_type=DateTime(timezone=False))
+    thread_id: int | None = Field(default=None, foreign_key="interaction.id")
+    read: bool = False
+
+
+class ClaimStatus(Labelled):
+    OPEN = "open", "Ouverte"
+    IN_PROGRESS = "in_progress", "En cours"
+    RESOLVED = "resolved", "Résolue"
+    REJECTED = "rejected", "Rejetée"
+
+
+class Claim(WorkspaceOwned, table=True):
+    """A customer claim (réclamation): damaged goods, late delivery, invoice error..."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_type=String(20))
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="sales_order.id")
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    category: str = Field(sa_type=String(20))  # delay, damage, error, quality, billing
+    subject: str = Field(sa_type=String(200))
+    description: str = Field(default="", sa_type=Text)
+    language: str = Field(default="fr", sa_type=String(2))
+    status: str = Field(default=ClaimStatus.OPEN, sa_type=String(12))
+    opened_on: date
+    closed_on: date | None = None
+    resolution: str = Field(default="", sa_type=Text)

@@ -1,0 +1,232 @@
+"""Customer accounts: the list with balances, and the account view (journaled)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from math import ceil
+
+from sqlalchemy import and_, asc, case, desc, func, or_, select
+
+from sim.billing.models import CreditNote, Invoice
+from sim.clock import sim_date
+from sim.company.models import SalesRep
+from sim.crm.models import Claim, Contact, Customer, Interaction
+from sim.db import Fixed
+from sim.journal import service as journal
+from sim.receivables.models import Payment, Reminder
+from sim.sales.models import Quote, SalesOrder
+from sim.stock.models import Delivery
+
+ZERO = Decimal("0.00")
+
+
+# ===== balances =========================================================
+
+def _balances(today: date):
+    """Per customer: outstanding (invoiced, not yet paid) and the overdue part.
+
+    *Encours* as the REAC's glossary defines it: invoiced and not yet paid
+    (domain/receivables-recovery.md §1). An invoice is overdue from the day
+    after its due date.
+    """
+    money = Fixed(2)
+    return (
+        select(
+            Invoice.customer_id.label("customer_id"),
+            func.sum(Invoice.amount_due, type_=money).label("outstanding"),
+            func.sum(case((Invoice.due_date < today, Invoice.amount_due), else_=0), type_=money).label("overdue"),
+            func.min(case((and_(Invoice.due_date < today, Invoice.amount_due > 0), Invoice.due_date))).label("oldest_due"),
+        )
+        .where(Invoice.amount_due > 0)
+        .group_by(Invoice.customer_id)
+        .subquery()
+    )
+
+
+@dataclass
+class CustomerRow:
+    customer: Customer
+    sales_rep: str
+    outstanding: Decimal
+    overdue: Decimal
+
+
+@dataclass
+class CustomerFilters:
+    q: str = ""
+    country: str = ""
+    sales_rep_id: int | None = None
+    overdue_only: bool = False
+    sort: str = "name"
+    direction: str = "asc"
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+SORTABLE = ("code", "name", "city", "country", "sales_rep", "outstanding", "overdue")
+
+
+def list_customers(uow, filters: CustomerFilters) -> Page:
+    today = sim_date(uow)
+    balances = _balances(today)
+    outstanding = func.coalesce(balances.c.outstanding, 0)
+    overdue = func.coalesce(balances.c.overdue, 0)
+    rep_name = func.coalesce(SalesRep.last_name, "")
+    query = (
+        select(Customer, SalesRep.first_name, SalesRep.last_name, balances.c.outstanding, balances.c.overdue)
+        .outerjoin(balances, balances.c.customer_id == Customer.id)
+        .outerjoin(SalesRep, SalesRep.id == Customer.sales_rep_id)
+    )
+    if filters.q.strip():
+        term = f"%{filters.q.strip().lower()}%"
+        query = query.where(or_(
+            func.lower(Customer.name).like(term), func.lower(Customer.code).like(term),
+            func.lower(Customer.city).like(term), Customer.siren.like(term.replace(" ", "")),
+            func.lower(Customer.email).like(term),
+        ))
+    if filters.country:
+        query = query.where(Customer.country == filters.country)
+    if filters.sales_rep_id:
+        query = query.where(Customer.sales_rep_id == filters.sales_rep_id)
+    if filters.overdue_only:
+        query = query.where(balances.c.overdue > 0)
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
+    columns = {"code": Customer.code, "name": func.lower(Customer.name), "city": func.lower(Customer.city),
+               "country": Customer.country, "sales_rep": rep_name, "outstanding": outstanding,
+               "overdue": overdue}
+    order = columns.get(filters.sort, columns["name"])
+    direction = desc if filters.direction == "desc" else asc
+    query = query.order_by(direction(order), Customer.code)
+    page = max(1, filters.page)
+    query = query.offset((page - 1) * filters.per_page).limit(filters.per_page)
+    rows = [
+        CustomerRow(c, f"{first} {last}" if last else "", out or ZERO, over or ZERO)
+        for c, first, last, out, over in uow.session.execute(query).all()
+    ]
+    return Page(rows, total, page, filters.per_page)
+
+
+def filter_choices(uow) -> dict:
+    countries = uow.session.scalars(select(Customer.country).distinct().order_by(Customer.country)).all()
+    reps = uow.session.scalars(select(SalesRep).order_by(SalesRep.last_name)).all()
+    return {"countries": countries, "sales_reps": reps}
+
+
+# ===== the account view ================================================
+
+@dataclass
+class AccountBalance:
+    outstanding: Decimal
+    overdue: Decimal
+    credit_limit: Decimal
+    oldest_due: date | None
+
+    @property
+    def credit_available(self) -> Decimal:
+        return self.credit_limit - self.outstanding
+
+
+@dataclass
+class HistoryLine:
+    when: date
+    kind: str
+    number: str
+    label: str
+    amount: Decimal | None
+    status: str = ""
+    due: date | None = None
+    open_amount: Decimal | None = None
+
+
+@dataclass
+class CustomerAccount:
+    customer: Customer
+    sales_rep: SalesRep | None
+    contacts: list[Contact]
+    balance: AccountBalance
+    history: list[HistoryLine] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def customer_balance(uow, customer: Customer) -> AccountBalance:
+    today = sim_date(uow)
+    balances = _balances(today)
+    row = uow.session.execute(select(balances).where(balances.c.customer_id == customer.id)).first()
+    out, over, oldest = (row.outstanding, row.overdue, row.oldest_due) if row else (ZERO, ZERO, None)
+    return AccountBalance(out or ZERO, over or ZERO, customer.credit_limit, oldest)
+
+
+def _history(uow, customer_id: int) -> list[HistoryLine]:
+    from sim.billing.models import InvoiceStatus
+    from sim.sales.models import OrderStatus, QuoteStatus
+    from sim.stock.models import DeliveryStatus
+
+    s = uow.session
+    lines: list[HistoryLine] = []
+    for q in s.scalars(select(Quote).where(Quote.customer_id == customer_id)):
+        lines.append(HistoryLine(q.issue_date, "Devis", q.number, f"valable jusqu'au {q.valid_until:%d/%m/%Y}",
+                                 q.total_ttc, QuoteStatus(q.status).label))
+    for o in s.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer_id)):
+        lines.append(HistoryLine(o.order_date, "Commande", o.number, o.customer_po and f"réf. client {o.customer_po}" or "",
+                                 o.total_ttc, OrderStatus(o.status).label))
+    for d in s.scalars(select(Delivery).where(Delivery.customer_id == customer_id)):
+        lines.append(HistoryLine(d.ship_date or d.delivered_date or date.min, "Livraison", d.number,
+                                 d.tracking_number and f"suivi {d.tracking_number}" or "", None,
+                                 DeliveryStatus(d.status).label))
+    for i in s.scalars(select(Invoice).where(Invoice.customer_id == customer_id)):
+        lines.append(HistoryLine(i.issue_date, "Facture", i.number, "", i.total_ttc,
+                                 InvoiceStatus(i.status).label, i.due_date, i.amount_due))
+    for c in s.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id)):
+        lines.append(HistoryLine(c.issue_date, "Avoir", c.number, c.reason, -c.total_ttc))
+    for p in s.scalars(select(Payment).where(Payment.customer_id == customer_id)):
+        from sim.crm.models import PaymentMethod
+
+        lines.append(HistoryLine(p.received_on, "Règlement", p.reference, PaymentMethod(p.method).label, -p.amount,
+                                 "Rejeté" if p.rejected else ""))
+    for r in s.scalars(select(Reminder).where(Reminder.customer_id == customer_id)):
+        from sim.receivables.models import ReminderLevel
+
+        lines.append(HistoryLine(r.sent_on, "Relance", "", ReminderLevel(r.level).label, None))
+    lines.sort(key=lambda l: (l.when, l.kind, l.number), reverse=True)
+    return lines
+
+
+def view_customer_account(uow, *, actor: str, customer_id: int) -> CustomerAccount:
+    """Open a customer's account: identity, contacts, terms, balance, history.
+
+    Journaled as ``customer.account_viewed`` with the figures seen: checking
+    the outstanding before confirming an order is a CP4 criterion.
+    """
+    customer = uow.get(Customer, customer_id)
+    balance = customer_balance(uow, customer)
+    rep = uow.session.get(SalesRep, customer.sales_rep_id) if customer.sales_rep_id else None
+    contacts = uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id)
+                                   .order_by(Contact.is_primary.desc(), Contact.last_name)).all()
+    account = CustomerAccount(
+        customer=customer, sales_rep=rep, contacts=list(contacts), balance=balance,
+        history=_history(uow, customer.id),
+        interactions=list(uow.session.scalars(select(Interaction).where(Interaction.customer_id == customer.id)
+                                              .order_by(Interaction.sim_time.desc()).limit(20))),
+        claims=list(uow.session.scalars(select(Claim).where(Claim.customer_id == customer.id)
+                                        .order_by(Claim.opened_on.desc()))),
+    )
+    journal.append(uow, kind="customer.account_viewed", actor=actor,
+                   refs={"customer": customer.code},
+                   payload={"outstanding": balance.outstanding, "overdue": balance.overdue,
+                            "credit_limit": balance.credit_limit})
+    uow.commit()
+    return account

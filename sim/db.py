@@ -1,0 +1,234 @@
+"""Engine, column types and the unit of work that a service commits.
+
+Two rules live here so that no route or service has to remember them:
+- every query on a workspace-owned model is filtered to the unit of work's
+  workspace (``_scope_to_workspace``), so a candidate can never read another
+  candidate's rows, whatever the route does;
+- a unit of work that writes takes the database's write lock when it begins
+  (``BEGIN IMMEDIATE`` on SQLite, a row lock on the workspace on PostgreSQL in
+  the journal), so that concurrent writers queue instead of failing.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, Iterator, TypeVar
+
+from sqlalchemy import BigInteger, Numeric, event
+from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel, select
+
+from sim.config import get_settings
+
+T = TypeVar("T", bound=SQLModel)
+
+
+# ===== column types =====================================================
+
+class Fixed(TypeDecorator):
+    """An exact decimal with ``scale`` digits after the point.
+
+    PostgreSQL stores NUMERIC(18, scale). SQLite has no exact decimal type (its
+    NUMERIC is a float), so the value is stored as an integer count of
+    10**-scale units: sums and comparisons in SQL stay exact on both.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, scale: int = 2):
+        super().__init__()
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(18, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money and quantities are Decimal, never float")
+        value = Decimal(value).quantize(self._quantum)
+        if dialect.name == "sqlite":
+            return int(value.scaleb(self.scale))
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
+        return Decimal(value).quantize(self._quantum)
+
+    @property
+    def python_type(self):
+        return Decimal
+
+    def __repr__(self) -> str:
+        return f"Fixed(scale={self.scale})"
+
+
+def money_field(**kw: Any) -> Any:
+    """A Decimal amount in euros, to the cent."""
+    return Field(sa_type=Fixed(2), **kw)
+
+
+def quantity_field(**kw: Any) -> Any:
+    """A quantity (units, kg, m...) to the thousandth."""
+    return Field(sa_type=Fixed(3), **kw)
+
+
+def rate_field(**kw: Any) -> Any:
+    """A percentage such as a VAT rate (20.00) or a discount (7.50)."""
+    return Field(sa_type=Fixed(2), **kw)
+
+
+# ===== workspace scoping ================================================
+
+class WorkspaceOwned(SQLModel):
+    """Mixin: the row belongs to exactly one workspace (one candidate's company)."""
+
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, nullable=False)
+
+
+def owned_models() -> list[type]:
+    """Every mapped table class that inherits WorkspaceOwned (through any base)."""
+    found, stack = [], list(WorkspaceOwned.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if "__table__" in cls.__dict__:
+            found.append(cls)
+    return sorted(found, key=lambda c: c.__name__)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_workspace(execute_state) -> None:
+    workspace_id = execute_state.session.info.get("workspace_id")
+    if workspace_id is None or not execute_state.is_select:
+        return
+    if execute_state.execution_options.get("all_workspaces", False):
+        return
+    # One criterion per owned model (SQLModel mixins carry no column to build a
+    # generic one); each applies wherever the model appears, subqueries included.
+    execute_state.statement = execute_state.statement.options(*(
+        with_loader_criteria(model, lambda cls: cls.workspace_id == workspace_id, include_aliases=True)
+        for model in owned_models()
+    ))
+
+
+# ===== engines ==========================================================
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # A writer takes the lock at BEGIN: a deferred transaction that read
+        # first would fail with SQLITE_BUSY when another writer got in between.
+        if conn.get_execution_options().get("writer", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        _configure_sqlite(engine)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return engine
+
+
+def get_engine(url: str | None = None) -> Engine:
+    url = url or get_settings().database_url
+    with _engines_lock:
+        if url not in _engines:
+            if url.startswith("sqlite:///"):
+                from pathlib import Path
+
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            _engines[url] = make_engine(url)
+        return _engines[url]
+
+
+def dispose_engines() -> None:
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+# ===== unit of work =====================================================
+
+class NotFound(LookupError):
+    """The object does not exist in this workspace (shown as a 404)."""
+
+
+class UnitOfWork:
+    """One business action: a session scoped to one workspace (or none, for
+    accounts and administration), committed once by the service.
+
+    Leaving the ``with`` block without ``commit()`` rolls everything back.
+    """
+
+    def __init__(self, workspace_id: int | None = None, *, write: bool = True, engine: Engine | None = None):
+        self.workspace_id = workspace_id
+        self.engine = engine or get_engine()
+        self.write = write
+        self.session: Session
+
+    def __enter__(self) -> "UnitOfWork":
+        bind = self.engine.execution_options(writer=True) if self.write else self.engine
+        self.session = Session(bind=bind, expire_on_commit=False)
+        self.session.info["workspace_id"] = self.workspace_id
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # close() rolls back whatever was not committed, and leaves the loaded
+        # objects readable (detached, not expired) for the page that renders them.
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    # --- scoped reads --------------------------------------------------
+    def get(self, model: type[T], id_: Any) -> T:
+        """The object with this id in this workspace, or ``NotFound``."""
+        obj = self.session.scalars(select(model).where(model.id == id_)).first()  # type: ignore[attr-defined]
+        if obj is None:
+            raise NotFound(f"{model.__name__} {id_}")
+        return obj
+
+    def add(self, obj: SQLModel) -> SQLModel:
+        if isinstance(obj, WorkspaceOwned) and obj.workspace_id is None:
+            obj.workspace_id = self.workspace_id  # type: ignore[assignment]
+        self.session.add(obj)
+        return obj
+
+
+@contextmanager
+def reading(workspace_id: int | None = None) -> Iterator[UnitOfWork]:
+    """A read-only unit of work (page rendering)."""
+    with UnitOfWork(workspace_id, write=False) as uow:
+        yield uow

@@ -1,0 +1,17 @@
+"""Imports every table so that SQLModel.metadata is complete (Alembic, tests)."""
+from sim.accounts.models import LoginAttempt, User  # noqa: F401
+from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine  # noqa: F401
+from sim.company.models import Company, NumberSeries, SalesRep  # noqa: F401
+from sim.crm.models import Claim, Contact, Customer, Interaction  # noqa: F401
+from sim.documents.models import Document  # noqa: F401
+from sim.journal.models import JournalEntry  # noqa: F401
+from sim.receivables.models import Payment, PaymentAllocation, Reminder  # noqa: F401
+from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder  # noqa: F401
+from sim.stock.models import (  # noqa: F401
+    Carrier, Delivery, DeliveryLine, Product, PurchaseOrder, PurchaseOrderLine, StockMove, Supplier,
+)
+from sim.workspace.models import FormSubmission, Workspace  # noqa: F401
+
+from sqlmodel import SQLModel
+
+metadata = SQLModel.metadata

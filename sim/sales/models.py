@@ -1,0 +1,100 @@
+"""Quotes and sales orders, with their lines."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlmodel import Field
+
+from sim.db import WorkspaceOwned, money_field, quantity_field, rate_field
+from sim.labels import Labelled
+
+
+class QuoteStatus(Labelled):
+    DRAFT = "draft", "Brouillon"
+    SENT = "sent", "Envoyé"
+    ACCEPTED = "accepted", "Accepté"
+    REFUSED = "refused", "Refusé"
+    EXPIRED = "expired", "Expiré"
+
+
+class _DocumentTotals(WorkspaceOwned):
+    total_ht: Decimal = money_field()
+    total_vat: Decimal = money_field()
+    total_ttc: Decimal = money_field()
+
+
+class _Line(WorkspaceOwned):
+    product_id: int | None = Field(default=None, foreign_key="product.id")
+    description: str = Field(sa_type=String(200))
+    quantity: Decimal = quantity_field()
+    unit_price: Decimal = money_field()
+    discount_pct: Decimal = rate_field()
+    vat_rate: Decimal = rate_field()
+    line_total_ht: Decimal = money_field()  # rounded to the cent per line
+    position: int = 0
+
+
+class Quote(_DocumentTotals, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_type=String(20))
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    status: str = Field(default=QuoteStatus.DRAFT, sa_type=String(10))
+    issue_date: date
+    valid_until: date
+    payment_terms: str = Field(sa_type=String(16))
+    incoterm: str = Field(default="", sa_type=String(3))
+    incoterm_place: str = Field(default="", sa_type=String(80))
+    global_discount_pct: Decimal = rate_field()
+    notes: str = Field(default="", sa_type=Text)
+
+
+class QuoteLine(_Line, table=True):
+    __tablename__ = "quote_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    quote_id: int = Field(foreign_key="quote.id", index=True)
+
+
+class OrderStatus(Labelled):
+    DRAFT = "draft", "Brouillon"
+    BLOCKED = "blocked", "Bloquée"
+    CONFIRMED = "confirmed", "Confirmée"
+    PARTIAL = "partial", "Livrée partiellement"
+    DELIVERED = "delivered", "Livrée"
+    INVOICED = "invoiced", "Facturée"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class SalesOrder(_DocumentTotals, table=True):
+    __tablename__ = "sales_order"
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_type=String(20))
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    quote_id: int | None = Field(default=None, foreign_key="quote.id")
+    customer_po: str = Field(default="", sa_type=String(40))  # buyer's order number
+    status: str = Field(default=OrderStatus.DRAFT, sa_type=String(10))
+    order_date: date
+    promised_date: date | None = None
+    payment_terms: str = Field(sa_type=String(16))
+    incoterm: str = Field(default="", sa_type=String(3))
+    incoterm_place: str = Field(default="", sa_type=String(80))
+    carrier_id: int | None = Field(default=None, foreign_key="carrier.id")
+    delivery_address: str = Field(default="", sa_type=String(300))
+    global_discount_pct: Decimal = rate_field()
+    blocked_reason: str = Field(default="", sa_type=String(200))
+    notes: str = Field(default="", sa_type=Text)
+
+
+class OrderLine(_Line, table=True):
+    __tablename__ = "order_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    quantity_delivered: Decimal = quantity_field()
+    quantity_invoiced: Decimal = quantity_field()

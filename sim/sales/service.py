@@ -1,0 +1,402 @@
+"""Quotes and sales orders (CP1: follow the order process, apply the CGV).
+
+Each public function is one business action: it validates, changes the rows,
+writes its journal entry and commits once. A refusal raises before anything
+is written, so a failed action changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from sim.billing.vat import vat_rate_for, vat_regime
+from sim.clock import sim_date
+from sim.company.models import Company
+from sim.company.numbering import next_number
+from sim.crm.models import Customer
+from sim.crm.service import customer_balance
+from sim.errors import ValidationFailed
+from sim.journal import service as journal
+from sim.sales.errors import ApprovalNotAllowed, QuoteNotEditable, WrongStatus
+from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
+from sim.sales.pricing import ZERO, document_totals, line_net
+from sim.stock.models import Product
+from sim.workspace.forms import claim
+
+QUOTE_VALIDITY_DAYS = 30
+MANAGER_ROLES = ("trainer", "admin")  # they play the sales manager in the simulation
+INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
+
+
+# ===== input ============================================================
+
+@dataclass
+class LineInput:
+    """One line as the form sends it: text, parsed and checked here."""
+
+    product_id: str | int | None
+    quantity: str | Decimal
+    discount_pct: str | Decimal = "0"
+
+
+def _decimal(raw, field: str, errors: dict[str, str], *, label: str) -> Decimal | None:
+    try:
+        value = Decimal(str(raw).strip().replace(",", ".").replace("\u202f", "").replace(" ", ""))
+    except (InvalidOperation, ValueError):
+        errors[field] = f"{label} : nombre attendu."
+        return None
+    if not value.is_finite():
+        errors[field] = f"{label} : nombre attendu."
+        return None
+    return value
+
+
+def _priced_lines(uow, company: Company, customer: Customer, lines: list[LineInput],
+                  prefix: str = "lines") -> list[dict]:
+    """Check every line and price it from the catalogue; collect all errors at once.
+
+    The VAT rate is the product's, or 0 for an intra-EU B2B sale or an export."""
+    regime = vat_regime(customer.country, customer.vat_number, customer.kind)
+    errors: dict[str, str] = {}
+    priced: list[dict] = []
+    if not lines:
+        errors[prefix] = "Ajoutez au moins une ligne."
+    for index, line in enumerate(lines):
+        key = f"{prefix}-{index}"
+        product = None
+        try:
+            product_id = int(line.product_id) if line.product_id not in (None, "") else None
+        except (TypeError, ValueError):
+            product_id = None
+        if product_id is None:
+            errors[f"{key}-product"] = "Choisissez un produit du catalogue."
+        else:
+            product = uow.session.scalars(select(Product).where(Product.id == product_id)).first()
+            if product is None or not product.active:
+                errors[f"{key}-product"] = "Produit inconnu dans votre catalogue."
+        quantity = _decimal(line.quantity, f"{key}-quantity", errors, label="Quantité")
+        if quantity is not None:
+            if quantity <= 0:
+                errors[f"{key}-quantity"] = "La quantité doit être strictement positive."
+            elif quantity != quantity.quantize(Decimal("0.001")):
+                errors[f"{key}-quantity"] = "Trois décimales au plus."
+        discount = _decimal(line.discount_pct or "0", f"{key}-discount", errors, label="Remise")
+        if discount is not None:
+            if discount < 0 or discount >= 100:
+                errors[f"{key}-discount"] = "La remise est un pourcentage entre 0 et 100."
+            elif discount > company.max_discount_pct:
+                errors[f"{key}-discount"] = (f"Remise supérieure à votre délégation "
+                                             f"({company.max_discount_pct.normalize()} % au plus) : "
+                                             "demandez l'accord de votre responsable.")
+        if product is not None and quantity is not None and discount is not None and f"{key}-quantity" not in errors \
+                and f"{key}-discount" not in errors:
+            priced.append({
+                "product_id": product.id, "description": product.name, "quantity": quantity,
+                "unit_price": product.price_ht, "discount_pct": discount.quantize(Decimal("0.01")),
+                "vat_rate": vat_rate_for(regime, product.vat_rate),
+                "line_total_ht": line_net(quantity, product.price_ht, discount), "position": index + 1,
+            })
+    if errors:
+        raise ValidationFailed(errors)
+    return priced
+
+
+def _global_discount(raw, company: Company, errors: dict[str, str]) -> Decimal:
+    value = _decimal(raw or "0", "global_discount", errors, label="Remise globale")
+    if value is None:
+        return ZERO
+    if value < 0 or value >= 100:
+        errors["global_discount"] = "La remise globale est un pourcentage entre 0 et 100."
+    elif value > company.max_discount_pct:
+        errors["global_discount"] = (f"Remise supérieure à votre délégation "
+                                     f"({company.max_discount_pct.normalize()} % au plus).")
+    return value.quantize(Decimal("0.01"))
+
+
+def _incoterm(customer: Customer, rule: str, place: str, errors: dict[str, str]) -> tuple[str, str]:
+    rule, place = (rule or "").strip().upper(), (place or "").strip()
+    if rule and rule not in INCOTERMS:
+        errors["incoterm"] = "Incoterm inconnu (Incoterms® 2020 : EXW, FCA, CPT, CIP, DAP, DPU, DDP, FAS, FOB, CFR, CIF)."
+    if rule and not place:
+        errors["incoterm_place"] = "Un Incoterm s'écrit avec son lieu convenu (ex. « DAP Dublin »)."
+    return rule, place[:80]
+
+
+def _company(uow) -> Company:
+    return uow.session.scalars(select(Company)).one()
+
+
+def _apply_totals(document, lines: list[dict]) -> None:
+    from types import SimpleNamespace
+
+    totals = document_totals([SimpleNamespace(**line) for line in lines], document.global_discount_pct)
+    document.total_ht, document.total_vat, document.total_ttc = totals.total_ht, totals.total_vat, totals.total_ttc
+
+
+def _lines_payload(lines: list[dict]) -> list[dict]:
+    return [{k: line[k] for k in ("product_id", "quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht")}
+            for line in lines]
+
+
+# ===== quotes ===========================================================
+
+def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], global_discount_pct="0",
+                 incoterm: str = "", incoterm_place: str = "", notes: str = "",
+                 form_token: str | None = None) -> Quote:
+    """A draft quote priced from the catalogue, with the customer's payment terms."""
+    customer = uow.get(Customer, customer_id)
+    company = _company(uow)
+    errors: dict[str, str] = {}
+    global_discount = _global_discount(global_discount_pct, company, errors)
+    rule, place = _incoterm(customer, incoterm, incoterm_place, errors)
+    try:
+        priced = _priced_lines(uow, company, customer, lines)
+    except ValidationFailed as failed:
+        errors.update(failed.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    claim(uow, form_token, "quote.created")
+    today = sim_date(uow)
+    quote = Quote(workspace_id=uow.workspace_id, number=next_number(uow, "quote", today), customer_id=customer.id,
+                  issue_date=today, valid_until=today + timedelta(days=QUOTE_VALIDITY_DAYS),
+                  payment_terms=customer.payment_terms, incoterm=rule, incoterm_place=place,
+                  global_discount_pct=global_discount, notes=notes.strip()[:2000])
+    _apply_totals(quote, priced)
+    uow.session.add(quote)
+    uow.session.flush()
+    uow.session.add_all([QuoteLine(workspace_id=uow.workspace_id, quote_id=quote.id, **line) for line in priced])
+    journal.append(uow, kind="quote.created", actor=actor,
+                   refs={"quote": quote.number, "customer": customer.code},
+                   payload={"lines": _lines_payload(priced), "global_discount_pct": global_discount,
+                            "total_ht": quote.total_ht, "total_vat": quote.total_vat, "total_ttc": quote.total_ttc,
+                            "valid_until": quote.valid_until, "payment_terms": quote.payment_terms,
+                            "incoterm": rule, "incoterm_place": place})
+    uow.commit()
+    return quote
+
+
+def _set_quote_status(uow, *, actor: str, quote_id: int, allowed: tuple[str, ...], status: str, kind: str) -> Quote:
+    quote = uow.get(Quote, quote_id)
+    if quote.status not in allowed:
+        raise WrongStatus(f"Le devis {quote.number} est « {QuoteStatus(quote.status).label} » : action impossible.")
+    if status == QuoteStatus.ACCEPTED and quote.valid_until < sim_date(uow):
+        raise WrongStatus(f"Le devis {quote.number} a expiré le {quote.valid_until:%d/%m/%Y} : "
+                          "établissez un nouveau devis.")
+    quote.status = status
+    customer = uow.session.get(Customer, quote.customer_id)
+    journal.append(uow, kind=kind, actor=actor, refs={"quote": quote.number, "customer": customer.code},
+                   payload={"total_ttc": quote.total_ttc})
+    uow.commit()
+    return quote
+
+
+def send_quote(uow, *, actor: str, quote_id: int) -> Quote:
+    return _set_quote_status(uow, actor=actor, quote_id=quote_id, allowed=(QuoteStatus.DRAFT,),
+                             status=QuoteStatus.SENT, kind="quote.sent")
+
+
+def accept_quote(uow, *, actor: str, quote_id: int) -> Quote:
+    return _set_quote_status(uow, actor=actor, quote_id=quote_id, allowed=(QuoteStatus.SENT,),
+                             status=QuoteStatus.ACCEPTED, kind="quote.accepted")
+
+
+def refuse_quote(uow, *, actor: str, quote_id: int) -> Quote:
+    return _set_quote_status(uow, actor=actor, quote_id=quote_id, allowed=(QuoteStatus.SENT,),
+                             status=QuoteStatus.REFUSED, kind="quote.refused")
+
+
+# ===== orders ===========================================================
+
+def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], global_discount: Decimal,
+               customer_po: str, quote: Quote | None, incoterm: str, incoterm_place: str) -> SalesOrder:
+    today = sim_date(uow)
+    order = SalesOrder(workspace_id=uow.workspace_id, number=next_number(uow, "order", today),
+                       customer_id=customer.id, quote_id=quote.id if quote else None,
+                       customer_po=customer_po.strip()[:40], order_date=today, payment_terms=customer.payment_terms,
+                       incoterm=incoterm, incoterm_place=incoterm_place, global_discount_pct=global_discount,
+                       status=OrderStatus.DRAFT)
+    _apply_totals(order, priced)
+    uow.session.add(order)
+    uow.session.flush()
+    uow.session.add_all([OrderLine(workspace_id=uow.workspace_id, order_id=order.id, **line) for line in priced])
+    journal.append(uow, kind="order.created", actor=actor,
+                   refs={"order": order.number, "customer": customer.code,
+                         **({"quote": quote.number} if quote else {})},
+                   payload={"lines": _lines_payload(priced), "customer_po": order.customer_po,
+                            "total_ht": order.total_ht, "total_ttc": order.total_ttc})
+    return order
+
+
+def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], customer_po: str = "",
+                 global_discount_pct="0", incoterm: str = "", incoterm_place: str = "",
+                 form_token: str | None = None) -> SalesOrder:
+    """An order entered directly, e.g. from a customer's purchase order."""
+    customer = uow.get(Customer, customer_id)
+    company = _company(uow)
+    errors: dict[str, str] = {}
+    global_discount = _global_discount(global_discount_pct, company, errors)
+    rule, place = _incoterm(customer, incoterm, incoterm_place, errors)
+    try:
+        priced = _priced_lines(uow, company, customer, lines)
+    except ValidationFailed as failed:
+        errors.update(failed.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    claim(uow, form_token, "order.created")
+    order = _new_order(uow, actor=actor, customer=customer, priced=priced, global_discount=global_discount,
+                       customer_po=customer_po, quote=None, incoterm=rule, incoterm_place=place)
+    uow.commit()
+    return order
+
+
+def order_from_quote(uow, *, actor: str, quote_id: int, customer_po: str = "") -> SalesOrder:
+    """The accepted quote becomes an order with the quote's prices and discounts."""
+    quote = uow.get(Quote, quote_id)
+    if quote.status != QuoteStatus.ACCEPTED:
+        raise WrongStatus(f"Le devis {quote.number} n'est pas accepté : pas de commande sans accord du client.")
+    if uow.session.scalar(select(SalesOrder.id).where(SalesOrder.quote_id == quote.id)) is not None:
+        raise WrongStatus(f"Le devis {quote.number} a déjà donné lieu à une commande.")
+    customer = uow.session.get(Customer, quote.customer_id)
+    lines = uow.session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)
+                                .order_by(QuoteLine.position)).all()
+    priced = [{k: getattr(line, k) for k in ("product_id", "description", "quantity", "unit_price", "discount_pct",
+                                             "vat_rate", "line_total_ht", "position")} for line in lines]
+    order = _new_order(uow, actor=actor, customer=customer, priced=priced, global_discount=quote.global_discount_pct,
+                       customer_po=customer_po, quote=quote, incoterm=quote.incoterm,
+                       incoterm_place=quote.incoterm_place)
+    uow.commit()
+    return order
+
+
+@dataclass
+class CreditCheck:
+    outstanding: Decimal
+    order_total: Decimal
+    credit_limit: Decimal
+    allowed: Decimal  # the limit plus the candidate's delegated overrun
+
+    @property
+    def exposure(self) -> Decimal:
+        return self.outstanding + self.order_total
+
+    @property
+    def passes(self) -> bool:
+        return self.exposure <= self.allowed
+
+
+def credit_check(uow, customer: Customer, order_total: Decimal) -> CreditCheck:
+    """Outstanding + this order against the credit limit and the delegation
+    (domain/receivables-recovery.md §1)."""
+    company = _company(uow)
+    balance = customer_balance(uow, customer)
+    allowed = (customer.credit_limit * (100 + company.max_credit_overrun_pct) / 100).quantize(Decimal("0.01"))
+    return CreditCheck(balance.outstanding, order_total, customer.credit_limit, allowed)
+
+
+def _stock_check(uow, order: SalesOrder) -> list[dict]:
+    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .order_by(OrderLine.position)).all()
+    result = []
+    for line in lines:
+        product = uow.session.get(Product, line.product_id)
+        available = product.stock_available
+        result.append({"product": product.reference, "quantity": line.quantity, "available": available,
+                       "short": max(ZERO, line.quantity - max(available, ZERO))})
+    return result
+
+
+def _reserve(uow, order: SalesOrder) -> None:
+    """Reserve on-hand units for the order; what is missing stays a backorder."""
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
+        product = uow.session.get(Product, line.product_id)
+        product.stock_reserved += min(line.quantity, max(product.stock_available, ZERO))
+
+
+def _promised_date(uow, order: SalesOrder, stock: list[dict]) -> date:
+    """Ship date if stock covers every line, else the longest supplier lead time
+    (domain/supply-chain.md §1, "Promising a date")."""
+    today = sim_date(uow)
+    if all(line["short"] == 0 for line in stock):
+        return today + timedelta(days=2)
+    lead = 0
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
+        product = uow.session.get(Product, line.product_id)
+        lead = max(lead, product.lead_time_days)
+    return today + timedelta(days=lead + 2)
+
+
+def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
+    """Confirm an order after checking stock per line and the customer's credit.
+
+    Over the limit (beyond the candidate's delegation), or for a customer in
+    litigation, the order is *blocked* with its reason: only a manager's
+    approval releases it. The block is committed and journaled: it is the
+    evidence that the candidate checked before promising.
+    """
+    order = uow.get(SalesOrder, order_id)
+    if order.status != OrderStatus.DRAFT:
+        raise WrongStatus(f"La commande {order.number} est « {OrderStatus(order.status).label} » : "
+                          "elle ne peut plus être confirmée.")
+    customer = uow.session.get(Customer, order.customer_id)
+    credit = credit_check(uow, customer, order.total_ttc)
+    stock = _stock_check(uow, order)
+    refs = {"order": order.number, "customer": customer.code}
+    figures = {"outstanding": credit.outstanding, "order_total": order.total_ttc,
+               "credit_limit": credit.credit_limit, "allowed": credit.allowed, "stock": stock}
+    reason = ""
+    if customer.in_litigation:
+        reason = "Client en litige : toute nouvelle commande doit être validée par la direction."
+    elif not credit.passes:
+        reason = (f"Plafond d'encours dépassé : encours {credit.outstanding} € + commande {order.total_ttc} € "
+                  f"> plafond {credit.credit_limit} € (délégation jusqu'à {credit.allowed} €).")
+    if reason:
+        order.status, order.blocked_reason = OrderStatus.BLOCKED, reason
+        journal.append(uow, kind="order.blocked_credit", actor=actor, refs=refs, payload={"reason": reason, **figures})
+        uow.commit()
+        return order
+    _confirm(uow, order, stock)
+    journal.append(uow, kind="order.confirmed", actor=actor, refs=refs,
+                   payload={**figures, "promised_date": order.promised_date})
+    uow.commit()
+    return order
+
+
+def _confirm(uow, order: SalesOrder, stock: list[dict]) -> None:
+    order.status, order.blocked_reason = OrderStatus.CONFIRMED, ""
+    order.promised_date = _promised_date(uow, order, stock)
+    _reserve(uow, order)
+
+
+def request_approval(uow, *, actor: str, order_id: int, message: str) -> SalesOrder:
+    """Ask management to release a blocked order, with the candidate's argument."""
+    order = uow.get(SalesOrder, order_id)
+    if order.status != OrderStatus.BLOCKED:
+        raise WrongStatus(f"La commande {order.number} n'est pas bloquée.")
+    if not message.strip():
+        raise ValidationFailed({"message": "Expliquez votre demande à la direction."})
+    customer = uow.session.get(Customer, order.customer_id)
+    journal.append(uow, kind="order.approval_requested", actor=actor,
+                   refs={"order": order.number, "customer": customer.code},
+                   payload={"message": message.strip()[:4000], "reason": order.blocked_reason})
+    uow.commit()
+    return order
+
+
+def approve_order(uow, *, actor: str, actor_role: str, order_id: int, comment: str = "") -> SalesOrder:
+    """A manager releases a blocked order; a candidate can never approve (their own or any)."""
+    if actor_role not in MANAGER_ROLES:
+        raise ApprovalNotAllowed("Seul un responsable peut débloquer une commande au-delà de votre délégation.")
+    order = uow.get(SalesOrder, order_id)
+    if order.status != OrderStatus.BLOCKED:
+        raise WrongStatus(f"La commande {order.number} n'est pas bloquée.")
+    customer = uow.session.get(Customer, order.customer_id)
+    stock = _stock_check(uow, order)
+    _confirm(uow, order, stock)
+    journal.append(uow, kind="order.approved", actor=actor, refs={"order": order.number, "customer": customer.code},
+                   payload={"comment": comment.strip()[:2000], "promised_date": order.promised_date,
+                            "stock": stock})
+    uow.commit()
+    return order

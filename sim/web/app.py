@@ -1,0 +1,73 @@
+"""The FastAPI application."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from sim.config import get_settings
+from sim.db import NotFound
+from sim.errors import SimError
+from sim.web.deps import LoginRequired
+from sim.web.rendering import render
+from sim.web.routes import auth, customers, products, workspaces
+
+STATIC = Path(__file__).resolve().parent / "static"
+SESSION_HOURS = 12  # an exam day
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
+                       max_age=SESSION_HOURS * 3600, same_site="lax", https_only=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, customers, products, workspaces):
+        # Added as they are (not include_router) so that app.routes is the plain route table.
+        app.router.routes.extend(module.router.routes)
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.headers.get("HX-Request") == "true":
+            return RedirectResponse("/login", status_code=303, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={target}" if request.method == "GET" else "/login",
+                                status_code=303)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound):
+        return _error(request, 404, "Introuvable : cet élément n'existe pas dans votre espace.")
+
+    @app.exception_handler(SimError)
+    async def _refused(request: Request, exc: SimError):
+        return _error(request, exc.status_code, exc.message)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException):
+        messages = {404: "Page introuvable.", 405: "Méthode non autorisée."}
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else messages.get(exc.status_code, "Erreur.")
+        if exc.status_code == 404 and isinstance(exc.detail, str) and exc.detail != "Not Found":
+            detail = exc.detail
+        return _error(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_parameter(request: Request, exc: RequestValidationError):
+        # A malformed id in a URL names nothing in this workspace.
+        if any(err.get("loc", ("",))[0] == "path" for err in exc.errors()):
+            return _error(request, 404, "Page introuvable.")
+        return _error(request, 422, "Paramètre invalide dans la requête.")
+
+    return app
+
+
+def _error(request: Request, status: int, message: str, headers=None):
+    return render(request, "error.html", {"status": status, "message": message, "nav": [], "company": None},
+                  status_code=status, headers=headers)
+
+
+app = create_app()

@@ -1,0 +1,102 @@
+"""Dependencies every route uses: who is logged in, with which role, in which workspace.
+
+Every route declares exactly one access rule: ``requires(...)`` (roles) or
+``public``. ``tests/web/test_route_table.py`` walks the app's routes and fails
+if one has none, then checks each rule against every role.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from fastapi import Depends, HTTPException, Request
+
+from sim.accounts.models import Role, User
+from sim.db import UnitOfWork
+from sim.workspace.models import Workspace
+
+
+class LoginRequired(Exception):
+    """Not logged in: HTML pages redirect to the login page."""
+
+
+class AccessRule:
+    """A dependency that carries the roles it admits (``roles`` is empty for public pages)."""
+
+    def __init__(self, *roles: Role, public: bool = False):
+        self.roles = frozenset(roles)
+        self.public = public
+
+    def __repr__(self) -> str:
+        return "public" if self.public else f"requires({', '.join(sorted(self.roles))})"
+
+    def __call__(self, request: Request) -> User | None:
+        if self.public:
+            return current_user(request)
+        user = current_user(request)
+        if user is None:
+            raise LoginRequired()
+        if user.role not in self.roles:
+            raise HTTPException(status_code=403, detail="Accès refusé : cette page n'est pas ouverte à votre rôle.")
+        return user
+
+
+def current_user(request: Request) -> User | None:
+    if "user" in request.state._state:
+        return request.state.user
+    user = None
+    user_id = request.session.get("user_id")
+    if user_id is not None:
+        with UnitOfWork(write=False) as uow:
+            user = uow.session.get(User, user_id)
+        if user is not None and (not user.active or request.session.get("pw") != user.password_hash[-16:]):
+            # Deactivated, or the password changed since this session began.
+            user = None
+    request.state.user = user
+    return user
+
+
+def requires(*roles: Role) -> AccessRule:
+    return AccessRule(*roles)
+
+
+public = AccessRule(public=True)
+candidate_only = requires(Role.CANDIDATE)
+staff = requires(Role.TRAINER, Role.EVALUATOR, Role.ADMIN)
+
+
+def candidate_workspace(user: User = Depends(candidate_only)) -> Workspace:
+    """The candidate's own workspace: the only one their pages can ever read."""
+    from sim.workspace.service import workspace_of
+
+    with UnitOfWork(write=False) as uow:
+        workspace = workspace_of(uow, user.id)
+    if workspace is None:
+        raise HTTPException(status_code=404, detail="Aucun espace de travail ne vous est attribué.")
+    return workspace
+
+
+def reading_uow(workspace: Workspace = Depends(candidate_workspace)) -> Iterator[UnitOfWork]:
+    """A read-only unit of work scoped to the candidate's workspace."""
+    with UnitOfWork(workspace.id, write=False) as uow:
+        yield uow
+
+
+def writing_uow(workspace: Workspace = Depends(candidate_workspace)) -> Iterator[UnitOfWork]:
+    """A unit of work scoped to the candidate's workspace, for a service that commits."""
+    with UnitOfWork(workspace.id) as uow:
+        yield uow
+
+
+def actor(user: User) -> str:
+    return f"{user.role}:{user.username}"
+
+
+def access_rule(dependant) -> AccessRule | None:
+    """The access rule a route (or a dependency of it) declares, searched depth-first."""
+    for dep in dependant.dependencies:
+        if isinstance(dep.call, AccessRule):
+            return dep.call
+        found = access_rule(dep)
+        if found is not None:
+            return found
+    return None

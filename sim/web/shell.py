@@ -1,0 +1,26 @@
+"""What the page shell shows around a candidate's pages: company, sim date, navigation."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from sim.company.models import Company
+from sim.workspace.models import Workspace
+
+# The business areas in the navigation; an area appears once its pages exist.
+CANDIDATE_NAV = [
+    ("Relation client", [("customers", "Clients", "/customers")]),
+    ("Stocks", [("products", "Produits", "/products")]),
+]
+STAFF_NAV = [
+    ("Suivi", [("workspaces", "Espaces candidats", "/workspaces")]),
+]
+
+
+def shell(uow, active: str) -> dict:
+    company = uow.session.scalar(select(Company))
+    workspace = uow.session.get(Workspace, uow.workspace_id)
+    return {"company": company, "workspace": workspace, "nav": CANDIDATE_NAV, "active": active}
+
+
+def staff_shell(active: str) -> dict:
+    return {"company": None, "workspace": None, "nav": STAFF_NAV, "active": active}

@@ -1,0 +1,102 @@
+"""Every route declares one access rule, and each rule holds for every role.
+
+Generated from the app's route table: a new route without a rule, or missing
+from EXPECTED below, fails this test.
+"""
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+
+from sim.accounts.models import Role
+from sim.crm.models import Customer
+from sim.db import UnitOfWork
+from sim.web.csrf import check_csrf
+from sim.web.deps import access_rule
+from sim.web.paths import PATH_OBJECTS
+
+C, T, E, A = Role.CANDIDATE, Role.TRAINER, Role.EVALUATOR, Role.ADMIN
+PUBLIC = "public"
+EXPECTED = {
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): {C, T, E, A},
+    ("GET", "/"): {C, T, E, A},
+    ("GET", "/customers"): {C},
+    ("GET", "/customers/{customer_id}"): {C},
+    ("GET", "/products"): {C},
+    ("GET", "/workspaces"): {T, E, A},
+    ("GET", "/workspaces/{workspace_id}/journal"): {T, E, A},
+}
+
+
+def app_routes(app):
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            for method in sorted(route.methods):
+                yield method, route
+
+
+def test_every_route_has_one_access_rule_and_is_expected(app):
+    seen = set()
+    for method, route in app_routes(app):
+        rule = access_rule(route.dependant)
+        assert rule is not None, f"{method} {route.path} declares no access rule"
+        expected = EXPECTED.get((method, route.path))
+        assert expected is not None, f"{method} {route.path} is not in EXPECTED: add it with its roles"
+        assert (PUBLIC if rule.public else set(rule.roles)) == expected, f"{method} {route.path}: {rule!r}"
+        assert any(dep.call is check_csrf for dep in route.dependant.dependencies), \
+            f"{method} {route.path} is not CSRF-checked: make its router with sim.web.routes.router()"
+        for param in route.param_convertors:
+            assert param in PATH_OBJECTS, f"{route.path}: add {{{param}}} to sim/web/paths.py"
+        seen.add((method, route.path))
+    assert seen == set(EXPECTED)
+
+
+def fill(path: str, objects: dict) -> str:
+    for name, value in objects.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path
+
+
+@pytest.fixture
+def one_of_each_role(make_user, make_workspace, login):
+    candidate = make_user("candidate")
+    workspace = make_workspace(owner=candidate)
+    with UnitOfWork(workspace.id, write=False) as uow:
+        customer_id = uow.session.scalars(select(Customer.id).limit(1)).one()
+    browsers = {role: login(make_user(role.value)) for role in (T, E, A)}
+    browsers[C] = login(candidate)
+    return browsers, {"customer_id": customer_id, "workspace_id": workspace.id}
+
+
+def test_each_role_gets_exactly_the_routes_its_rule_admits(app, one_of_each_role):
+    browsers, objects = one_of_each_role
+    for method, route in app_routes(app):
+        if route.path in ("/logout",):
+            continue  # would end the session the loop uses; covered in test_csrf
+        rule = access_rule(route.dependant)
+        url = fill(route.path, objects)
+        for role, browser in browsers.items():
+            response = browser.get(url) if method == "GET" else browser.post(url)
+            if rule.public:
+                assert response.status_code != 403, f"{role} {method} {url}"
+            elif role in rule.roles:
+                assert response.status_code not in (401, 403), f"{role} {method} {url}"
+                assert not response.headers.get("location", "").startswith("/login?"), f"{role} {method} {url}"
+            else:
+                assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(app, one_of_each_role):
+    from starlette.testclient import TestClient
+
+    _, objects = one_of_each_role
+    with TestClient(app, follow_redirects=False) as anonymous:
+        for method, route in app_routes(app):
+            rule = access_rule(route.dependant)
+            if rule.public or method != "GET":
+                continue
+            response = anonymous.get(fill(route.path, objects))
+            assert response.status_code == 303 and response.headers["location"].startswith("/login")
