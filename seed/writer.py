@@ -32,6 +32,14 @@ from sim.stock.models import (
 )
 
 
+# Every table ``write_company`` fills, in the order it fills them.
+SEEDED_MODELS = (Company, NumberSeries, SalesRep, Supplier, Carrier, Customer, Contact, Product, Quote, QuoteLine,
+                 SalesOrder, OrderLine, Delivery, DeliveryLine, PurchaseOrder, PurchaseOrderLine, StockMove,
+                 Invoice, InvoiceLine, CreditNote, CreditNoteLine, Payment, PaymentAllocation, Reminder,
+                 Interaction, Claim)
+SEEDED_TABLES = tuple(model.__table__.name for model in SEEDED_MODELS)
+
+
 class _Writer:
     def __init__(self, session: Session, workspace_id: int):
         self.connection = session.connection()

@@ -30,7 +30,7 @@ class _Line(WorkspaceOwned):
     description: str = Field(sa_type=String(200))
     quantity: Decimal = quantity_field()
     unit_price: Decimal = money_field()
-    discount_pct: Decimal = rate_field()
+    discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     vat_rate: Decimal = rate_field()
     line_total_ht: Decimal = money_field()  # rounded to the cent per line
     position: int = 0
@@ -48,7 +48,7 @@ class Quote(_DocumentTotals, table=True):
     payment_terms: str = Field(sa_type=String(16))
     incoterm: str = Field(default="", sa_type=String(3))
     incoterm_place: str = Field(default="", sa_type=String(80))
-    global_discount_pct: Decimal = rate_field()
+    global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     notes: str = Field(default="", sa_type=Text)
 
 
@@ -86,7 +86,7 @@ class SalesOrder(_DocumentTotals, table=True):
     incoterm_place: str = Field(default="", sa_type=String(80))
     carrier_id: int | None = Field(default=None, foreign_key="carrier.id")
     delivery_address: str = Field(default="", sa_type=String(300))
-    global_discount_pct: Decimal = rate_field()
+    global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     blocked_reason: str = Field(default="", sa_type=String(200))
     notes: str = Field(default="", sa_type=Text)
 
@@ -96,5 +96,5 @@ class OrderLine(_Line, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="sales_order.id", index=True)
-    quantity_delivered: Decimal = quantity_field()
-    quantity_invoiced: Decimal = quantity_field()
+    quantity_delivered: Decimal = quantity_field(default=Decimal("0.000"))
+    quantity_invoiced: Decimal = quantity_field(default=Decimal("0.000"))

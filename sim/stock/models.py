@@ -57,7 +57,7 @@ class Product(WorkspaceOwned, table=True):
     vat_rate: Decimal = rate_field()
     weight_kg: Decimal = quantity_field()
     stock_on_hand: Decimal = quantity_field()
-    stock_reserved: Decimal = quantity_field()
+    stock_reserved: Decimal = quantity_field(default=Decimal("0.000"))
     reorder_point: Decimal = quantity_field()
     safety_stock: Decimal = quantity_field()
     supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
@@ -123,7 +123,7 @@ class PurchaseOrderLine(WorkspaceOwned, table=True):
     purchase_order_id: int = Field(foreign_key="purchase_order.id", index=True)
     product_id: int = Field(foreign_key="product.id")
     quantity: Decimal = quantity_field()
-    quantity_received: Decimal = quantity_field()
+    quantity_received: Decimal = quantity_field(default=Decimal("0.000"))
     unit_cost: Decimal = money_field()
     line_total_ht: Decimal = money_field()
 
