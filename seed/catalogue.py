@@ -272,11 +272,7 @@ def order_quantity(rng: random.Random, product: ProductPlan, small_buyer: bool) 
     if small_buyer:
         return rng.randint(1, max(1, min(3, high)))
     # Skewed towards the low end: most orders are replenishments of a few lots.
-    return max(low, min(high, int(low + (high - low + 1) * rng.random() ** 1.8)))
-
-
-def margin_rate(product: ProductPlan) -> Decimal:
-    return (product.price_ht - product.purchase_cost) / product.price_ht
+    return max(low, min(high, int(low + (high - low + 1) * rng.random() ** 1.3)))
 
 
 def ceil_int(value: float) -> int:

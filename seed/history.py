@@ -14,6 +14,7 @@ Everything here is plain Python on ``seed.plan`` objects and one
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -97,9 +98,11 @@ class History:
             self.carriers_by_mode.setdefault(carrier.mode, carrier)
         self.stock = _Stock()
         self.cum_popularity = list(itertools.accumulate(p.popularity for p in plans.products))
-        self.po_counter = 0
         self.stockouts: dict = {}  # product -> day its stock runs out for good
-        self.cancelled: list[OrderPlan] = []
+        self.disputed: InvoicePlan | None = None  # the contested invoice (an open claim)
+        self.escalated: list[CustomerPlan] = []  # debts handed over to litigation
+        self.overdue_customers: list[CustomerPlan] = []
+        self.schedule: dict[int, list[list]] = {}
 
     def rng(self, phase: str) -> random.Random:
         return random.Random(f"advsim:{self.seed}:{phase}")
@@ -117,8 +120,8 @@ class History:
         self._payments(self.rng("payments"))
         self._reminders(self.rng("reminders"))
         self._claims(self.rng("claims"))
-        self._interactions(self.rng("interactions"))
         self._finish()
+        self._interactions(self.rng("interactions"))
 
     # ===== orders and quotes ============================================
 
@@ -221,6 +224,13 @@ class History:
                     order.status = "cancelled"
                     order.notes = "Annulée à la demande du client avant expédition."
                 orders.append(order)
+        abroad = [c for c in self.plans.customers if c.country != "FR" and c.created_on < self.start]
+        first_half = self.days[len(self.days) // 2]
+        if abroad and not any(o.customer.country != "FR" and o.order_date < first_half for o in orders):
+            # Every company trades abroad a little (REAC CP3): at least one export order.
+            customer = abroad[0]
+            day = rng.choice(self.days[: max(1, len(self.days) // 2)])
+            orders.append(self._make_order(rng, customer, day, self._lines(rng, customer, 2)))
         orders.sort(key=lambda o: (o.order_date, o.customer.code))
         return orders
 
@@ -254,7 +264,9 @@ class History:
                 day = max(d for d in self.days[-5:])
             lines = self._lines(rng, customer, rng.choice((1, 2, 2, 3, 4)), scale=rng.uniform(1.0, 2.5))
             valid_until = day + timedelta(days=30)
-            if valid_until >= self.end:
+            if k < still_open and valid_until >= self.end:
+                status, notes = "sent", ""  # still open: the customer has not answered yet
+            elif valid_until >= self.end:
                 status, notes = ("refused", rng.choice(reasons)) if rng.random() < 0.2 else ("sent", "")
             elif rng.random() < 0.45:
                 status, notes = "refused", rng.choice(reasons)
@@ -546,7 +558,6 @@ class History:
     def _payments(self, rng: random.Random) -> None:
         end = self.end
         schedule: dict[int, list[list]] = {}  # id(invoice) -> [[day, amount], ...]
-        forced: list[InvoicePlan] = []
         for invoice in self.plans.invoices:
             amount = invoice.total_ttc - invoice.credited()
             customer = invoice.customer
@@ -580,9 +591,13 @@ class History:
                     return
             schedule[id(invoice)] = [[later, amount]]
 
+        invoices_of: dict[str, list[InvoicePlan]] = {}
+        for invoice in self.plans.invoices:
+            invoices_of.setdefault(invoice.customer.code, []).append(invoice)
+
         def window(customer, oldest: int, newest: int) -> list[InvoicePlan]:
-            return [inv for inv in self.plans.invoices if inv.customer is customer
-                    and inv.payment_terms != "comptant"
+            """The customer's invoices due between ``oldest`` and ``newest`` days before the start."""
+            return [inv for inv in invoices_of.get(customer.code, []) if inv.payment_terms != "comptant"
                     and end - timedelta(days=oldest) <= inv.due_date <= end - timedelta(days=newest)]
 
         buyers = [c for c in self.plans.customers if c.kind == "b2b"]
@@ -594,17 +609,17 @@ class History:
 
         # Litigation: one disputed invoice (a claim is open), and debts handed
         # over to litigation after the whole ladder (escalated, D+52 and later).
-        n_litigation = max(1, int(len(self.plans.customers) * 0.01 + 0.5))
-        self.disputed: InvoicePlan | None = None
-        self.escalated: list[CustomerPlan] = []
-        for customer in by_risk([c for c in buyers if c.country == "FR"]):
-            invoices = window(customer, 40, 8)
+        n_litigation = max(1, int(len(self.plans.customers) * 0.015 + 0.5))
+        french = by_risk([c for c in buyers if c.country == "FR"])
+        # Preferably an invoice a few weeks overdue; in a short history, any recent one.
+        candidates = [(c, window(c, oldest, newest)) for oldest, newest in ((40, 8), (75, 3), (60, -60))
+                      for c in french]
+        for customer, invoices in candidates:
             if invoices:
                 self.disputed = invoices[-1]
                 unpaid_after(self.disputed)
-                self.disputed.disputed_on = next_working_day(
-                    self.disputed.issue_date + timedelta(days=rng.randint(5, 12)))
-                forced.append(self.disputed)
+                received = self.disputed.delivery.delivered_date or self.disputed.issue_date
+                self.disputed.disputed_on = next_working_day(received + timedelta(days=rng.randint(3, 10)))
                 customer.in_litigation = True
                 break
         for customer in by_risk(buyers):
@@ -615,7 +630,6 @@ class History:
             invoices = window(customer, 110, 58)
             if invoices:
                 unpaid_after(invoices[0])
-                forced.append(invoices[0])
                 customer.in_litigation = True
                 self.escalated.append(customer)
 
@@ -627,11 +641,30 @@ class History:
                         result.append(invoice.customer)
             return result
 
-        # About 7 % of customers owe an overdue amount at the start of the sim.
+        def chased(invoice) -> bool:  # unpaid, not contested, overdue long enough to be chased
+            return (invoice.disputed_on is None and invoice.due_date <= end - timedelta(days=8)
+                    and any(day >= end for day, _ in schedule[id(invoice)]))
+
+        # About 7 % of customers owe an overdue amount at the start of the sim,
+        # at least one of them long enough to have had reminders.
         target = max(2, int(len(self.plans.customers) * 0.07 + 0.5))
         current = overdue_customers()
         keep = [c for c in current if c.in_litigation]
-        keep += [c for c in by_risk([c for c in current if not c.in_litigation])][: max(0, target - len(keep))]
+        late_enough = [inv.customer for inv in self.plans.invoices if chased(inv)]
+        others = by_risk([c for c in current if not c.in_litigation])
+        others.sort(key=lambda c: c not in late_enough)  # stable: the riskiest first within each group
+        keep += others[: max(0, target - len(keep))]
+        if not any(c in late_enough for c in keep):
+            for customer in by_risk([c for c in buyers if not c.in_litigation]):
+                invoices = [inv for inv in window(customer, 75, 8) if inv.disputed_on is None]
+                if invoices:
+                    unpaid_after(invoices[-1])
+                    replaceable = [c for c in keep if not c.in_litigation and c is not customer]
+                    if len(keep) >= target and replaceable:
+                        keep.remove(replaceable[-1])
+                    if customer not in keep:
+                        keep.append(customer)
+                    break
         for invoice in self.plans.invoices:  # the others paid (late) before the sim starts
             if invoice.customer in keep or invoice.due_date >= end:
                 continue
@@ -649,7 +682,7 @@ class History:
             if not invoices:
                 continue
             keep.append(customer)
-            for invoice in invoices[-rng.randint(1, 2):]:
+            for invoice in invoices[-(2 if rng.random() < 0.25 else 1):]:
                 unpaid_after(invoice, Decimal("0.4") if rng.random() < 0.3 else ZERO)
         self.overdue_customers = keep
 
@@ -724,7 +757,7 @@ class History:
                     channel = "letter"
                 steps.append((level, channel, day))
             escalated = customer in self.escalated and open_at_end
-            if open_at_end and steps and not escalated and rng.random() < 0.35:
+            if open_at_end and len(steps) > 1 and not escalated and rng.random() < 0.35:
                 steps.pop()  # the latest step is due and not done yet: the candidate's job
             for level, channel, day in steps:
                 promised = None
@@ -923,16 +956,20 @@ class History:
         if not customers:
             return
         fr = [c for c in customers if c.language == "fr"]
-        en = [c for c in customers if c.language == "en"] or fr
         if not fr:
             return
+        invoiced = [i.customer for i in self.plans.invoices]
+        en = [c for c in customers if c.language == "en" and c in invoiced] or fr
+        waiting = [o.customer for o in self.plans.orders if o.status in ("confirmed", "partial")
+                   and o.customer.language == "fr" and not o.customer.in_litigation] or fr
+        paying = [c for c in self.overdue_customers if not c.in_litigation and c.language == "fr"]
         messages = [
             (rng.choice(fr), "Demande de devis", "Bonjour, pourriez-vous nous faire une offre pour 20 lots de "
              "cartons double cannelure 600×400×400 et 10 lots de ruban adhésif ? Livraison sous 10 jours."),
             (rng.choice(en), "Copy of invoice", "Hello, could you please send us a copy of your last invoice? "
              "Our accounts department cannot find it. Many thanks."),
-            (rng.choice(fr), "Date de livraison", "Bonjour, pouvez-vous me confirmer la date de livraison de "
-             "notre dernière commande ? Notre quai est fermé vendredi après-midi."),
+            (rng.choice(waiting), "Date de livraison", "Bonjour, pouvez-vous me confirmer la date de livraison "
+             "de notre dernière commande ? Notre quai est fermé vendredi après-midi."),
         ]
         if len(self.plans.customers) >= 100:
             messages += [
@@ -940,9 +977,10 @@ class History:
                  "déménage : merci de mettre à jour l'adresse de facturation à compter du mois prochain."),
                 (rng.choice(en), "Price list 2027", "Good morning, could you send us your 2027 price list "
                  "and confirm whether your prices will change in January?"),
-                (rng.choice(fr), "Règlement en cours", "Bonjour, le virement pour vos factures échues part "
-                 "cette semaine. Cordialement."),
             ]
+            if paying:
+                messages.append((rng.choice(paying), "Règlement en cours", "Bonjour, le virement pour vos "
+                                 "factures échues part cette semaine. Cordialement."))
         for customer, subject, body in messages:
             self.plans.interactions.append(InteractionPlan(
                 channel="email", direction="in", language=customer.language, customer=customer,
@@ -970,8 +1008,6 @@ def _poisson(rng: random.Random, mean: float) -> int:
         return 0
     if mean > 30:
         return max(0, round(rng.gauss(mean, mean ** 0.5)))
-    import math
-
     limit, k, p = math.exp(-mean), 0, 1.0
     while True:
         p *= rng.random()

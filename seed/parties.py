@@ -71,6 +71,13 @@ class People:
         for fake in (self.fr, self.gb, self.us):
             fake.seed_instance(seed)
 
+    def fr_street(self) -> str:
+        """A French street address, always with a house number."""
+        address = self.fr.street_address()
+        if not address[:1].isdigit():
+            address = f"{self.fr.random_int(1, 150)}, {address}"
+        return address
+
     def for_country(self, country: str) -> Faker:
         return self.us if country == "US" else self.fr if country == "FR" else self.gb
 
@@ -81,7 +88,7 @@ class People:
 
     def street(self, rng: random.Random, country: str) -> str:
         if country == "FR":
-            return self.fr.street_address()
+            return self.fr_street()
         pattern = rng.choice(STREET_PATTERNS[country])
         name = self.last_name(rng, country)
         return pattern.format(n=rng.randint(1, 180), m=rng.randint(100, 900), name=name)
@@ -119,7 +126,7 @@ def make_company(rng: random.Random, people: People) -> CompanyPlan:
     return CompanyPlan(
         name=name, legal_form=legal_form, siren=siren, siret=siren + _nic(siren),
         vat_number=ids.french_vat(siren), capital=Decimal(capital).quantize(Decimal("0.01")),
-        rcs_city=rcs_city, naf_code="46.76Z", address=people.fr.street_address(),
+        rcs_city=rcs_city, naf_code="46.76Z", address=people.fr_street(),
         postcode=postcode, city=city, phone=fr_phone(rng, PHONE_ZONE[sector]),
         email=f"adv@{domain}", website=f"www.{domain}", iban=ids.french_iban(rng, bank_code),
         bic=bic, bank_name=bank_name, payment_terms="30_net", eom_method=eom_method,
@@ -168,12 +175,12 @@ def rep_for(reps: list[SalesRepPlan], sector: str) -> SalesRepPlan:
 # ===== suppliers and carriers ===========================================
 
 _SUPPLIER_NAMES = {
-    "CAR": ("Cartonnerie {last}", "Cartonnages du {region}", "{last} Carton Ondulé"),
-    "ADH": ("Adhésifs {last}", "{last} Adhésion Industrie", "Rubans du {region}"),
+    "CAR": ("Cartonnerie {last}", "Cartonnages {region}", "{last} Carton Ondulé"),
+    "ADH": ("Adhésifs {last}", "{last} Adhésion Industrie", "Rubans {region}"),
     "FIL": ("Plastiques {last}", "Polyfilm {region}", "{last} Films Techniques"),
     "CAL": ("{last} Calage", "Protec'{region}", "Mousses {last}"),
     "ETI": ("Étiquettes {last}", "Etiq'{region}", "{last} Marquage"),
-    "MAN": ("{last} Manutention", "Palettes {last}", "Équipements du {region}"),
+    "MAN": ("{last} Manutention", "Palettes {last}", "Équipements {region}"),
 }
 _FOREIGN_SUPPLIERS = {  # index in the supplier list -> (country, name pattern, lead time range)
     7: ("DE", "{last} Klebetechnik", (15, 21)),
@@ -211,7 +218,7 @@ def make_suppliers(rng: random.Random, people: People, count: int) -> tuple[list
             name = rng.choice(_SUPPLIER_NAMES[categories[0]]).format(last=people.fr.last_name(), region=region)
             siren = ids.siren(rng, taken)
             vat = ids.french_vat(siren)
-            address, phone = people.fr.street_address(), fr_phone(rng, PHONE_ZONE[sector])
+            address, phone = people.fr_street(), fr_phone(rng, PHONE_ZONE[sector])
             lead_time = rng.randint(5, 12)
             incoterm = "DAP"
             email = f"commandes@{ascii_slug(name, '')}.fr"
@@ -376,12 +383,12 @@ def _french_business(rng, people: People, taken_sirens, taken_names) -> Customer
     delivery = ""
     if rng.random() < 0.08:
         d_postcode, d_city, _ = rng.choice([c for c in FRENCH_CITIES if c[2] == sector])
-        delivery = f"Entrepôt : {people.fr.street_address()}, {d_postcode} {d_city}"
+        delivery = f"Entrepôt : {people.fr_street()}, {d_postcode} {d_city}"
     domain = ascii_slug(name, "") + ".fr"
     return CustomerPlan(
         code="", kind="b2b", name=name, legal_form=_weighted(rng, _FR_FORMS), siren=siren,
         siret=ids.siret(rng, siren), vat_number=ids.french_vat(siren),
-        address=people.fr.street_address(), postcode=postcode, city=city, country="FR", language="fr",
+        address=people.fr_street(), postcode=postcode, city=city, country="FR", language="fr",
         email=f"{rng.choice(('contact', 'compta', 'achats', 'comptabilite'))}@{domain}",
         phone=fr_phone(rng, PHONE_ZONE[sector]),
         payment_terms=_weighted(rng, (("30_net", 62), ("45_fdm", 16), ("60_net", 10), ("30_fdm", 12))),
@@ -401,7 +408,7 @@ def _private_customer(rng, people: People) -> CustomerPlan:
     first, last = people.fr.first_name(), people.fr.last_name()
     return CustomerPlan(
         code="", kind="b2c", name=f"{first} {last}", legal_form="", siren="", siret="", vat_number="",
-        address=people.fr.street_address(), postcode=postcode, city=city, country="FR", language="fr",
+        address=people.fr_street(), postcode=postcode, city=city, country="FR", language="fr",
         email=f"{ascii_slug(first, '')}.{ascii_slug(last, '')}@{people.fr.free_email_domain()}",
         phone=fr_phone(rng, "6"), payment_terms="comptant",
         payment_method=_weighted(rng, (("card", 75), ("cheque", 25))), credit_limit=Decimal("0.00"),

@@ -17,11 +17,6 @@ from sim.sales.pricing import document_totals, line_net, money  # noqa: F401  (t
 ZERO = Decimal("0.00")
 
 
-def vat_total(lines) -> Decimal:
-    """Σ over VAT rates of round(Σ line nets at that rate × rate/100, 2) (§6)."""
-    return document_totals(lines).total_vat
-
-
 def _id(obj) -> int | None:
     return None if obj is None else obj.id
 

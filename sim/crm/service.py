@@ -149,6 +149,7 @@ class HistoryLine:
     status: str = ""
     due: date | None = None
     open_amount: Decimal | None = None
+    href: str = ""
 
 
 @dataclass
@@ -179,19 +180,21 @@ def _history(uow, customer_id: int) -> list[HistoryLine]:
     lines: list[HistoryLine] = []
     for q in s.scalars(select(Quote).where(Quote.customer_id == customer_id)):
         lines.append(HistoryLine(q.issue_date, "Devis", q.number, f"valable jusqu'au {q.valid_until:%d/%m/%Y}",
-                                 q.total_ttc, QuoteStatus(q.status).label))
+                                 q.total_ttc, QuoteStatus(q.status).label, href=f"/quotes/{q.id}"))
     for o in s.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer_id)):
         lines.append(HistoryLine(o.order_date, "Commande", o.number, o.customer_po and f"réf. client {o.customer_po}" or "",
-                                 o.total_ttc, OrderStatus(o.status).label))
+                                 o.total_ttc, OrderStatus(o.status).label, href=f"/orders/{o.id}"))
     for d in s.scalars(select(Delivery).where(Delivery.customer_id == customer_id)):
         lines.append(HistoryLine(d.ship_date or d.delivered_date or date.min, "Livraison", d.number,
                                  d.tracking_number and f"suivi {d.tracking_number}" or "", None,
-                                 DeliveryStatus(d.status).label))
+                                 DeliveryStatus(d.status).label, href=f"/deliveries/{d.id}"))
     for i in s.scalars(select(Invoice).where(Invoice.customer_id == customer_id)):
         lines.append(HistoryLine(i.issue_date, "Facture", i.number, "", i.total_ttc,
-                                 InvoiceStatus(i.status).label, i.due_date, i.amount_due))
+                                 InvoiceStatus(i.status).label, i.due_date, i.amount_due,
+                                 href=f"/invoices/{i.id}"))
     for c in s.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id)):
-        lines.append(HistoryLine(c.issue_date, "Avoir", c.number, c.reason, -c.total_ttc))
+        lines.append(HistoryLine(c.issue_date, "Avoir", c.number, c.reason, -c.total_ttc,
+                                 href=f"/credit-notes/{c.id}/pdf"))
     for p in s.scalars(select(Payment).where(Payment.customer_id == customer_id)):
         from sim.crm.models import PaymentMethod
 

@@ -37,9 +37,21 @@ INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR
 class LineInput:
     """One line as the form sends it: text, parsed and checked here."""
 
-    product_id: str | int | None
+    product_id: str | int | None  # an id, or a reference typed in the line editor
     quantity: str | Decimal
     discount_pct: str | Decimal = "0"
+
+
+def _find_product(uow, key) -> Product | None:
+    """A product by id, or by reference as the line editor's search sends it
+    ("EMB-0042" or "EMB-0042 — Carton double cannelure")."""
+    if key in (None, ""):
+        return None
+    text = str(key).strip()
+    if text.isdigit():
+        return uow.session.scalars(select(Product).where(Product.id == int(text))).first()
+    reference = text.split(" — ")[0].strip().upper()
+    return uow.session.scalars(select(Product).where(Product.reference == reference)).first()
 
 
 def _decimal(raw, field: str, errors: dict[str, str], *, label: str) -> Decimal | None:
@@ -67,16 +79,11 @@ def _priced_lines(uow, company: Company, customer: Customer, lines: list[LineInp
     for index, line in enumerate(lines):
         key = f"{prefix}-{index}"
         product = None
-        try:
-            product_id = int(line.product_id) if line.product_id not in (None, "") else None
-        except (TypeError, ValueError):
-            product_id = None
-        if product_id is None:
+        product = _find_product(uow, line.product_id)
+        if line.product_id in (None, ""):
             errors[f"{key}-product"] = "Choisissez un produit du catalogue."
-        else:
-            product = uow.session.scalars(select(Product).where(Product.id == product_id)).first()
-            if product is None or not product.active:
-                errors[f"{key}-product"] = "Produit inconnu dans votre catalogue."
+        elif product is None or not product.active:
+            errors[f"{key}-product"] = "Produit inconnu dans votre catalogue."
         quantity = _decimal(line.quantity, f"{key}-quantity", errors, label="Quantité")
         if quantity is not None:
             if quantity <= 0:
@@ -400,3 +407,42 @@ def approve_order(uow, *, actor: str, actor_role: str, order_id: int, comment: s
                             "stock": stock})
     uow.commit()
     return order
+
+
+# ===== live preview (line editor) =======================================
+
+@dataclass
+class Preview:
+    lines: list[dict | None]  # priced line, or None where the line has an error
+    errors: dict[str, str]
+    totals: object  # sim.sales.pricing.Totals
+
+
+def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_discount_pct="0") -> Preview:
+    """Price the lines being typed, without writing anything: the editor shows
+    line totals, VAT per rate and the total as the candidate types."""
+    from types import SimpleNamespace
+
+    company = _company(uow)
+    customer = None
+    if customer_id:
+        customer = uow.session.scalars(select(Customer).where(Customer.id == customer_id)).first()
+    customer = customer or SimpleNamespace(country="FR", vat_number="", kind="b2b")
+    errors: dict[str, str] = {}
+    priced: list[dict | None] = []
+    for index, line in enumerate(lines):
+        if line.product_id in (None, "") and str(line.quantity).strip() in ("", "1"):
+            priced.append(None)  # an empty row, not an error yet
+            continue
+        try:
+            [one] = _priced_lines(uow, company, customer, [line], prefix=f"lines-{index}-x")
+            one["position"] = index + 1
+            priced.append(one)
+        except ValidationFailed as failed:
+            errors.update({k.replace(f"lines-{index}-x-0", f"lines-{index}"): v for k, v in failed.errors.items()})
+            priced.append(None)
+    discount = _global_discount(global_discount_pct, company, errors)
+    from types import SimpleNamespace as NS
+
+    totals = document_totals([NS(**p) for p in priced if p], discount)
+    return Preview(priced, errors, totals)

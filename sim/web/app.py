@@ -15,7 +15,7 @@ from sim.db import NotFound
 from sim.errors import SimError
 from sim.web.deps import LoginRequired
 from sim.web.rendering import render
-from sim.web.routes import auth, customers, products, workspaces
+from sim.web.routes import auth, billing, customers, products, sales, workspaces
 
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_HOURS = 12  # an exam day
@@ -27,7 +27,7 @@ def create_app() -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, customers, products, workspaces):
+    for module in (auth, customers, sales, billing, products, workspaces):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
 

@@ -2,10 +2,18 @@
 the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
+from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Customer
+from sim.sales.models import Quote, SalesOrder
+from sim.stock.models import Delivery
 from sim.workspace.models import Workspace
 
 PATH_OBJECTS = {
     "customer_id": Customer,
+    "quote_id": Quote,
+    "order_id": SalesOrder,
+    "delivery_id": Delivery,
+    "invoice_id": Invoice,
+    "credit_note_id": CreditNote,
     "workspace_id": Workspace,
 }

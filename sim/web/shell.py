@@ -9,6 +9,8 @@ from sim.workspace.models import Workspace
 # The business areas in the navigation; an area appears once its pages exist.
 CANDIDATE_NAV = [
     ("Relation client", [("customers", "Clients", "/customers")]),
+    ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders")]),
+    ("Facturation", [("invoices", "Factures", "/invoices")]),
     ("Stocks", [("products", "Produits", "/products")]),
 ]
 STAFF_NAV = [

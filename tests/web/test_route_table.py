@@ -10,7 +10,6 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from sim.accounts.models import Role
-from sim.crm.models import Customer
 from sim.db import UnitOfWork
 from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
@@ -23,11 +22,30 @@ EXPECTED = {
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): {C, T, E, A},
     ("GET", "/"): {C, T, E, A},
-    ("GET", "/customers"): {C},
-    ("GET", "/customers/{customer_id}"): {C},
-    ("GET", "/products"): {C},
+    # the candidate's ERP/CRM: their own workspace only
+    **{(method, path): {C} for method, path in [
+        ("GET", "/customers"), ("GET", "/customers/{customer_id}"),
+        ("GET", "/customers/{customer_id}/payments/new"), ("POST", "/customers/{customer_id}/payments"),
+        ("GET", "/customers/{customer_id}/statement.pdf"),
+        ("GET", "/quotes"), ("GET", "/quotes/new"), ("POST", "/quotes/preview"), ("GET", "/quotes/editor-row"),
+        ("POST", "/quotes"), ("GET", "/quotes/{quote_id}"), ("POST", "/quotes/{quote_id}/send"),
+        ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
+        ("POST", "/quotes/{quote_id}/order"), ("GET", "/quotes/{quote_id}/pdf"),
+        ("GET", "/orders"), ("GET", "/orders/new"), ("POST", "/orders"), ("GET", "/orders/{order_id}"),
+        ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
+        ("POST", "/orders/{order_id}/deliveries"), ("GET", "/orders/{order_id}/acknowledgement.pdf"),
+        ("GET", "/deliveries/{delivery_id}"), ("POST", "/deliveries/{delivery_id}/invoice"),
+        ("GET", "/deliveries/{delivery_id}/pdf"),
+        ("GET", "/invoices"), ("GET", "/invoices/{invoice_id}"), ("POST", "/invoices/{invoice_id}/credit-notes"),
+        ("GET", "/invoices/{invoice_id}/pdf"), ("GET", "/credit-notes/{credit_note_id}/pdf"),
+        ("GET", "/products"),
+    ]},
+    # staff: the candidates' workspaces, journals and management approvals
     ("GET", "/workspaces"): {T, E, A},
     ("GET", "/workspaces/{workspace_id}/journal"): {T, E, A},
+    ("GET", "/workspaces/{workspace_id}/approvals"): {T, E, A},
+    # only the manager (played by the trainer) releases a blocked order; never a candidate or the evaluator
+    ("POST", "/workspaces/{workspace_id}/orders/{order_id}/approve"): {T, A},
 }
 
 
@@ -64,11 +82,14 @@ def fill(path: str, objects: dict) -> str:
 def one_of_each_role(make_user, make_workspace, login):
     candidate = make_user("candidate")
     workspace = make_workspace(owner=candidate)
+    objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
-        customer_id = uow.session.scalars(select(Customer.id).limit(1)).one()
+        for param, model in PATH_OBJECTS.items():
+            if param != "workspace_id":
+                objects[param] = uow.session.scalars(select(model.id).order_by(model.id).limit(1)).one()
     browsers = {role: login(make_user(role.value)) for role in (T, E, A)}
     browsers[C] = login(candidate)
-    return browsers, {"customer_id": customer_id, "workspace_id": workspace.id}
+    return browsers, objects
 
 
 def test_each_role_gets_exactly_the_routes_its_rule_admits(app, one_of_each_role):

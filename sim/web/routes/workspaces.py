@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from sim.accounts.models import User
+from sim.accounts.models import Role, User
 from sim.db import UnitOfWork
 from sim.journal.models import JournalEntry
 from sim.journal.service import verify_chain
 from sim.web.routes import router as routes_router
-from sim.web.deps import staff
+from sim.web.deps import requires, staff
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import staff_shell
 from sim.workspace.models import Workspace
@@ -46,3 +47,52 @@ def workspace_journal(request: Request, workspace_id: int, kind: str = "", page:
                "pages": pages, "total": total, "chain": chain, **staff_shell("workspaces")}
     return render(request, "workspaces/journal.html", context,
                   block="journal_table" if is_htmx(request) else None)
+
+
+# ===== management approvals (the trainer plays the sales manager) =========
+
+manager = requires(Role.TRAINER, Role.ADMIN)
+
+
+def _approvals(uow):
+    from sim.crm.models import Customer
+    from sim.sales.models import OrderStatus, SalesOrder
+
+    rows = uow.session.execute(
+        select(SalesOrder, Customer).join(Customer, Customer.id == SalesOrder.customer_id)
+        .where(SalesOrder.status == OrderStatus.BLOCKED).order_by(SalesOrder.order_date)).all()
+    requests = {}
+    for entry in uow.session.scalars(select(JournalEntry).where(JournalEntry.kind == "order.approval_requested")
+                                     .order_by(JournalEntry.seq)):
+        requests[entry.refs.get("order")] = entry
+    return [(order, customer, requests.get(order.number)) for order, customer in rows]
+
+
+@router.get("/workspaces/{workspace_id}/approvals")
+def workspace_approvals(request: Request, workspace_id: int, user: User = Depends(staff), error: str = ""):
+    with UnitOfWork(workspace_id, write=False) as uow:
+        workspace = uow.get(Workspace, workspace_id)
+        rows = _approvals(uow)
+    return render(request, "workspaces/approvals.html", {"workspace": workspace, "rows": rows, "error": "",
+                                                         "can_approve": user.role in ("trainer", "admin"),
+                                                         **staff_shell("workspaces")})
+
+
+@router.post("/workspaces/{workspace_id}/orders/{order_id}/approve")
+async def workspace_approve_order(request: Request, workspace_id: int, order_id: int, user: User = Depends(manager)):
+    from sim.errors import SimError
+    from sim.sales.service import approve_order
+
+    form = await request.form()
+    with UnitOfWork(workspace_id) as uow:
+        uow.get(Workspace, workspace_id)
+        try:
+            approve_order(uow, actor=f"{user.role}:{user.username}", actor_role=user.role, order_id=order_id,
+                          comment=form.get("comment", ""))
+        except SimError as refused:
+            with UnitOfWork(workspace_id, write=False) as reader:
+                return render(request, "workspaces/approvals.html",
+                              {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
+                               "error": refused.message, "can_approve": True, **staff_shell("workspaces")},
+                              status_code=refused.status_code)
+    return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)

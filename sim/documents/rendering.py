@@ -1,0 +1,47 @@
+"""HTML templates (templates/documents/) to PDF with WeasyPrint.
+
+A Jinja environment of its own, with the shared French formats of
+``sim.formatting``: the documents do not depend on the web layer.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from sim.billing.terms import terms_label
+from sim.config import get_settings
+from sim.formatting import FILTERS
+
+
+def _terms(code: str) -> str:
+    try:
+        return terms_label(code)
+    except ValueError:
+        return code
+
+
+@lru_cache
+def environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir or get_settings().templates_dir)),
+        autoescape=jinja2.select_autoescape(("html",)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(terms_label=_terms)
+    return env
+
+
+def render_html(template: str, context: dict) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # heavy import: only when a document is printed
+
+    base = Path(get_settings().templates_dir) / "documents"
+    return HTML(string=html, base_url=str(base)).write_pdf()

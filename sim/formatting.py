@@ -1,0 +1,109 @@
+"""French display formats shared by the pages and the printed documents.
+
+Money goes through Babel (``fr_FR``): ``1 234,56 €`` with a narrow no-break
+space (U+202F) between thousands and a no-break space before the sign. These
+are plain functions on values, usable as Jinja filters by ``sim.web`` and by
+``sim.documents`` alike (no domain imports ``web``).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "fr_FR"
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def eur(value: Decimal | None) -> str:
+    """``1 234,56 €``."""
+    if value is None:
+        return ""
+    return format_currency(value, "EUR", locale=LOCALE)
+
+
+def eur_round(value: Decimal | None) -> str:
+    """An amount without its cents when it has none: ``40 €``, ``30 000 €``, ``12,50 €``."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return format_currency(value, "EUR", format="#,##0\u00a0¤", locale=LOCALE, currency_digits=False)
+    return eur(value)
+
+
+def number(value: Decimal | None, digits: int = 0) -> str:
+    """A number with a fixed count of decimals: ``number(x, 2)`` → ``1 234,50``."""
+    if value is None:
+        return ""
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=LOCALE, decimal_quantization=True)
+
+
+def money(value: Decimal | None) -> str:
+    """An amount in a table column whose header carries the currency: ``1 234,50``."""
+    return number(value, 2)
+
+
+def qty(value: Decimal | None) -> str:
+    """A quantity without useless zeros: 12, 12,5, 0,125."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.###", locale=LOCALE)
+
+
+def pct(value: Decimal | None) -> str:
+    """A rate without useless zeros: ``20 %``, ``5,5 %``, ``12,15 %``."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.##", locale=LOCALE) + NBSP + "%"
+
+
+def fr_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+def grouped(value: str | None, size: int = 3, first: int | None = None) -> str:
+    """Digits in groups for reading: SIREN ``838 834 752``, IBAN ``FR76 3000 …``."""
+    if not value:
+        return ""
+    value = value.replace(" ", "")
+    head = value[:first] if first else ""
+    rest = value[len(head):]
+    parts = ([head] if head else []) + [rest[i:i + size] for i in range(0, len(rest), size)]
+    return " ".join(p for p in parts if p)
+
+
+def siren(value: str | None) -> str:
+    return grouped(value, 3)
+
+
+def siret(value: str | None) -> str:
+    """``838 834 752 00019``: the SIREN, then the 5-digit establishment number."""
+    if not value:
+        return ""
+    value = value.replace(" ", "")
+    return f"{grouped(value[:9], 3)} {value[9:]}".strip()
+
+
+def iban(value: str | None) -> str:
+    return grouped(value, 4)
+
+
+def country_name(code: str | None) -> str:
+    """The French name of an ISO country code: ``DE`` → ``Allemagne``."""
+    if not code:
+        return ""
+    return Locale.parse(LOCALE).territories.get(code.upper(), code)
+
+
+FILTERS = {
+    "eur": eur, "eur_round": eur_round, "number": number, "money": money, "qty": qty, "pct": pct,
+    "fr_date": fr_date, "siren": siren, "siret": siret, "iban": iban, "country_name": country_name,
+}

@@ -1,0 +1,59 @@
+"""Parsing submitted forms into service inputs."""
+from __future__ import annotations
+
+import re
+import secrets
+
+from sim.sales.service import LineInput
+
+_LINE_FIELD = re.compile(r"^(product|qty|discount)-(\d{1,3})$")
+
+
+def new_form_token() -> str:
+    """A one-time token for a form, claimed by the action it submits."""
+    return secrets.token_urlsafe(16)
+
+
+def line_inputs(form) -> tuple[list[LineInput], list[int]]:
+    """Lines sent as product-N / qty-N / discount-N, in N order, fully empty rows
+    dropped; with the row number N of each line, to put errors back on their row."""
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in form.multi_items():
+        match = _LINE_FIELD.match(key)
+        if match and isinstance(value, str):
+            rows.setdefault(int(match[2]), {})[match[1]] = value.strip()
+    lines, numbers = [], []
+    for index in sorted(rows):
+        row = rows[index]
+        if not row.get("product") and not row.get("qty"):
+            continue
+        lines.append(LineInput(row.get("product", ""), row.get("qty", ""), row.get("discount", "") or "0"))
+        numbers.append(index)
+    return lines, numbers
+
+
+def errors_by_row(errors: dict[str, str], numbers: list[int]) -> dict[str, str]:
+    """Service keys lines-<i>-field → the form's field-<row> names."""
+    mapped = {}
+    for key, message in errors.items():
+        match = re.match(r"^lines-(\d+)-(product|quantity|discount)$", key)
+        if match and int(match[1]) < len(numbers):
+            field = {"quantity": "qty"}.get(match[2], match[2])
+            mapped[f"{field}-{numbers[int(match[1])]}"] = message
+        else:
+            mapped[key] = message
+    return mapped
+
+
+def indexed(form, prefix: str) -> dict[int, str]:
+    """Fields named prefix-<id> (quantities per line, allocations per invoice)."""
+    values = {}
+    for key, value in form.multi_items():
+        if key.startswith(prefix + "-") and isinstance(value, str) and key[len(prefix) + 1:].isdigit():
+            values[int(key[len(prefix) + 1:])] = value.strip()
+    return values
+
+
+def customer_key(raw: str) -> str:
+    """'C00042 — Brasserie Bazin' or 'C00042' → 'C00042'."""
+    return (raw or "").split(" — ")[0].strip().upper()

@@ -1,0 +1,220 @@
+"""Deliveries, invoices, credit notes, payments and the printed documents."""
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from sim.accounts.models import User
+from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceStatus
+from sim.billing.service import invoice_delivery, issue_credit_note
+from sim.clock import sim_date
+from sim.crm.models import Customer, PaymentMethod
+from sim.crm.service import customer_balance
+from sim.db import UnitOfWork
+from sim.errors import SimError, ValidationFailed
+from sim.receivables.models import Payment, PaymentAllocation
+from sim.receivables.service import record_payment
+from sim.sales.models import OrderLine, SalesOrder
+from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.web.forms import indexed, new_form_token
+from sim.web.rendering import render
+from sim.web.routes import router as routes_router
+from sim.web.shell import shell
+
+router = routes_router()
+
+
+# ===== deliveries =======================================================
+
+def _delivery_context(uow, delivery_id: int) -> dict:
+    delivery = uow.get(Delivery, delivery_id)
+    rows = uow.session.execute(
+        select(DeliveryLine, OrderLine, Product).join(OrderLine, OrderLine.id == DeliveryLine.order_line_id)
+        .join(Product, Product.id == DeliveryLine.product_id).where(DeliveryLine.delivery_id == delivery.id)
+        .order_by(OrderLine.position)).all()
+    return {"delivery": delivery, "rows": rows, "order": uow.session.get(SalesOrder, delivery.order_id),
+            "customer": uow.session.get(Customer, delivery.customer_id),
+            "carrier": uow.session.get(Carrier, delivery.carrier_id) if delivery.carrier_id else None,
+            "invoice": uow.session.scalars(select(Invoice).where(Invoice.delivery_id == delivery.id)).first(),
+            "form_token": new_form_token()}
+
+
+@router.get("/deliveries/{delivery_id}")
+def delivery_page(request: Request, delivery_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    return render(request, "billing/delivery_page.html", {**_delivery_context(uow, delivery_id), "error": "",
+                                                          **shell(uow, "orders")})
+
+
+@router.post("/deliveries/{delivery_id}/invoice")
+async def delivery_invoice(request: Request, delivery_id: int, user: User = Depends(candidate_only),
+                           uow: UnitOfWork = Depends(writing_uow)):
+    form = await request.form()
+    try:
+        invoice = invoice_delivery(uow, actor=actor(user), delivery_id=delivery_id, form_token=form.get("form_token"))
+    except SimError as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return render(request, "billing/delivery_page.html",
+                          {**_delivery_context(reader, delivery_id), "error": refused.message,
+                           **shell(reader, "orders")}, status_code=refused.status_code)
+    return RedirectResponse(f"/invoices/{invoice.id}", status_code=303)
+
+
+# ===== invoices =========================================================
+
+@router.get("/invoices")
+def invoice_list(request: Request, show: str = "", uow: UnitOfWork = Depends(reading_uow)):
+    today = sim_date(uow)
+    query = select(Invoice, Customer).join(Customer, Customer.id == Invoice.customer_id)
+    if show == "open":
+        query = query.where(Invoice.amount_due > 0)
+    elif show == "overdue":
+        query = query.where(Invoice.amount_due > 0, Invoice.due_date < today)
+    rows = uow.session.execute(query.order_by(Invoice.issue_date.desc(), Invoice.number.desc()).limit(300)).all()
+    return render(request, "billing/invoice_list.html", {"rows": rows, "show": show, "today": today,
+                                                         **shell(uow, "invoices")})
+
+
+def _invoice_context(uow, invoice_id: int) -> dict:
+    from sim.sales.pricing import document_totals
+
+    invoice = uow.get(Invoice, invoice_id)
+    lines = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+                                .order_by(InvoiceLine.position)).all()
+    products = {p.id: p for p in uow.session.scalars(select(Product).where(
+        Product.id.in_([l.product_id for l in lines])))}
+    notes = uow.session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice.id)
+                                .order_by(CreditNote.id)).all()
+    payments = uow.session.execute(
+        select(PaymentAllocation, Payment).join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(PaymentAllocation.invoice_id == invoice.id).order_by(Payment.received_on)).all()
+    return {"invoice": invoice, "lines": lines, "products": products, "credit_notes": notes, "payments": payments,
+            "customer": uow.session.get(Customer, invoice.customer_id),
+            "order": uow.session.get(SalesOrder, invoice.order_id) if invoice.order_id else None,
+            "totals": document_totals(lines, invoice.global_discount_pct), "today": sim_date(uow),
+            "statuses": InvoiceStatus, "form_token": new_form_token()}
+
+
+def _invoice_page(request, uow, invoice_id, *, errors=None, values=None, status_code=200):
+    return render(request, "billing/invoice_page.html",
+                  {**_invoice_context(uow, invoice_id), "errors": errors or {}, "values": values or {},
+                   **shell(uow, "invoices")}, status_code=status_code)
+
+
+@router.get("/invoices/{invoice_id}")
+def invoice_page(request: Request, invoice_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    return _invoice_page(request, uow, invoice_id)
+
+
+@router.post("/invoices/{invoice_id}/credit-notes")
+async def invoice_credit_note(request: Request, invoice_id: int, user: User = Depends(candidate_only),
+                              uow: UnitOfWork = Depends(writing_uow)):
+    form = await request.form()
+    quantities = indexed(form, "credit")
+    reason = form.get("reason", "")
+    try:
+        note = issue_credit_note(uow, actor=actor(user), invoice_id=invoice_id, quantities=quantities,
+                                 reason=reason, form_token=form.get("form_token"))
+    except ValidationFailed as refused:
+        errors = {k.replace("qty-", "credit-"): v for k, v in refused.errors.items()}
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _invoice_page(request, reader, invoice_id, errors=errors, status_code=422,
+                                 values={f"credit-{k}": v for k, v in quantities.items()} | {"reason": reason})
+    except SimError as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _invoice_page(request, reader, invoice_id, errors={"form": refused.message},
+                                 status_code=refused.status_code)
+    return RedirectResponse(f"/invoices/{invoice_id}#avoir-{note.id}", status_code=303)
+
+
+# ===== payments =========================================================
+
+def _payment_context(uow, customer_id: int) -> dict:
+    customer = uow.get(Customer, customer_id)
+    invoices = uow.session.scalars(select(Invoice).where(Invoice.customer_id == customer.id, Invoice.amount_due > 0)
+                                   .order_by(Invoice.due_date, Invoice.number)).all()
+    return {"customer": customer, "invoices": invoices, "balance": customer_balance(uow, customer),
+            "methods": PaymentMethod, "today": sim_date(uow), "form_token": new_form_token()}
+
+
+def _payment_page(request, uow, customer_id, *, errors=None, values=None, status_code=200):
+    return render(request, "billing/payment_form.html",
+                  {**_payment_context(uow, customer_id), "errors": errors or {}, "values": values or {},
+                   **shell(uow, "customers")}, status_code=status_code)
+
+
+@router.get("/customers/{customer_id}/payments/new")
+def payment_new(request: Request, customer_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    return _payment_page(request, uow, customer_id)
+
+
+@router.post("/customers/{customer_id}/payments")
+async def payment_create(request: Request, customer_id: int, user: User = Depends(candidate_only),
+                         uow: UnitOfWork = Depends(writing_uow)):
+    form = await request.form()
+    values = {k: form.get(k, "") for k in ("method", "amount", "reference", "received_on", "form_token")}
+    allocations = indexed(form, "alloc")
+    values |= {f"alloc-{k}": v for k, v in allocations.items()}
+    try:
+        received = date.fromisoformat(values["received_on"]) if values["received_on"] else None
+    except ValueError:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _payment_page(request, reader, customer_id, errors={"received_on": "Date invalide."},
+                                 values=values, status_code=422)
+    try:
+        record_payment(uow, actor=actor(user), customer_id=customer_id, method=values["method"],
+                       amount=values["amount"], allocations=allocations, reference=values["reference"],
+                       received_on=received, form_token=values["form_token"])
+    except ValidationFailed as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _payment_page(request, reader, customer_id, errors=refused.errors, values=values,
+                                 status_code=422)
+    except SimError as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _payment_page(request, reader, customer_id, errors={"form": refused.message}, values=values,
+                                 status_code=refused.status_code)
+    return RedirectResponse(f"/customers/{customer_id}", status_code=303)
+
+
+# ===== printed documents ================================================
+
+def _pdf(uow, user: User, kind: str, ref_id: int) -> Response:
+    from sim.documents.service import generate
+
+    document = generate(uow, actor=actor(user), kind=kind, ref_id=ref_id)
+    return Response(document.content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{document.filename}"'})
+
+
+@router.get("/quotes/{quote_id}/pdf")
+def quote_pdf(quote_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+    return _pdf(uow, user, "quote", quote_id)
+
+
+@router.get("/orders/{order_id}/acknowledgement.pdf")
+def order_ack_pdf(order_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+    return _pdf(uow, user, "order_ack", order_id)
+
+
+@router.get("/deliveries/{delivery_id}/pdf")
+def delivery_pdf(delivery_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+    return _pdf(uow, user, "delivery_note", delivery_id)
+
+
+@router.get("/invoices/{invoice_id}/pdf")
+def invoice_pdf(invoice_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+    return _pdf(uow, user, "invoice", invoice_id)
+
+
+@router.get("/credit-notes/{credit_note_id}/pdf")
+def credit_note_pdf(credit_note_id: int, user: User = Depends(candidate_only),
+                    uow: UnitOfWork = Depends(writing_uow)):
+    return _pdf(uow, user, "credit_note", credit_note_id)
+
+
+@router.get("/customers/{customer_id}/statement.pdf")
+def statement_pdf(customer_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+    return _pdf(uow, user, "statement", customer_id)

@@ -1,0 +1,306 @@
+"""Quotes and orders: the line editor, the document pages and their actions."""
+from __future__ import annotations
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import func, select
+
+from sim.accounts.models import User
+from sim.crm.models import Customer
+from sim.db import UnitOfWork
+from sim.errors import SimError, ValidationFailed
+from sim.sales import service as sales
+from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
+from sim.stock.models import Carrier, Delivery, Product
+from sim.billing.models import Invoice
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.web.forms import customer_key, errors_by_row, line_inputs, new_form_token
+from sim.web.rendering import is_htmx, render
+from sim.web.routes import router as routes_router
+from sim.web.shell import shell
+
+router = routes_router()
+EDITOR_ROWS = 4
+
+
+def _catalogue(uow):
+    products = uow.session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.reference)).all()
+    customers = uow.session.scalars(select(Customer).order_by(Customer.name)).all()
+    return {"products": products, "customers": customers}
+
+
+def _customer_from(uow, raw: str) -> Customer | None:
+    code = customer_key(raw)
+    if not code:
+        return None
+    if code.isdigit():
+        return uow.session.scalars(select(Customer).where(Customer.id == int(code))).first()
+    return uow.session.scalars(select(Customer).where(Customer.code == code)).first()
+
+
+def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict], errors: dict | None = None,
+            status_code: int = 200):
+    customer = _customer_from(uow, values.get("customer", ""))
+    lines = [sales.LineInput(r.get("product", ""), r.get("qty", ""), r.get("discount", "0")) for r in rows]
+    live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
+                         global_discount_pct=values.get("global_discount", "0") or "0")
+    from sim.billing.vat import vat_mention, vat_regime
+
+    mention = vat_mention(vat_regime(customer.country, customer.vat_number, customer.kind)) if customer else ""
+    context = {"kind": kind, "values": values, "rows": rows, "errors": errors or {}, "preview": live,
+               "vat_mention": mention,
+               "customer": customer, "form_token": values.get("form_token") or new_form_token(),
+               **_catalogue(uow), **shell(uow, "quotes" if kind == "quote" else "orders")}
+    return render(request, "sales/editor.html", context, status_code=status_code)
+
+
+def _rows_from(form) -> list[dict]:
+    rows: dict[int, dict] = {}
+    for key, value in form.multi_items():
+        field, _, number = key.partition("-")
+        if field in ("product", "qty", "discount") and number.isdigit():
+            rows.setdefault(int(number), {"n": int(number)})[field] = value
+    ordered = [rows[n] for n in sorted(rows)]
+    return ordered or [{"n": i} for i in range(EDITOR_ROWS)]
+
+
+# ===== quotes ===========================================================
+
+@router.get("/quotes")
+def quote_list(request: Request, status: str = "", uow: UnitOfWork = Depends(reading_uow)):
+    query = select(Quote, Customer).join(Customer, Customer.id == Quote.customer_id)
+    if status in {s.value for s in QuoteStatus}:
+        query = query.where(Quote.status == status)
+    rows = uow.session.execute(query.order_by(Quote.issue_date.desc(), Quote.number.desc()).limit(200)).all()
+    return render(request, "sales/quote_list.html", {"rows": rows, "status": status, "statuses": QuoteStatus,
+                                                     **shell(uow, "quotes")})
+
+
+@router.get("/quotes/new")
+def quote_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
+    found = _customer_from(uow, customer)
+    values = {"customer": f"{found.code} — {found.name}" if found else ""}
+    return _editor(request, uow, "quote", values=values, rows=[{"n": i} for i in range(EDITOR_ROWS)])
+
+
+@router.post("/quotes/preview")
+async def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow)):
+    """The editor's live totals (htmx): prices, line totals, VAT per rate — nothing written."""
+    form = await request.form()
+    customer = _customer_from(uow, form.get("customer", ""))
+    lines, numbers = line_inputs(form)
+    live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
+                         global_discount_pct=form.get("global_discount", "0") or "0")
+    return render(request, "sales/editor.html",
+                  {"preview": live, "numbers": numbers, "customer": customer,
+                   "errors": errors_by_row(live.errors, numbers)}, block="editor_totals")
+
+
+@router.get("/quotes/editor-row")
+def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(reading_uow)):
+    """One more empty line in the editor (htmx)."""
+    return render(request, "sales/editor.html", {"row": {"n": max(0, min(n, 999))}, "errors": {},
+                                                 **_catalogue(uow)}, block="editor_row")
+
+
+async def _submit_editor(request: Request, uow: UnitOfWork, user: User, kind: str):
+    form = await request.form()
+    values = {k: form.get(k, "") for k in ("customer", "global_discount", "incoterm", "incoterm_place", "notes",
+                                              "customer_po", "form_token")}
+    rows = _rows_from(form)
+    customer = _customer_from(uow, values["customer"])
+    lines, numbers = line_inputs(form)
+    try:
+        if customer is None:
+            raise ValidationFailed({"customer": "Choisissez un client existant (code ou nom dans la liste)."})
+        if kind == "quote":
+            document = sales.create_quote(uow, actor=actor(user), customer_id=customer.id, lines=lines,
+                                          global_discount_pct=values["global_discount"] or "0",
+                                          incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
+                                          notes=values["notes"], form_token=values["form_token"])
+            return RedirectResponse(f"/quotes/{document.id}", status_code=303)
+        document = sales.create_order(uow, actor=actor(user), customer_id=customer.id, lines=lines,
+                                      customer_po=values["customer_po"],
+                                      global_discount_pct=values["global_discount"] or "0",
+                                      incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
+                                      form_token=values["form_token"])
+        return RedirectResponse(f"/orders/{document.id}", status_code=303)
+    except ValidationFailed as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _editor(request, reader, kind, values=values, rows=rows,
+                           errors=errors_by_row(refused.errors, numbers), status_code=422)
+
+
+@router.post("/quotes")
+async def quote_create(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+    return await _submit_editor(request, uow, user, "quote")
+
+
+def _quote_context(uow, quote_id: int) -> dict:
+    quote = uow.get(Quote, quote_id)
+    lines = uow.session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)
+                                .order_by(QuoteLine.position)).all()
+    products = {p.id: p for p in uow.session.scalars(select(Product).where(
+        Product.id.in_([l.product_id for l in lines])))}
+    order = uow.session.scalars(select(SalesOrder).where(SalesOrder.quote_id == quote.id)).first()
+    return {"quote": quote, "lines": lines, "products": products, "order": order,
+            "customer": uow.session.get(Customer, quote.customer_id), **_totals_of(lines, quote)}
+
+
+def _totals_of(lines, document) -> dict:
+    from sim.sales.pricing import document_totals
+
+    return {"totals": document_totals(lines, document.global_discount_pct)}
+
+
+@router.get("/quotes/{quote_id}")
+def quote_page(request: Request, quote_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    return render(request, "sales/quote_page.html", {**_quote_context(uow, quote_id), "error": "",
+                                                     "statuses": QuoteStatus, **shell(uow, "quotes")})
+
+
+async def _quote_action(request: Request, quote_id: int, user: User, uow: UnitOfWork, action):
+    form = await request.form()
+    try:
+        if action is sales.order_from_quote:
+            order = action(uow, actor=actor(user), quote_id=quote_id, customer_po=form.get("customer_po", ""))
+            return RedirectResponse(f"/orders/{order.id}", status_code=303)
+        action(uow, actor=actor(user), quote_id=quote_id)
+    except SimError as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return render(request, "sales/quote_page.html",
+                          {**_quote_context(reader, quote_id), "error": refused.message, "statuses": QuoteStatus,
+                           **shell(reader, "quotes")}, status_code=refused.status_code)
+    return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
+
+
+@router.post("/quotes/{quote_id}/send")
+async def quote_send(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                     uow: UnitOfWork = Depends(writing_uow)):
+    return await _quote_action(request, quote_id, user, uow, sales.send_quote)
+
+
+@router.post("/quotes/{quote_id}/accept")
+async def quote_accept(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                       uow: UnitOfWork = Depends(writing_uow)):
+    return await _quote_action(request, quote_id, user, uow, sales.accept_quote)
+
+
+@router.post("/quotes/{quote_id}/refuse")
+async def quote_refuse(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                       uow: UnitOfWork = Depends(writing_uow)):
+    return await _quote_action(request, quote_id, user, uow, sales.refuse_quote)
+
+
+@router.post("/quotes/{quote_id}/order")
+async def quote_to_order(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                         uow: UnitOfWork = Depends(writing_uow)):
+    return await _quote_action(request, quote_id, user, uow, sales.order_from_quote)
+
+
+# ===== orders ===========================================================
+
+@router.get("/orders")
+def order_list(request: Request, status: str = "", uow: UnitOfWork = Depends(reading_uow)):
+    query = select(SalesOrder, Customer).join(Customer, Customer.id == SalesOrder.customer_id)
+    if status in {s.value for s in OrderStatus}:
+        query = query.where(SalesOrder.status == status)
+    rows = uow.session.execute(query.order_by(SalesOrder.order_date.desc(), SalesOrder.number.desc())
+                               .limit(200)).all()
+    return render(request, "sales/order_list.html", {"rows": rows, "status": status, "statuses": OrderStatus,
+                                                     **shell(uow, "orders")})
+
+
+@router.get("/orders/new")
+def order_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
+    found = _customer_from(uow, customer)
+    values = {"customer": f"{found.code} — {found.name}" if found else ""}
+    return _editor(request, uow, "order", values=values, rows=[{"n": i} for i in range(EDITOR_ROWS)])
+
+
+@router.post("/orders")
+async def order_create(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+    return await _submit_editor(request, uow, user, "order")
+
+
+def order_context(uow, order_id: int) -> dict:
+    order = uow.get(SalesOrder, order_id)
+    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .order_by(OrderLine.position)).all()
+    products = {p.id: p for p in uow.session.scalars(select(Product).where(
+        Product.id.in_([l.product_id for l in lines])))}
+    customer = uow.session.get(Customer, order.customer_id)
+    deliveries = uow.session.scalars(select(Delivery).where(Delivery.order_id == order.id).order_by(Delivery.id)).all()
+    invoices = uow.session.scalars(select(Invoice).where(Invoice.order_id == order.id).order_by(Invoice.id)).all()
+    invoiced = {i.delivery_id for i in invoices}
+    carriers = uow.session.scalars(select(Carrier).order_by(Carrier.name)).all()
+    from sim.crm.service import customer_balance
+
+    return {"order": order, "lines": lines, "products": products, "customer": customer, "deliveries": deliveries,
+            "invoices": invoices, "invoiced": invoiced, "carriers": carriers,
+            "balance": customer_balance(uow, customer), "statuses": OrderStatus,
+            "form_token": new_form_token(), **_totals_of(lines, order)}
+
+
+def _order_page(request, uow, order_id, *, errors=None, error="", values=None, status_code=200):
+    return render(request, "sales/order_page.html",
+                  {**order_context(uow, order_id), "errors": errors or {}, "error": error, "values": values or {},
+                   **shell(uow, "orders")}, status_code=status_code)
+
+
+@router.get("/orders/{order_id}")
+def order_page(request: Request, order_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    return _order_page(request, uow, order_id)
+
+
+@router.post("/orders/{order_id}/confirm")
+def order_confirm(request: Request, order_id: int, user: User = Depends(candidate_only),
+                  uow: UnitOfWork = Depends(writing_uow)):
+    try:
+        sales.confirm_order(uow, actor=actor(user), order_id=order_id)
+    except SimError as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
+    return RedirectResponse(f"/orders/{order_id}", status_code=303)
+
+
+@router.post("/orders/{order_id}/approval-request")
+async def order_approval_request(request: Request, order_id: int, user: User = Depends(candidate_only),
+                                 uow: UnitOfWork = Depends(writing_uow)):
+    form = await request.form()
+    message = form.get("message", "")
+    try:
+        sales.request_approval(uow, actor=actor(user), order_id=order_id, message=message)
+    except ValidationFailed as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _order_page(request, reader, order_id, errors=refused.errors, values={"message": message},
+                               status_code=422)
+    except SimError as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
+    return RedirectResponse(f"/orders/{order_id}", status_code=303)
+
+
+@router.post("/orders/{order_id}/deliveries")
+async def order_ship(request: Request, order_id: int, user: User = Depends(candidate_only),
+                     uow: UnitOfWork = Depends(writing_uow)):
+    from sim.stock.service import ship_delivery
+    from sim.web.forms import indexed
+
+    form = await request.form()
+    carrier = form.get("carrier", "")
+    quantities = indexed(form, "ship")
+    try:
+        delivery = ship_delivery(uow, actor=actor(user), order_id=order_id, quantities=quantities,
+                                 carrier_id=int(carrier) if str(carrier).isdigit() else None,
+                                 form_token=form.get("form_token"))
+    except ValidationFailed as refused:
+        errors = {k.replace("qty-", "ship-"): v for k, v in refused.errors.items()}
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _order_page(request, reader, order_id, errors=errors,
+                               values={f"ship-{k}": v for k, v in quantities.items()} | {"carrier": carrier},
+                               status_code=422)
+    except SimError as refused:
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
+    return RedirectResponse(f"/deliveries/{delivery.id}", status_code=303)
