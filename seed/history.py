@@ -61,6 +61,15 @@ def _fr_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+
+
+def _en_date(day: date) -> str:
+    """E.g. "17 October 2026", whatever the process locale (strftime's %B is not)."""
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
 def _fr_money(amount: Decimal) -> str:
     whole, cents = f"{amount:.2f}".split(".")
     groups = []
@@ -372,10 +381,7 @@ class History:
                 if recent:
                     po.confirmed_date = None
         for product in self.plans.products:
-            # Reserved = on-hand units allocated to open orders; what stock cannot
-            # cover stays a backorder (as sim.sales.service reserves on confirmation).
             product.stock_on_hand = Decimal(stock.on_hand[product])
-            product.stock_reserved = Decimal(min(stock.backlog[product], stock.on_hand[product]))
 
     def _new_po(self, rng: random.Random, supplier, day: date) -> PurchaseOrderPlan:
         requested = next_working_day(day + timedelta(days=supplier.lead_time_days))
@@ -447,14 +453,14 @@ class History:
         for delivery in self.plans.deliveries:
             order = delivery.order
             lines = []
-            for position, (order_line, qty) in enumerate(delivery.lines, start=1):
+            for order_line, qty in delivery.lines:  # positions as on the order (sim.billing.service)
                 lines.append(make_line(order_line.product, order_line.description, qty, order_line.unit_price,
-                                       order_line.discount_pct, order_line.vat_rate, position,
+                                       order_line.discount_pct, order_line.vat_rate, order_line.position,
                                        order_line=order_line))
                 order_line.quantity_invoiced += qty
             invoice = InvoicePlan(
                 customer=order.customer, order=order, delivery=delivery, issue_date=delivery.ship_date,
-                delivery_date=delivery.delivered_date,
+                delivery_date=delivery.delivered_date or delivery.ship_date,
                 due_date=due_date(delivery.ship_date, order.payment_terms, self.company.eom_method),
                 payment_terms=order.payment_terms, customer_po=order.customer_po,
                 vat_mention=vat_mention(order.customer.vat_regime), lines=lines,
@@ -464,54 +470,37 @@ class History:
             self.plans.invoices.append(invoice)
 
     def _credit_notes(self, rng: random.Random) -> None:
+        """A handful of credit notes, as sim.billing.service issues them: quantities
+        of invoice lines (matched by position) at the invoiced price, never more
+        than was invoiced (an avoir amends an invoice, CGI 289 I-5)."""
         candidates = [inv for inv in self.plans.invoices
                       if inv.customer.kind == "b2b" and inv.customer.country == "FR"
                       and inv.delivery.delivered_date is not None
                       and inv.issue_date <= self.end - timedelta(days=25)]
         count = max(1, int(len(self.plans.invoices) * 0.005 + 0.5))
-        kinds = ("damage", "price", "return")
         used: list[InvoicePlan] = []
         for k in range(count):
-            kind = kinds[k % len(kinds)]
             pool = [inv for inv in candidates if inv not in used and inv.customer not in [u.customer for u in used]]
-            if kind == "price":
-                discounted = [inv for inv in pool if any(l.discount_pct > 0 for l in inv.lines)]
-                if discounted:
-                    pool = discounted
-                else:
-                    kind = "damage"
             if not pool:
                 break
             invoice = rng.choice(pool)
             used.append(invoice)
             day = add_working_days(invoice.delivery.delivered_date, rng.randint(3, 8))
-            if kind == "price":
-                line = next(l for l in invoice.lines if l.discount_pct > 0)
-                rate = line.discount_pct
-                # The invoice went out without the customer's discount...
-                line.discount_pct = ZERO
-                line.line_total_ht = money(line.quantity * line.unit_price)
-                invoice.compute_totals()
-                credit_lines = [make_line(line.product, f"Remise {rate:g} % non appliquée – {line.description}",
-                                          line.quantity, money(line.unit_price * rate / 100), ZERO,
-                                          line.vat_rate, 1)]
-                reason = f"Erreur de facturation : remise client de {rate:g} % non appliquée"
+            line = max(invoice.lines, key=lambda l: (l.line_total_ht, l.position))
+            qty = max(Decimal(1), Decimal(ceil_int(float(line.quantity) * 0.25)))
+            credit_lines = [make_line(line.product, line.description, qty, line.unit_price,
+                                      line.discount_pct, line.vat_rate, line.position)]
+            if k % 2 == 0:
+                invoice.delivery.reserves = (
+                    f"Colis abîmé à la livraison : {qty:g} {line.product.unit}(s) de {line.product.reference} "
+                    f"endommagé(s), réserves précises portées sur le bon du transporteur.")
+                reason = "Marchandise endommagée pendant le transport (réserves sur le bon de livraison)"
             else:
-                line = max(invoice.lines, key=lambda l: (l.line_total_ht, l.position))
-                qty = max(Decimal(1), Decimal(ceil_int(float(line.quantity) * 0.25)))
-                credit_lines = [make_line(line.product, line.description, qty, line.unit_price,
-                                          line.discount_pct, line.vat_rate, 1)]
-                if kind == "damage":
-                    invoice.delivery.reserves = (
-                        f"Colis abîmé à la livraison : {qty:g} {line.product.unit}(s) de {line.product.reference} "
-                        f"endommagé(s), réserves précises portées sur le bon du transporteur.")
-                    reason = "Marchandise endommagée pendant le transport (réserves sur le bon de livraison)"
-                else:
-                    reason = "Retour de marchandise non conforme à la commande"
-                    self.plans.stock_moves.append(StockMovePlan(
-                        product=line.product, kind="return", quantity=qty, move_date=day,
-                        note="Retour client, marchandise remise en stock"))
-                    line.product.stock_on_hand += qty
+                reason = "Retour de marchandise non conforme à la commande"
+                self.plans.stock_moves.append(StockMovePlan(
+                    product=line.product, kind="return", quantity=qty, move_date=day,
+                    note="Retour client, marchandise remise en stock"))
+                line.product.stock_on_hand += qty
             note = CreditNotePlan(invoice=invoice, issue_date=day, reason=reason, lines=credit_lines)
             note.compute_totals()
             invoice.credit_notes.append(note)
@@ -774,11 +763,11 @@ class History:
         n, due = invoice.number, invoice.due_date
         if invoice.customer.language == "en":
             texts = {
-                "courtesy": f"Friendly reminder: invoice {n} ({_en_money(amount)}) falls due on {due:%d %B %Y}.",
-                "first": f"Our records show that invoice {n} ({_en_money(amount)}, due {due:%d %B %Y}) "
+                "courtesy": f"Friendly reminder: invoice {n} ({_en_money(amount)}) falls due on {_en_date(due)}.",
+                "first": f"Our records show that invoice {n} ({_en_money(amount)}, due {_en_date(due)}) "
                          f"is still unpaid. Please find a copy attached.",
                 "phone": f"Phone call to accounts payable about invoice {n}."
-                         + (f" Payment promised for {promised:%d %B %Y}." if promised else ""),
+                         + (f" Payment promised for {_en_date(promised)}." if promised else ""),
                 "second": f"Second reminder: invoice {n} is overdue. Late-payment interest and the "
                           f"€40 recovery fee are due under our terms. Statement of account attached.",
                 "formal_notice": f"Formal notice to pay invoice {n} ({_en_money(amount)}) within 8 days.",
@@ -869,7 +858,7 @@ class History:
                 channel="email", direction="out", language=c.language, customer=c, contact=contact_of(c),
                 subject=f"Your quotation {quote.number}" if en else f"Votre devis {quote.number}",
                 body=(f"Please find attached our quotation {quote.number} ({_en_money(quote.total_ht)} excl. VAT), "
-                      f"valid until {quote.valid_until:%d %B %Y}." if en else
+                      f"valid until {_en_date(quote.valid_until)}." if en else
                       f"Veuillez trouver ci-joint notre devis {quote.number} d'un montant de "
                       f"{_fr_money(quote.total_ht)} HT, valable jusqu'au {_fr_date(quote.valid_until)}."),
                 sim_time=_at(rng, quote.issue_date)))
@@ -923,7 +912,7 @@ class History:
                 channel="email", direction="out", language=supplier.language, supplier=supplier,
                 contact=contact, counterpart_role="supplier",
                 subject=(f"Order {po.number}: delivery date?" if en else f"Relance commande {po.number}"),
-                body=(f"Our order {po.number} was due on {po.requested_date:%d %B %Y}. Please confirm the "
+                body=(f"Our order {po.number} was due on {_en_date(po.requested_date)}. Please confirm the "
                       f"shipping date." if en else
                       f"Notre commande {po.number} était attendue le {_fr_date(po.requested_date)}. Merci de "
                       f"nous confirmer la date d'expédition du reliquat."),
@@ -990,6 +979,10 @@ class History:
     # ===== statuses at the start of the sim =============================
 
     def _finish(self) -> None:
+        for product in self.plans.products:
+            # Reserved = on-hand units allocated to open orders; what stock cannot
+            # cover stays a backorder (as sim.sales.service reserves on confirmation).
+            product.stock_reserved = min(Decimal(self.stock.backlog[product]), product.stock_on_hand)
         for order in self.plans.orders:
             if order.status == "cancelled":
                 continue

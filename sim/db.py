@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Iterator, TypeVar
 
 from sqlalchemy import BigInteger, Numeric, event
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel, select
 
@@ -108,6 +110,15 @@ def owned_models() -> list[type]:
     return sorted(found, key=lambda c: c.__name__)
 
 
+_owned_by_table: dict = {}
+
+
+def _owned_model_of(table):
+    if not _owned_by_table:
+        _owned_by_table.update({model.__table__: model for model in owned_models()})
+    return _owned_by_table.get(table)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_workspace(execute_state) -> None:
     workspace_id = execute_state.session.info.get("workspace_id")
@@ -115,18 +126,29 @@ def _scope_to_workspace(execute_state) -> None:
         return
     if execute_state.execution_options.get("all_workspaces", False):
         return
-    # One criterion per owned model (SQLModel mixins carry no column to build a
-    # generic one); each applies wherever the model appears, subqueries included.
-    execute_state.statement = execute_state.statement.options(*(
-        with_loader_criteria(model, lambda cls: cls.workspace_id == workspace_id, include_aliases=True)
-        for model in owned_models()
-    ))
+    # One criterion per owned model the statement reads, subqueries included
+    # (SQLModel mixins carry no column to build a single generic criterion).
+    models = {_owned_model_of(t) for t in find_tables(execute_state.statement, include_selects=True,
+                                                        include_aliases=True, include_joins=True)}
+    models.discard(None)
+    if models:
+        execute_state.statement = execute_state.statement.options(
+            *(_criterion(model, workspace_id) for model in sorted(models, key=lambda m: m.__name__)))
+
+
+@lru_cache(maxsize=4096)
+def _criterion(model, workspace_id: int):
+    # Built once per model and workspace: building the option is most of its cost.
+    return with_loader_criteria(model, model.workspace_id == workspace_id, include_aliases=True)
 
 
 # ===== engines ==========================================================
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+
+
+SQLITE_BUSY_SECONDS = 30
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -137,23 +159,44 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    # Writers of this process queue on a plain lock before BEGIN IMMEDIATE:
+    # SQLite's busy handler polls with growing sleeps, so under load a waiting
+    # writer can starve past its timeout; a lock hands over at once. Writers of
+    # other processes still meet at SQLite's own lock (busy timeout).
+    writer_lock = threading.Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         # A writer takes the lock at BEGIN: a deferred transaction that read
         # first would fail with SQLITE_BUSY when another writer got in between.
         if conn.get_execution_options().get("writer", False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if not writer_lock.acquire(timeout=SQLITE_BUSY_SECONDS):
+                raise TimeoutError("la base SQLite est occupée : réessayez")
+            conn.info["holds_writer_lock"] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(conn)
+                raise
         else:
             conn.exec_driver_sql("BEGIN")
+
+    def _release(conn):
+        if conn.info.pop("holds_writer_lock", False):
+            writer_lock.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+                               pool_size=20, max_overflow=20)
         _configure_sqlite(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -211,6 +254,17 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self._reads_only_from_now()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._reads_only_from_now()
+
+    def _reads_only_from_now(self) -> None:
+        # The page rendered after an action only reads: it must not take the
+        # SQLite write lock again (BEGIN IMMEDIATE) and hold it until the
+        # request's teardown.
+        self.session.bind = self.engine
 
     # --- scoped reads --------------------------------------------------
     def get(self, model: type[T], id_: Any) -> T:

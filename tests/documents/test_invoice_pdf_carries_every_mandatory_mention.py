@@ -59,7 +59,7 @@ def test_the_invoice_carries_the_mandatory_mention(printed, mention):
     invoice, customer, today = story.invoice, story.buyer, story.today
     expected = {
         "issue date": [f"Date {today:%d/%m/%Y}"],
-        "number": [f"FACTURE", f"N° {invoice.number}"],
+        "number": ["FACTURE", f"N° {invoice.number}"],
         "delivery date": [f"Date de livraison {story.first.ship_date:%d/%m/%Y}"],
         "seller name and address": [company.name, company.address, f"{company.postcode} {company.city}"],
         "seller SIREN": [f"SIREN {company.siren[:3]} {company.siren[3:6]} {company.siren[6:]}"],

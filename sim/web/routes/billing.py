@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
 from sim.web.forms import indexed, new_form_token
 from sim.web.rendering import render
-from sim.web.routes import router as routes_router
+from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
 router = routes_router()
@@ -50,12 +51,13 @@ def delivery_page(request: Request, delivery_id: int, uow: UnitOfWork = Depends(
 
 
 @router.post("/deliveries/{delivery_id}/invoice")
-async def delivery_invoice(request: Request, delivery_id: int, user: User = Depends(candidate_only),
-                           uow: UnitOfWork = Depends(writing_uow)):
-    form = await request.form()
+def delivery_invoice(request: Request, delivery_id: int, user: User = Depends(candidate_only),
+                           uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
     try:
         invoice = invoice_delivery(uow, actor=actor(user), delivery_id=delivery_id, form_token=form.get("form_token"))
     except SimError as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return render(request, "billing/delivery_page.html",
                           {**_delivery_context(reader, delivery_id), "error": refused.message,
@@ -110,9 +112,9 @@ def invoice_page(request: Request, invoice_id: int, uow: UnitOfWork = Depends(re
 
 
 @router.post("/invoices/{invoice_id}/credit-notes")
-async def invoice_credit_note(request: Request, invoice_id: int, user: User = Depends(candidate_only),
-                              uow: UnitOfWork = Depends(writing_uow)):
-    form = await request.form()
+def invoice_credit_note(request: Request, invoice_id: int, user: User = Depends(candidate_only),
+                              uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
     quantities = indexed(form, "credit")
     reason = form.get("reason", "")
     try:
@@ -120,10 +122,12 @@ async def invoice_credit_note(request: Request, invoice_id: int, user: User = De
                                  reason=reason, form_token=form.get("form_token"))
     except ValidationFailed as refused:
         errors = {k.replace("qty-", "credit-"): v for k, v in refused.errors.items()}
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _invoice_page(request, reader, invoice_id, errors=errors, status_code=422,
                                  values={f"credit-{k}": v for k, v in quantities.items()} | {"reason": reason})
     except SimError as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _invoice_page(request, reader, invoice_id, errors={"form": refused.message},
                                  status_code=refused.status_code)
@@ -152,15 +156,16 @@ def payment_new(request: Request, customer_id: int, uow: UnitOfWork = Depends(re
 
 
 @router.post("/customers/{customer_id}/payments")
-async def payment_create(request: Request, customer_id: int, user: User = Depends(candidate_only),
-                         uow: UnitOfWork = Depends(writing_uow)):
-    form = await request.form()
+def payment_create(request: Request, customer_id: int, user: User = Depends(candidate_only),
+                         uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
     values = {k: form.get(k, "") for k in ("method", "amount", "reference", "received_on", "form_token")}
     allocations = indexed(form, "alloc")
     values |= {f"alloc-{k}": v for k, v in allocations.items()}
     try:
         received = date.fromisoformat(values["received_on"]) if values["received_on"] else None
     except ValueError:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _payment_page(request, reader, customer_id, errors={"received_on": "Date invalide."},
                                  values=values, status_code=422)
@@ -169,10 +174,12 @@ async def payment_create(request: Request, customer_id: int, user: User = Depend
                        amount=values["amount"], allocations=allocations, reference=values["reference"],
                        received_on=received, form_token=values["form_token"])
     except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _payment_page(request, reader, customer_id, errors=refused.errors, values=values,
                                  status_code=422)
     except SimError as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _payment_page(request, reader, customer_id, errors={"form": refused.message}, values=values,
                                  status_code=refused.status_code)

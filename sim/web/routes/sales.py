@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
@@ -16,7 +17,7 @@ from sim.billing.models import Invoice
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
 from sim.web.forms import customer_key, errors_by_row, line_inputs, new_form_token
 from sim.web.rendering import is_htmx, render
-from sim.web.routes import router as routes_router
+from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
 router = routes_router()
@@ -24,8 +25,10 @@ EDITOR_ROWS = 4
 
 
 def _catalogue(uow):
-    products = uow.session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.reference)).all()
-    customers = uow.session.scalars(select(Customer).order_by(Customer.name)).all()
+    """What the editor's search lists offer: (reference, name) and (code, name) only."""
+    products = uow.session.execute(select(Product.reference, Product.name).where(Product.active.is_(True))
+                                   .order_by(Product.reference)).all()
+    customers = uow.session.execute(select(Customer.code, Customer.name).order_by(Customer.name)).all()
     return {"products": products, "customers": customers}
 
 
@@ -84,9 +87,9 @@ def quote_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(re
 
 
 @router.post("/quotes/preview")
-async def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow)):
+def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow),
+        form: FormData = Depends(form_data)):
     """The editor's live totals (htmx): prices, line totals, VAT per rate — nothing written."""
-    form = await request.form()
     customer = _customer_from(uow, form.get("customer", ""))
     lines, numbers = line_inputs(form)
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
@@ -103,8 +106,7 @@ def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(rea
                                                  **_catalogue(uow)}, block="editor_row")
 
 
-async def _submit_editor(request: Request, uow: UnitOfWork, user: User, kind: str):
-    form = await request.form()
+def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str):
     values = {k: form.get(k, "") for k in ("customer", "global_discount", "incoterm", "incoterm_place", "notes",
                                               "customer_po", "form_token")}
     rows = _rows_from(form)
@@ -126,14 +128,16 @@ async def _submit_editor(request: Request, uow: UnitOfWork, user: User, kind: st
                                       form_token=values["form_token"])
         return RedirectResponse(f"/orders/{document.id}", status_code=303)
     except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _editor(request, reader, kind, values=values, rows=rows,
                            errors=errors_by_row(refused.errors, numbers), status_code=422)
 
 
 @router.post("/quotes")
-async def quote_create(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
-    return await _submit_editor(request, uow, user, "quote")
+def quote_create(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
+    return _submit_editor(request, form, uow, user, "quote")
 
 
 def _quote_context(uow, quote_id: int) -> dict:
@@ -159,14 +163,14 @@ def quote_page(request: Request, quote_id: int, uow: UnitOfWork = Depends(readin
                                                      "statuses": QuoteStatus, **shell(uow, "quotes")})
 
 
-async def _quote_action(request: Request, quote_id: int, user: User, uow: UnitOfWork, action):
-    form = await request.form()
+def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOfWork, action):
     try:
         if action is sales.order_from_quote:
             order = action(uow, actor=actor(user), quote_id=quote_id, customer_po=form.get("customer_po", ""))
             return RedirectResponse(f"/orders/{order.id}", status_code=303)
         action(uow, actor=actor(user), quote_id=quote_id)
     except SimError as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return render(request, "sales/quote_page.html",
                           {**_quote_context(reader, quote_id), "error": refused.message, "statuses": QuoteStatus,
@@ -175,27 +179,31 @@ async def _quote_action(request: Request, quote_id: int, user: User, uow: UnitOf
 
 
 @router.post("/quotes/{quote_id}/send")
-async def quote_send(request: Request, quote_id: int, user: User = Depends(candidate_only),
-                     uow: UnitOfWork = Depends(writing_uow)):
-    return await _quote_action(request, quote_id, user, uow, sales.send_quote)
+def quote_send(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                     uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
+    return _quote_action(request, form, quote_id, user, uow, sales.send_quote)
 
 
 @router.post("/quotes/{quote_id}/accept")
-async def quote_accept(request: Request, quote_id: int, user: User = Depends(candidate_only),
-                       uow: UnitOfWork = Depends(writing_uow)):
-    return await _quote_action(request, quote_id, user, uow, sales.accept_quote)
+def quote_accept(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                       uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
+    return _quote_action(request, form, quote_id, user, uow, sales.accept_quote)
 
 
 @router.post("/quotes/{quote_id}/refuse")
-async def quote_refuse(request: Request, quote_id: int, user: User = Depends(candidate_only),
-                       uow: UnitOfWork = Depends(writing_uow)):
-    return await _quote_action(request, quote_id, user, uow, sales.refuse_quote)
+def quote_refuse(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                       uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
+    return _quote_action(request, form, quote_id, user, uow, sales.refuse_quote)
 
 
 @router.post("/quotes/{quote_id}/order")
-async def quote_to_order(request: Request, quote_id: int, user: User = Depends(candidate_only),
-                         uow: UnitOfWork = Depends(writing_uow)):
-    return await _quote_action(request, quote_id, user, uow, sales.order_from_quote)
+def quote_to_order(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                         uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
+    return _quote_action(request, form, quote_id, user, uow, sales.order_from_quote)
 
 
 # ===== orders ===========================================================
@@ -219,8 +227,9 @@ def order_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(re
 
 
 @router.post("/orders")
-async def order_create(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
-    return await _submit_editor(request, uow, user, "order")
+def order_create(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
+    return _submit_editor(request, form, uow, user, "order")
 
 
 def order_context(uow, order_id: int) -> dict:
@@ -259,35 +268,38 @@ def order_confirm(request: Request, order_id: int, user: User = Depends(candidat
     try:
         sales.confirm_order(uow, actor=actor(user), order_id=order_id)
     except SimError as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
     return RedirectResponse(f"/orders/{order_id}", status_code=303)
 
 
 @router.post("/orders/{order_id}/approval-request")
-async def order_approval_request(request: Request, order_id: int, user: User = Depends(candidate_only),
-                                 uow: UnitOfWork = Depends(writing_uow)):
-    form = await request.form()
+def order_approval_request(request: Request, order_id: int, user: User = Depends(candidate_only),
+                                 uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
     message = form.get("message", "")
     try:
         sales.request_approval(uow, actor=actor(user), order_id=order_id, message=message)
     except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _order_page(request, reader, order_id, errors=refused.errors, values={"message": message},
                                status_code=422)
     except SimError as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
     return RedirectResponse(f"/orders/{order_id}", status_code=303)
 
 
 @router.post("/orders/{order_id}/deliveries")
-async def order_ship(request: Request, order_id: int, user: User = Depends(candidate_only),
-                     uow: UnitOfWork = Depends(writing_uow)):
+def order_ship(request: Request, order_id: int, user: User = Depends(candidate_only),
+                     uow: UnitOfWork = Depends(writing_uow),
+        form: FormData = Depends(form_data)):
     from sim.stock.service import ship_delivery
     from sim.web.forms import indexed
 
-    form = await request.form()
     carrier = form.get("carrier", "")
     quantities = indexed(form, "ship")
     try:
@@ -296,11 +308,13 @@ async def order_ship(request: Request, order_id: int, user: User = Depends(candi
                                  form_token=form.get("form_token"))
     except ValidationFailed as refused:
         errors = {k.replace("qty-", "ship-"): v for k, v in refused.errors.items()}
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _order_page(request, reader, order_id, errors=errors,
                                values={f"ship-{k}": v for k, v in quantities.items()} | {"carrier": carrier},
                                status_code=422)
     except SimError as refused:
+        uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
     return RedirectResponse(f"/deliveries/{delivery.id}", status_code=303)

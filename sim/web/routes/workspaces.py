@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
@@ -9,7 +10,7 @@ from sim.accounts.models import Role, User
 from sim.db import UnitOfWork
 from sim.journal.models import JournalEntry
 from sim.journal.service import verify_chain
-from sim.web.routes import router as routes_router
+from sim.web.routes import form_data, router as routes_router
 from sim.web.deps import requires, staff
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import staff_shell
@@ -79,11 +80,11 @@ def workspace_approvals(request: Request, workspace_id: int, user: User = Depend
 
 
 @router.post("/workspaces/{workspace_id}/orders/{order_id}/approve")
-async def workspace_approve_order(request: Request, workspace_id: int, order_id: int, user: User = Depends(manager)):
+def workspace_approve_order(request: Request, workspace_id: int, order_id: int, user: User = Depends(manager),
+        form: FormData = Depends(form_data)):
     from sim.errors import SimError
     from sim.sales.service import approve_order
 
-    form = await request.form()
     with UnitOfWork(workspace_id) as uow:
         uow.get(Workspace, workspace_id)
         try:

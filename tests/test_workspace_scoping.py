@@ -1,0 +1,44 @@
+"""Every query in a workspace's unit of work sees that workspace only — the
+one place where isolation is enforced (sim/db.py), subqueries and joins included."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from sim.billing.models import Invoice
+from sim.crm.models import Customer
+from sim.crm.service import CustomerFilters, list_customers
+from sim.db import NotFound, UnitOfWork
+from tests.factories import make_customer
+
+
+def test_the_same_query_sees_each_workspace_alone(make_workspace):
+    first, second = make_workspace(seed=3), make_workspace(seed=3)
+    extra = make_customer(second.id)  # the second company has one more customer
+    counts = {}
+    for ws in (first, second, first):  # the same statement, compiled once, run for each workspace
+        with UnitOfWork(ws.id, write=False) as uow:
+            counts.setdefault(ws.id, []).append(uow.session.scalar(select(func.count(Customer.id))))
+    assert counts[first.id][0] == counts[first.id][1] == counts[second.id][0] - 1
+
+    with UnitOfWork(first.id, write=False) as uow:
+        try:
+            uow.get(Customer, extra.id)
+            raise AssertionError("another workspace's customer was found")
+        except NotFound:
+            pass
+
+
+def test_subqueries_and_joins_are_scoped_too(make_workspace):
+    first, second = make_workspace(seed=4), make_workspace(seed=4)
+    with UnitOfWork(first.id, write=False) as uow:
+        own_invoices = uow.session.scalar(select(func.count(Invoice.id)))
+        # a join through a subquery: customers with their invoice count
+        per_customer = select(Invoice.customer_id, func.count(Invoice.id).label("n")).group_by(
+            Invoice.customer_id).subquery()
+        joined = uow.session.execute(select(Customer.id, per_customer.c.n).join(
+            per_customer, per_customer.c.customer_id == Customer.id)).all()
+        rows = list_customers(uow, CustomerFilters(per_page=1000))
+    with UnitOfWork(write=False) as everything:  # no workspace: administration sees all
+        all_invoices = everything.session.scalar(select(func.count(Invoice.id)))
+    assert sum(n for _, n in joined) == own_invoices < all_invoices
+    assert all(r.customer.workspace_id == first.id for r in rows.rows)
