@@ -1,5 +1,9 @@
 # advsim application image (used by docker-compose.yml for a shared installation).
 FROM python:3.11-slim
+# WeasyPrint (the printed documents) needs Pango; the templates use DejaVu fonts.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY sim ./sim

@@ -460,7 +460,7 @@ class History:
                 order_line.quantity_invoiced += qty
             invoice = InvoicePlan(
                 customer=order.customer, order=order, delivery=delivery, issue_date=delivery.ship_date,
-                delivery_date=delivery.delivered_date or delivery.ship_date,
+                delivery_date=delivery.ship_date,  # invoiced on shipment: the goods left that day
                 due_date=due_date(delivery.ship_date, order.payment_terms, self.company.eom_method),
                 payment_terms=order.payment_terms, customer_po=order.customer_po,
                 vat_mention=vat_mention(order.customer.vat_regime), lines=lines,

@@ -59,7 +59,9 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
     invoice = Invoice(
         workspace_id=uow.workspace_id, number=next_number(uow, "invoice", today), customer_id=customer.id,
         order_id=order.id, delivery_id=delivery.id, status=InvoiceStatus.ISSUED, issue_date=today,
-        delivery_date=delivery.delivered_date or delivery.ship_date,
+        # the date the goods were delivered, if known by now, else the day they left
+        delivery_date=(delivery.delivered_date if delivery.delivered_date and delivery.delivered_date <= today
+                       else delivery.ship_date),
         due_date=due_date(today, order.payment_terms, company.eom_method), payment_terms=order.payment_terms,
         customer_po=order.customer_po, vat_mention=vat_mention(vat_regime(customer.country, customer.vat_number,
                                                                           customer.kind)),
@@ -139,12 +141,15 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
     uow.session.add(note)
     uow.session.flush()
     uow.session.add_all([CreditNoteLine(workspace_id=uow.workspace_id, credit_note_id=note.id, **l) for l in lines])
-    invoice.amount_due = max(ZERO, invoice.amount_due - note.total_ttc)
+    applied = min(note.total_ttc, invoice.amount_due)
+    note.unapplied = note.total_ttc - applied
+    invoice.amount_due -= applied
     if invoice.amount_due == 0:
         invoice.status = InvoiceStatus.CREDITED if note.total_ttc >= invoice.total_ttc else InvoiceStatus.PAID
     journal.append(uow, kind="credit_note.issued", actor=actor,
                    refs={"credit_note": note.number, "invoice": invoice.number, "customer": customer.code},
                    payload={"reason": note.reason, "total_ht": note.total_ht, "total_vat": note.total_vat,
-                            "total_ttc": note.total_ttc, "invoice_amount_due": invoice.amount_due})
+                            "total_ttc": note.total_ttc, "invoice_amount_due": invoice.amount_due,
+                            "customer_credit": note.unapplied})
     uow.commit()
     return note

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from math import ceil
 
-from sqlalchemy import and_, asc, case, desc, func, or_, select
+from sqlalchemy import asc, case, desc, func, literal, null, or_, select
 
 from sim.billing.models import CreditNote, Invoice
 from sim.clock import sim_date
@@ -27,19 +27,31 @@ def _balances(today: date):
     """Per customer: outstanding (invoiced, not yet paid) and the overdue part.
 
     *Encours* as the REAC's glossary defines it: invoiced and not yet paid
-    (domain/receivables-recovery.md §1). An invoice is overdue from the day
-    after its due date.
+    (domain/receivables-recovery.md §1), less any credit note the customer
+    still holds (an avoir on an invoice already paid). An invoice is overdue
+    from the day after its due date.
     """
     money = Fixed(2)
-    return (
+    owed = (
         select(
             Invoice.customer_id.label("customer_id"),
-            func.sum(Invoice.amount_due, type_=money).label("outstanding"),
-            func.sum(case((Invoice.due_date < today, Invoice.amount_due), else_=0), type_=money).label("overdue"),
-            func.min(case((and_(Invoice.due_date < today, Invoice.amount_due > 0), Invoice.due_date))).label("oldest_due"),
+            Invoice.amount_due.label("due"),
+            case((Invoice.due_date < today, Invoice.amount_due), else_=0).label("late"),
+            case((Invoice.due_date < today, Invoice.due_date)).label("due_date"),
+        ).where(Invoice.amount_due > 0)
+        .union_all(
+            select(CreditNote.customer_id, -CreditNote.unapplied, literal(0, money), null())
+            .where(CreditNote.unapplied > 0))
+        .subquery()
+    )
+    return (
+        select(
+            owed.c.customer_id.label("customer_id"),
+            func.sum(owed.c.due, type_=money).label("outstanding"),
+            func.sum(owed.c.late, type_=money).label("overdue"),
+            func.min(owed.c.due_date).label("oldest_due"),
         )
-        .where(Invoice.amount_due > 0)
-        .group_by(Invoice.customer_id)
+        .group_by(owed.c.customer_id)
         .subquery()
     )
 

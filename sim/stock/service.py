@@ -65,6 +65,12 @@ def categories(uow) -> list[str]:
 ZERO = Decimal("0")
 
 
+def _tracking_number(carrier: Carrier, delivery_number: str, day) -> str:
+    """The carrier's parcel number, as it would print on the label (simulated)."""
+    initials = "".join(word[0] for word in carrier.name.split() if word[:1].isalpha())[:2].upper() or "TR"
+    return f"{initials}{day:%y%m%d}{delivery_number.rsplit('-', 1)[-1]}FR"
+
+
 def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str | Decimal],
                   carrier_id: int | None, form_token: str | None = None) -> Delivery:
     """Ship all or part of a confirmed order (bon de livraison).
@@ -120,9 +126,10 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
     claim(uow, form_token, "delivery.shipped")
     today = sim_date(uow)
     customer = uow.session.get(Customer, order.customer_id)
-    delivery = Delivery(workspace_id=uow.workspace_id, number=next_number(uow, "delivery", today), order_id=order.id,
+    number = next_number(uow, "delivery", today)
+    delivery = Delivery(workspace_id=uow.workspace_id, number=number, order_id=order.id,
                         customer_id=order.customer_id, carrier_id=carrier.id, status=DeliveryStatus.SHIPPED,
-                        ship_date=today)
+                        ship_date=today, tracking_number=_tracking_number(carrier, number, today))
     uow.session.add(delivery)
     uow.session.flush()
     shipped = []
@@ -142,6 +149,7 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
     journal.append(uow, kind="delivery.shipped", actor=actor,
                    refs={"delivery": delivery.number, "order": order.number, "customer": customer.code},
                    payload={"lines": shipped, "backorder": backorder, "carrier": carrier.name,
+                            "tracking_number": delivery.tracking_number,
                             "ship_date": today, "promised_date": order.promised_date,
                             "late": bool(order.promised_date and today > order.promised_date)})
     uow.commit()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a6fe08f0e13a
+Revision ID: f9e666ec3b6a
 Revises: 
-Create Date: 2026-11-23 16:38:10.001383
+Create Date: 2026-11-23 17:09:27.665708
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 import sim.db
 
-revision: str = 'a6fe08f0e13a'
+revision: str = 'f9e666ec3b6a'
 down_revision: Union[str, None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -622,6 +622,7 @@ def upgrade() -> None:
     sa.Column('invoice_id', sa.Integer(), nullable=False),
     sa.Column('issue_date', sa.Date(), nullable=False),
     sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('unapplied', sim.db.Fixed(scale=2), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ),
