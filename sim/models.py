@@ -2,7 +2,8 @@
 from sim.accounts.models import LoginAttempt, User  # noqa: F401
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine  # noqa: F401
 from sim.company.models import Company, NumberSeries, SalesRep  # noqa: F401
-from sim.crm.models import Claim, Contact, Customer, Interaction  # noqa: F401
+from sim.crm.models import Claim, Contact, Customer, Interaction, MessageAttachment  # noqa: F401
+from sim.scenario.models import ScenarioEntity, ScenarioEvent  # noqa: F401
 from sim.documents.models import Document  # noqa: F401
 from sim.journal.models import JournalEntry  # noqa: F401
 from sim.receivables.models import Payment, PaymentAllocation, Reminder  # noqa: F401

@@ -92,7 +92,11 @@ class Interaction(WorkspaceOwned, table=True):
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     channel: str = Field(sa_type=String(10))
     direction: str = Field(sa_type=String(3))  # "in" or "out"
-    counterpart_role: str = Field(default="customer", sa_type=String(16))
+    counterpart_role: str = Field(default="customer", sa_type=String(16))  # customer, supplier, carrier, management, accounting
+    counterpart_name: str = Field(default="", sa_type=String(160))
+    counterpart_email: str = Field(default="", sa_type=String(160))
+    # The scenario event that delivered it, if any (its name in the scenario file).
+    event_key: str = Field(default="", sa_type=String(80))
     language: str = Field(default="fr", sa_type=String(2))
     subject: str = Field(default="", sa_type=String(200))
     body: str = Field(default="", sa_type=Text)
@@ -124,3 +128,13 @@ class Claim(WorkspaceOwned, table=True):
     opened_on: date
     closed_on: date | None = None
     resolution: str = Field(default="", sa_type=Text)
+
+
+class MessageAttachment(WorkspaceOwned, table=True):
+    """A generated document attached to a message (a quote PDF, a customer's purchase order...)."""
+
+    __tablename__ = "message_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", index=True)
+    document_id: int = Field(foreign_key="document.id")

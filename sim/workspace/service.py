@@ -1,11 +1,16 @@
 """Creating workspaces: one candidate's company, seeded with Faker."""
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from sqlalchemy import select
 
 from sim.clock import wall_now
 from sim.journal import service as journal
 from sim.workspace.models import Workspace, WorkspaceKind
+
+
+OPENING_TIME = time(8, 30)  # the office opens: a fresh company's sim clock starts here
 
 
 def create_workspace(uow, *, name: str, owner_id: int | None, seed: int, size=None,
@@ -14,8 +19,9 @@ def create_workspace(uow, *, name: str, owner_id: int | None, seed: int, size=No
     from seed.company import DEFAULT, SIM_START, populate  # seed/ imports sim, not the reverse
 
     size = size or DEFAULT
-    workspace = Workspace(name=name, kind=kind, owner_id=owner_id, seed=seed,
-                          sim_date=SIM_START, created_at=wall_now())
+    now = wall_now()
+    workspace = Workspace(name=name, kind=kind, owner_id=owner_id, seed=seed, created_at=now,
+                          clock_sim=datetime.combine(SIM_START, OPENING_TIME), clock_wall=now, clock_speed=1)
     uow.session.add(workspace)
     uow.session.flush()
     uow.workspace_id = workspace.id

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f9e666ec3b6a
+Revision ID: 465eb0b7ef22
 Revises: 
-Create Date: 2026-11-23 17:09:27.665708
+Create Date: 2026-11-23 17:15:29.035961
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 import sim.db
 
-revision: str = 'f9e666ec3b6a'
+revision: str = '465eb0b7ef22'
 down_revision: Union[str, None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -49,8 +49,11 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
-    sa.Column('sim_date', sa.Date(), nullable=False),
+    sa.Column('clock_sim', sa.DateTime(), nullable=False),
+    sa.Column('clock_wall', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('clock_speed', sa.Integer(), nullable=False),
     sa.Column('seed', sa.Integer(), nullable=True),
+    sa.Column('scenario_id', sa.String(length=80), nullable=False),
     sa.Column('journal_seq', sa.Integer(), nullable=False),
     sa.Column('journal_head', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -190,6 +193,42 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('sales_rep', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sales_rep_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('scenario_entity',
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('ref_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('workspace_id', 'kind', 'name')
+    )
+    with op.batch_alter_table('scenario_entity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scenario_entity_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('scenario_event',
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=True),
+    sa.Column('after_key', sa.String(length=80), nullable=False),
+    sa.Column('after_seconds', sa.Integer(), nullable=False),
+    sa.Column('when', sa.JSON(), nullable=False),
+    sa.Column('spec', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('fired_at', sa.DateTime(), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('workspace_id', 'key')
+    )
+    with op.batch_alter_table('scenario_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scenario_event_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_scenario_event_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_scenario_event_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('supplier',
     sa.Column('workspace_id', sa.Integer(), nullable=False),
@@ -397,6 +436,9 @@ def upgrade() -> None:
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('direction', sa.String(length=3), nullable=False),
     sa.Column('counterpart_role', sa.String(length=16), nullable=False),
+    sa.Column('counterpart_name', sa.String(length=160), nullable=False),
+    sa.Column('counterpart_email', sa.String(length=160), nullable=False),
+    sa.Column('event_key', sa.String(length=80), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
@@ -491,6 +533,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_delivery_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('message_attachment',
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('interaction_id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interaction.id'], ),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('message_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_message_attachment_interaction_id'), ['interaction_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_attachment_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('order_line',
     sa.Column('workspace_id', sa.Integer(), nullable=False),
@@ -776,6 +832,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_line_order_id'))
 
     op.drop_table('order_line')
+    with op.batch_alter_table('message_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_message_attachment_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_message_attachment_interaction_id'))
+
+    op.drop_table('message_attachment')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_delivery_order_id'))
@@ -842,6 +903,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supplier_workspace_id'))
 
     op.drop_table('supplier')
+    with op.batch_alter_table('scenario_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scenario_event_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_scenario_event_status'))
+        batch_op.drop_index(batch_op.f('ix_scenario_event_due_at'))
+
+    op.drop_table('scenario_event')
+    with op.batch_alter_table('scenario_entity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scenario_entity_workspace_id'))
+
+    op.drop_table('scenario_entity')
     with op.batch_alter_table('sales_rep', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sales_rep_workspace_id'))
 
