@@ -100,6 +100,46 @@ def cmd_journal_verify(args) -> int:
     return 1 if broken else 0
 
 
+def cmd_scenario_lint(args) -> int:
+    from sim.scenario.loader import lint_file
+
+    failed = 0
+    for path in args.files:
+        result = lint_file(path)
+        for problem in result.problems:
+            print(problem)
+        if result.problems:
+            failed += 1
+        else:
+            data = result.data
+            print(f"{path}: OK — « {data['title']} », {len(data.get('timeline', []))} événements, "
+                  f"{len(data.get('expectations', []))} attentes, {data['duration_days']} jours simulés")
+    return 1 if failed else 0
+
+
+def cmd_scenario_schema(args) -> int:
+    import json
+
+    from sim.scenario.schema import scenario_schema
+
+    print(json.dumps(scenario_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_scenario_run(args) -> int:
+    from sim.scenario.dryrun import print_run, run
+    from sim.scenario.loader import ScenarioInvalid
+
+    try:
+        result = run(args.file, args.candidate)
+    except ScenarioInvalid as invalid:
+        for problem in invalid.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print(print_run(result, as_json=args.json))
+    return 0 if result.chain_ok else 1
+
+
 def ensure_demo() -> list[tuple[str, str]]:
     """Create the demo accounts and the candidates' workspaces if missing."""
     from sqlalchemy import select
@@ -185,6 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
     verify = journal.add_parser("verify", help="vérifier les chaînes de hachage")
     verify.add_argument("--workspace", type=int, help="n° d'espace (tous par défaut)")
     verify.set_defaults(func=cmd_journal_verify)
+
+    scenario = sub.add_parser("scenario", help="scénarios").add_subparsers(dest="scenario_command", required=True)
+    lint = scenario.add_parser("lint", help="vérifier des fichiers de scénario (fichier:ligne:colonne: message)")
+    lint.add_argument("files", nargs="+")
+    lint.set_defaults(func=cmd_scenario_lint)
+    scenario.add_parser("schema", help="JSON Schema du format (pour les éditeurs)").set_defaults(
+        func=cmd_scenario_schema)
+    dry = scenario.add_parser("run", help="jouer un scénario à vitesse maximale dans une base jetable")
+    dry.add_argument("file")
+    dry.add_argument("--candidate", help="script du candidat (YAML)")
+    dry.add_argument("--json", action="store_true", help="sortie JSON")
+    dry.set_defaults(func=cmd_scenario_run)
 
     for name, func, help_ in (("demo", cmd_demo, "démonstration : comptes de démo, puis serveur"),
                               ("serve", cmd_serve, "lancer le serveur web")):

@@ -137,3 +137,22 @@ FILTERS = {
     "eur": eur, "eur_round": eur_round, "number": number, "money": money, "qty": qty, "pct": pct,
     "fr_date": fr_date, "siren": siren, "siret": siret, "iban": iban, "country_name": country_name,
 }
+
+
+_MARKDOWN = None
+
+
+def markdown(text: str | None):
+    """Markdown (CommonMark) to HTML with raw HTML disabled: whatever a
+    trainer or a candidate typed comes out escaped, so the result is safe."""
+    global _MARKDOWN
+    from markupsafe import Markup
+
+    if _MARKDOWN is None:
+        from markdown_it import MarkdownIt
+
+        _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
+    return Markup(_MARKDOWN.render(text or ""))
+
+
+FILTERS["markdown"] = markdown

@@ -74,18 +74,30 @@ def render_pdf(uow, kind: str, ref_id: int) -> tuple[str, bytes]:
 
 def generate(uow, *, actor: str, kind: str, ref_id: int) -> Document:
     """Render the PDF, keep it with the workspace and journal ``document.generated``."""
-    rendered = render(uow, kind, ref_id)
+    document = store(uow, actor=actor, kind=kind, ref_id=ref_id)
+    uow.commit()
+    return document
+
+
+def store(uow, *, actor: str, kind: str, ref_id: int) -> Document:
+    """``generate`` inside the caller's transaction (a message that attaches it,
+    a scenario event): renders, stores, journals, does not commit."""
+    return keep(uow, actor=actor, rendered=render(uow, kind, ref_id), ref_id=ref_id)
+
+
+def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
+    """Print an already rendered document, keep it and journal it (no commit)."""
     content = html_to_pdf(rendered.html)
     digest = hashlib.sha256(content).hexdigest()
-    document = Document(workspace_id=uow.workspace_id, kind=kind, filename=rendered.filename, mime_type=MIME_PDF,
-                        content=content, sha256=digest, ref_kind=kind, ref_id=ref_id, sim_time=sim_now(uow))
+    document = Document(workspace_id=uow.workspace_id, kind=rendered.kind, filename=rendered.filename,
+                        mime_type=MIME_PDF, content=content, sha256=digest, ref_kind=rendered.kind, ref_id=ref_id,
+                        sim_time=sim_now(uow))
     uow.add(document)
     uow.session.flush()
     journal.append(uow, kind="document.generated", actor=actor,
-                   refs={kind: rendered.number, "customer": rendered.customer.code},
-                   payload={"document": kind, "filename": rendered.filename, "sha256": digest,
+                   refs={rendered.kind: rendered.number, "customer": rendered.customer.code},
+                   payload={"document": rendered.kind, "filename": rendered.filename, "sha256": digest,
                             "bytes": len(content)})
-    uow.commit()
     return document
 
 

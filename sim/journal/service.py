@@ -73,7 +73,8 @@ def append(uow, *, kind: str, actor: str, refs: dict | None = None, payload: dic
         raise ValueError("a journal entry belongs to a workspace")
     refs = json.loads(canonical_json(refs or {}))
     payload = json.loads(canonical_json(payload or {}))
-    sim_time = (sim_time or sim_now(uow)).replace(microsecond=0)
+    # a scenario's set-up records the situation as it stands at the start
+    sim_time = (sim_time or uow.session.info.get("journal_sim_time") or sim_now(uow)).replace(microsecond=0)
     wall_time = wall_now()
     table = Workspace.__table__
     seq, prev_hash = uow.session.execute(

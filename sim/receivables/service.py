@@ -29,7 +29,7 @@ def _amount(raw, key: str, errors: dict[str, str]) -> Decimal | None:
 
 def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, allocations: dict[int, str | Decimal],
                    reference: str = "", received_on: date | None = None,
-                   form_token: str | None = None) -> Payment:
+                   form_token: str | None = None, commit: bool = True) -> Payment:
     """Register a payment and allocate it to one or several open invoices.
 
     The whole amount must be allocated, and never more than an invoice still
@@ -90,5 +90,32 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
                             "reference": payment.reference,
                             "allocations": [{"invoice": i.number, "amount": v, "days_late":
                                              max(0, (received_on - i.due_date).days)} for i, v in allocated]})
-    uow.commit()
+    if commit:  # the scenario engine composes it within its own transaction
+        uow.commit()
+    return payment
+
+
+def reject_payment(uow, *, actor: str, invoice_id: int, reason: str) -> Payment | None:
+    """The bank returns the last payment on an invoice unpaid (a rejected bill of
+    exchange): its allocations are undone and the invoice is owed again.
+    Part of the caller's transaction."""
+    invoice = uow.get(Invoice, invoice_id)
+    row = uow.session.execute(
+        select(Payment, PaymentAllocation).join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .where(PaymentAllocation.invoice_id == invoice.id, Payment.rejected.is_(False))
+        .order_by(Payment.received_on.desc(), Payment.id.desc())).first()
+    payment = None
+    if row is not None:
+        payment, _ = row
+        payment.rejected = True
+        for allocation in uow.session.scalars(select(PaymentAllocation)
+                                              .where(PaymentAllocation.payment_id == payment.id)):
+            owed = uow.session.get(Invoice, allocation.invoice_id)
+            owed.amount_due += allocation.amount
+            owed.status = InvoiceStatus.PARTIALLY_PAID if owed.amount_due < owed.total_ttc else InvoiceStatus.ISSUED
+    customer = uow.session.get(Customer, invoice.customer_id)
+    journal.append(uow, kind="payment.rejected", actor=actor, refs={"invoice": invoice.number,
+                                                                   "customer": customer.code},
+                   payload={"reason": reason, "amount": payment.amount if payment else None,
+                            "amount_due": invoice.amount_due})
     return payment

@@ -239,7 +239,7 @@ def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], globa
 
 def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], customer_po: str = "",
                  global_discount_pct="0", incoterm: str = "", incoterm_place: str = "",
-                 form_token: str | None = None) -> SalesOrder:
+                 form_token: str | None = None, commit: bool = True) -> SalesOrder:
     """An order entered directly, e.g. from a customer's purchase order."""
     customer = uow.get(Customer, customer_id)
     company = _company(uow)
@@ -255,7 +255,8 @@ def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], c
     claim(uow, form_token, "order.created")
     order = _new_order(uow, actor=actor, customer=customer, priced=priced, global_discount=global_discount,
                        customer_po=customer_po, quote=None, incoterm=rule, incoterm_place=place)
-    uow.commit()
+    if commit:  # the scenario engine composes it within its own transaction
+        uow.commit()
     return order
 
 

@@ -13,9 +13,11 @@ from sim.crm.service import Page
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
 from sim.sales.errors import WrongStatus
+from sim.sales.pricing import money
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.stock.models import (
-    Carrier, Delivery, DeliveryLine, DeliveryStatus, Product, StockMove, StockMoveKind, Supplier,
+    Carrier, Delivery, DeliveryLine, DeliveryStatus, Product, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus,
+    StockMove, StockMoveKind, Supplier,
 )
 
 
@@ -154,3 +156,82 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
                             "late": bool(order.promised_date and today > order.promised_date)})
     uow.commit()
     return delivery
+
+
+# ===== purchasing, stock adjustments, carrier incidents ==================
+# Called by the scenario engine inside its own transaction: they do not commit.
+
+def create_purchase_order(uow, *, actor: str, supplier_id: int, lines: list[tuple[int, Decimal]], order_date,
+                          requested_date, confirmed: bool = True) -> PurchaseOrder:
+    supplier = uow.get(Supplier, supplier_id)
+    po = PurchaseOrder(workspace_id=uow.workspace_id, number=next_number(uow, "purchase_order", order_date),
+                       supplier_id=supplier.id, order_date=order_date, requested_date=requested_date,
+                       confirmed_date=requested_date if confirmed else None,
+                       status=PurchaseOrderStatus.CONFIRMED if confirmed else PurchaseOrderStatus.SENT,
+                       total_ht=Decimal("0.00"))
+    uow.session.add(po)
+    uow.session.flush()
+    total = Decimal("0.00")
+    for product_id, quantity in lines:
+        product = uow.get(Product, product_id)
+        line_total = (product.purchase_cost * quantity).quantize(Decimal("0.01"))
+        total += line_total
+        uow.session.add(PurchaseOrderLine(workspace_id=uow.workspace_id, purchase_order_id=po.id,
+                                          product_id=product.id, quantity=quantity, unit_cost=product.purchase_cost,
+                                          line_total_ht=line_total))
+    po.total_ht = total
+    journal.append(uow, kind="purchase_order.sent", actor=actor, refs={"purchase_order": po.number,
+                                                                      "supplier": supplier.code},
+                   payload={"requested_date": requested_date, "total_ht": total})
+    return po
+
+
+def move_purchase_order_date(uow, *, actor: str, purchase_order_id: int, new_date, reason: str) -> PurchaseOrder:
+    """The supplier confirms a new date (its ARC changes): the PO's date moves."""
+    po = uow.get(PurchaseOrder, purchase_order_id)
+    previous = po.confirmed_date or po.requested_date
+    po.confirmed_date = new_date
+    supplier = uow.session.get(Supplier, po.supplier_id)
+    journal.append(uow, kind="purchase_order.delayed", actor=actor,
+                   refs={"purchase_order": po.number, "supplier": supplier.code},
+                   payload={"previous_date": previous, "new_date": new_date, "reason": reason,
+                            "days_late": (new_date - previous).days})
+    return po
+
+
+def record_carrier_incident(uow, *, actor: str, order_id: int, incident: str, new_date=None) -> Delivery:
+    order = uow.get(SalesOrder, order_id)
+    delivery = uow.session.scalars(select(Delivery).where(Delivery.order_id == order.id)
+                                   .order_by(Delivery.id.desc())).first()
+    if delivery is None:
+        raise WrongStatus(f"La commande {order.number} n'a pas encore été expédiée.")
+    delivery.status = DeliveryStatus.INCIDENT
+    customer = uow.session.get(Customer, order.customer_id)
+    journal.append(uow, kind="delivery.incident", actor=actor,
+                   refs={"delivery": delivery.number, "order": order.number, "customer": customer.code},
+                   payload={"incident": incident, "new_date": str(new_date) if new_date else None})
+    return delivery
+
+
+def adjust_stock(uow, *, actor: str, product_id: int, quantity: Decimal, reason: str) -> Product:
+    """An inventory difference (écart d'inventaire): stock on hand moves by ``quantity``."""
+    product = uow.get(Product, product_id)
+    quantity = max(quantity, -product.stock_on_hand)
+    product.stock_on_hand += quantity
+    product.stock_reserved = min(product.stock_reserved, product.stock_on_hand)
+    uow.session.add(StockMove(workspace_id=uow.workspace_id, product_id=product.id, kind=StockMoveKind.ADJUSTMENT,
+                              quantity=quantity, move_date=sim_date(uow), note=reason[:200]))
+    journal.append(uow, kind="stock.adjusted", actor=actor, refs={"product": product.reference},
+                   payload={"quantity": quantity, "reason": reason, "stock_on_hand": product.stock_on_hand})
+    return product
+
+
+def raise_supplier_prices(uow, *, actor: str, supplier_id: int, percent: Decimal, effective=None) -> int:
+    supplier = uow.get(Supplier, supplier_id)
+    products = uow.session.scalars(select(Product).where(Product.supplier_id == supplier.id)).all()
+    for product in products:
+        product.purchase_cost = money(product.purchase_cost * (100 + percent) / 100)
+    journal.append(uow, kind="supplier.prices_raised", actor=actor, refs={"supplier": supplier.code},
+                   payload={"percent": percent, "effective": str(effective) if effective else None,
+                            "products": [p.reference for p in products]})
+    return len(products)

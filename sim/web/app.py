@@ -16,7 +16,7 @@ from sim.db import NotFound
 from sim.errors import SimError
 from sim.web.deps import LoginRequired
 from sim.web.rendering import render
-from sim.web.routes import auth, billing, customers, products, sales, workspaces
+from sim.web.routes import auth, billing, customers, inbox, products, sales, scenarios, workspaces
 
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_HOURS = 12  # an exam day
@@ -36,7 +36,7 @@ def create_app() -> FastAPI:
         response = await call_next(request)
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
         return response
-    for module in (auth, customers, sales, billing, products, workspaces):
+    for module in (auth, inbox, customers, sales, billing, products, workspaces, scenarios):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
 

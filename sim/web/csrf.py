@@ -27,10 +27,18 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def check_csrf(request: Request) -> None:
-    """App-wide dependency: refuse an unsafe request without the right token (403)."""
-    if request.method not in UNSAFE:
-        return
+async def check_csrf(request: Request):
+    """App-wide dependency: refuse an unsafe request without the right token (403).
+    Afterwards, close the parsed form (uploaded files are temporary files)."""
+    if request.method in UNSAFE:
+        await _check(request)
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+async def _check(request: Request) -> None:
     expected = request.session.get("csrf")
     sent = request.headers.get(HEADER)
     if not sent:

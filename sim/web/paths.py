@@ -3,7 +3,8 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
-from sim.crm.models import Customer
+from sim.crm.models import Customer, Interaction
+from sim.documents.models import Document
 from sim.sales.models import Quote, SalesOrder
 from sim.stock.models import Delivery
 from sim.workspace.models import Workspace
@@ -16,4 +17,6 @@ PATH_OBJECTS = {
     "invoice_id": Invoice,
     "credit_note_id": CreditNote,
     "workspace_id": Workspace,
+    "message_id": Interaction,
+    "document_id": Document,
 }

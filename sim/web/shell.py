@@ -8,6 +8,7 @@ from sim.workspace.models import Workspace
 
 # The business areas in the navigation; an area appears once its pages exist.
 CANDIDATE_NAV = [
+    ("Messagerie", [("inbox", "Messagerie", "/inbox")]),
     ("Relation client", [("customers", "Clients", "/customers")]),
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders")]),
     ("Facturation", [("invoices", "Factures", "/invoices")]),
@@ -15,6 +16,7 @@ CANDIDATE_NAV = [
 ]
 STAFF_NAV = [
     ("Suivi", [("workspaces", "Espaces candidats", "/workspaces")]),
+    ("Préparation", [("scenarios", "Scénarios", "/scenarios")]),
 ]
 
 
@@ -25,4 +27,5 @@ def shell(uow, active: str) -> dict:
 
 
 def staff_shell(active: str) -> dict:
-    return {"company": None, "workspace": None, "nav": STAFF_NAV, "active": active}
+    # no "workspace" key: a staff page about one workspace passes its own
+    return {"nav": STAFF_NAV, "active": active}

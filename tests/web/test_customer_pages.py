@@ -90,3 +90,4 @@ def test_the_products_page_lists_stock_columns(login, candidate_with_workspace):
 def test_trainers_read_a_workspace_journal(login, make_user, workspace):
     html = login(make_user("trainer")).get(f"/workspaces/{workspace.id}/journal").text
     assert "workspace.seeded" in html and "Chaîne de hachage intègre" in html
+    assert f"Journal — {workspace.name}" in html

@@ -14,6 +14,7 @@ from sim.db import UnitOfWork
 from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
+from tests.inbox import a_message_with_an_attachment
 
 C, T, E, A = Role.CANDIDATE, Role.TRAINER, Role.EVALUATOR, Role.ADMIN
 PUBLIC = "public"
@@ -39,9 +40,15 @@ EXPECTED = {
         ("GET", "/invoices"), ("GET", "/invoices/{invoice_id}"), ("POST", "/invoices/{invoice_id}/credit-notes"),
         ("GET", "/invoices/{invoice_id}/pdf"), ("GET", "/credit-notes/{credit_note_id}/pdf"),
         ("GET", "/products"),
+        ("GET", "/inbox"), ("GET", "/inbox/new"), ("POST", "/inbox"), ("GET", "/inbox/{message_id}"),
+        ("POST", "/inbox/{message_id}/reply"), ("GET", "/inbox/{message_id}/attachments/{document_id}"),
     ]},
     # staff: the candidates' workspaces, journals and management approvals
     ("GET", "/workspaces"): {T, E, A},
+    # the scenario library: trainers and evaluators read it; trainers (and admins) upload
+    ("GET", "/scenarios"): {T, E, A},
+    ("GET", "/scenarios/view"): {T, E, A},
+    ("POST", "/scenarios"): {T, A},
     ("GET", "/workspaces/{workspace_id}/journal"): {T, E, A},
     ("GET", "/workspaces/{workspace_id}/approvals"): {T, E, A},
     # only the manager (played by the trainer) releases a blocked order; never a candidate or the evaluator
@@ -82,6 +89,7 @@ def fill(path: str, objects: dict) -> str:
 def one_of_each_role(make_user, make_workspace, login):
     candidate = make_user("candidate")
     workspace = make_workspace(owner=candidate)
+    a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

@@ -12,6 +12,7 @@ from sim.accounts.models import Role
 from sim.db import UnitOfWork
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
+from tests.inbox import a_message_with_an_attachment
 from sim.workspace.models import Workspace
 
 
@@ -30,6 +31,7 @@ def _objects_of(workspace_id: int) -> dict[str, list[int]]:
 def test_candidate2_gets_404_for_every_url_naming_candidate1s_objects(app, make_user, make_workspace, login):
     candidate1, candidate2 = make_user("candidate"), make_user("candidate")
     first = make_workspace(owner=candidate1)
+    a_message_with_an_attachment(first.id)  # so that every kind of URL has an object to name
     make_workspace(owner=candidate2)
     theirs = _objects_of(first.id)
     browser = login(candidate2)

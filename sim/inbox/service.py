@@ -1,0 +1,562 @@
+"""The candidate's mailbox.
+
+A message is an ``Interaction`` whose channel is ``email``: inbound ones are
+delivered by scenario events (``deliver``, inside the engine's transaction),
+outbound ones are written by the candidate (``send``, one transaction that
+commits). A thread is its first message and every message whose ``thread_id``
+names it.
+
+What the evaluator reads in the journal:
+- ``message.received`` — what arrived, when, from whom (and which event sent it);
+- ``message.read`` — when the candidate first opened it: the evidence of when
+  an event was noticed (journaled once per message);
+- ``message.sent`` — the full text the candidate wrote, its language and its
+  attachments (CP3: customer relations in French and English).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
+
+from sim.clock import sim_now
+from sim.company.models import Company
+from sim.crm.models import Contact, Customer, Interaction, InteractionChannel, MessageAttachment
+from sim.db import NotFound
+from sim.documents.models import Document
+from sim.documents.service import keep
+from sim.errors import ValidationFailed
+from sim.journal import service as journal
+from sim.stock.models import Carrier, Supplier
+
+EMAIL = InteractionChannel.EMAIL.value
+ROLE_LABELS = {"customer": "Client", "supplier": "Fournisseur", "carrier": "Transporteur",
+               "management": "Direction", "accounting": "Comptabilité"}
+LANGUAGES = ("fr", "en")
+BOXES = ("inbox", "sent", "all")
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+SNIPPET = 140
+# Internal mailboxes of the company (management and accounting): "<box>@<company domain>".
+INTERNAL_BOXES = {"management": ("direction", "Direction"), "accounting": ("comptabilite", "Comptabilité")}
+_ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+_REPLY_PREFIX = re.compile(r"^\s*(re|tr|fw|fwd)\s*:", re.IGNORECASE)
+
+
+# ===== what the pages read ==============================================
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int  # the Document's id
+    filename: str
+    kind: str
+
+
+@dataclass
+class ThreadSummary:
+    root: Interaction
+    last: Interaction
+    count: int
+    unread: int
+    counterpart: str  # the other party as shown: a person or an organisation
+    organisation: str  # the customer's or supplier's name, when it is not already the counterpart
+    role: str
+    has_attachments: bool
+    english: bool
+    snippet: str  # the start of the last message's text
+
+    @property
+    def id(self) -> int:
+        return self.root.id
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+def unread_count(uow) -> int:
+    """Inbound messages the candidate has not opened yet."""
+    return uow.session.scalar(select(func.count(Interaction.id)).where(
+        Interaction.channel == EMAIL, Interaction.direction == "in", Interaction.read.is_(False))) or 0
+
+
+def threads(uow, *, box: str = "inbox", unread_only: bool = False) -> list[ThreadSummary]:
+    """Thread summaries, most recent activity first.
+
+    ``inbox``: threads with at least one inbound message; ``sent``: threads
+    with at least one message the company sent; ``all``: every thread.
+    """
+    if box not in BOXES:
+        raise ValueError(f"unknown box {box!r}")
+    rows = uow.session.execute(
+        select(Interaction, func.substr(Interaction.body, 1, SNIPPET))
+        .where(Interaction.channel == EMAIL).options(defer(Interaction.body))
+        .order_by(Interaction.sim_time, Interaction.id)).all()
+    groups: dict[int, list[Interaction]] = {}
+    snippets: dict[int, str] = {}
+    for message, snippet in rows:
+        groups.setdefault(message.thread_id or message.id, []).append(message)
+        snippets[message.id] = snippet or ""
+    attached = set(uow.session.scalars(select(MessageAttachment.interaction_id).distinct()))
+    names = _names(uow, [m for group in groups.values() for m in group])
+    summaries = []
+    for root_id, group in groups.items():
+        directions = {m.direction for m in group}
+        unread = sum(1 for m in group if m.direction == "in" and not m.read)
+        if box == "inbox" and "in" not in directions or box == "sent" and "out" not in directions:
+            continue
+        if unread_only and not unread:
+            continue
+        root = next((m for m in group if m.id == root_id), group[0])
+        last = group[-1]
+        named = next((m for m in reversed(group) if m.counterpart_name), root)
+        counterpart, organisation = _counterpart(named, names)
+        summaries.append(ThreadSummary(
+            root=root, last=last, count=len(group), unread=unread, counterpart=counterpart,
+            organisation=organisation, role=named.counterpart_role,
+            has_attachments=any(m.id in attached for m in group),
+            english=any(m.language == "en" for m in group), snippet=_one_line(snippets[last.id])))
+    summaries.sort(key=lambda s: (s.last.sim_time, s.last.id), reverse=True)
+    return summaries
+
+
+def thread(uow, message_id: int) -> list[Interaction]:
+    """Every message of the thread ``message_id`` belongs to, in sim-time order.
+
+    Each row carries ``attachments`` (a list of ``Attachment``), set on the
+    loaded object for the page: it is not a column. ``NotFound`` if the id is
+    not a message of this workspace.
+    """
+    message = _message(uow, message_id)
+    root_id = message.thread_id or message.id
+    messages = list(uow.session.scalars(
+        select(Interaction).where(Interaction.channel == EMAIL,
+                                  or_(Interaction.id == root_id, Interaction.thread_id == root_id))
+        .order_by(Interaction.sim_time, Interaction.id)))
+    found = attachments_of(uow, [m.id for m in messages])
+    for m in messages:
+        object.__setattr__(m, "attachments", found.get(m.id, []))
+    return messages
+
+
+def attachments_of(uow, message_ids: Iterable[int]) -> dict[int, list[Attachment]]:
+    """message id → its attached documents (names only: the content stays in the database)."""
+    ids = list(message_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[Attachment]] = {}
+    for interaction_id, doc_id, filename, kind in uow.session.execute(
+            select(MessageAttachment.interaction_id, Document.id, Document.filename, Document.kind)
+            .join(Document, Document.id == MessageAttachment.document_id)
+            .where(MessageAttachment.interaction_id.in_(ids)).order_by(MessageAttachment.id)):
+        found.setdefault(interaction_id, []).append(Attachment(doc_id, filename, kind))
+    return found
+
+
+def attached_document(uow, *, message_id: int, document_id: int) -> Document:
+    """The document, if it is attached to this message of this workspace; else ``NotFound``."""
+    document = uow.session.scalars(
+        select(Document).join(MessageAttachment, MessageAttachment.document_id == Document.id)
+        .join(Interaction, Interaction.id == MessageAttachment.interaction_id)
+        .where(MessageAttachment.interaction_id == message_id, Document.id == document_id,
+               Interaction.channel == EMAIL)).first()
+    if document is None:
+        raise NotFound(f"Document {document_id} of message {message_id}")
+    return document
+
+
+def counterpart_address(uow, message: Interaction) -> str:
+    """The other party's address: as recorded on the message, else its contact's or its organisation's."""
+    if message.counterpart_email:
+        return message.counterpart_email
+    if message.contact_id is not None:
+        contact = uow.session.scalars(select(Contact).where(Contact.id == message.contact_id)).first()
+        if contact is not None and contact.email:
+            return contact.email
+    if message.customer_id is not None:
+        customer = uow.session.scalars(select(Customer).where(Customer.id == message.customer_id)).first()
+        return customer.email if customer else ""
+    if message.supplier_id is not None:
+        supplier = uow.session.scalars(select(Supplier).where(Supplier.id == message.supplier_id)).first()
+        return supplier.email if supplier else ""
+    return ""
+
+
+def counterparts(uow, messages: list[Interaction]) -> dict[int, tuple[str, str]]:
+    """message id → (counterpart, organisation) as the pages show them."""
+    names = _names(uow, messages)
+    return {m.id: _counterpart(m, names) for m in messages}
+
+
+# ===== inbound: scenario events ==========================================
+
+def deliver(uow, *, actor: str, role: str, name: str, email: str, subject: str, body: str,
+            language: str = "fr", customer_id: int | None = None, supplier_id: int | None = None,
+            thread_id: int | None = None, event_key: str = "",
+            attachments: Iterable[int] = ()) -> Interaction:
+    """An inbound message lands in the mailbox, unread; journaled ``message.received``.
+
+    Part of the caller's transaction (the scenario engine fires an event in its
+    own): flushes, does not commit. ``attachments`` are Document ids of this
+    workspace (a customer's purchase order, a supplier's delivery note...).
+    """
+    errors: dict[str, str] = {}
+    if role not in ROLE_LABELS:
+        errors["role"] = f"Rôle d'expéditeur inconnu : {role!r}."
+    if language not in LANGUAGES:
+        errors["language"] = "Langue : fr ou en."
+    _check_text(subject, body, errors)
+    customer = uow.get(Customer, customer_id) if customer_id is not None else None
+    supplier = uow.get(Supplier, supplier_id) if supplier_id is not None else None
+    root_id = None
+    if thread_id is not None:
+        parent = _find_message(uow, thread_id)
+        if parent is None:
+            errors["thread"] = "Ce fil de messages n'existe pas dans cet espace."
+        else:
+            root_id = parent.thread_id or parent.id
+    documents = _documents(uow, attachments, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    message = Interaction(
+        workspace_id=uow.workspace_id, customer_id=customer.id if customer else None,
+        supplier_id=supplier.id if supplier else None,
+        contact_id=_contact_id(uow, email, customer, supplier), channel=EMAIL, direction="in",
+        counterpart_role=role, counterpart_name=(name or "").strip()[:160],
+        counterpart_email=(email or "").strip()[:160], event_key=(event_key or "")[:80], language=language,
+        subject=subject.strip(), body=_normalised(body), sim_time=sim_now(uow), thread_id=root_id, read=False)
+    uow.add(message)
+    uow.session.flush()
+    _attach(uow, message, documents)
+    refs = {"message": message.id, **_party_refs(customer, supplier)}
+    if root_id is not None:
+        refs["thread"] = root_id
+    if event_key:
+        refs["event"] = event_key
+    journal.append(uow, kind="message.received", actor=actor, refs=refs,
+                   payload={"role": role, "language": language, "subject": message.subject,
+                            "from": message.counterpart_email, "name": message.counterpart_name,
+                            "attachments": [d.filename for d in documents]})
+    return message
+
+
+# ===== reading ===========================================================
+
+def mark_read(uow, *, actor: str, message_id: int) -> bool:
+    """The candidate opened this message: ``message.read`` the first time only.
+    Commits; returns whether it was unread."""
+    message = _message(uow, message_id)
+    first_time = _mark(uow, actor, message)
+    uow.commit()
+    return first_time
+
+
+def mark_thread_read(uow, *, actor: str, message_id: int) -> list[int]:
+    """Opening a thread reads its unread inbound messages (one ``message.read``
+    each, in one transaction). Returns their ids."""
+    marked = [m.id for m in thread(uow, message_id) if _mark(uow, actor, m)]
+    uow.commit()
+    return marked
+
+
+def _mark(uow, actor: str, message: Interaction) -> bool:
+    if message.direction != "in" or message.read:
+        return False
+    # A conditional update: of two tabs opening the message at once, only one
+    # finds it unread (PostgreSQL re-checks the condition after the row lock).
+    changed = uow.session.execute(
+        update(Interaction).where(Interaction.id == message.id, Interaction.read.is_(False))
+        .values(read=True).execution_options(synchronize_session=False)).rowcount
+    set_committed_value(message, "read", True)
+    if not changed:
+        return False
+    refs = {"message": message.id, **_party_refs(*_parties(uow, message))}
+    if message.thread_id is not None:
+        refs["thread"] = message.thread_id
+    if message.event_key:
+        refs["event"] = message.event_key
+    journal.append(uow, kind="message.read", actor=actor, refs=refs,
+                   payload={"subject": message.subject, "received_at": message.sim_time,
+                            "role": message.counterpart_role})
+    return True
+
+
+# ===== outbound: the candidate writes ====================================
+
+def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: str,
+         customer_id: int | None = None, supplier_id: int | None = None, to_email: str = "",
+         reply_to: int | None = None, attachment_document_ids: Iterable[int] = (),
+         attach: Iterable[tuple[str, int]] = (), form_token: str | None = None) -> Interaction:
+    """The candidate sends a message; journaled ``message.sent`` with the full text.
+
+    One transaction: the PDFs named in ``attach`` ((kind, ref_id) as in
+    ``sim.documents.service.KINDS``) are printed, kept and journaled
+    ``document.generated`` together with the message, or not at all.
+    A reply (``reply_to``) joins the thread of that message; its recipient,
+    language and subject ("RE: ...") default to the thread's.
+    """
+    from sim.documents.service import KINDS, UnknownDocumentKind, render
+    from sim.workspace.forms import claim
+
+    errors: dict[str, str] = {}
+    original = None
+    if reply_to is not None:
+        original = _find_message(uow, reply_to)
+        if original is None:
+            errors["reply_to"] = "Ce message n'existe pas dans votre messagerie."
+    if original is not None:
+        to_role = to_role or original.counterpart_role
+        if to_role == original.counterpart_role:
+            customer_id = customer_id if customer_id is not None else original.customer_id
+            supplier_id = supplier_id if supplier_id is not None else original.supplier_id
+            to_email = to_email or counterpart_address(uow, original)
+        subject = subject if (subject or "").strip() else reply_subject(original.subject)
+        language = language or original.language
+
+    # --- the recipient ---
+    customer = supplier = None
+    name = ""
+    to_email = (to_email or "").strip()
+    # Replying to someone the scenario made write first (a prospect, a carrier's
+    # agent) who is no customer, supplier or carrier on file: their address is enough.
+    unlinked_reply = (original is not None and original.counterpart_role == to_role
+                      and original.customer_id is None and original.supplier_id is None and bool(to_email))
+    if to_role not in ROLE_LABELS:
+        errors["to_role"] = "Choisissez le type de destinataire."
+    elif to_role == "customer":
+        customer = _find(uow, Customer, customer_id)
+        if customer is None and not unlinked_reply:
+            errors["customer"] = "Choisissez un client existant (code ou nom dans la liste)."
+        elif customer is not None:
+            name = customer.name
+            to_email = to_email or customer.email or _primary_contact_email(uow, customer=customer)
+            language = language or customer.language
+    elif to_role == "supplier":
+        supplier = _find(uow, Supplier, supplier_id)
+        if supplier is None and not unlinked_reply:
+            errors["supplier"] = "Choisissez un fournisseur existant (code ou nom dans la liste)."
+        elif supplier is not None:
+            name = supplier.name
+            to_email = to_email or supplier.email or _primary_contact_email(uow, supplier=supplier)
+            language = language or supplier.language
+    elif to_role == "carrier":
+        carrier = uow.session.scalars(select(Carrier).where(func.lower(Carrier.email) == to_email.lower())).first() \
+            if to_email else None
+        if carrier is not None:
+            name = carrier.name
+        elif not unlinked_reply:
+            errors["carrier"] = "Choisissez un transporteur."
+    else:
+        box, name = INTERNAL_BOXES[to_role]
+        to_email = f"{box}@{_company_domain(uow)}"
+    if original is not None and original.counterpart_role == to_role and original.counterpart_name:
+        name = original.counterpart_name
+    if to_role in ROLE_LABELS and not any(k in errors for k in ("customer", "supplier", "carrier")):
+        if not to_email:
+            errors["to"] = "Ce destinataire n'a pas d'adresse courriel : complétez sa fiche."
+        elif not _ADDRESS.match(to_email) or len(to_email) > 160:
+            errors["to"] = "Adresse courriel invalide."
+
+    # --- the message ---
+    language = language or "fr"
+    if language not in LANGUAGES:
+        errors["language"] = "Choisissez la langue du message (français ou anglais)."
+    _check_text(subject, body, errors)
+
+    # --- attachments: existing documents, and documents printed now ---
+    documents = _documents(uow, attachment_document_ids, errors)
+    to_print = []
+    for kind, ref_id in attach:
+        if kind not in KINDS:
+            errors["attachments"] = f"Type de document inconnu : {kind}."
+            continue
+        try:
+            rendered = render(uow, kind, int(ref_id))
+        except (NotFound, UnknownDocumentKind, ValueError, TypeError):
+            errors["attachments"] = "Un des documents à joindre n'existe pas dans votre espace."
+            continue
+        if customer is not None and rendered.customer.id != customer.id:
+            errors["attachments"] = (f"{rendered.filename} concerne un autre client ({rendered.customer.name}) : "
+                                     "on n'envoie pas à un client les documents d'un autre.")
+            continue
+        to_print.append((rendered, int(ref_id)))
+    if errors:
+        raise ValidationFailed(errors)
+
+    claim(uow, form_token, "message.sent")
+    now = sim_now(uow)
+    documents += [keep(uow, actor=actor, rendered=rendered, ref_id=ref_id) for rendered, ref_id in to_print]
+    root_id = (original.thread_id or original.id) if original is not None else None
+    message = Interaction(
+        workspace_id=uow.workspace_id, customer_id=customer.id if customer else None,
+        supplier_id=supplier.id if supplier else None, contact_id=_contact_id(uow, to_email, customer, supplier),
+        channel=EMAIL, direction="out", counterpart_role=to_role, counterpart_name=name[:160],
+        counterpart_email=to_email, language=language, subject=subject.strip(), body=_normalised(body),
+        sim_time=now, thread_id=root_id, read=True)
+    uow.add(message)
+    uow.session.flush()
+    _attach(uow, message, documents)
+    refs = {"message": message.id, **_party_refs(customer, supplier)}
+    if root_id is not None:
+        refs |= {"thread": root_id, "reply_to": original.id}
+    journal.append(uow, kind="message.sent", actor=actor, refs=refs,
+                   payload={"to_role": to_role, "to": to_email, "language": language, "subject": message.subject,
+                            "text": message.body, "attachments": [d.filename for d in documents]})
+    uow.commit()
+    return message
+
+
+# ===== helpers (no commit) ===============================================
+
+def _find_message(uow, message_id) -> Interaction | None:
+    try:
+        message_id = int(message_id)
+    except (TypeError, ValueError):
+        return None
+    return uow.session.scalars(select(Interaction).where(Interaction.id == message_id,
+                                                         Interaction.channel == EMAIL)).first()
+
+
+def _message(uow, message_id) -> Interaction:
+    message = _find_message(uow, message_id)
+    if message is None:
+        raise NotFound(f"Interaction {message_id}")
+    return message
+
+
+def _find(uow, model, id_):
+    if id_ is None:
+        return None
+    try:
+        id_ = int(id_)
+    except (TypeError, ValueError):
+        return None
+    return uow.session.scalars(select(model).where(model.id == id_)).first()
+
+
+def _check_text(subject: str, body: str, errors: dict[str, str]) -> None:
+    subject = (subject or "").strip()
+    if not subject:
+        errors["subject"] = "L'objet est obligatoire."
+    elif len(subject) > SUBJECT_MAX:
+        errors["subject"] = f"L'objet est trop long ({len(subject)} caractères, {SUBJECT_MAX} au plus)."
+    if not (body or "").strip():
+        errors["body"] = "Le message est vide."
+    elif len(_normalised(body)) > BODY_MAX:
+        errors["body"] = f"Le message est trop long ({len(_normalised(body))} caractères, {BODY_MAX} au plus)."
+
+
+def _normalised(body: str) -> str:
+    """The text as written, with browser line ends (CRLF) made plain and trailing blanks dropped."""
+    return (body or "").replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def reply_subject(subject: str) -> str:
+    subject = subject or ""
+    return subject if _REPLY_PREFIX.match(subject) else f"RE: {subject}"[:SUBJECT_MAX]
+
+
+def _documents(uow, ids: Iterable[int], errors: dict[str, str]) -> list[Document]:
+    """Existing documents of this workspace, by id, in the order given (content not loaded)."""
+    try:
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+    except (TypeError, ValueError):
+        errors["attachments"] = "Pièce jointe invalide."
+        return []
+    if not wanted:
+        return []
+    found = {d.id: d for d in uow.session.scalars(
+        select(Document).where(Document.id.in_(wanted)).options(defer(Document.content)))}
+    if len(found) != len(wanted):
+        errors["attachments"] = "Une des pièces jointes n'existe pas dans votre espace."
+        return []
+    return [found[i] for i in wanted]
+
+
+def _attach(uow, message: Interaction, documents: list[Document]) -> None:
+    for document in documents:
+        uow.add(MessageAttachment(workspace_id=uow.workspace_id, interaction_id=message.id,
+                                  document_id=document.id))
+    if documents:
+        uow.session.flush()
+
+
+def _company_domain(uow) -> str:
+    company = uow.session.scalars(select(Company)).first()
+    for address in (company.email if company else "", company.website if company else ""):
+        if address and "@" in address:
+            return address.rsplit("@", 1)[1].strip().lower()
+        if address:
+            return address.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.").strip("/")
+    return ""
+
+
+def _primary_contact_email(uow, *, customer=None, supplier=None) -> str:
+    query = select(Contact.email).where(Contact.email != "")
+    query = query.where(Contact.customer_id == customer.id) if customer else query.where(
+        Contact.supplier_id == supplier.id)
+    return uow.session.scalars(query.order_by(Contact.is_primary.desc(), Contact.id)).first() or ""
+
+
+def _contact_id(uow, email: str, customer, supplier) -> int | None:
+    """The contact of that customer or supplier who owns the address, if any."""
+    if not email or (customer is None and supplier is None):
+        return None
+    query = select(Contact.id).where(func.lower(Contact.email) == email.strip().lower())
+    query = query.where(Contact.customer_id == customer.id) if customer else query.where(
+        Contact.supplier_id == supplier.id)
+    return uow.session.scalars(query.order_by(Contact.id)).first()
+
+
+def _parties(uow, message: Interaction):
+    customer = _find(uow, Customer, message.customer_id)
+    supplier = _find(uow, Supplier, message.supplier_id)
+    return customer, supplier
+
+
+def _party_refs(customer, supplier) -> dict:
+    refs = {}
+    if customer is not None:
+        refs["customer"] = customer.code
+    if supplier is not None:
+        refs["supplier"] = supplier.code
+    return refs
+
+
+def _names(uow, messages: list[Interaction]) -> dict[tuple[str, int], str]:
+    """("customer" | "supplier" | "contact", id) → name, for the messages' linked parties."""
+    customers = {m.customer_id for m in messages if m.customer_id is not None}
+    suppliers = {m.supplier_id for m in messages if m.supplier_id is not None}
+    contacts = {m.contact_id for m in messages if m.contact_id is not None}
+    names: dict[tuple[str, int], str] = {}
+    if customers:
+        names |= {("customer", i): n for i, n in uow.session.execute(
+            select(Customer.id, Customer.name).where(Customer.id.in_(customers)))}
+    if suppliers:
+        names |= {("supplier", i): n for i, n in uow.session.execute(
+            select(Supplier.id, Supplier.name).where(Supplier.id.in_(suppliers)))}
+    if contacts:
+        names |= {("contact", i): f"{first} {last}" for i, first, last in uow.session.execute(
+            select(Contact.id, Contact.first_name, Contact.last_name).where(Contact.id.in_(contacts)))}
+    return names
+
+
+def _counterpart(message: Interaction, names: dict) -> tuple[str, str]:
+    organisation = ""
+    if message.customer_id is not None:
+        organisation = names.get(("customer", message.customer_id), "")
+    elif message.supplier_id is not None:
+        organisation = names.get(("supplier", message.supplier_id), "")
+    person = message.counterpart_name or (names.get(("contact", message.contact_id), "")
+                                          if message.contact_id is not None else "")
+    if not person:
+        return organisation or role_label(message.counterpart_role), ""
+    return person, organisation if organisation != person else ""

@@ -1,0 +1,150 @@
+"""A scripted candidate for dry runs: a YAML list of actions done through the
+same services a candidate's clicks call, at a sim time or after an event.
+
+    - at: 2026-11-03T11:00            # or: after: {event: supplier_delay, delay: 45m}
+      do: send_message
+      to: {customer: dublin}
+      language: en
+      subject: Your order
+      body: ...
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from sim.scenario.engine import EventContext
+
+ACTOR = "candidate:script"
+
+
+def _lines(ctx, lines):
+    from sim.sales.service import LineInput
+
+    return [LineInput(ctx.entity("product", l["product"]).id, str(l["quantity"])) for l in lines]
+
+
+def view_customer(uow, ctx, spec):
+    from sim.crm.service import view_customer_account
+
+    view_customer_account(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id)
+
+
+def send_message(uow, ctx, spec):
+    from sim.inbox.service import send
+
+    to = spec["to"]
+    customer = ctx.entity("customer", to["customer"]) if to.get("customer") else None
+    supplier = ctx.entity("supplier", to["supplier"]) if to.get("supplier") else None
+    role = "customer" if customer else "supplier" if supplier else to.get("role", "management")
+    send(uow, actor=ACTOR, to_role=role, subject=spec["subject"], body=spec["body"],
+         language=spec.get("language", customer.language if customer else "fr"),
+         customer_id=customer.id if customer else None, supplier_id=supplier.id if supplier else None)
+
+
+def read_messages(uow, ctx, spec):
+    from sim.crm.models import Interaction
+    from sim.inbox.service import mark_read
+
+    unread = uow.session.scalars(select(Interaction.id).where(Interaction.channel == "email",
+                                                              Interaction.direction == "in",
+                                                              Interaction.read.is_(False))).all()
+    for message_id in unread:
+        mark_read(uow, actor=ACTOR, message_id=message_id)
+    uow.commit()
+
+
+def create_quote(uow, ctx, spec):
+    from sim.sales.service import create_quote as service
+
+    quote = service(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id,
+                    lines=_lines(ctx, spec["lines"]))
+    if spec.get("name"):
+        ctx.register("quote", spec["name"], quote)
+        uow.commit()
+
+
+def create_order(uow, ctx, spec):
+    from sim.sales.service import create_order as service
+
+    order = service(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id,
+                    lines=_lines(ctx, spec["lines"]), customer_po=spec.get("customer_po", ""))
+    if spec.get("name"):
+        ctx.register("order", spec["name"], order)
+        uow.commit()
+
+
+def confirm_order(uow, ctx, spec):
+    from sim.sales.service import confirm_order as service
+
+    service(uow, actor=ACTOR, order_id=ctx.entity("order", spec["order"]).id)
+
+
+def request_approval(uow, ctx, spec):
+    from sim.sales.service import request_approval as service
+
+    service(uow, actor=ACTOR, order_id=ctx.entity("order", spec["order"]).id, message=spec["message"])
+
+
+def ship(uow, ctx, spec):
+    from sim.sales.models import OrderLine
+    from sim.stock.models import Carrier, Product
+    from sim.stock.service import ship_delivery
+
+    order = ctx.entity("order", spec["order"])
+    quantities = {}
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
+        rest = line.quantity - line.quantity_delivered
+        quantities[line.id] = min(rest, uow.session.get(Product, line.product_id).stock_on_hand)
+    carrier_id = uow.session.scalars(select(Carrier.id).order_by(Carrier.id)).first()
+    ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities=quantities, carrier_id=carrier_id)
+
+
+def invoice(uow, ctx, spec):
+    from sim.billing.models import Invoice
+    from sim.billing.service import invoice_delivery
+    from sim.stock.models import Delivery
+
+    order = ctx.entity("order", spec["order"])
+    invoiced = set(uow.session.scalars(select(Invoice.delivery_id).where(Invoice.order_id == order.id)))
+    delivery = next(d for d in uow.session.scalars(select(Delivery).where(Delivery.order_id == order.id)
+                                                   .order_by(Delivery.id)) if d.id not in invoiced)
+    inv = invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
+    if spec.get("name"):
+        ctx.register("invoice", spec["name"], inv)
+        uow.commit()
+
+
+def record_payment(uow, ctx, spec):
+    from sim.receivables.service import record_payment as service
+
+    inv = ctx.entity("invoice", spec["invoice"])
+    amount = str(spec.get("amount", inv.amount_due))
+    service(uow, actor=ACTOR, customer_id=inv.customer_id, method=spec.get("method", "transfer"), amount=amount,
+            allocations={inv.id: amount}, reference=spec.get("reference", ""))
+
+
+def log_call(uow, ctx, spec):
+    """A phone call, noted in the CRM (recovery ladder: the phone reminder)."""
+    from sim.clock import sim_now
+    from sim.crm.models import Interaction
+    from sim.journal import service as journal
+
+    customer = ctx.entity("customer", spec["customer"])
+    uow.session.add(Interaction(workspace_id=uow.workspace_id, customer_id=customer.id, channel="phone",
+                                direction="out", counterpart_role="customer", language=customer.language,
+                                subject=spec.get("subject", "Appel"), body=spec["note"], sim_time=sim_now(uow),
+                                read=True))
+    journal.append(uow, kind="call.logged", actor=ACTOR, refs={"customer": customer.code},
+                   payload={"subject": spec.get("subject", "Appel"), "note": spec["note"]})
+    uow.commit()
+
+
+ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,
+                                   confirm_order, request_approval, ship, invoice, record_payment, log_call)}
+
+
+def perform(uow, spec: dict) -> None:
+    ACTIONS[spec["do"]](uow, EventContext(uow, actor=ACTOR), {k: v for k, v in spec.items()
+                                                             if k not in ("do", "at", "after")})

@@ -1,0 +1,378 @@
+"""Plays a scenario on a workspace: installs its company, fires its events.
+
+The same code serves the dry run (a virtual clock, full speed) and live exam
+sessions (the wall clock, APScheduler as the alarm): ``fire_due`` fires every
+pending event whose sim time has come, each in its own transaction, claimed
+with a conditional UPDATE so that two processes never fire one event twice.
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from sim.clock import set_clock, sim_now
+from sim.crm.models import Contact, Customer, Interaction
+from sim.db import UnitOfWork
+from sim.journal import service as journal
+from sim.journal.models import JournalEntry
+from sim.scenario.durations import parse_delay
+from sim.scenario.events import registry
+from sim.scenario.models import EventStatus, ScenarioEntity, ScenarioEvent
+from sim.stock.models import Carrier, Product, PurchaseOrder, Supplier
+from sim.workspace.models import Workspace
+
+ACTOR = "scenario"
+MODELS = {"customer": Customer, "supplier": Supplier, "product": Product, "carrier": Carrier,
+          "purchase_order": PurchaseOrder}
+
+
+def _parse(text) -> datetime:
+    return datetime.fromisoformat(str(text).replace(" ", "T"))
+
+
+# ===== the context an event handler works in ============================
+
+class EventContext:
+    def __init__(self, uow: UnitOfWork, event_key: str = "", actor: str = ACTOR):
+        self.uow, self.event_key, self.actor = uow, event_key, actor
+
+    @staticmethod
+    def decimal(value) -> Decimal:
+        return Decimal(str(value).replace(",", "."))
+
+    def entity(self, kind: str, name: str):
+        row = self.uow.session.scalars(select(ScenarioEntity).where(
+            ScenarioEntity.kind == kind, ScenarioEntity.name == name)).first()
+        if row is None:
+            raise LookupError(f"entité de scénario inconnue : {kind} « {name} »")
+        model = MODELS.get(kind) or _late_model(kind)
+        return self.uow.get(model, row.ref_id)
+
+    def register(self, kind: str, name: str, obj) -> None:
+        self.uow.session.add(ScenarioEntity(workspace_id=self.uow.workspace_id, kind=kind, name=name,
+                                            ref_id=obj.id))
+        self.uow.session.flush()
+
+    def create_customer(self, name: str, spec: dict) -> Customer:
+        customer = _create_customer(self.uow, spec)
+        self.register("customer", name, customer)
+        return customer
+
+    def document(self, kind: str, of: str) -> int:
+        """A generated PDF to attach: ``quote`` / ``order_ack`` / ``invoice`` of an entity, ``statement`` of a customer."""
+        from sim.documents.service import store
+
+        entity_kind = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}[kind]
+        return store(self.uow, actor=self.actor, kind=kind, ref_id=self.entity(entity_kind, of).id).id
+
+    def _party(self, party: dict) -> dict:
+        """Sender details for a message: role, name, address, customer or supplier."""
+        if party.get("customer") or party.get("customer_id"):
+            customer = (self.entity("customer", party["customer"]) if party.get("customer")
+                        else self.uow.get(Customer, party["customer_id"]))
+            contact = self.uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id)
+                                               .order_by(Contact.is_primary.desc(), Contact.id)).first()
+            name = f"{contact.first_name} {contact.last_name} — {customer.name}" if contact else customer.name
+            return {"role": "customer", "name": name, "email": (contact.email if contact and contact.email
+                                                                else customer.email),
+                    "customer_id": customer.id, "language": customer.language}
+        if party.get("supplier") or party.get("supplier_id"):
+            supplier = (self.entity("supplier", party["supplier"]) if party.get("supplier")
+                        else self.uow.get(Supplier, party["supplier_id"]))
+            return {"role": "supplier", "name": supplier.name, "email": supplier.email,
+                    "supplier_id": supplier.id, "language": supplier.language}
+        if party.get("carrier") or party.get("carrier_id"):
+            carrier = (self.uow.session.scalars(select(Carrier).where(Carrier.name == party["carrier"])).first()
+                       if party.get("carrier") else self.uow.get(Carrier, party["carrier_id"]))
+            return {"role": "carrier", "name": carrier.name if carrier else party.get("carrier", "Transporteur"),
+                    "email": carrier.email if carrier else party.get("email", ""), "language": "fr"}
+        role = party.get("role", "management")
+        from sim.company.models import Company
+
+        company = self.uow.session.scalars(select(Company)).one()
+        domain = company.email.split("@")[-1] if "@" in company.email else "entreprise.fr"
+        defaults = {"management": ("Direction commerciale", f"direction@{domain}"),
+                    "accounting": ("Service comptabilité", f"comptabilite@{domain}"),
+                    "bank": ("Banque", "effets@banque.example")}
+        name, email = defaults.get(role, (role, ""))
+        return {"role": role if role != "bank" else "accounting", "name": party.get("name", name),
+                "email": party.get("email", email), "language": "fr"}
+
+    def deliver(self, party: dict, message: dict, *, attachments=(), thread_id=None) -> Interaction:
+        from sim.inbox.service import deliver
+
+        who = self._party(party)
+        return deliver(self.uow, actor=self.actor, role=who["role"], name=who["name"], email=who["email"],
+                       subject=message["subject"], body=message["body"],
+                       language=message.get("language", who.get("language", "fr")),
+                       customer_id=who.get("customer_id"), supplier_id=who.get("supplier_id"),
+                       thread_id=thread_id, event_key=self.event_key, attachments=list(attachments))
+
+    def last_message_to(self, party: dict) -> Interaction | None:
+        who = self._party(party)
+        query = select(Interaction).where(Interaction.channel == "email", Interaction.direction == "out")
+        if who.get("customer_id"):
+            query = query.where(Interaction.customer_id == who["customer_id"])
+        elif who.get("supplier_id"):
+            query = query.where(Interaction.supplier_id == who["supplier_id"])
+        return self.uow.session.scalars(query.order_by(Interaction.sim_time.desc(), Interaction.id.desc())).first()
+
+
+def _late_model(kind: str):
+    from sim.billing.models import Invoice
+    from sim.sales.models import Quote, SalesOrder
+
+    return {"order": SalesOrder, "invoice": Invoice, "quote": Quote}[kind]
+
+
+def _create_customer(uow, spec: dict) -> Customer:
+    from sqlalchemy import func
+
+    count = uow.session.scalar(select(func.count(Customer.id)))
+    country = spec.get("country", "FR")
+    customer = Customer(
+        workspace_id=uow.workspace_id, code=f"S{count + 1:05d}", kind=spec.get("kind", "b2b"), name=spec["name"],
+        siren=spec.get("siren", ""), vat_number=spec.get("vat_number", ""), address=spec.get("address", "1 Main Street"),
+        postcode=spec.get("postcode", ""), city=spec.get("city", ""), country=country,
+        language=spec.get("language", "fr" if country == "FR" else "en"), email=spec.get("email", ""),
+        payment_terms=spec.get("payment_terms", "30_net"),
+        credit_limit=Decimal(str(spec.get("credit_limit", "5000"))).quantize(Decimal("0.01")),
+        risk_rating=spec.get("risk_rating", "A"), in_litigation=bool(spec.get("in_litigation", False)),
+        created_on=sim_now(uow).date())
+    uow.session.add(customer)
+    uow.session.flush()
+    if spec.get("contact"):
+        c = spec["contact"]
+        uow.session.add(Contact(workspace_id=uow.workspace_id, customer_id=customer.id, first_name=c["first_name"],
+                                last_name=c["last_name"], email=c.get("email", ""), job_title=c.get("job_title", ""),
+                                language=customer.language, is_primary=True))
+    return customer
+
+
+# ===== installing a scenario =============================================
+
+def install(uow: UnitOfWork, scenario: dict) -> None:
+    """Create the scenario's named entities and event rows in a seeded workspace
+    (the caller's transaction; the caller commits). The clock ends at the start."""
+    from sim.billing.service import invoice_delivery
+    from sim.receivables.service import record_payment
+    from sim.sales.models import OrderLine
+    from sim.sales.service import LineInput, confirm_order, create_order
+    from sim.stock.service import create_purchase_order, ship_delivery
+
+    ctx = EventContext(uow, actor="scenario:setup")
+    start = _parse(scenario["start"])
+    company = scenario["company"]
+    workspace = uow.session.get(Workspace, uow.workspace_id)
+    workspace.scenario_id = scenario["id"]
+
+    def at_day(day: str | None, default: datetime) -> None:
+        set_clock(uow, sim_time=datetime.combine(date.fromisoformat(day), start.time()) if day else default, speed=0)
+
+    at_day(None, start)
+    uow.session.info["journal_sim_time"] = start  # documents keep their dates; the journal reads in order
+    for name, spec in (company.get("customers") or {}).items():
+        ctx.create_customer(name, spec)
+    for name, spec in (company.get("suppliers") or {}).items():
+        from sqlalchemy import func
+
+        count = uow.session.scalar(select(func.count(Supplier.id)))
+        supplier = Supplier(workspace_id=uow.workspace_id, code=f"SF{count + 1:03d}", name=spec["name"],
+                            address="", postcode="", city="", country=spec.get("country", "FR"),
+                            language=spec.get("language", "fr"), email=spec.get("email", ""),
+                            lead_time_days=spec.get("lead_time_days", 10))
+        uow.session.add(supplier)
+        uow.session.flush()
+        ctx.register("supplier", name, supplier)
+    for name, spec in (company.get("products") or {}).items():
+        price = ctx.decimal(spec["price"])
+        supplier = ctx.entity("supplier", spec["supplier"]) if spec.get("supplier") else None
+        product = Product(workspace_id=uow.workspace_id, reference=spec.get("reference") or f"SCN-{name.upper()[:12]}",
+                          name=spec["name"], category=spec.get("category", "Scénario"), price_ht=price,
+                          purchase_cost=ctx.decimal(spec.get("cost", price * Decimal("0.6"))).quantize(Decimal("0.01")),
+                          vat_rate=ctx.decimal(spec.get("vat", "20.00")), weight_kg=Decimal("1"),
+                          stock_on_hand=ctx.decimal(spec.get("stock", 0)), reorder_point=Decimal("10"),
+                          safety_stock=Decimal("5"), supplier_id=supplier.id if supplier else None,
+                          lead_time_days=spec.get("lead_time_days", supplier.lead_time_days if supplier else 10))
+        uow.session.add(product)
+        uow.session.flush()
+        ctx.register("product", name, product)
+    for name, spec in (company.get("purchase_orders") or {}).items():
+        at_day(spec.get("date"), start)
+        po = create_purchase_order(uow, actor=ctx.actor, supplier_id=ctx.entity("supplier", spec["supplier"]).id,
+                                   lines=[(ctx.entity("product", l["product"]).id, ctx.decimal(l["quantity"]))
+                                          for l in spec["lines"]],
+                                   order_date=sim_now(uow).date(), requested_date=date.fromisoformat(spec["expected"]))
+        ctx.register("purchase_order", name, po)
+    for name, spec in (company.get("invoices") or {}).items():
+        # an invoice from the past: order, delivery and invoice on its date, paid in part or not at all
+        at_day(spec["date"], start)
+        customer = ctx.entity("customer", spec["customer"])
+        order = _setup_order(uow, ctx, customer, spec["lines"])
+        confirm = _quiet(uow, confirm_order, order)
+        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        for l in lines:  # the goods left: make sure they were there
+            product = uow.session.get(Product, l.product_id)
+            product.stock_on_hand += l.quantity
+        delivery = _quiet(uow, ship_delivery, None, order_id=confirm.id,
+                          quantities={l.id: l.quantity for l in lines},
+                          carrier_id=uow.session.scalars(select(Carrier.id)).first())
+        invoice = _quiet(uow, invoice_delivery, None, delivery_id=delivery.id)
+        if spec.get("paid"):
+            record_payment(uow, actor=ctx.actor, customer_id=customer.id, method="transfer",
+                           amount=str(spec["paid"]), allocations={invoice.id: str(spec["paid"])}, commit=False)
+        ctx.register("invoice", name, invoice)
+    for name, spec in (company.get("orders") or {}).items():
+        at_day(spec.get("date"), start)
+        order = _setup_order(uow, ctx, ctx.entity("customer", spec["customer"]), spec["lines"],
+                             spec.get("customer_po", ""))
+        if spec.get("status", "confirmed") == "confirmed":
+            order = _quiet(uow, confirm_order, order)
+        ctx.register("order", name, order)
+    # the timeline
+    for position, event in enumerate(scenario.get("timeline", [])):
+        due = _parse(event["at"]) if "at" in event else None
+        after = event.get("after") or {}
+        spec = {k: v for k, v in event.items() if k not in ("id", "kind", "at", "after", "when", "note")}
+        uow.session.add(ScenarioEvent(workspace_id=uow.workspace_id, key=event["id"], kind=event["kind"],
+                                      position=position, due_at=due, after_key=after.get("event", ""),
+                                      after_seconds=int(parse_delay(after["delay"]).total_seconds())
+                                      if after.get("delay") else 0,
+                                      when=event.get("when") or {}, spec=spec))
+    set_clock(uow, sim_time=start, speed=0)
+    uow.session.info.pop("journal_sim_time", None)
+    journal.append(uow, kind="scenario.installed", actor=ctx.actor, refs={"scenario": scenario["id"]},
+                   payload={"title": scenario["title"], "start": start, "events": len(scenario.get("timeline", []))})
+
+
+def _setup_order(uow, ctx, customer, lines, customer_po=""):
+    from sim.sales.service import LineInput, create_order
+
+    return create_order(uow, actor=ctx.actor, customer_id=customer.id,
+                        lines=[LineInput(ctx.entity("product", l["product"]).id, str(l["quantity"])) for l in lines],
+                        customer_po=customer_po, commit=False)
+
+
+def _quiet(uow, service, order=None, **kwargs):
+    """Run a committing service inside the set-up transaction (its commit is suspended)."""
+    commit = uow.commit
+    uow.commit = lambda: uow.session.flush()
+    try:
+        if order is not None:
+            return service(uow, actor="scenario:setup", order_id=order.id, **kwargs)
+        return service(uow, actor="scenario:setup", **kwargs)
+    finally:
+        uow.commit = commit
+
+
+# ===== firing =============================================================
+
+def _match(entry: JournalEntry, when: dict, resolve) -> bool:
+    if not fnmatch.fnmatch(entry.kind, when["journal"]):
+        return False
+    for field_name in ("customer", "supplier", "order", "invoice"):
+        if field_name in when:
+            wanted = resolve(field_name, when[field_name])
+            if wanted is None or entry.refs.get(field_name) != wanted:
+                return False
+    return True
+
+
+def arm_triggers(uow: UnitOfWork) -> int:
+    """Give a due time to every pending ``when`` event whose journal pattern has appeared."""
+    waiting = uow.session.scalars(select(ScenarioEvent).where(
+        ScenarioEvent.status == EventStatus.PENDING, ScenarioEvent.due_at.is_(None),
+        ScenarioEvent.after_key == "")).all()
+    armed = 0
+    for event in waiting:
+        if not event.when:
+            continue
+        ctx = EventContext(uow)
+
+        def resolve(kind, name):
+            try:
+                obj = ctx.entity(kind, name)
+            except LookupError:  # named by an event that has not fired yet: nothing can match it
+                return None
+            return getattr(obj, "code", None) or getattr(obj, "number", None)
+
+        # what the scenario itself did (its set-up, its events) never arms a trigger
+        for entry in uow.session.scalars(select(JournalEntry).where(~JournalEntry.actor.startswith(ACTOR))
+                                         .order_by(JournalEntry.seq)):
+            if _match(entry, event.when, resolve):
+                delay = parse_delay(event.when["delay"]) if event.when.get("delay") else timedelta(0)
+                event.due_at = entry.sim_time + delay
+                armed += 1
+                break
+    return armed
+
+
+def next_due(uow: UnitOfWork) -> datetime | None:
+    return uow.session.scalar(select(ScenarioEvent.due_at).where(
+        ScenarioEvent.status == EventStatus.PENDING, ScenarioEvent.due_at.is_not(None))
+        .order_by(ScenarioEvent.due_at, ScenarioEvent.position).limit(1))
+
+
+def fire(engine, workspace_id: int, event_id: int) -> bool:
+    """Fire one event in its own transaction; False if another process took it first.
+
+    A handler that fails leaves nothing half-done (its transaction rolls back);
+    the event is then set aside as failed, with its error, and the timeline goes on."""
+    try:
+        return _fire(engine, workspace_id, event_id)
+    except Exception as exc:  # noqa: BLE001 - any failure of a trainer's event is reported, not fatal
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        with UnitOfWork(workspace_id, engine=engine) as uow:
+            table = ScenarioEvent.__table__
+            if uow.session.execute(update(table).where(table.c.id == event_id, table.c.status == EventStatus.PENDING)
+                                   .values(status=EventStatus.FAILED, error=message[:500])).rowcount:
+                event = uow.session.get(ScenarioEvent, event_id)
+                journal.append(uow, kind="scenario.event_failed", actor=ACTOR, refs={"event": event.key},
+                               payload={"kind": event.kind, "error": message[:500]})
+                uow.commit()
+        return False
+
+
+def _fire(engine, workspace_id: int, event_id: int) -> bool:
+    with UnitOfWork(workspace_id, engine=engine) as uow:
+        table = ScenarioEvent.__table__
+        claimed = uow.session.execute(update(table).where(table.c.id == event_id,
+                                                          table.c.status == EventStatus.PENDING)
+                                      .values(status=EventStatus.FIRED)).rowcount
+        if not claimed:
+            return False
+        event = uow.session.get(ScenarioEvent, event_id)
+        now = sim_now(uow)
+        event.fired_at = now
+        ctx = EventContext(uow, event_key=event.key)
+        journal.append(uow, kind="scenario.event_fired", actor=ACTOR, refs={"event": event.key},
+                       payload={"kind": event.kind, "due_at": event.due_at})
+        registry()[event.kind].handle(ctx, event.spec)
+        # events that follow this one are now due
+        for follower in uow.session.scalars(select(ScenarioEvent).where(
+                ScenarioEvent.after_key == event.key, ScenarioEvent.status == EventStatus.PENDING)):
+            follower.due_at = now + timedelta(seconds=follower.after_seconds)
+        uow.commit()
+    return True
+
+
+def fire_due(engine, workspace_id: int) -> list[str]:
+    """Fire, in order, every pending event whose time has come on the workspace's clock."""
+    fired = []
+    while True:
+        with UnitOfWork(workspace_id, engine=engine) as uow:
+            arm_triggers(uow)
+            uow.commit()
+            now = sim_now(uow)
+            event = uow.session.scalars(select(ScenarioEvent).where(
+                ScenarioEvent.status == EventStatus.PENDING, ScenarioEvent.due_at <= now)
+                .order_by(ScenarioEvent.due_at, ScenarioEvent.position)).first()
+            if event is None:
+                return fired
+            event_id, key = event.id, event.key
+        if fire(engine, workspace_id, event_id):
+            fired.append(key)

@@ -1,0 +1,20 @@
+"""A supplier announces that a purchase order will arrive late."""
+from sim.scenario.events._common import MESSAGE
+
+KIND = "supplier_delay"
+TITLE = "Retard fournisseur sur une commande d'achat (nouvelle date, motif)"
+PROPERTIES = {"purchase_order": {"type": "string"}, "new_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+              "reason": {"type": "string"}, "message": MESSAGE}
+REQUIRED = ["purchase_order", "new_date", "message"]
+REFS = {"purchase_order": "purchase_order"}
+
+
+def handle(ctx, spec):
+    from datetime import date
+
+    from sim.stock.service import move_purchase_order_date
+
+    po = ctx.entity("purchase_order", spec["purchase_order"])
+    move_purchase_order_date(ctx.uow, actor=ctx.actor, purchase_order_id=po.id,
+                             new_date=date.fromisoformat(str(spec["new_date"])), reason=spec.get("reason", ""))
+    ctx.deliver({"supplier_id": po.supplier_id}, spec["message"])

@@ -1,0 +1,403 @@
+"""Reading and linting scenario files.
+
+Every problem is reported as ``file:line:col: message`` (1-based), all of them,
+not only the first: YAML syntax, structure and types (JSON Schema), then the
+meaning — unknown entity, unknown event kind, unknown criterion, an ``after``
+that points nowhere or loops, a date outside the scenario's span.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from sim.scenario.durations import parse_delay
+from sim.scenario.events import registry
+from sim.scenario.schema import event_schema, scenario_schema
+
+ENTITY_SECTIONS = {"customers": "customer", "suppliers": "supplier", "products": "product", "orders": "order",
+                   "purchase_orders": "purchase_order", "invoices": "invoice"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+@dataclass
+class LintResult:
+    path: str
+    data: dict | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ScenarioInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+# ===== positions ========================================================
+
+class _Positions:
+    """Line and column (1-based) of any node of the parsed document."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def of(self, path, *, key: bool = False) -> tuple[int, int]:
+        node, pos = self.root, (0, 0)
+        for index, step in enumerate(path):
+            last = index == len(path) - 1
+            if isinstance(node, CommentedMap) and step in node:
+                # an empty value has no place of its own: point at its key
+                pos = node.lc.key(step) if (key and last) or node[step] is None else node.lc.value(step)
+                node = node[step]
+            elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
+                pos = node.lc.item(step)
+                node = node[step]
+            else:
+                break
+        return pos[0] + 1, pos[1] + 1
+
+    def of_key(self, path, name) -> tuple[int, int]:
+        return self.of([*path, name], key=True)
+
+
+def _plain(node):
+    """ruamel nodes → plain Python; dates and times as ISO strings, as written."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, datetime):
+        return node.isoformat(timespec="minutes") if node.second == 0 else node.isoformat()
+    if isinstance(node, date):
+        return node.isoformat()
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, (int, float)):
+        return node
+    return str(node)
+
+
+# ===== messages =========================================================
+
+_HINTS = {r"\d{4}-\d{2}-\d{2}": "une date AAAA-MM-JJ (heure HH:MM en option)",
+          "^[A-Z]{2}$": "un code pays ISO à deux lettres majuscules (FR, IE, DE…)",
+          "comptant|": "des conditions de paiement comme comptant, 30_net, 45_fdm ou 60_net",
+          r"^[a-z_]+(\.[a-z_*]+)?$": "un type d'entrée du journal comme order.confirmed ou message.*",
+          r"^-?\d+([.,]\d{1,2})?$": "un montant comme 1250 ou 1250.50",
+          r"\s*(\d+\s*[smhdw]": "une durée comme 30m, 2h, 1d ou 1d 4h",
+          "^[a-z][a-z0-9_-]*$": "un identifiant en minuscules (lettres, chiffres, - et _)",
+          r"^[a-z-]+/CP\d+/\d+$": "un critère comme assistant-commercial/CP4/1"}
+
+
+def _message(error) -> str:
+    v = error.validator
+    if v == "required":
+        name = re.search(r"'([^']+)' is a required property", error.message)
+        return f"champ obligatoire manquant : « {name.group(1) if name else error.message} »"
+    if v == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return f"valeur « {error.instance} » invalide : attendu l'une de {choices}"
+    if v == "type":
+        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        names = {"string": "un texte", "integer": "un nombre entier", "number": "un nombre", "object": "une table (clé: valeur)",
+                 "array": "une liste", "boolean": "true ou false"}
+        return f"type invalide : {' ou '.join(names.get(k, k) for k in kinds)} attendu"
+    if v == "pattern":
+        hint = next((h for p, h in _HINTS.items() if p in error.validator_value), f"le motif {error.validator_value}")
+        return f"format invalide « {error.instance} » : {hint} attendu"
+    if v in ("minLength", "minItems"):
+        return "valeur vide : ce champ doit être rempli"
+    if v in ("minimum", "maximum"):
+        return f"valeur {error.instance} hors limites ({'minimum' if v == 'minimum' else 'maximum'} {error.validator_value})"
+    if v == "maxLength":
+        return f"texte trop long ({error.validator_value} caractères au plus)"
+    if v == "oneOf":
+        return "un événement se déclenche par exactement un de : at, after, when"
+    return error.message
+
+
+def _schema_problems(validator, instance, positions, file, base_path=()) -> list[Problem]:
+    problems = []
+    for error in validator.iter_errors(instance):
+        path = [*base_path, *error.absolute_path]
+        if error.validator == "additionalProperties":
+            allowed = set(error.schema.get("properties", {}))
+            patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+            for extra in error.instance:
+                if extra not in allowed and not any(p.search(extra) for p in patterns):
+                    line, col = positions.of_key(path, extra)
+                    if patterns and not allowed:  # a section of named entities
+                        problems.append(Problem(file, line, col, f"nom d'entité invalide « {extra} » : lettres "
+                                                f"minuscules, chiffres et _ (ex. {extra.lower()})"))
+                        continue
+                    known = f" (champs possibles : {', '.join(sorted(allowed))})" if allowed else ""
+                    problems.append(Problem(file, line, col, f"champ inconnu : « {extra} »{known}"))
+            continue
+        if error.validator in ("if", "allOf"):
+            continue
+        line, col = positions.of(path)
+        problems.append(Problem(file, line, col, _message(error)))
+    return problems
+
+
+# ===== lint =============================================================
+
+_LOOKS_LIKE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$")
+
+
+def _strings(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*path, index))
+    elif isinstance(node, str):
+        yield path, node
+
+
+def _parse_when(text: str) -> datetime:
+    return datetime.fromisoformat(str(text).replace(" ", "T"))
+
+
+def _get(spec: dict, dotted: str):
+    """Values at a REFS path like ``from.customer`` or ``lines[].product``, with their sub-paths."""
+    items = [((), spec)]
+    for part in dotted.split("."):
+        nxt = []
+        many = part.endswith("[]")
+        name = part[:-2] if many else part
+        for path, value in items:
+            if isinstance(value, dict) and name in value:
+                if many and isinstance(value[name], list):
+                    nxt.extend(((*path, name, i), v) for i, v in enumerate(value[name]))
+                elif not many:
+                    nxt.append(((*path, name), value[name]))
+        items = nxt
+    return items
+
+
+def _yaml() -> YAML:
+    """Round-trip YAML (positions of every node) that keeps dates as the text
+    written: an impossible date is then reported at its place, not a crash."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    yaml = YAML(typ="rt")
+
+    class Constructor(RoundTripConstructor):
+        pass
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+    yaml.Constructor = Constructor
+    return yaml
+
+
+def lint_text(text: str, file: str = "<scenario>") -> LintResult:
+    yaml = _yaml()
+    try:
+        root = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return LintResult(file, None, [Problem(file, line, col, f"YAML invalide : {exc.problem or exc.context}")])
+    if not isinstance(root, CommentedMap):
+        return LintResult(file, None, [Problem(file, 1, 1, "le fichier doit être une table YAML (clé: valeur)")])
+    positions = _Positions(root)
+    data = _plain(root)
+    problems = _schema_problems(Draft202012Validator(scenario_schema(with_events=False)), data, positions, file)
+    events = data.get("timeline") if isinstance(data.get("timeline"), list) else []
+    kinds = registry()
+    for index, event in enumerate(events):
+        if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
+            continue
+        if event["kind"] not in kinds:
+            continue  # reported by the top-level schema's enum
+        problems += _schema_problems(Draft202012Validator(event_schema(event["kind"])), event, positions, file,
+                                     ("timeline", index))
+    problems += _semantic_problems(data, events, positions, file)
+    return LintResult(file, data, sorted(set(problems)))
+
+
+def _semantic_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(path, message, key=None):
+        line, col = positions.of_key(path, key) if key is not None else positions.of(path)
+        problems.append(Problem(file, line, col, message))
+
+    company = data.get("company") if isinstance(data.get("company"), dict) else {}
+    names: dict[str, set[str]] = {kind: set() for kind in ENTITY_SECTIONS.values()}
+    names["quote"] = set()
+    for section, kind in ENTITY_SECTIONS.items():
+        if isinstance(company.get(section), dict):
+            names[kind] |= set(company[section])
+
+    # names that events create, usable by later events
+    for event in events:
+        if isinstance(event, dict) and event.get("kind") in registry():
+            for field_name, kind in getattr(registry()[event["kind"]], "DEFINES", {}).items():
+                if isinstance(event.get(field_name), str):
+                    names[kind].add(event[field_name])
+            if event.get("kind") == "customer_order" and isinstance(event.get("name"), str):
+                names["order"].add(event["name"])
+
+    def check_ref(path, value, kind):
+        if isinstance(value, str) and value not in names.get(kind, set()):
+            known = ", ".join(sorted(names.get(kind, set()))) or "aucune"
+            add(path, f"{_KIND_FR[kind]} inconnu(e) : « {value} » (définis : {known})")
+
+    # references inside the company section
+    for section, field_name, kind in (("orders", "customer", "customer"), ("invoices", "customer", "customer"),
+                                      ("purchase_orders", "supplier", "supplier"), ("products", "supplier", "supplier")):
+        for name, spec in (company.get(section) or {}).items() if isinstance(company.get(section), dict) else ():
+            if isinstance(spec, dict):
+                check_ref(("company", section, name, field_name), spec.get(field_name), kind)
+                for i, line in enumerate(spec.get("lines") or []):
+                    if isinstance(line, dict):
+                        check_ref(("company", section, name, "lines", i, "product"), line.get("product"), "product")
+
+    # dates: every value written like a date must be one (2026-11-31 is not)
+    for path, value in _strings(data):
+        if _LOOKS_LIKE_DATE.match(value):
+            try:
+                _parse_when(value)
+            except ValueError:
+                add(path, f"date impossible : « {value} » n'existe pas au calendrier")
+
+    # the span of the scenario
+    start = end = None
+    try:
+        start = _parse_when(data["start"])
+        end = start + timedelta(days=int(data["duration_days"]))
+    except (KeyError, ValueError, TypeError):
+        start = end = None  # the schema or the date walk has said why
+
+    ids: dict[str, int] = {}
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            continue
+        path = ("timeline", index)
+        event_id = event.get("id")
+        if isinstance(event_id, str):
+            if event_id in ids:
+                add((*path, "id"), f"identifiant d'événement en double : « {event_id} » (déjà utilisé plus haut)")
+            ids.setdefault(event_id, index)
+        kind = event.get("kind")
+        if isinstance(kind, str) and kind in registry():
+            for dotted, ref_kind in registry()[kind].REFS.items():
+                for sub, value in _get(event, dotted):
+                    check_ref((*path, *sub), value, ref_kind)
+        for i, attachment in enumerate(event.get("attach") or []):
+            if isinstance(attachment, dict) and attachment.get("document") in _ATTACHED:
+                check_ref((*path, "attach", i, "of"), attachment.get("of"), _ATTACHED[attachment["document"]])
+        if isinstance(event.get("when"), dict):
+            for field_name, kind_name in (("customer", "customer"), ("supplier", "supplier"), ("order", "order"),
+                                          ("invoice", "invoice")):
+                if field_name in event["when"]:
+                    check_ref((*path, "when", field_name), event["when"][field_name], kind_name)
+        if "at" in event and start is not None:
+            try:
+                moment = _parse_when(event["at"])
+                if not (start <= moment <= end):
+                    add((*path, "at"), f"date hors du scénario : {moment:%d/%m/%Y %H:%M} n'est pas entre le début "
+                                       f"({start:%d/%m/%Y %H:%M}) et la fin ({end:%d/%m/%Y %H:%M})")
+            except (ValueError, TypeError):
+                pass  # the schema reported the format
+
+    # after: dangling references and cycles
+    graph = {}
+    for index, event in enumerate(events):
+        if isinstance(event, dict) and isinstance(event.get("after"), dict):
+            target = event["after"].get("event")
+            if isinstance(target, str):
+                if target not in ids:
+                    add(("timeline", index, "after", "event"), f"« after » vise un événement inconnu : « {target} »")
+                elif target == event.get("id"):
+                    add(("timeline", index, "after", "event"), "un événement ne peut pas suivre lui-même")
+                else:
+                    graph[event.get("id")] = target
+    reported = set()
+    for start_id in graph:
+        seen, current = [], start_id
+        while current in graph and current not in seen:
+            seen.append(current)
+            current = graph[current]
+        if current in seen and current not in reported:
+            cycle = seen[seen.index(current):]
+            reported |= set(cycle)
+            index = ids[cycle[0]]
+            add(("timeline", index, "after", "event"),
+                "cycle dans les « after » : " + " → ".join([*cycle, cycle[0]]))
+
+    # expectations name real criteria of the scenario's referential
+    expectations = data.get("expectations") if isinstance(data.get("expectations"), list) else []
+    known = _criteria(data.get("referential"))
+    seen_ids = set()
+    for index, exp in enumerate(expectations):
+        if not isinstance(exp, dict):
+            continue
+        if exp.get("id") in seen_ids:
+            add(("expectations", index, "id"), f"identifiant d'attente en double : « {exp.get('id')} »")
+        seen_ids.add(exp.get("id"))
+        criterion = exp.get("criterion")
+        if isinstance(criterion, str) and known is not None and criterion not in known:
+            referential = data.get("referential")
+            add(("expectations", index, "criterion"),
+                f"critère inconnu : « {criterion} » n'existe pas dans le référentiel {referential}")
+    return problems
+
+
+_ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
+_KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
+            "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur"}
+
+
+def _criteria(referential) -> set[str] | None:
+    if not isinstance(referential, str):
+        return None
+    try:
+        from sim.referentials import criterion_ids
+    except ImportError:
+        return None
+    try:
+        return set(criterion_ids(referential))
+    except KeyError:
+        return None
+
+
+def lint_file(path: str | Path) -> LintResult:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LintResult(str(path), None, [Problem(str(path), 1, 1, f"lecture impossible : {exc}")])
+    return lint_text(text, str(path))
+
+
+def load(path: str | Path) -> dict:
+    """The scenario as plain data, or ``ScenarioInvalid`` with every problem."""
+    result = lint_file(path)
+    if result.problems:
+        raise ScenarioInvalid(result.problems)
+    return result.data

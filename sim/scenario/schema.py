@@ -1,0 +1,118 @@
+"""The scenario format as JSON Schema (``advsim scenario schema`` prints it).
+
+The linter validates the whole file against ``scenario_schema()`` then each
+event against its kind's schema (``event_schema(kind)``), so that an error in
+an event names the fields of that kind only.
+"""
+from __future__ import annotations
+
+from sim.scenario.events import registry
+
+ID = {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$", "maxLength": 80}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+DATETIME = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"}
+DELAY = {"type": "string", "pattern": r"^\s*(\d+\s*[smhdw]\s*)+$"}
+AMOUNT = {"type": ["number", "string"], "pattern": r"^-?\d+([.,]\d{1,2})?$"}
+LINES = {"type": "array", "minItems": 1, "items": {
+    "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
+    "required": ["product", "quantity"], "additionalProperties": False}}
+
+TRIGGER = {
+    "at": DATETIME,
+    "after": {"type": "object", "properties": {"event": {"type": "string"}, "delay": DELAY},
+              "required": ["event"], "additionalProperties": False},
+    "when": {"type": "object", "description": "se déclenche quand une entrée du journal correspond",
+             "properties": {"journal": {"type": "string", "pattern": r"^[a-z_]+(\.[a-z_*]+)?$"},
+                            "customer": {"type": "string"}, "supplier": {"type": "string"},
+                            "order": {"type": "string"}, "invoice": {"type": "string"},
+                            "delay": DELAY},
+             "required": ["journal"], "additionalProperties": False},
+}
+EVENT_COMMON = {"id": ID, "kind": {"type": "string"}, **TRIGGER,
+                "note": {"type": "string", "description": "pour le formateur, jamais montré au candidat"}}
+
+CUSTOMER = {"type": "object", "properties": {
+    "name": {"type": "string", "minLength": 1}, "kind": {"enum": ["b2b", "b2c"]},
+    "country": {"type": "string", "pattern": "^[A-Z]{2}$"}, "language": {"enum": ["fr", "en"]},
+    "city": {"type": "string"}, "email": {"type": "string"}, "siren": {"type": "string"},
+    "vat_number": {"type": "string"}, "credit_limit": AMOUNT,
+    "payment_terms": {"type": "string", "pattern": "^(comptant|\\d{1,3}_(net|fdm))$"},
+    "risk_rating": {"enum": ["A", "B", "C", "D"]}, "in_litigation": {"type": "boolean"},
+    "contact": {"type": "object", "properties": {"first_name": {"type": "string"}, "last_name": {"type": "string"},
+                                                 "email": {"type": "string"}, "job_title": {"type": "string"}},
+                "required": ["first_name", "last_name"], "additionalProperties": False}},
+    "required": ["name"], "additionalProperties": False}
+
+COMPANY = {"type": "object", "properties": {
+    "seed": {"type": "integer", "minimum": 0},
+    "size": {"enum": ["small", "default"]},
+    "customers": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": CUSTOMER},
+                  "additionalProperties": False},
+    "suppliers": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
+        "type": "object", "properties": {"name": {"type": "string"}, "country": {"type": "string"},
+                                         "language": {"enum": ["fr", "en"]}, "email": {"type": "string"},
+                                         "lead_time_days": {"type": "integer", "minimum": 0}},
+        "required": ["name"], "additionalProperties": False}}, "additionalProperties": False},
+    "products": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
+        "type": "object", "properties": {"name": {"type": "string"}, "reference": {"type": "string"},
+                                         "category": {"type": "string"}, "price": AMOUNT, "cost": AMOUNT,
+                                         "vat": AMOUNT, "stock": {"type": ["number", "string"]},
+                                         "supplier": {"type": "string"},
+                                         "lead_time_days": {"type": "integer", "minimum": 0}},
+        "required": ["name", "price"], "additionalProperties": False}}, "additionalProperties": False},
+    "orders": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
+        "type": "object", "properties": {"customer": {"type": "string"}, "lines": LINES, "date": DATE,
+                                         "customer_po": {"type": "string"},
+                                         "status": {"enum": ["draft", "confirmed"]}},
+        "required": ["customer", "lines"], "additionalProperties": False}}, "additionalProperties": False},
+    "purchase_orders": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
+        "type": "object", "properties": {"supplier": {"type": "string"}, "lines": LINES, "date": DATE,
+                                         "expected": DATE},
+        "required": ["supplier", "lines", "expected"], "additionalProperties": False}},
+        "additionalProperties": False},
+    "invoices": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
+        "type": "object", "properties": {"customer": {"type": "string"}, "lines": LINES, "date": DATE,
+                                         "paid": AMOUNT},
+        "required": ["customer", "lines", "date"], "additionalProperties": False}}, "additionalProperties": False},
+}, "required": ["seed"], "additionalProperties": False}
+
+EXPECTATION = {"type": "object", "properties": {
+    "id": ID, "criterion": {"type": "string", "pattern": r"^[a-z-]+/CP\d+/\d+$"},
+    "description": {"type": "string"}, "judge": {"enum": ["auto", "human"]},
+    "rule": {"type": "object"}}, "required": ["id", "criterion", "description"], "additionalProperties": False}
+
+
+def event_schema(kind: str) -> dict:
+    module = registry()[kind]
+    return {"type": "object", "properties": {**EVENT_COMMON, **module.PROPERTIES},
+            "required": ["id", "kind", *module.REQUIRED], "additionalProperties": False,
+            "oneOf": [{"required": ["at"]}, {"required": ["after"]}, {"required": ["when"]}]}
+
+
+def scenario_schema(with_events: bool = True) -> dict:
+    event = {"type": "object", "properties": {**EVENT_COMMON, "kind": {"enum": sorted(registry())}},
+             "required": ["id", "kind"]}
+    if with_events:  # for editors: each kind's own fields
+        event["allOf"] = [{"if": {"properties": {"kind": {"const": k}}}, "then": event_schema(k)}
+                          for k in sorted(registry())]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://advsim.local/scenario.schema.json",
+        "title": "Scénario advsim",
+        "type": "object",
+        "properties": {
+            "id": ID, "title": {"type": "string", "minLength": 1},
+            "referential": {"enum": ["assistant-commercial", "conseiller-commercial"]},
+            "language": {"enum": ["fr", "en"]},
+            "start": DATETIME, "duration_days": {"type": "integer", "minimum": 1, "maximum": 90},
+            "speed": {"type": "integer", "minimum": 1, "maximum": 3600,
+                      "description": "secondes simulées par seconde réelle"},
+            "briefing": {"type": "string", "minLength": 1, "description": "Markdown, montré au candidat"},
+            "company": COMPANY,
+            "timeline": {"type": "array", "items": event},
+            "expectations": {"type": "array", "items": EXPECTATION},
+            "notes": {"type": "string", "description": "pour les évaluateurs"},
+        },
+        "required": ["id", "title", "referential", "start", "duration_days", "briefing", "company", "timeline"],
+        "additionalProperties": False,
+    }
