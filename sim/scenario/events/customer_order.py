@@ -1,5 +1,5 @@
 """A customer sends an order: it is entered as a draft for the candidate to check and confirm."""
-from sim.scenario.events._common import LINES, MESSAGE
+from sim.scenario.events._common import LINES, MESSAGE, draft_order
 
 KIND = "customer_order"
 TITLE = "Commande reçue d'un client (saisie en brouillon, à vérifier et confirmer par le candidat)"
@@ -11,13 +11,5 @@ REFS = {"customer": "customer", "lines[].product": "product"}
 
 
 def handle(ctx, spec):
-    from sim.sales.service import LineInput, create_order
-
-    customer = ctx.entity("customer", spec["customer"])
-    order = create_order(ctx.uow, actor=ctx.actor, customer_id=customer.id,
-                         lines=[LineInput(ctx.entity("product", l["product"]).id, str(l["quantity"]))
-                                for l in spec["lines"]],
-                         customer_po=spec.get("customer_po", ""), commit=False)
-    if spec.get("name"):
-        ctx.register("order", spec["name"], order)
+    draft_order(ctx, ctx.entity("customer", spec["customer"]), spec)
     ctx.deliver({"customer": spec["customer"]}, spec["message"])

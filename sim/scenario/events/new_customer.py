@@ -1,5 +1,5 @@
 """A new customer arrives with a large first order."""
-from sim.scenario.events._common import LINES, MESSAGE
+from sim.scenario.events._common import LINES, MESSAGE, draft_order
 
 KIND = "new_customer"
 TITLE = "Nouveau client avec une première commande importante"
@@ -12,13 +12,5 @@ DEFINES = {"customer": "customer", "name": "order"}
 
 
 def handle(ctx, spec):
-    from sim.sales.service import LineInput, create_order
-
-    customer = ctx.create_customer(spec["customer"], spec["details"])
-    order = create_order(ctx.uow, actor=ctx.actor, customer_id=customer.id,
-                         lines=[LineInput(ctx.entity("product", l["product"]).id, str(l["quantity"]))
-                                for l in spec["lines"]],
-                         customer_po=spec.get("customer_po", ""), commit=False)
-    if spec.get("name"):
-        ctx.register("order", spec["name"], order)
+    draft_order(ctx, ctx.create_customer(spec["customer"], spec["details"]), spec)
     ctx.deliver({"customer": spec["customer"]}, spec["message"])

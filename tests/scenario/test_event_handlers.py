@@ -1,0 +1,673 @@
+"""Each kind of scenario event, fired through the engine on a small company, does
+to the database what its services do when a person acts — and journals it.
+
+The rule (DESIGN.md, "How data flows"): the scenario engine calls the same
+domain services as the candidate's clicks, and a service writes its journal
+entry in the same transaction. So each test below installs a scenario of one
+or two events, moves the paused clock past them, calls ``fire_due`` and reads
+back the real rows (orders, stock, invoices, messages) and the journal.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal as D
+
+from sqlalchemy import select
+
+from sim.billing.models import Invoice, InvoiceStatus
+from sim.clock import set_clock
+from sim.company.models import Company
+from sim.crm.models import Contact, Customer, Interaction, MessageAttachment
+from sim.crm.service import customer_balance
+from sim.db import UnitOfWork, get_engine
+from sim.documents.models import Document
+from sim.inbox.service import send
+from sim.journal.models import JournalEntry
+from sim.receivables.models import Payment, PaymentAllocation
+from sim.receivables.service import record_payment
+from sim.sales.models import OrderLine, OrderStatus, SalesOrder
+from sim.sales.service import LineInput, create_quote
+from sim.scenario.engine import EventContext, fire_due, install
+from sim.scenario.events import registry
+from sim.scenario.models import ScenarioEntity
+from sim.stock.models import Carrier, Delivery, DeliveryStatus, Product, PurchaseOrder, StockMove, StockMoveKind
+from sim.stock.service import ship_delivery
+
+CANDIDATE = "candidate:test"
+START = datetime(2026, 11, 2, 8, 30)  # Monday, the office opens
+
+
+# ===== a small scenario, installed and played ===========================
+
+def company(**sections) -> dict:
+    """Durand (a French customer with a buyer), Nordfil (a supplier) and two of
+    its products; each test adds the sections its event needs."""
+    base = {
+        "seed": 5, "size": "small",
+        "customers": {"durand": {"name": "Durand Emballages", "credit_limit": 50000,
+                                 "contact": {"first_name": "Claire", "last_name": "Durand",
+                                             "email": "c.durand@durand-emballages.fr", "job_title": "Acheteuse"}}},
+        "suppliers": {"nordfil": {"name": "Nordfil Emballages", "email": "adv@nordfil.example",
+                                  "lead_time_days": 12}},
+        "products": {"film": {"name": "Film étirable 23 µm", "reference": "FIL-9001", "price": "48.90",
+                              "cost": "29.10", "stock": 50, "supplier": "nordfil"},
+                     "tape": {"name": "Adhésif PP 48 mm", "reference": "ADH-4801", "price": "2.40",
+                              "cost": "1.05", "stock": 0, "supplier": "nordfil"}},
+    }
+    for name, value in sections.items():
+        base[name] = {**base.get(name, {}), **value} if isinstance(value, dict) else value
+    return base
+
+
+def scenario(*timeline: dict, **sections) -> dict:
+    return {"id": "handlers", "title": "Un événement à la fois", "start": START.isoformat(),
+            "company": company(**sections), "timeline": list(timeline)}
+
+
+def installed(make_workspace, scn: dict, **kw) -> int:
+    ws = make_workspace(**kw).id
+    with UnitOfWork(ws) as uow:
+        install(uow, scn)
+        uow.commit()
+    return ws
+
+
+def play_until(ws: int, moment: datetime) -> list[str]:
+    """Move the paused clock to ``moment`` and fire what has come due."""
+    with UnitOfWork(ws) as uow:
+        set_clock(uow, sim_time=moment, speed=0)
+        uow.commit()
+    return fire_due(get_engine(), ws)
+
+
+def entity(ws: int, kind: str, name: str):
+    with UnitOfWork(ws, write=False) as uow:
+        return EventContext(uow).entity(kind, name)
+
+
+def entries(ws: int, kind: str) -> list[JournalEntry]:
+    with UnitOfWork(ws, write=False) as uow:
+        return uow.session.scalars(select(JournalEntry).where(JournalEntry.kind == kind)
+                                   .order_by(JournalEntry.seq)).all()
+
+
+def one_entry(ws: int, kind: str) -> JournalEntry:
+    [entry] = entries(ws, kind)
+    return entry
+
+
+def message_of(ws: int, event_key: str) -> Interaction:
+    """The one inbound message the event delivered."""
+    with UnitOfWork(ws, write=False) as uow:
+        [message] = uow.session.scalars(select(Interaction).where(Interaction.event_key == event_key)).all()
+        return message
+
+
+def assert_received(ws: int, message: Interaction, event_key: str, **refs) -> JournalEntry:
+    """The message is unread in the inbox at the event's time, journaled
+    ``message.received`` with the event's key and the party's code."""
+    assert (message.channel, message.direction, message.read) == ("email", "in", False)
+    [entry] = [e for e in entries(ws, "message.received") if e.refs["message"] == message.id]
+    assert entry.actor == "scenario"
+    assert entry.refs == {"message": message.id, "event": event_key, **refs}
+    assert entry.payload["subject"] == message.subject
+    assert entry.sim_time == message.sim_time
+    return entry
+
+
+def fired_entry(ws: int, key: str) -> JournalEntry:
+    [entry] = [e for e in entries(ws, "scenario.event_fired") if e.refs == {"event": key}]
+    return entry
+
+
+def msg(subject: str, body: str = "Bonjour,\n\nCordialement.", **kw) -> dict:
+    return {"subject": subject, "body": body, **kw}
+
+
+# ===== the inbox ========================================================
+
+def test_every_event_kind_of_the_library_has_a_test_here():
+    """Adding an event kind is adding a module (events/__init__.py): it needs its test too."""
+    tested = {"email", "customer_order", "supplier_delay", "carrier_incident", "payment_missed",
+              "partial_payment", "bill_rejected", "new_customer", "stock_shortage", "price_increase",
+              "trade_show_announced", "trade_show_day", "management_request", "reply"}
+    assert set(registry()) == tested
+
+
+def test_an_email_lands_unread_in_the_inbox_with_the_invoice_and_quote_pdfs_it_attaches(make_workspace):
+    """email: an inbound message from a scenario customer; ``attach`` prints the
+    named documents (sim/documents/service.store) and attaches them."""
+    scn = scenario({"id": "durand_writes", "kind": "email", "at": "2026-11-02T10:00",
+                    "from": {"customer": "durand"},
+                    "message": msg("Votre facture et votre devis", "Bonjour,\nPouvez-vous vérifier ?"),
+                    "attach": [{"document": "invoice", "of": "oct_invoice"},
+                               {"document": "quote", "of": "durand_quote"}]},
+                   invoices={"oct_invoice": {"customer": "durand", "date": "2026-10-20",
+                                             "lines": [{"product": "film", "quantity": 2}]}})
+    ws = installed(make_workspace, scn)
+    # a quote the customer received earlier, named so that the event can attach it
+    durand = entity(ws, "customer", "durand")
+    with UnitOfWork(ws) as uow:
+        quote = create_quote(uow, actor=CANDIDATE, customer_id=durand.id,
+                             lines=[LineInput(entity(ws, "product", "tape").id, "100")])
+    with UnitOfWork(ws) as uow:
+        EventContext(uow).register("quote", "durand_quote", quote)
+        uow.commit()
+    invoice = entity(ws, "invoice", "oct_invoice")
+
+    assert play_until(ws, datetime(2026, 11, 2, 10, 0)) == ["durand_writes"]
+
+    message = message_of(ws, "durand_writes")
+    assert (message.subject, message.body) == ("Votre facture et votre devis", "Bonjour,\nPouvez-vous vérifier ?")
+    # sent by the customer's buyer (the primary contact), in the customer's language
+    assert (message.counterpart_role, message.customer_id) == ("customer", durand.id)
+    assert message.counterpart_name == "Claire Durand — Durand Emballages"
+    assert message.counterpart_email == "c.durand@durand-emballages.fr"
+    assert message.language == "fr" and message.sim_time == datetime(2026, 11, 2, 10, 0)
+    with UnitOfWork(ws, write=False) as uow:
+        assert message.contact_id == uow.session.scalars(select(Contact.id).where(
+            Contact.customer_id == durand.id)).one()
+        documents = uow.session.scalars(
+            select(Document).join(MessageAttachment, MessageAttachment.document_id == Document.id)
+            .where(MessageAttachment.interaction_id == message.id).order_by(MessageAttachment.id)).all()
+    # two PDFs, in the order given, each the real printed document of its entity
+    assert [(d.kind, d.ref_id) for d in documents] == [("invoice", invoice.id), ("quote", quote.id)]
+    assert [d.filename for d in documents] == [f"Facture_{invoice.number}.pdf", f"Devis_{quote.number}.pdf"]
+    assert all(d.mime_type == "application/pdf" and d.content.startswith(b"%PDF") for d in documents)
+    entry = assert_received(ws, message, "durand_writes", customer=durand.code)
+    assert entry.payload["attachments"] == [d.filename for d in documents]
+    assert entry.payload["role"] == "customer"
+    # each PDF is journaled as generated, by the scenario, before the message that carries it
+    generated = [e for e in entries(ws, "document.generated") if e.actor == "scenario"]
+    assert [e.refs for e in generated] == [{"invoice": invoice.number, "customer": durand.code},
+                                          {"quote": quote.number, "customer": durand.code}]
+    assert all(e.seq < entry.seq for e in generated)
+    assert fired_entry(ws, "durand_writes").seq < generated[0].seq
+
+
+# ===== sales, stock and purchasing =======================================
+
+def test_a_customer_order_is_entered_as_a_draft_with_its_lines_and_the_customers_message(make_workspace):
+    """customer_order: the order is entered (sales.create_order) but left in draft,
+    for the candidate to check and confirm; the customer's email comes with it."""
+    scn = scenario({"id": "durand_orders", "kind": "customer_order", "at": "2026-11-02T11:00",
+                    "customer": "durand", "customer_po": "DE-4412", "name": "durand_order",
+                    "lines": [{"product": "film", "quantity": 12}, {"product": "tape", "quantity": "36"}],
+                    "message": msg("Commande DE-4412")})
+    ws = installed(make_workspace, scn)
+    durand = entity(ws, "customer", "durand")
+
+    play_until(ws, datetime(2026, 11, 2, 11, 30))
+
+    order = entity(ws, "order", "durand_order")  # registered under its scenario name
+    assert (order.customer_id, order.customer_po, order.status) == (durand.id, "DE-4412", OrderStatus.DRAFT)
+    assert order.order_date == date(2026, 11, 2)
+    with UnitOfWork(ws, write=False) as uow:
+        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                    .order_by(OrderLine.position)).all()
+    # priced from the catalogue: 12 × 48.90 = 586.80; 36 × 2.40 = 86.40
+    assert [(l.product_id, l.quantity, l.line_total_ht) for l in lines] == [
+        (entity(ws, "product", "film").id, D("12.000"), D("586.80")),
+        (entity(ws, "product", "tape").id, D("36.000"), D("86.40"))]
+    assert order.total_ht == D("673.20")
+    # a draft reserves nothing: stock is untouched until the candidate confirms
+    assert entity(ws, "product", "film").stock_reserved == D("0")
+    created = one_entry(ws, "order.created")
+    assert (created.actor, created.refs) == ("scenario", {"order": order.number, "customer": durand.code})
+    assert created.payload["customer_po"] == "DE-4412" and created.payload["total_ht"] == "673.20"
+    assert entries(ws, "order.confirmed") == []
+    message = message_of(ws, "durand_orders")
+    assert message.subject == "Commande DE-4412" and message.customer_id == durand.id
+    assert_received(ws, message, "durand_orders", customer=durand.code)
+
+
+def test_a_supplier_delay_moves_the_purchase_orders_confirmed_date(make_workspace):
+    """supplier_delay: the supplier's new acknowledged date replaces the confirmed
+    one (stock.move_purchase_order_date); domain/supply-chain.md, purchase follow-up."""
+    scn = scenario({"id": "nordfil_late", "kind": "supplier_delay", "at": "2026-11-02T10:15",
+                    "purchase_order": "po_film", "new_date": "2026-11-16", "reason": "Panne d'extrusion",
+                    "message": msg("Report de livraison")},
+                   purchase_orders={"po_film": {"supplier": "nordfil", "date": "2026-10-26",
+                                                "expected": "2026-11-04",
+                                                "lines": [{"product": "film", "quantity": 200}]}})
+    ws = installed(make_workspace, scn)
+    po = entity(ws, "purchase_order", "po_film")
+    assert (po.requested_date, po.confirmed_date) == (date(2026, 11, 4), date(2026, 11, 4))
+
+    play_until(ws, datetime(2026, 11, 2, 10, 15))
+
+    with UnitOfWork(ws, write=False) as uow:
+        po = uow.session.get(PurchaseOrder, po.id)
+    # the confirmed date moves 12 days; what the company asked for stays on record
+    assert (po.requested_date, po.confirmed_date) == (date(2026, 11, 4), date(2026, 11, 16))
+    nordfil = entity(ws, "supplier", "nordfil")
+    delayed = one_entry(ws, "purchase_order.delayed")
+    assert (delayed.actor, delayed.refs) == ("scenario", {"purchase_order": po.number, "supplier": nordfil.code})
+    assert delayed.payload == {"previous_date": "2026-11-04", "new_date": "2026-11-16",
+                               "reason": "Panne d'extrusion", "days_late": 12}
+    message = message_of(ws, "nordfil_late")
+    assert (message.counterpart_role, message.supplier_id, message.counterpart_email) == (
+        "supplier", nordfil.id, "adv@nordfil.example")
+    assert_received(ws, message, "nordfil_late", supplier=nordfil.code)
+
+
+def test_a_carrier_incident_marks_the_last_delivery_of_the_order_and_the_carrier_writes(make_workspace):
+    """carrier_incident: the incident is on the order's last delivery
+    (stock.record_carrier_incident); earlier deliveries are untouched."""
+    scn = scenario({"id": "parcel_damaged", "kind": "carrier_incident", "at": "2026-11-03T09:00",
+                    "order": "durand_order", "incident": "damaged", "new_date": "2026-11-06",
+                    "message": msg("Avarie sur votre envoi")},
+                   orders={"durand_order": {"customer": "durand", "date": "2026-10-30",
+                                            "lines": [{"product": "film", "quantity": 10}]}})
+    ws = installed(make_workspace, scn)
+    order = entity(ws, "order", "durand_order")
+    assert order.status == OrderStatus.CONFIRMED
+    # the candidate ships the order in two parcels on Monday
+    with UnitOfWork(ws, write=False) as uow:
+        [line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        carrier = uow.session.scalars(select(Carrier).order_by(Carrier.id)).first()
+    parcels = []
+    for quantity in ("4", "6"):
+        with UnitOfWork(ws) as uow:
+            parcels.append(ship_delivery(uow, actor=CANDIDATE, order_id=order.id, quantities={line.id: quantity},
+                                         carrier_id=carrier.id))
+
+    play_until(ws, datetime(2026, 11, 3, 9, 0))
+
+    with UnitOfWork(ws, write=False) as uow:
+        first, last = (uow.session.get(Delivery, p.id) for p in parcels)
+    assert (first.status, last.status) == (DeliveryStatus.SHIPPED, DeliveryStatus.INCIDENT)
+    durand = entity(ws, "customer", "durand")
+    incident = one_entry(ws, "delivery.incident")
+    assert (incident.actor, incident.refs) == ("scenario", {"delivery": last.number, "order": order.number,
+                                                            "customer": durand.code})
+    assert incident.payload == {"incident": "damaged", "new_date": "2026-11-06"}
+    message = message_of(ws, "parcel_damaged")  # from the carrier of that delivery
+    assert (message.counterpart_role, message.counterpart_name, message.counterpart_email) == (
+        "carrier", carrier.name, carrier.email)
+    assert message.customer_id is None and message.supplier_id is None
+    assert_received(ws, message, "parcel_damaged")
+
+
+def test_a_stock_shortage_lowers_stock_on_hand_with_an_adjustment_move(make_workspace):
+    """stock_shortage: an inventory difference (stock.adjust_stock), one signed
+    stock move of kind adjustment; domain/supply-chain.md, stock."""
+    scn = scenario({"id": "broken_pallet", "kind": "stock_shortage", "at": "2026-11-02T14:00",
+                    "product": "film", "quantity_lost": 8, "reason": "Palette renversée",
+                    "message": msg("Palette endommagée")})
+    ws = installed(make_workspace, scn)
+    film = entity(ws, "product", "film")
+    assert film.stock_on_hand == D("50")
+
+    play_until(ws, datetime(2026, 11, 2, 14, 0))
+
+    with UnitOfWork(ws, write=False) as uow:
+        film = uow.session.get(Product, film.id)
+        [move] = uow.session.scalars(select(StockMove).where(StockMove.product_id == film.id)).all()
+    assert film.stock_on_hand == D("42.000")  # 50 − 8
+    assert (move.kind, move.quantity, move.move_date, move.note) == (
+        StockMoveKind.ADJUSTMENT, D("-8.000"), date(2026, 11, 2), "Palette renversée")
+    adjusted = one_entry(ws, "stock.adjusted")
+    assert (adjusted.actor, adjusted.refs) == ("scenario", {"product": "FIL-9001"})
+    assert D(adjusted.payload["quantity"]) == D("-8") and D(adjusted.payload["stock_on_hand"]) == D("42")
+    assert adjusted.payload["reason"] == "Palette renversée"
+    message = message_of(ws, "broken_pallet")  # from the warehouse, an internal mailbox
+    assert (message.counterpart_role, message.counterpart_name) == ("management", "Entrepôt")
+    assert_received(ws, message, "broken_pallet")
+
+
+def test_a_price_increase_raises_the_purchase_cost_of_the_suppliers_products_only(make_workspace):
+    """price_increase: each of the supplier's products costs ``percent`` more,
+    rounded to the cent (stock.raise_supplier_prices); selling prices stay."""
+    scn = scenario({"id": "nordfil_prices", "kind": "price_increase", "at": "2026-11-02T09:00",
+                    "supplier": "nordfil", "percent": "4.5", "effective": "2026-12-01",
+                    "message": msg("Nouveaux tarifs au 1er décembre")},
+                   suppliers={"other": {"name": "Autre Fournisseur"}},
+                   products={"box": {"name": "Carton double cannelure", "reference": "CAR-0101", "price": "3.20",
+                                     "cost": "1.90", "supplier": "other"}})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 2, 9, 0))
+
+    film, tape, box = (entity(ws, "product", n) for n in ("film", "tape", "box"))
+    # 29.10 × 1.045 = 30.4095 → 30.41; 1.05 × 1.045 = 1.09725 → 1.10
+    assert (film.purchase_cost, tape.purchase_cost) == (D("30.41"), D("1.10"))
+    assert (film.price_ht, tape.price_ht) == (D("48.90"), D("2.40"))
+    assert box.purchase_cost == D("1.90")  # another supplier's product
+    nordfil = entity(ws, "supplier", "nordfil")
+    raised = one_entry(ws, "supplier.prices_raised")
+    assert (raised.actor, raised.refs) == ("scenario", {"supplier": nordfil.code})
+    assert raised.payload == {"percent": "4.5", "effective": "2026-12-01", "products": ["FIL-9001", "ADH-4801"]}
+    message = message_of(ws, "nordfil_prices")
+    assert (message.counterpart_role, message.supplier_id) == ("supplier", nordfil.id)
+    assert_received(ws, message, "nordfil_prices", supplier=nordfil.code)
+
+
+def test_a_price_increase_rounds_a_half_cent_up_as_every_amount_in_advsim(make_workspace):
+    """advsim rounds money to the cent half up, never banker's rounding
+    (sim/sales/pricing.py ``money``; domain/payment-and-invoicing.md §6)."""
+    scn = scenario({"id": "nordfil_prices", "kind": "price_increase", "at": "2026-11-02T09:00",
+                    "supplier": "nordfil", "percent": "3.4", "message": msg("Nouveaux tarifs")},
+                   products={"film": {"name": "Film étirable 23 µm", "reference": "FIL-9001", "price": "48.90",
+                                      "cost": "12.50", "stock": 50, "supplier": "nordfil"}})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 2, 9, 0))
+
+    # 12.50 × 1.034 = 12.925 exactly: half a cent, rounded up
+    assert entity(ws, "product", "film").purchase_cost == D("12.93")
+
+
+# ===== receivables =======================================================
+
+def _invoice_section(paid=None) -> dict:
+    # invoiced on 20 Oct: 2 × 48.90 = 97.80 HT, VAT 19.56, 117.36 TTC; 30 days net → due 19 Nov
+    spec = {"customer": "durand", "date": "2026-10-20", "lines": [{"product": "film", "quantity": 2}]}
+    return {"oct_invoice": {**spec, **({"paid": paid} if paid else {})}}
+
+
+def test_a_missed_payment_leaves_the_invoice_open_and_overdue_once_its_due_date_has_passed(make_workspace):
+    """payment_missed: nothing is paid; the invoice stays open and is overdue from
+    the day after its due date (crm.service ``_balances``; receivables-recovery.md §1)."""
+    scn = scenario({"id": "no_transfer", "kind": "payment_missed", "at": "2026-11-19T17:00",
+                    "invoice": "oct_invoice", "message": msg("Virement Durand non reçu")},
+                   invoices=_invoice_section())
+    ws = installed(make_workspace, scn)
+    invoice = entity(ws, "invoice", "oct_invoice")
+    durand = entity(ws, "customer", "durand")
+    assert (invoice.total_ttc, invoice.due_date) == (D("117.36"), date(2026, 11, 19))
+
+    # on the due date itself: the payment did not come, the invoice is open but not late yet
+    assert play_until(ws, datetime(2026, 11, 19, 17, 0)) == ["no_transfer"]
+    with UnitOfWork(ws, write=False) as uow:
+        invoice = uow.session.get(Invoice, invoice.id)
+        balance = customer_balance(uow, uow.session.get(Customer, durand.id))
+        payments = uow.session.scalars(select(Payment).where(Payment.customer_id == durand.id)).all()
+    assert (invoice.amount_due, invoice.status) == (D("117.36"), InvoiceStatus.ISSUED)
+    assert payments == []
+    assert (balance.outstanding, balance.overdue) == (D("117.36"), D("0.00"))
+    missed = one_entry(ws, "payment.not_received")
+    assert (missed.actor, missed.refs) == ("scenario", {"invoice": invoice.number, "event": "no_transfer"})
+    assert missed.payload == {"due_date": "2026-11-19", "amount_due": "117.36"}
+    assert entries(ws, "payment.recorded") == []
+    message = message_of(ws, "no_transfer")  # accounting tells the candidate
+    assert message.counterpart_role == "accounting"
+    assert_received(ws, message, "no_transfer")
+
+    # the next morning it is overdue, for its whole amount
+    play_until(ws, datetime(2026, 11, 20, 8, 30))
+    with UnitOfWork(ws, write=False) as uow:
+        balance = customer_balance(uow, uow.session.get(Customer, durand.id))
+        assert uow.session.get(Invoice, invoice.id).amount_due == D("117.36")
+    assert (balance.overdue, balance.oldest_due) == (D("117.36"), date(2026, 11, 19))
+
+
+def test_a_partial_payment_lowers_what_is_due_and_marks_the_invoice_partly_paid(make_workspace):
+    """partial_payment: a payment for part of the invoice, allocated to it
+    (receivables.record_payment)."""
+    scn = scenario({"id": "durand_pays_half", "kind": "partial_payment", "at": "2026-11-05T10:00",
+                    "invoice": "oct_invoice", "amount": "50,00", "method": "cheque",
+                    "message": msg("Règlement partiel", "Voici un premier chèque de 50 €.")},
+                   invoices=_invoice_section())
+    ws = installed(make_workspace, scn)
+    invoice = entity(ws, "invoice", "oct_invoice")
+    durand = entity(ws, "customer", "durand")
+
+    play_until(ws, datetime(2026, 11, 5, 10, 0))
+
+    with UnitOfWork(ws, write=False) as uow:
+        invoice = uow.session.get(Invoice, invoice.id)
+        [payment] = uow.session.scalars(select(Payment).where(Payment.customer_id == durand.id)).all()
+        [allocation] = uow.session.scalars(select(PaymentAllocation)
+                                           .where(PaymentAllocation.payment_id == payment.id)).all()
+    assert (invoice.amount_due, invoice.status) == (D("67.36"), InvoiceStatus.PARTIALLY_PAID)  # 117.36 − 50.00
+    assert (payment.amount, payment.method, payment.received_on, payment.rejected) == (
+        D("50.00"), "cheque", date(2026, 11, 5), False)
+    assert (allocation.invoice_id, allocation.amount) == (invoice.id, D("50.00"))
+    recorded = one_entry(ws, "payment.recorded")
+    assert (recorded.actor, recorded.refs) == ("scenario", {"customer": durand.code})
+    assert recorded.payload["amount"] == "50.00" and recorded.payload["method"] == "cheque"
+    assert recorded.payload["allocations"] == [{"invoice": invoice.number, "amount": "50.00", "days_late": 0}]
+    message = message_of(ws, "durand_pays_half")
+    assert message.customer_id == durand.id
+    assert_received(ws, message, "durand_pays_half", customer=durand.code)
+
+
+def test_a_rejected_bill_cancels_the_payment_and_the_invoice_is_owed_again(make_workspace):
+    """bill_rejected: the bank returns the bill of exchange (LCR) unpaid; the
+    payment is marked rejected and its allocation undone (receivables.reject_payment)."""
+    scn = scenario({"id": "lcr_paid", "kind": "partial_payment", "at": "2026-11-19T09:00",
+                    "invoice": "oct_invoice", "amount": "117.36", "method": "bill"},
+                   {"id": "lcr_returned", "kind": "bill_rejected", "at": "2026-11-24T09:00",
+                    "invoice": "oct_invoice", "reason": "Provision insuffisante",
+                    "message": msg("LCR impayée — Durand Emballages")},
+                   invoices=_invoice_section())
+    ws = installed(make_workspace, scn)
+    invoice = entity(ws, "invoice", "oct_invoice")
+    durand = entity(ws, "customer", "durand")
+
+    # the bill is paid at its due date: nothing is owed any more
+    assert play_until(ws, datetime(2026, 11, 19, 9, 0)) == ["lcr_paid"]
+    with UnitOfWork(ws, write=False) as uow:
+        assert uow.session.get(Invoice, invoice.id).status == InvoiceStatus.PAID
+
+    # five days later the bank returns it unpaid
+    assert play_until(ws, datetime(2026, 11, 24, 9, 0)) == ["lcr_returned"]
+    with UnitOfWork(ws, write=False) as uow:
+        invoice = uow.session.get(Invoice, invoice.id)
+        [payment] = uow.session.scalars(select(Payment).where(Payment.customer_id == durand.id)).all()
+        balance = customer_balance(uow, uow.session.get(Customer, durand.id))
+    assert payment.rejected and payment.method == "bill"
+    assert (invoice.amount_due, invoice.status) == (D("117.36"), InvoiceStatus.ISSUED)
+    assert (balance.outstanding, balance.overdue) == (D("117.36"), D("117.36"))  # due 19 Nov, now late
+    rejected = one_entry(ws, "payment.rejected")
+    assert (rejected.actor, rejected.refs) == ("scenario", {"invoice": invoice.number, "customer": durand.code})
+    assert rejected.payload == {"reason": "Provision insuffisante", "amount": "117.36", "amount_due": "117.36"}
+    message = message_of(ws, "lcr_returned")  # from the bank, shown as accounting
+    assert (message.counterpart_role, message.counterpart_name) == ("accounting", "Banque — service des effets")
+    assert_received(ws, message, "lcr_returned")
+
+
+def test_a_bill_rejected_after_a_part_payment_leaves_the_invoice_partly_paid(make_workspace):
+    """Only the last payment is returned: an earlier one still counts."""
+    scn = scenario({"id": "lcr_returned", "kind": "bill_rejected", "at": "2026-11-24T09:00",
+                    "invoice": "oct_invoice", "message": msg("LCR impayée")},
+                   invoices=_invoice_section(paid="17.36"))
+    ws = installed(make_workspace, scn)
+    invoice = entity(ws, "invoice", "oct_invoice")
+    durand = entity(ws, "customer", "durand")
+    with UnitOfWork(ws) as uow:  # the candidate records the customer's bill for the rest
+        set_clock(uow, sim_time=datetime(2026, 11, 19, 9, 0), speed=0)
+        record_payment(uow, actor=CANDIDATE, customer_id=durand.id, method="bill", amount="100.00",
+                       allocations={invoice.id: "100.00"}, reference="LCR 0042")
+
+    play_until(ws, datetime(2026, 11, 24, 9, 0))
+
+    with UnitOfWork(ws, write=False) as uow:
+        invoice = uow.session.get(Invoice, invoice.id)
+        payments = uow.session.scalars(select(Payment).where(Payment.customer_id == durand.id)
+                                       .order_by(Payment.id)).all()
+    assert [(p.amount, p.rejected) for p in payments] == [(D("17.36"), False), (D("100.00"), True)]
+    assert (invoice.amount_due, invoice.status) == (D("100.00"), InvoiceStatus.PARTIALLY_PAID)
+    assert one_entry(ws, "payment.rejected").payload["amount"] == "100.00"
+
+
+# ===== customers ==========================================================
+
+def test_a_new_customer_is_created_registered_under_its_name_with_a_draft_first_order(make_workspace):
+    """new_customer: the customer's record, its buyer, a first order in draft and
+    its email, all in the event's transaction; the name serves later events."""
+    scn = scenario({"id": "prospect_orders", "kind": "new_customer", "at": "2026-11-03T15:00",
+                    "customer": "bakery", "name": "bakery_order", "customer_po": "BK-001",
+                    "details": {"name": "Boulangerie Martin", "country": "FR", "city": "Lyon",
+                                "payment_terms": "45_fdm", "credit_limit": "8000",
+                                "contact": {"first_name": "Paul", "last_name": "Martin",
+                                            "email": "paul@boulangerie-martin.fr"}},
+                    "lines": [{"product": "film", "quantity": 40}],
+                    "message": msg("Première commande")})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 3, 15, 0))
+
+    customer = entity(ws, "customer", "bakery")
+    assert (customer.name, customer.city, customer.country, customer.language) == (
+        "Boulangerie Martin", "Lyon", "FR", "fr")
+    assert (customer.payment_terms, customer.credit_limit, customer.created_on) == (
+        "45_fdm", D("8000.00"), date(2026, 11, 3))
+    with UnitOfWork(ws, write=False) as uow:
+        registered = uow.session.scalars(select(ScenarioEntity).where(ScenarioEntity.name == "bakery")).one()
+        [contact] = uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id)).all()
+        [order] = uow.session.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer.id)).all()
+    assert (registered.kind, registered.ref_id) == ("customer", customer.id)
+    assert (contact.email, contact.is_primary) == ("paul@boulangerie-martin.fr", True)
+    assert entity(ws, "order", "bakery_order").id == order.id
+    assert (order.status, order.customer_po, order.total_ht) == (OrderStatus.DRAFT, "BK-001", D("1956.00"))
+    assert order.payment_terms == "45_fdm"  # the new customer's terms
+    created = one_entry(ws, "order.created")
+    assert (created.actor, created.refs) == ("scenario", {"order": order.number, "customer": customer.code})
+    message = message_of(ws, "prospect_orders")
+    assert (message.customer_id, message.counterpart_email) == (customer.id, "paul@boulangerie-martin.fr")
+    assert message.counterpart_name == "Paul Martin — Boulangerie Martin"
+    assert_received(ws, message, "prospect_orders", customer=customer.code)
+
+
+# ===== management and the trade show ====================================
+
+def _assert_from_management(ws: int, key: str) -> Interaction:
+    message = message_of(ws, key)
+    with UnitOfWork(ws, write=False) as uow:
+        domain = uow.session.scalars(select(Company)).one().email.split("@")[-1]
+    assert (message.counterpart_role, message.counterpart_name, message.counterpart_email) == (
+        "management", "Direction commerciale", f"direction@{domain}")
+    assert_received(ws, message, key)
+    return message
+
+
+def test_a_trade_show_announcement_is_journaled_with_its_details_and_management_writes(make_workspace):
+    """trade_show_announced (CP7): the show's name, date, place, budget and
+    objectives are in the journal for the evaluator."""
+    scn = scenario({"id": "show_news", "kind": "trade_show_announced", "at": "2026-11-02T09:30",
+                    "show": {"name": "Emballage Expo", "date": "2026-11-20", "place": "Lyon Eurexpo",
+                             "budget": 3500, "objectives": ["20 contacts qualifiés", "5 devis"]},
+                    "message": msg("Salon Emballage Expo", "Merci d'organiser notre présence.")})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 2, 9, 30))
+
+    announced = one_entry(ws, "trade_show.announced")
+    assert (announced.actor, announced.refs) == ("scenario", {"event": "show_news"})
+    assert announced.payload == {"name": "Emballage Expo", "date": "2026-11-20", "place": "Lyon Eurexpo",
+                                 "budget": "3500", "objectives": ["20 contacts qualifiés", "5 devis"]}
+    message = _assert_from_management(ws, "show_news")
+    assert message.body == "Merci d'organiser notre présence."
+
+
+def test_the_trade_show_day_journals_its_visitors_and_lists_them_in_a_message(make_workspace):
+    """trade_show_day (CP8): the visitors are journaled; without a message of its
+    own the event writes one listing them, in French and English alike."""
+    visitors = [{"name": "Emma Brown", "company": "Brown Logistics", "language": "en",
+                 "profile": "Responsable achats", "interest": "film étirable"},
+                {"name": "Luc Petit", "company": "Petit Frais", "language": "fr", "profile": "Gérant"}]
+    scn = scenario({"id": "show_day", "kind": "trade_show_day", "at": "2026-11-20T09:00", "visitors": visitors})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 20, 9, 0))
+
+    arrived = one_entry(ws, "trade_show.visitors_arrived")
+    assert (arrived.actor, arrived.refs, arrived.payload) == ("scenario", {"event": "show_day"},
+                                                              {"visitors": visitors})
+    message = _assert_from_management(ws, "show_day")
+    assert message.subject == "Salon : visiteurs attendus au stand"
+    assert message.body.splitlines()[1:] == [
+        "- Emma Brown (Brown Logistics, EN) — Responsable achats — intérêt : film étirable",
+        "- Luc Petit (Petit Frais, FR) — Gérant"]
+
+
+def test_a_management_request_is_journaled_with_its_deadline(make_workspace):
+    """management_request (CP6): the request and its due time are journaled, so
+    that the evaluator can tell whether the answer came in time."""
+    scn = scenario({"id": "dashboard_please", "kind": "management_request", "at": "2026-11-02T16:00",
+                    "due": "2026-11-06T12:00", "message": msg("Tableau de bord mensuel pour vendredi")})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 2, 16, 0))
+
+    request = one_entry(ws, "management.request_received")
+    assert (request.actor, request.refs) == ("scenario", {"event": "dashboard_please"})
+    assert request.payload == {"subject": "Tableau de bord mensuel pour vendredi", "due": "2026-11-06T12:00"}
+    assert request.sim_time == datetime(2026, 11, 2, 16, 0)
+    _assert_from_management(ws, "dashboard_please")
+
+
+# ===== replies to the candidate ===========================================
+
+def _candidate_writes(ws: int, customer_id: int, when: datetime, subject: str, body: str) -> Interaction:
+    with UnitOfWork(ws) as uow:
+        set_clock(uow, sim_time=when, speed=0)
+        uow.commit()
+    with UnitOfWork(ws) as uow:
+        return send(uow, actor=CANDIDATE, to_role="customer", customer_id=customer_id, subject=subject,
+                    body=body, language="fr")
+
+
+def test_a_reply_answers_the_candidates_last_message_in_its_thread_quoting_it(make_workspace):
+    """reply: the scripted answer goes in the thread of the candidate's last
+    message to that customer, "RE:" its subject, the candidate's words quoted."""
+    scn = scenario({"id": "durand_answers", "kind": "reply", "at": "2026-11-02T15:00",
+                    "from": {"customer": "durand"}, "body": "Merci, nous attendrons la nouvelle date."})
+    ws = installed(make_workspace, scn)
+    durand = entity(ws, "customer", "durand")
+    _candidate_writes(ws, durand.id, datetime(2026, 11, 2, 9, 0), "Votre devis", "Voici le devis.")
+    last = _candidate_writes(ws, durand.id, datetime(2026, 11, 2, 11, 0), "Retard de livraison",
+                             "Bonjour,\nVotre commande arrivera le 16/11.\nCordialement")
+
+    play_until(ws, datetime(2026, 11, 2, 15, 0))
+
+    reply = message_of(ws, "durand_answers")
+    assert (reply.thread_id, reply.subject, reply.customer_id) == (last.id, "RE: Retard de livraison", durand.id)
+    assert reply.body == ("Merci, nous attendrons la nouvelle date.\n\n"
+                          "> Bonjour,\n> Votre commande arrivera le 16/11.\n> Cordialement")
+    assert reply.counterpart_email == "c.durand@durand-emballages.fr"
+    assert_received(ws, reply, "durand_answers", customer=durand.code, thread=last.id)
+
+
+def test_a_script_tag_the_candidate_wrote_is_quoted_as_text_and_escaped_on_the_inbox_page(make_user,
+                                                                                            make_workspace, login):
+    """The candidate's words are data: quoted in the reply as typed, and escaped
+    when the inbox page shows them (events/reply.py docstring)."""
+    user = make_user("candidate")
+    scn = scenario({"id": "durand_answers", "kind": "reply", "at": "2026-11-02T15:00",
+                    "from": {"customer": "durand"}, "body": "Bien reçu."})
+    ws = installed(make_workspace, scn, owner=user)
+    durand = entity(ws, "customer", "durand")
+    _candidate_writes(ws, durand.id, datetime(2026, 11, 2, 11, 0), "Test", "Avant\n<script>alert(1)</script>")
+
+    play_until(ws, datetime(2026, 11, 2, 15, 0))
+
+    reply = message_of(ws, "durand_answers")
+    assert reply.body == "Bien reçu.\n\n> Avant\n> <script>alert(1)</script>"  # stored as text, untouched
+    page = login(user).get(f"/inbox/{reply.id}")
+    assert page.status_code == 200
+    assert "&gt; &lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<script>alert(1)" not in page.text
+    with UnitOfWork(ws, write=False) as uow:  # opening the thread read the reply (journaled)
+        assert uow.session.get(Interaction, reply.id).read
+
+
+def test_a_reply_from_an_english_speaking_customer_is_in_english_by_default(make_workspace):
+    """As for every other message (EventContext.deliver), a reply whose language
+    the scenario does not give is in the language of the party who writes."""
+    scn = scenario({"id": "galway_answers", "kind": "reply", "at": "2026-11-02T15:00",
+                    "from": {"customer": "galway"}, "body": "Thank you, we will wait."},
+                   customers={"galway": {"name": "Galway Crafts Ltd", "country": "IE", "language": "en",
+                                         "contact": {"first_name": "Siobhan", "last_name": "Kelly",
+                                                     "email": "s.kelly@galwaycrafts.ie"}}})
+    ws = installed(make_workspace, scn)
+    galway = entity(ws, "customer", "galway")
+    with UnitOfWork(ws) as uow:
+        send(uow, actor=CANDIDATE, to_role="customer", customer_id=galway.id, subject="Your order",
+             body="Your order will arrive on 16 November.", language="en")
+
+    play_until(ws, datetime(2026, 11, 2, 15, 0))
+
+    assert message_of(ws, "galway_answers").language == "en"
