@@ -24,17 +24,19 @@ from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from sim.billing.vat import vat_mention, vat_regime
 from sim.clock import sim_date, sim_now
 from sim.company.models import Company, SalesRep
-from sim.crm.models import Customer, CustomerKind, PaymentMethod
+from sim.crm.models import Contact, Customer, CustomerKind, PaymentMethod
 from sim.documents.models import Document
 from sim.documents.rendering import html_to_pdf, render_html
 from sim.errors import SimError
 from sim.journal import service as journal
 from sim.receivables.statement import account_statement
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
-from sim.sales.pricing import ZERO, document_totals
+from sim.sales.pricing import ZERO, document_totals, money
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 
 KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement")
+# Documents the simulated parties send (not printed by the candidate's company).
+INBOUND_KINDS = ("customer_po",)
 
 MIME_PDF = "application/pdf"
 
@@ -46,6 +48,7 @@ _TEMPLATES = {
     "invoice": ("documents/invoice.html", "Facture"),
     "credit_note": ("documents/credit_note.html", "Avoir"),
     "statement": ("documents/statement.html", "Releve-de-compte"),
+    "customer_po": ("documents/customer_po.html", "Bon-de-commande-client"),
 }
 
 
@@ -104,7 +107,7 @@ def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
 def render(uow, kind: str, ref_id: int) -> Rendered:
     """The document as HTML (what the PDF is printed from), with its number and file name."""
     builders = {"quote": _quote, "order_ack": _order_ack, "delivery_note": _delivery_note, "invoice": _invoice,
-                "credit_note": _credit_note, "statement": _statement}
+                "credit_note": _credit_note, "statement": _statement, "customer_po": _customer_po}
     if kind not in builders:
         raise UnknownDocumentKind(f"Type de document inconnu : {kind!r}.")
     context = builders[kind](uow, ref_id)
@@ -222,6 +225,28 @@ def _order_ack(uow, order_id: int) -> dict:
         "sales_rep": _sales_rep(uow, customer),
         "lines": _line_rows(uow, lines), "totals": _totals(lines, order.global_discount_pct),
     }
+
+
+def _customer_po(uow, order_id: int) -> dict:
+    """The purchase order the customer sent for this order (simulated: the
+    scenario engine attaches it to the customer's email)."""
+    from datetime import timedelta
+
+    order = uow.get(SalesOrder, order_id)
+    customer = uow.session.get(Customer, order.customer_id)
+    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .order_by(OrderLine.position)).all()
+    products = _products(uow, [l.product_id for l in lines])
+    contact = uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id)
+                                  .order_by(Contact.is_primary.desc(), Contact.id)).first()
+    rows = [{"reference": products[l.product_id].reference if l.product_id in products else "",
+             "description": l.description, "quantity": l.quantity, "unit_price": l.unit_price,
+             "total": money(l.quantity * l.unit_price)} for l in lines]
+    number = order.customer_po or f"PO-{order.number}"
+    return {"company": _company(uow), "customer": customer, "english": customer.language == "en", "order": order,
+            "doc": _doc("Bon de commande client", number, order.order_date, "Purchase order"), "lines": rows,
+            "total": sum((r["total"] for r in rows), ZERO), "requested": order.order_date + timedelta(days=7),
+            "buyer": f"{contact.first_name} {contact.last_name}" if contact else customer.name}
 
 
 def _delivery_note(uow, delivery_id: int) -> dict:

@@ -64,10 +64,13 @@ class EventContext:
 
     def document(self, kind: str, of: str) -> int:
         """A generated PDF to attach: ``quote`` / ``order_ack`` / ``invoice`` of an entity, ``statement`` of a customer."""
+        entity_kind = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}[kind]
+        return self.document_of(kind, self.entity(entity_kind, of).id)
+
+    def document_of(self, kind: str, ref_id: int) -> int:
         from sim.documents.service import store
 
-        entity_kind = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}[kind]
-        return store(self.uow, actor=self.actor, kind=kind, ref_id=self.entity(entity_kind, of).id).id
+        return store(self.uow, actor=self.actor, kind=kind, ref_id=ref_id).id
 
     def _party(self, party: dict) -> dict:
         """Sender details for a message: role, name, address, customer or supplier."""

@@ -39,6 +39,13 @@ START = datetime(2026, 11, 2, 8, 30)  # Monday, the office opens
 
 # ===== a small scenario, installed and played ===========================
 
+def pdf_text(content: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+                          ).stdout.decode()
+
+
 def company(**sections) -> dict:
     """Durand (a French customer with a buyer), Nordfil (a supplier) and two of
     its products; each test adds the sections its event needs."""
@@ -219,6 +226,14 @@ def test_a_customer_order_is_entered_as_a_draft_with_its_lines_and_the_customers
     message = message_of(ws, "durand_orders")
     assert message.subject == "Commande DE-4412" and message.customer_id == durand.id
     assert_received(ws, message, "durand_orders", customer=durand.code)
+    # the customer's own purchase order comes attached, as a PDF with their number and lines
+    with UnitOfWork(ws, write=False) as uow:
+        [document] = uow.session.scalars(select(Document).join(
+            MessageAttachment, MessageAttachment.document_id == Document.id).where(
+            MessageAttachment.interaction_id == message.id)).all()
+    assert document.kind == "customer_po" and document.content.startswith(b"%PDF")
+    text = pdf_text(document.content)
+    assert "BON DE COMMANDE" in text and "DE-4412" in text and "586,80" in text
 
 
 def test_a_supplier_delay_moves_the_purchase_orders_confirmed_date(make_workspace):

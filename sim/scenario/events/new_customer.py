@@ -5,12 +5,14 @@ KIND = "new_customer"
 TITLE = "Nouveau client avec une première commande importante"
 PROPERTIES = {"customer": {"type": "string", "description": "nom de scénario du nouveau client"},
               "details": {"type": "object"}, "lines": LINES, "customer_po": {"type": "string"},
-              "name": {"type": "string"}, "message": MESSAGE}
+              "name": {"type": "string"}, "message": MESSAGE,
+              "attach_purchase_order": {"type": "boolean", "description": "joindre le bon de commande du client (PDF), oui par défaut"}}
 REQUIRED = ["customer", "details", "lines", "message"]
 REFS = {"lines[].product": "product"}
 DEFINES = {"customer": "customer", "name": "order"}
 
 
 def handle(ctx, spec):
-    draft_order(ctx, ctx.create_customer(spec["customer"], spec["details"]), spec)
-    ctx.deliver({"customer": spec["customer"]}, spec["message"])
+    order = draft_order(ctx, ctx.create_customer(spec["customer"], spec["details"]), spec)
+    attachments = [ctx.document_of("customer_po", order.id)] if spec.get("attach_purchase_order", True) else []
+    ctx.deliver({"customer": spec["customer"]}, spec["message"], attachments=attachments)
