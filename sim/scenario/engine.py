@@ -177,7 +177,13 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         set_clock(uow, sim_time=datetime.combine(date.fromisoformat(day), start.time()) if day else default, speed=0)
 
     at_day(None, start)
-    uow.session.info["journal_sim_time"] = start  # documents keep their dates; the journal reads in order
+    uow.session.info["journal_sim_time"] = start
+    if company.get("delegation"):
+        from sim.company.models import Company
+
+        settings = uow.session.scalars(select(Company)).one()
+        for key, value in company["delegation"].items():
+            setattr(settings, key, value if key == "max_payment_plan_months" else ctx.decimal(value))  # documents keep their dates; the journal reads in order
     for name, spec in (company.get("customers") or {}).items():
         ctx.create_customer(name, spec)
     for name, spec in (company.get("suppliers") or {}).items():

@@ -46,6 +46,10 @@ CUSTOMER = {"type": "object", "properties": {
 COMPANY = {"type": "object", "properties": {
     "seed": {"type": "integer", "minimum": 0},
     "size": {"enum": ["small", "default"]},
+    "delegation": {"type": "object", "description": "la délégation du candidat (paramètres de l'entreprise)",
+                   "properties": {"max_discount_pct": AMOUNT, "max_credit_overrun_pct": AMOUNT,
+                                  "max_payment_plan_months": {"type": "integer", "minimum": 0, "maximum": 24}},
+                   "additionalProperties": False},
     "customers": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": CUSTOMER},
                   "additionalProperties": False},
     "suppliers": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
