@@ -35,3 +35,22 @@ def test_the_demo_creates_its_accounts_once_each_candidate_with_a_workspace():
             assert verify_password("demo", users[0].password_hash)
             owned = uow.session.scalars(select(Workspace).where(Workspace.owner_id == users[0].id)).all()
             assert len(owned) == (1 if role == "candidate" else 0)
+
+
+def test_seed_creates_a_named_workspace_with_the_same_company_for_the_same_seed(capsys):
+    from sqlalchemy import func, select
+
+    from sim.crm.models import Customer
+
+    assert main(["seed", "--seed", "42", "--name", "Groupe B"]) == 0
+    assert main(["seed", "--seed", "42", "--name", "Groupe B bis"]) == 0
+    with UnitOfWork(write=False) as uow:
+        first, second = uow.session.scalars(select(Workspace).where(Workspace.name.in_(["Groupe B", "Groupe B bis"]))
+                                            .order_by(Workspace.id)).all()
+    names = []
+    for ws in (first, second):
+        with UnitOfWork(ws.id, write=False) as uow:
+            names.append(uow.session.scalars(select(Customer.name).order_by(Customer.code)).all())
+            assert uow.session.scalar(select(func.count(Customer.id))) >= 300
+    assert names[0] == names[1]
+    assert "Groupe B" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""A real server and Debian's chromium driven by Playwright (never `playwright install`)."""
+"""A real server and Debian's chromium driven by Playwright (Debian package, never a downloaded browser)."""
 from __future__ import annotations
 
 import os
