@@ -19,6 +19,8 @@ class Settings:
     templates_dir: Path
     # Argon2 cost: the defaults in production, cheap ones in tests only.
     cheap_password_hashing: bool
+    # Session cookie sent over HTTPS only (set it when served behind TLS).
+    secure_cookies: bool = False
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -48,4 +50,5 @@ def get_settings() -> Settings:
         demo=os.environ.get("ADVSIM_DEMO", "") == "1",
         templates_dir=Path(os.environ.get("ADVSIM_TEMPLATES_DIR", PROJECT_ROOT / "templates")),
         cheap_password_hashing=os.environ.get("ADVSIM_CHEAP_HASHING", "") == "1",
+        secure_cookies=os.environ.get("ADVSIM_SECURE_COOKIES", "") == "1",
     )

@@ -52,6 +52,13 @@ class Quote(_DocumentTotals, table=True):
     notes: str = Field(default="", sa_type=Text)
 
 
+    def status_on(self, today) -> str:
+        """The status as of ``today``: a sent quote past its validity date has expired."""
+        if self.status == QuoteStatus.SENT and self.valid_until < today:
+            return QuoteStatus.EXPIRED
+        return self.status
+
+
 class QuoteLine(_Line, table=True):
     __tablename__ = "quote_line"
 

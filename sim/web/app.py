@@ -26,7 +26,8 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
-                       max_age=SESSION_HOURS * 3600, same_site="lax", https_only=False)
+                       max_age=SESSION_HOURS * 3600, same_site="lax",
+                       https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
