@@ -220,18 +220,14 @@ def _history(uow, customer_id: int) -> list[HistoryLine]:
     return lines
 
 
-def view_customer_account(uow, *, actor: str, customer_id: int) -> CustomerAccount:
-    """Open a customer's account: identity, contacts, terms, balance, history.
-
-    Journaled as ``customer.account_viewed`` with the figures seen: checking
-    the outstanding before confirming an order is a CP4 criterion.
-    """
+def customer_account(uow, customer_id: int) -> CustomerAccount:
+    """A customer's account: identity, contacts, terms, balance, history (reads only)."""
     customer = uow.get(Customer, customer_id)
     balance = customer_balance(uow, customer)
     rep = uow.session.get(SalesRep, customer.sales_rep_id) if customer.sales_rep_id else None
     contacts = uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id)
                                    .order_by(Contact.is_primary.desc(), Contact.last_name)).all()
-    account = CustomerAccount(
+    return CustomerAccount(
         customer=customer, sales_rep=rep, contacts=list(contacts), balance=balance,
         history=_history(uow, customer.id),
         interactions=list(uow.session.scalars(select(Interaction).where(Interaction.customer_id == customer.id)
@@ -239,9 +235,22 @@ def view_customer_account(uow, *, actor: str, customer_id: int) -> CustomerAccou
         claims=list(uow.session.scalars(select(Claim).where(Claim.customer_id == customer.id)
                                         .order_by(Claim.opened_on.desc()))),
     )
+
+
+def record_account_view(uow, *, actor: str, account: CustomerAccount) -> None:
+    """Journal ``customer.account_viewed`` with the figures the candidate saw:
+    checking the outstanding before confirming an order is a CP4 criterion.
+    A write of its own, so the page's reads never hold the database's write lock."""
+    balance = account.balance
     journal.append(uow, kind="customer.account_viewed", actor=actor,
-                   refs={"customer": customer.code},
+                   refs={"customer": account.customer.code},
                    payload={"outstanding": balance.outstanding, "overdue": balance.overdue,
                             "credit_limit": balance.credit_limit})
     uow.commit()
+
+
+def view_customer_account(uow, *, actor: str, customer_id: int) -> CustomerAccount:
+    """Open a customer's account and journal that it was seen (one unit of work)."""
+    account = customer_account(uow, customer_id)
+    record_account_view(uow, actor=actor, account=account)
     return account

@@ -46,8 +46,17 @@ def current_user(request: Request) -> User | None:
     user = None
     user_id = request.session.get("user_id")
     if user_id is not None:
+        from sqlalchemy import select
+
         with UnitOfWork(write=False) as uow:
-            user = uow.session.get(User, user_id)
+            # the user and, for a candidate, their latest workspace, in one round trip
+            row = uow.session.execute(
+                select(User, Workspace).outerjoin(Workspace, Workspace.owner_id == User.id)
+                .where(User.id == user_id).order_by(Workspace.id.desc()).limit(1)).first()
+        if row is not None:
+            user = row[0]
+            if row[1] is not None:
+                request.state.workspace = row[1]
         if user is not None and (not user.active or request.session.get("pw") != user.password_hash[-16:]):
             # Deactivated, or the password changed since this session began.
             user = None
@@ -64,12 +73,14 @@ candidate_only = requires(Role.CANDIDATE)
 staff = requires(Role.TRAINER, Role.EVALUATOR, Role.ADMIN)
 
 
-def candidate_workspace(user: User = Depends(candidate_only)) -> Workspace:
+def candidate_workspace(request: Request, user: User = Depends(candidate_only)) -> Workspace:
     """The candidate's own workspace: the only one their pages can ever read."""
-    from sim.workspace.service import workspace_of
+    workspace = request.state._state.get("workspace")  # looked up with the user, in one query
+    if workspace is None:
+        from sim.workspace.service import workspace_of
 
-    with UnitOfWork(write=False) as uow:
-        workspace = workspace_of(uow, user.id)
+        with UnitOfWork(write=False) as uow:
+            workspace = workspace_of(uow, user.id)
     if workspace is None:
         raise HTTPException(status_code=404, detail="Aucun espace de travail ne vous est attribué.")
     return workspace

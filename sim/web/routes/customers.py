@@ -31,6 +31,9 @@ def customer_list(request: Request, q: str = "", country: str = "", rep: str = "
 
 @router.get("/customers/{customer_id}")
 def customer_page(request: Request, customer_id: int, user: User = Depends(candidate_only),
-                  uow: UnitOfWork = Depends(writing_uow)):
-    account = crm.view_customer_account(uow, actor=actor(user), customer_id=customer_id)
-    return render(request, "crm/customer_page.html", {"account": account, **shell(uow, "customers")})
+                  uow: UnitOfWork = Depends(reading_uow), writer: UnitOfWork = Depends(writing_uow)):
+    account = crm.customer_account(uow, customer_id)  # reads: no write lock held meanwhile
+    context = {"account": account, **shell(uow, "customers")}
+    uow.session.close()  # give the connection back before taking another to write
+    crm.record_account_view(writer, actor=actor(user), account=account)
+    return render(request, "crm/customer_page.html", context)
