@@ -15,7 +15,3 @@ class Labelled(StrEnum):
         obj._value_ = value
         obj.label = label  # type: ignore[attr-defined]
         return obj
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]  # type: ignore[attr-defined]

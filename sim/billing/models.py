@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field
 
-from sim.db import WorkspaceOwned, money_field, rate_field
+from sim.db import money_field, rate_field
 from sim.labels import Labelled
 from sim.sales.models import _DocumentTotals, _Line
 

@@ -7,7 +7,7 @@ an invoice and refers to it; an issued invoice is never edited.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from sim.company.numbering import next_number
 from sim.crm.models import Customer
 from sim.errors import SimError, ValidationFailed
 from sim.journal import service as journal
+from sim.parsing import read_decimal
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
 from sim.stock.models import Delivery
@@ -112,10 +113,8 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
         if line is None:
             errors[key] = "Cette ligne n'appartient pas à la facture."
             continue
-        try:
-            qty = Decimal(str(raw).strip().replace(",", ".") or "0")
-        except InvalidOperation:
-            errors[key] = "Quantité : nombre attendu."
+        qty = read_decimal(raw, key, errors, "Quantité : nombre attendu.", default="0")
+        if qty is None:
             continue
         if qty == 0:
             continue

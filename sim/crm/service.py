@@ -185,6 +185,8 @@ def customer_balance(uow, customer: Customer) -> AccountBalance:
 
 def _history(uow, customer_id: int) -> list[HistoryLine]:
     from sim.billing.models import InvoiceStatus
+    from sim.crm.models import PaymentMethod
+    from sim.receivables.models import ReminderLevel
     from sim.sales.models import OrderStatus, QuoteStatus
     from sim.stock.models import DeliveryStatus
 
@@ -208,13 +210,9 @@ def _history(uow, customer_id: int) -> list[HistoryLine]:
         lines.append(HistoryLine(c.issue_date, "Avoir", c.number, c.reason, -c.total_ttc,
                                  href=f"/credit-notes/{c.id}/pdf"))
     for p in s.scalars(select(Payment).where(Payment.customer_id == customer_id)):
-        from sim.crm.models import PaymentMethod
-
         lines.append(HistoryLine(p.received_on, "Règlement", p.reference, PaymentMethod(p.method).label, -p.amount,
                                  "Rejeté" if p.rejected else ""))
     for r in s.scalars(select(Reminder).where(Reminder.customer_id == customer_id)):
-        from sim.receivables.models import ReminderLevel
-
         lines.append(HistoryLine(r.sent_on, "Relance", "", ReminderLevel(r.level).label, None))
     lines.sort(key=lambda l: (l.when, l.kind, l.number), reverse=True)
     return lines

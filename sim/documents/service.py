@@ -35,8 +35,6 @@ from sim.sales.pricing import ZERO, document_totals, money
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 
 KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement")
-# Documents the simulated parties send (not printed by the candidate's company).
-INBOUND_KINDS = ("customer_po",)
 
 MIME_PDF = "application/pdf"
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -11,15 +11,15 @@ from sim.clock import sim_date
 from sim.crm.models import Customer, PaymentMethod
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
+from sim.formatting import eur
+from sim.parsing import read_decimal
 from sim.receivables.models import Payment, PaymentAllocation
 from sim.sales.pricing import ZERO
 
 
 def _amount(raw, key: str, errors: dict[str, str]) -> Decimal | None:
-    try:
-        value = Decimal(str(raw).strip().replace("\u202f", "").replace(" ", "").replace(",", ".") or "0")
-    except InvalidOperation:
-        errors[key] = "Montant : nombre attendu (ex. 1250,00)."
+    value = read_decimal(raw, key, errors, "Montant : nombre attendu (ex. 1250,00).", default="0")
+    if value is None:
         return None
     if value != value.quantize(Decimal("0.01")):
         errors[key] = "Montant au centime près."
@@ -63,16 +63,16 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
         elif value < 0:
             errors[key] = "Montant négatif."
         elif value > invoice.amount_due:
-            errors[key] = f"Supérieur au reste dû sur {invoice.number} ({invoice.amount_due} €)."
+            errors[key] = f"Supérieur au reste dû sur {invoice.number} ({eur(invoice.amount_due)})."
         else:
             allocated.append((invoice, value))
     if total is not None and total > 0 and "amount" not in errors:
         spread = sum((v for _, v in allocated), ZERO)
         due = sum((i.amount_due for i in open_invoices.values()), ZERO)
         if total > due:
-            errors["amount"] = f"Montant supérieur à ce que le client doit ({due} €)."
+            errors["amount"] = f"Montant supérieur à ce que le client doit ({eur(due)})."
         elif not any(k.startswith("alloc-") for k in errors) and spread != total:
-            errors["allocations"] = f"Le règlement ({total} €) doit être réparti entièrement : {spread} € affectés."
+            errors["allocations"] = f"Le règlement ({eur(total)}) doit être réparti entièrement : {eur(spread)} affectés."
     if errors:
         raise ValidationFailed(errors)
     claim(uow, form_token, "payment.recorded")

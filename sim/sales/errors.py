@@ -4,10 +4,6 @@ from __future__ import annotations
 from sim.errors import SimError
 
 
-class QuoteNotEditable(SimError):
-    """Only a draft quote can be changed; a sent one is a commitment."""
-
-
 class WrongStatus(SimError):
     """The document is not in a state that allows this action."""
 

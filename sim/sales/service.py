@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -20,7 +20,9 @@ from sim.crm.models import Customer
 from sim.crm.service import customer_balance
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
-from sim.sales.errors import ApprovalNotAllowed, QuoteNotEditable, WrongStatus
+from sim.formatting import eur
+from sim.parsing import read_decimal
+from sim.sales.errors import ApprovalNotAllowed, WrongStatus
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
 from sim.stock.models import Product
@@ -55,15 +57,7 @@ def _find_product(uow, key) -> Product | None:
 
 
 def _decimal(raw, field: str, errors: dict[str, str], *, label: str) -> Decimal | None:
-    try:
-        value = Decimal(str(raw).strip().replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        errors[field] = f"{label} : nombre attendu."
-        return None
-    if not value.is_finite():
-        errors[field] = f"{label} : nombre attendu."
-        return None
-    return value
+    return read_decimal(raw, field, errors, f"{label} : nombre attendu.")
 
 
 def _priced_lines(uow, company: Company, customer: Customer, lines: list[LineInput],
@@ -358,8 +352,9 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
     if customer.in_litigation:
         reason = "Client en litige : toute nouvelle commande doit être validée par la direction."
     elif not credit.passes:
-        reason = (f"Plafond d'encours dépassé : encours {credit.outstanding} € + commande {order.total_ttc} € "
-                  f"> plafond {credit.credit_limit} € (délégation jusqu'à {credit.allowed} €).")
+        reason = (f"Plafond d'encours dépassé : encours {eur(credit.outstanding)} + commande "
+                  f"{eur(order.total_ttc)} > plafond {eur(credit.credit_limit)} "
+                  f"(délégation jusqu'à {eur(credit.allowed)}).")
     if reason:
         order.status, order.blocked_reason = OrderStatus.BLOCKED, reason
         journal.append(uow, kind="order.blocked_credit", actor=actor, refs=refs, payload={"reason": reason, **figures})

@@ -10,19 +10,12 @@ same services a candidate's clicks call, at a sim time or after an event.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from sim.scenario.engine import EventContext
 
 ACTOR = "candidate:script"
-
-
-def _lines(ctx, lines):
-    from sim.sales.service import LineInput
-
-    return [LineInput(ctx.entity("product", l["product"]).id, str(l["quantity"])) for l in lines]
 
 
 def view_customer(uow, ctx, spec):
@@ -59,7 +52,7 @@ def create_quote(uow, ctx, spec):
     from sim.sales.service import create_quote as service
 
     quote = service(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id,
-                    lines=_lines(ctx, spec["lines"]))
+                    lines=ctx.line_inputs(spec["lines"]))
     if spec.get("name"):
         ctx.register("quote", spec["name"], quote)
         uow.commit()
@@ -69,7 +62,7 @@ def create_order(uow, ctx, spec):
     from sim.sales.service import create_order as service
 
     order = service(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id,
-                    lines=_lines(ctx, spec["lines"]), customer_po=spec.get("customer_po", ""))
+                    lines=ctx.line_inputs(spec["lines"]), customer_po=spec.get("customer_po", ""))
     if spec.get("name"):
         ctx.register("order", spec["name"], order)
         uow.commit()

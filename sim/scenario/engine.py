@@ -8,7 +8,6 @@ with a conditional UPDATE so that two processes never fire one event twice.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -51,6 +50,12 @@ class EventContext:
             raise LookupError(f"entité de scénario inconnue : {kind} « {name} »")
         model = MODELS.get(kind) or _late_model(kind)
         return self.uow.get(model, row.ref_id)
+
+    def line_inputs(self, lines: list[dict]):
+        """A scenario's lines ({product: name, quantity}) as the sales services take them."""
+        from sim.sales.service import LineInput
+
+        return [LineInput(self.entity("product", l["product"]).id, str(l["quantity"])) for l in lines]
 
     def register(self, kind: str, name: str, obj) -> None:
         self.uow.session.add(ScenarioEntity(workspace_id=self.uow.workspace_id, kind=kind, name=name,
@@ -164,7 +169,7 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
     from sim.billing.service import invoice_delivery
     from sim.receivables.service import record_payment
     from sim.sales.models import OrderLine
-    from sim.sales.service import LineInput, confirm_order, create_order
+    from sim.sales.service import confirm_order
     from sim.stock.service import create_purchase_order, ship_delivery
 
     ctx = EventContext(uow, actor="scenario:setup")
@@ -259,10 +264,9 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
 
 
 def _setup_order(uow, ctx, customer, lines, customer_po=""):
-    from sim.sales.service import LineInput, create_order
+    from sim.sales.service import create_order
 
-    return create_order(uow, actor=ctx.actor, customer_id=customer.id,
-                        lines=[LineInput(ctx.entity("product", l["product"]).id, str(l["quantity"])) for l in lines],
+    return create_order(uow, actor=ctx.actor, customer_id=customer.id, lines=ctx.line_inputs(lines),
                         customer_po=customer_po, commit=False)
 
 
@@ -297,21 +301,24 @@ def arm_triggers(uow: UnitOfWork) -> int:
         ScenarioEvent.status == EventStatus.PENDING, ScenarioEvent.due_at.is_(None),
         ScenarioEvent.after_key == "")).all()
     armed = 0
+    ctx = EventContext(uow)
+
+    def resolve(kind, name):
+        try:
+            obj = ctx.entity(kind, name)
+        except LookupError:  # named by an event that has not fired yet: nothing can match it
+            return None
+        return getattr(obj, "code", None) or getattr(obj, "number", None)
+
     for event in waiting:
         if not event.when:
             continue
-        ctx = EventContext(uow)
-
-        def resolve(kind, name):
-            try:
-                obj = ctx.entity(kind, name)
-            except LookupError:  # named by an event that has not fired yet: nothing can match it
-                return None
-            return getattr(obj, "code", None) or getattr(obj, "number", None)
-
-        # what the scenario itself did (its set-up, its events) never arms a trigger
-        for entry in uow.session.scalars(select(JournalEntry).where(~JournalEntry.actor.startswith(ACTOR))
-                                         .order_by(JournalEntry.seq)):
+        # the database narrows to the journal kind (LIKE is looser than the pattern:
+        # _match decides); what the scenario itself did never arms a trigger
+        candidates = uow.session.scalars(select(JournalEntry).where(
+            JournalEntry.kind.like(event.when["journal"].replace("*", "%")),
+            ~JournalEntry.actor.startswith(ACTOR)).order_by(JournalEntry.seq))
+        for entry in candidates:
             if _match(entry, event.when, resolve):
                 delay = parse_delay(event.when["delay"]) if event.when.get("delay") else timedelta(0)
                 event.due_at = entry.sim_time + delay

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import asc, desc, func, or_, select
 
@@ -12,6 +12,7 @@ from sim.crm.models import Customer
 from sim.crm.service import Page
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
+from sim.parsing import read_decimal
 from sim.sales.errors import WrongStatus
 from sim.sales.pricing import money
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
@@ -64,7 +65,6 @@ def categories(uow) -> list[str]:
 
 
 
-ZERO = Decimal("0")
 
 
 def _tracking_number(carrier: Carrier, delivery_number: str, day) -> str:
@@ -97,10 +97,8 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
         if line is None:
             errors[key] = "Cette ligne n'appartient pas à la commande."
             continue
-        try:
-            qty = Decimal(str(raw).strip().replace(",", ".") or "0")
-        except InvalidOperation:
-            errors[key] = "Quantité : nombre attendu."
+        qty = read_decimal(raw, key, errors, "Quantité : nombre attendu.", default="0")
+        if qty is None:
             continue
         if qty == 0:
             continue

@@ -14,22 +14,26 @@ def new_form_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def line_inputs(form) -> tuple[list[LineInput], list[int]]:
-    """Lines sent as product-N / qty-N / discount-N, in N order, fully empty rows
-    dropped; with the row number N of each line, to put errors back on their row."""
-    rows: dict[int, dict[str, str]] = {}
+def editor_rows(form) -> list[dict]:
+    """The editor's rows as typed (product-N / qty-N / discount-N), in N order,
+    each with its row number ``n``: what a refused form shows again."""
+    rows: dict[int, dict] = {}
     for key, value in form.multi_items():
         match = _LINE_FIELD.match(key)
         if match and isinstance(value, str):
-            rows.setdefault(int(match[2]), {})[match[1]] = value.strip()
-    lines, numbers = [], []
-    for index in sorted(rows):
-        row = rows[index]
-        if not row.get("product") and not row.get("qty"):
-            continue
-        lines.append(LineInput(row.get("product", ""), row.get("qty", ""), row.get("discount", "") or "0"))
-        numbers.append(index)
-    return lines, numbers
+            rows.setdefault(int(match[2]), {"n": int(match[2])})[match[1]] = value.strip()
+    return [rows[n] for n in sorted(rows)]
+
+
+def row_input(row: dict) -> LineInput:
+    return LineInput(row.get("product", ""), row.get("qty", ""), row.get("discount", "") or "0")
+
+
+def line_inputs(form) -> tuple[list[LineInput], list[int]]:
+    """The lines to price, fully empty rows dropped, with the row number N of
+    each line, to put errors back on their row."""
+    rows = [r for r in editor_rows(form) if r.get("product") or r.get("qty")]
+    return [row_input(r) for r in rows], [r["n"] for r in rows]
 
 
 def errors_by_row(errors: dict[str, str], numbers: list[int]) -> dict[str, str]:

@@ -133,3 +133,24 @@ def test_a_credit_note_cannot_credit_more_than_invoiced(shop):
     assert "plus que facturé" in refused.value.errors[f"qty-{inv_line.id}"]
     assert "motif" in refused.value.errors["reason"]
     assert snapshot(ws) == before
+
+
+def test_not_a_number_is_refused_wherever_a_number_is_typed(shop):
+    """"NaN" and "Infinity" parse as Decimals in Python; here they are refused as any other text."""
+    ws, customer, product = shop
+    with UnitOfWork(ws) as uow:
+        order = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "2")])
+    with UnitOfWork(ws) as uow:
+        confirm_order(uow, actor=ACTOR, order_id=order.id)
+    with UnitOfWork(ws, write=False) as uow:
+        [line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    before = snapshot(ws)
+    for typed in ("NaN", "Infinity", "1,2,3"):
+        with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
+            ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: typed},
+                          carrier_id=a_carrier(ws).id)
+        assert "nombre attendu" in refused.value.errors[f"qty-{line.id}"]
+        with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
+            create_quote(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, typed)])
+        assert "nombre attendu" in refused.value.errors["lines-0-quantity"]
+    assert snapshot(ws) == before

@@ -42,11 +42,9 @@ LINES = {
 def draft_order(ctx, customer, spec: dict):
     """The customer's order entered as a draft (the candidate checks and confirms
     it), named for later events when the scenario gives it a ``name``."""
-    from sim.sales.service import LineInput, create_order
+    from sim.sales.service import create_order
 
-    order = create_order(ctx.uow, actor=ctx.actor, customer_id=customer.id,
-                         lines=[LineInput(ctx.entity("product", l["product"]).id, str(l["quantity"]))
-                                for l in spec["lines"]],
+    order = create_order(ctx.uow, actor=ctx.actor, customer_id=customer.id, lines=ctx.line_inputs(spec["lines"]),
                          customer_po=spec.get("customer_po", ""), commit=False)
     if spec.get("name"):
         ctx.register("order", spec["name"], order)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from sim.accounts.models import User
-from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceStatus
+from sim.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus
 from sim.billing.service import invoice_delivery, issue_credit_note
 from sim.clock import sim_date
 from sim.crm.models import Customer, PaymentMethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sim.accounts.models import User
 from sim.crm.models import Customer
@@ -15,8 +15,8 @@ from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStat
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
-from sim.web.forms import customer_key, errors_by_row, line_inputs, new_form_token
-from sim.web.rendering import is_htmx, render
+from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
+from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
@@ -44,7 +44,7 @@ def _customer_from(uow, raw: str) -> Customer | None:
 def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict], errors: dict | None = None,
             status_code: int = 200):
     customer = _customer_from(uow, values.get("customer", ""))
-    lines = [sales.LineInput(r.get("product", ""), r.get("qty", ""), r.get("discount", "0")) for r in rows]
+    lines = [row_input(r) for r in rows]
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
                          global_discount_pct=values.get("global_discount", "0") or "0")
     from sim.billing.vat import vat_mention, vat_regime
@@ -55,16 +55,6 @@ def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict],
                "customer": customer, "form_token": values.get("form_token") or new_form_token(),
                **_catalogue(uow), **shell(uow, "quotes" if kind == "quote" else "orders")}
     return render(request, "sales/editor.html", context, status_code=status_code)
-
-
-def _rows_from(form) -> list[dict]:
-    rows: dict[int, dict] = {}
-    for key, value in form.multi_items():
-        field, _, number = key.partition("-")
-        if field in ("product", "qty", "discount") and number.isdigit():
-            rows.setdefault(int(number), {"n": int(number)})[field] = value
-    ordered = [rows[n] for n in sorted(rows)]
-    return ordered or [{"n": i} for i in range(EDITOR_ROWS)]
 
 
 # ===== quotes ===========================================================
@@ -109,7 +99,7 @@ def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(rea
 def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str):
     values = {k: form.get(k, "") for k in ("customer", "global_discount", "incoterm", "incoterm_place", "notes",
                                               "customer_po", "form_token")}
-    rows = _rows_from(form)
+    rows = editor_rows(form) or [{"n": i} for i in range(EDITOR_ROWS)]
     customer = _customer_from(uow, values["customer"])
     lines, numbers = line_inputs(form)
     try:
