@@ -58,6 +58,7 @@ def _prepare(candidates: int) -> list[tuple[str, int, str]]:
             uow.commit()
         with UnitOfWork() as uow:
             ws = create_workspace(uow, name=f"bench {n}", owner_id=user.id, seed=n + 1, size=SMALL)
+            uow.commit()
         with UnitOfWork(ws.id) as uow:
             customer = uow.session.scalars(select(Customer).where(Customer.in_litigation.is_(False),
                                                                   Customer.country == "FR")

@@ -97,6 +97,7 @@ def _runs(args, tmp: Path, size, owned, timings: list[float]) -> int:
             started = time.perf_counter()
             with UnitOfWork(engine=engine) as uow:
                 workspace = create_workspace(uow, name=f"bench-{run}", owner_id=None, seed=args.seed, size=size)
+                uow.commit()
             elapsed = time.perf_counter() - started
             with UnitOfWork(workspace.id, write=False, engine=engine) as uow:
                 rows = 1 + sum(uow.session.scalar(select(func.count()).select_from(t)

@@ -44,6 +44,7 @@ def cmd_seed(args) -> int:
                 return 2
         ws = create_workspace(uow, name=args.name or f"Entreprise (graine {args.seed})",
                               owner_id=owner.id if owner else None, seed=args.seed, actor="cli:seed")
+        uow.commit()
     print(f"Espace n° {ws.id} « {ws.name} » créé (graine {args.seed}, date simulée {ws.sim_date:%d/%m/%Y}).")
     return 0
 
@@ -77,6 +78,7 @@ def cmd_user_add(args) -> int:
         with UnitOfWork() as uow:
             ws = create_workspace(uow, name=f"Espace de {user.username}", owner_id=user.id,
                                   seed=args.seed, actor="cli:user-add")
+            uow.commit()
         print(f"Espace n° {ws.id} attribué (graine {args.seed}).")
     return 0
 
@@ -161,6 +163,7 @@ def ensure_demo() -> list[tuple[str, str]]:
             with UnitOfWork() as uow:
                 create_workspace(uow, name=f"Espace de {username}", owner_id=user.id, seed=index,
                                  actor="cli:demo")
+                uow.commit()
         created.append((username, role))
     return created
 

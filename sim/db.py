@@ -4,9 +4,16 @@ Two rules live here so that no route or service has to remember them:
 - every query on a workspace-owned model is filtered to the unit of work's
   workspace (``_scope_to_workspace``), so a candidate can never read another
   candidate's rows, whatever the route does;
-- a unit of work that writes takes the database's write lock when it begins
-  (``BEGIN IMMEDIATE`` on SQLite, a row lock on the workspace on PostgreSQL in
-  the journal), so that concurrent writers queue instead of failing.
+- a unit of work that writes in a workspace takes that workspace's write lock
+  when it begins (``BEGIN IMMEDIATE`` on SQLite, the workspace row's lock on
+  PostgreSQL), so that concurrent writers queue instead of failing, and each
+  reads the state it changes after the writer before it has committed.
+
+The transaction rule: **the caller commits**. A service changes rows and
+writes its journal entry, and flushes; the route, the CLI command or the
+scenario engine that called it commits once, so several services compose into
+one transaction (a scenario's set-up, an event) and a refusal anywhere
+rolls everything back.
 """
 from __future__ import annotations
 
@@ -122,18 +129,23 @@ def _owned_model_of(table):
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_workspace(execute_state) -> None:
     workspace_id = execute_state.session.info.get("workspace_id")
-    if workspace_id is None or not execute_state.is_select:
+    if workspace_id is None or execute_state.execution_options.get("all_workspaces", False):
         return
-    if execute_state.execution_options.get("all_workspaces", False):
-        return
-    # One criterion per owned model the statement reads, subqueries included
-    # (SQLModel mixins carry no column to build a single generic criterion).
-    models = {_owned_model_of(t) for t in find_tables(execute_state.statement, include_selects=True,
-                                                        include_aliases=True, include_joins=True)}
-    models.discard(None)
-    if models:
-        execute_state.statement = execute_state.statement.options(
-            *(_criterion(model, workspace_id) for model in sorted(models, key=lambda m: m.__name__)))
+    statement = execute_state.statement
+    if execute_state.is_select:
+        # One criterion per owned model the statement reads, subqueries included
+        # (SQLModel mixins carry no column to build a single generic criterion).
+        models = {_owned_model_of(t) for t in find_tables(statement, include_selects=True,
+                                                            include_aliases=True, include_joins=True)}
+        models.discard(None)
+        if models:
+            execute_state.statement = statement.options(
+                *(_criterion(model, workspace_id) for model in sorted(models, key=lambda m: m.__name__)))
+    elif execute_state.is_update or execute_state.is_delete:
+        # A bulk UPDATE or DELETE on an owned table touches this workspace's rows only.
+        table = statement.table
+        if _owned_model_of(table) is not None:
+            execute_state.statement = statement.where(table.c.workspace_id == workspace_id)
 
 
 @lru_cache(maxsize=4096)
@@ -230,7 +242,7 @@ class NotFound(LookupError):
 
 class UnitOfWork:
     """One business action: a session scoped to one workspace (or none, for
-    accounts and administration), committed once by the service.
+    accounts and administration), committed once by the caller of the services.
 
     Leaving the ``with`` block without ``commit()`` rolls everything back.
     """
@@ -245,7 +257,24 @@ class UnitOfWork:
         bind = self.engine.execution_options(writer=True) if self.write else self.engine
         self.session = Session(bind=bind, expire_on_commit=False)
         self.session.info["workspace_id"] = self.workspace_id
+        if self.write and self.workspace_id is not None:
+            self._lock_workspace()
         return self
+
+    def _lock_workspace(self) -> None:
+        """Queue behind every other writer of this workspace before reading anything.
+
+        A service then reads the state it is about to change under the lock: two
+        submissions of one action (a double click, two tabs, two app processes)
+        run one after the other and the second sees what the first did. SQLite
+        takes its database lock here (BEGIN IMMEDIATE); PostgreSQL locks the
+        workspace row (SELECT ... FOR UPDATE) until commit or rollback."""
+        from sim.workspace.models import Workspace
+
+        found = self.session.execute(select(Workspace.id).where(Workspace.id == self.workspace_id)
+                                     .with_for_update()).first()
+        if found is None:
+            raise NotFound(f"Workspace {self.workspace_id}")
 
     def __exit__(self, *exc) -> None:
         # close() rolls back whatever was not committed, and leaves the loaded

@@ -106,8 +106,10 @@ def make_workspace():
 
     def _make(owner=None, seed: int = 7, size=SMALL):
         with UnitOfWork() as uow:
-            return create_workspace(uow, name=unique("ws"), owner_id=owner.id if owner else None,
+            result = create_workspace(uow, name=unique("ws"), owner_id=owner.id if owner else None,
                                     seed=seed, size=size)
+            uow.commit()
+            return result
 
     return _make
 

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
-from sim.db import Fixed, UnitOfWork, WorkspaceOwned
+from sim.db import Fixed, UnitOfWork, owned_models
 from sim.models import metadata
 from sim.stock.models import Product
 
@@ -59,11 +59,14 @@ def test_a_float_is_refused_for_money(workspace):
             uow.session.flush()
 
 
-def test_every_business_table_belongs_to_a_workspace():
-    owned = {cls.__table__.name for cls in WorkspaceOwned.__subclasses__() if hasattr(cls, "__table__")}
+def test_every_business_table_belongs_to_a_workspace_and_is_scoped():
+    """Every table with a workspace_id is a WorkspaceOwned model, so that the
+    unit of work scopes its SELECT, UPDATE and DELETE statements."""
+    scoped = {model.__table__.name for model in owned_models()}
+    with_workspace_id = {table.name for table in metadata.sorted_tables if "workspace_id" in table.columns}
+    assert with_workspace_id == scoped
     shared = {"workspace", "user_account", "login_attempt"}
     for table in metadata.sorted_tables:
-        if table.name in shared:
-            continue
-        assert "workspace_id" in table.columns, f"{table.name} has no workspace_id"
-    assert owned  # the mixin is really used
+        if table.name not in shared and not table.name.startswith("user_"):
+            assert table.name in scoped, f"{table.name} has no workspace_id"
+    assert "form_submission" in scoped and "journal_entry" in scoped

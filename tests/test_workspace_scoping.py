@@ -42,3 +42,30 @@ def test_subqueries_and_joins_are_scoped_too(make_workspace):
         all_invoices = everything.session.scalar(select(func.count(Invoice.id)))
     assert sum(n for _, n in joined) == own_invoices < all_invoices
     assert all(r.customer.workspace_id == first.id for r in rows.rows)
+
+
+def test_bulk_updates_and_deletes_touch_this_workspace_only(make_workspace):
+    from sqlalchemy import delete, update
+
+    from sim.workspace.models import FormSubmission
+    from sim.workspace.forms import claim
+
+    first, second = make_workspace(seed=5), make_workspace(seed=5)
+    for ws in (first, second):
+        with UnitOfWork(ws.id) as uow:
+            claim(uow, f"token-{ws.id}", "test")
+            uow.commit()
+    with UnitOfWork(first.id) as uow:
+        uow.session.execute(update(Customer).values(notes="changed"))
+        uow.session.execute(update(Customer.__table__).values(email="x@example.com"))
+        uow.session.execute(delete(FormSubmission))
+        uow.commit()
+    with UnitOfWork(write=False) as everything:
+        changed = everything.session.execute(
+            select(Customer.workspace_id, func.count()).where(Customer.notes == "changed",
+                                                              Customer.email == "x@example.com")
+            .where(Customer.workspace_id.in_([first.id, second.id])).group_by(Customer.workspace_id)).all()
+        tokens = everything.session.scalars(select(FormSubmission.workspace_id).where(
+            FormSubmission.workspace_id.in_([first.id, second.id]))).all()
+    assert [ws for ws, _ in changed] == [first.id]
+    assert tokens == [second.id]

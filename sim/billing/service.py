@@ -37,10 +37,10 @@ class AlreadyInvoiced(SimError):
 def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | None = None) -> Invoice:
     from sim.workspace.forms import claim
 
+    claim(uow, form_token, "invoice.issued")  # first: a resubmitted form is refused as such (409)
     delivery = uow.get(Delivery, delivery_id)
     if uow.session.scalar(select(Invoice.id).where(Invoice.delivery_id == delivery.id)) is not None:
         raise AlreadyInvoiced(f"Le bon de livraison {delivery.number} est déjà facturé.")
-    claim(uow, form_token, "invoice.issued")
     from sim.stock.models import DeliveryLine
 
     order = uow.session.get(SalesOrder, delivery.order_id)
@@ -84,7 +84,6 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
                             "vat_by_rate": {str(r): [b, v] for r, (b, v) in totals.by_rate.items()},
                             "lines": [{"product_id": l["product_id"], "quantity": l["quantity"],
                                        "line_total_ht": l["line_total_ht"]} for l in lines]})
-    uow.commit()
     return invoice
 
 
@@ -97,6 +96,7 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
     their account (not modelled as a refund here)."""
     from sim.workspace.forms import claim
 
+    claim(uow, form_token, "credit_note.issued")  # first: a resubmitted form is refused as such (409)
     invoice = uow.get(Invoice, invoice_id)
     errors: dict[str, str] = {}
     if not reason.strip():
@@ -130,7 +130,6 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
         errors["quantities"] = "Indiquez au moins une quantité à créditer."
     if errors:
         raise ValidationFailed(errors)
-    claim(uow, form_token, "credit_note.issued")
     today = sim_date(uow)
     customer = uow.session.get(Customer, invoice.customer_id)
     totals = document_totals([SimpleNamespace(**l) for l in lines], invoice.global_discount_pct)
@@ -150,5 +149,4 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
                    payload={"reason": note.reason, "total_ht": note.total_ht, "total_vat": note.total_vat,
                             "total_ttc": note.total_ttc, "invoice_amount_due": invoice.amount_due,
                             "customer_credit": note.unapplied})
-    uow.commit()
     return note

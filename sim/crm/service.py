@@ -244,7 +244,6 @@ def record_account_view(uow, *, actor: str, account: CustomerAccount) -> None:
                    refs={"customer": account.customer.code},
                    payload={"outstanding": balance.outstanding, "overdue": balance.overdue,
                             "credit_limit": balance.credit_limit})
-    uow.commit()
 
 
 def view_customer_account(uow, *, actor: str, customer_id: int) -> CustomerAccount:
@@ -252,3 +251,53 @@ def view_customer_account(uow, *, actor: str, customer_id: int) -> CustomerAccou
     account = customer_account(uow, customer_id)
     record_account_view(uow, actor=actor, account=account)
     return account
+
+
+# ===== records and calls =================================================
+
+def create_customer(uow, *, actor: str, name: str, code_prefix: str = "C", kind: str = "b2b", siren: str = "",
+                    vat_number: str = "", address: str = "", postcode: str = "", city: str = "",
+                    country: str = "FR", language: str = "", email: str = "", payment_terms: str = "30_net",
+                    credit_limit: Decimal = Decimal("5000.00"), risk_rating: str = "A", in_litigation: bool = False,
+                    contact: dict | None = None) -> Customer:
+    """A new customer account (with its primary contact), journaled ``customer.created``.
+
+    The code is the next free one of the prefix's series (C for the
+    company's own customers, S for those a scenario brings in)."""
+    taken = uow.session.scalars(select(Customer.code).where(Customer.code.like(f"{code_prefix}%"))).all()
+    numbers = [int(code[len(code_prefix):]) for code in taken if code[len(code_prefix):].isdigit()]
+    customer = Customer(
+        workspace_id=uow.workspace_id, code=f"{code_prefix}{max(numbers, default=0) + 1:05d}", kind=kind, name=name,
+        siren=siren, vat_number=vat_number, address=address, postcode=postcode, city=city, country=country,
+        language=language or ("fr" if country == "FR" else "en"), email=email, payment_terms=payment_terms,
+        credit_limit=Decimal(credit_limit).quantize(Decimal("0.01")), risk_rating=risk_rating,
+        in_litigation=in_litigation, created_on=sim_date(uow))
+    uow.add(customer)
+    uow.session.flush()
+    if contact:
+        uow.add(Contact(workspace_id=uow.workspace_id, customer_id=customer.id, first_name=contact["first_name"],
+                        last_name=contact["last_name"], email=contact.get("email", ""),
+                        job_title=contact.get("job_title", ""), language=customer.language, is_primary=True))
+    journal.append(uow, kind="customer.created", actor=actor, refs={"customer": customer.code},
+                   payload={"name": customer.name, "kind": customer.kind, "country": customer.country,
+                            "language": customer.language, "payment_terms": customer.payment_terms,
+                            "credit_limit": customer.credit_limit, "risk_rating": customer.risk_rating,
+                            "in_litigation": customer.in_litigation})
+    return customer
+
+
+def log_call(uow, *, actor: str, customer_id: int, note: str, subject: str = "Appel",
+             direction: str = "out") -> Interaction:
+    """A phone call noted in the customer's record (``call.logged``): the phone
+    reminder of the recovery ladder, a customer's call about a claim..."""
+    from sim.clock import sim_now
+
+    customer = uow.get(Customer, customer_id)
+    call = Interaction(workspace_id=uow.workspace_id, customer_id=customer.id, channel="phone", direction=direction,
+                       counterpart_role="customer", language=customer.language, subject=subject, body=note,
+                       sim_time=sim_now(uow), read=True)
+    uow.add(call)
+    uow.session.flush()
+    journal.append(uow, kind="call.logged", actor=actor, refs={"customer": customer.code},
+                   payload={"direction": direction, "subject": subject, "note": note})
+    return call

@@ -2,8 +2,7 @@
 
 A message is an ``Interaction`` whose channel is ``email``: inbound ones are
 delivered by scenario events (``deliver``, inside the engine's transaction),
-outbound ones are written by the candidate (``send``, one transaction that
-commits). A thread is its first message and every message whose ``thread_id``
+outbound ones are written by the candidate (``send``); the caller commits. A thread is its first message and every message whose ``thread_id``
 names it.
 
 What the evaluator reads in the journal:
@@ -248,10 +247,9 @@ def deliver(uow, *, actor: str, role: str, name: str, email: str, subject: str, 
 
 def mark_read(uow, *, actor: str, message_id: int) -> bool:
     """The candidate opened this message: ``message.read`` the first time only.
-    Commits; returns whether it was unread."""
+    Returns whether it was unread."""
     message = _message(uow, message_id)
     first_time = _mark(uow, actor, message)
-    uow.commit()
     return first_time
 
 
@@ -259,7 +257,6 @@ def mark_thread_read(uow, *, actor: str, message_id: int) -> list[int]:
     """Opening a thread reads its unread inbound messages (one ``message.read``
     each, in one transaction). Returns their ids."""
     marked = [m.id for m in thread(uow, message_id) if _mark(uow, actor, m)]
-    uow.commit()
     return marked
 
 
@@ -302,6 +299,7 @@ def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: st
     from sim.documents.service import KINDS, UnknownDocumentKind, render
     from sim.workspace.forms import claim
 
+    claim(uow, form_token, "message.sent")  # first: a resubmitted form is refused as such (409)
     errors: dict[str, str] = {}
     original = None
     if reply_to is not None:
@@ -387,7 +385,6 @@ def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: st
     if errors:
         raise ValidationFailed(errors)
 
-    claim(uow, form_token, "message.sent")
     now = sim_now(uow)
     documents += [keep(uow, actor=actor, rendered=rendered, ref_id=ref_id) for rendered, ref_id in to_print]
     root_id = (original.thread_id or original.id) if original is not None else None
@@ -406,7 +403,6 @@ def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: st
     journal.append(uow, kind="message.sent", actor=actor, refs=refs,
                    payload={"to_role": to_role, "to": to_email, "language": language, "subject": message.subject,
                             "text": message.body, "attachments": [d.filename for d in documents]})
-    uow.commit()
     return message
 
 

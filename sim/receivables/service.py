@@ -29,7 +29,7 @@ def _amount(raw, key: str, errors: dict[str, str]) -> Decimal | None:
 
 def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, allocations: dict[int, str | Decimal],
                    reference: str = "", received_on: date | None = None,
-                   form_token: str | None = None, commit: bool = True) -> Payment:
+                   form_token: str | None = None) -> Payment:
     """Register a payment and allocate it to one or several open invoices.
 
     The whole amount must be allocated, and never more than an invoice still
@@ -38,6 +38,7 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
     """
     from sim.workspace.forms import claim
 
+    claim(uow, form_token, "payment.recorded")  # first: a resubmitted form is refused as such (409)
     customer = uow.get(Customer, customer_id)
     errors: dict[str, str] = {}
     if method not in {m.value for m in PaymentMethod}:
@@ -75,7 +76,6 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
             errors["allocations"] = f"Le règlement ({eur(total)}) doit être réparti entièrement : {eur(spread)} affectés."
     if errors:
         raise ValidationFailed(errors)
-    claim(uow, form_token, "payment.recorded")
     payment = Payment(workspace_id=uow.workspace_id, customer_id=customer.id, method=method, amount=total,
                       received_on=received_on, reference=reference.strip()[:60])
     uow.session.add(payment)
@@ -90,8 +90,6 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
                             "reference": payment.reference,
                             "allocations": [{"invoice": i.number, "amount": v, "days_late":
                                              max(0, (received_on - i.due_date).days)} for i, v in allocated]})
-    if commit:  # the scenario engine composes it within its own transaction
-        uow.commit()
     return payment
 
 

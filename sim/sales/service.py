@@ -1,8 +1,9 @@
 """Quotes and sales orders (CP1: follow the order process, apply the CGV).
 
-Each public function is one business action: it validates, changes the rows,
-writes its journal entry and commits once. A refusal raises before anything
-is written, so a failed action changes nothing.
+Each public function is one business action: it validates, changes the rows
+and writes its journal entry in the caller's transaction (the caller commits,
+see sim/db.py). A refusal raises before anything is written, so a failed
+action changes nothing.
 """
 from __future__ import annotations
 
@@ -148,6 +149,7 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
                  incoterm: str = "", incoterm_place: str = "", notes: str = "",
                  form_token: str | None = None) -> Quote:
     """A draft quote priced from the catalogue, with the customer's payment terms."""
+    claim(uow, form_token, "quote.created")  # first: a resubmitted form is refused as such (409)
     customer = uow.get(Customer, customer_id)
     company = _company(uow)
     errors: dict[str, str] = {}
@@ -159,7 +161,6 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
         errors.update(failed.errors)
     if errors:
         raise ValidationFailed(errors)
-    claim(uow, form_token, "quote.created")
     today = sim_date(uow)
     quote = Quote(workspace_id=uow.workspace_id, number=next_number(uow, "quote", today), customer_id=customer.id,
                   issue_date=today, valid_until=today + timedelta(days=QUOTE_VALIDITY_DAYS),
@@ -175,7 +176,6 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
                             "total_ht": quote.total_ht, "total_vat": quote.total_vat, "total_ttc": quote.total_ttc,
                             "valid_until": quote.valid_until, "payment_terms": quote.payment_terms,
                             "incoterm": rule, "incoterm_place": place})
-    uow.commit()
     return quote
 
 
@@ -190,7 +190,6 @@ def _set_quote_status(uow, *, actor: str, quote_id: int, allowed: tuple[str, ...
     customer = uow.session.get(Customer, quote.customer_id)
     journal.append(uow, kind=kind, actor=actor, refs={"quote": quote.number, "customer": customer.code},
                    payload={"total_ttc": quote.total_ttc})
-    uow.commit()
     return quote
 
 
@@ -233,8 +232,9 @@ def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], globa
 
 def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], customer_po: str = "",
                  global_discount_pct="0", incoterm: str = "", incoterm_place: str = "",
-                 form_token: str | None = None, commit: bool = True) -> SalesOrder:
+                 form_token: str | None = None) -> SalesOrder:
     """An order entered directly, e.g. from a customer's purchase order."""
+    claim(uow, form_token, "order.created")  # first: a resubmitted form is refused as such (409)
     customer = uow.get(Customer, customer_id)
     company = _company(uow)
     errors: dict[str, str] = {}
@@ -246,11 +246,8 @@ def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], c
         errors.update(failed.errors)
     if errors:
         raise ValidationFailed(errors)
-    claim(uow, form_token, "order.created")
     order = _new_order(uow, actor=actor, customer=customer, priced=priced, global_discount=global_discount,
                        customer_po=customer_po, quote=None, incoterm=rule, incoterm_place=place)
-    if commit:  # the scenario engine composes it within its own transaction
-        uow.commit()
     return order
 
 
@@ -269,7 +266,6 @@ def order_from_quote(uow, *, actor: str, quote_id: int, customer_po: str = "") -
     order = _new_order(uow, actor=actor, customer=customer, priced=priced, global_discount=quote.global_discount_pct,
                        customer_po=customer_po, quote=quote, incoterm=quote.incoterm,
                        incoterm_place=quote.incoterm_place)
-    uow.commit()
     return order
 
 
@@ -358,12 +354,10 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
     if reason:
         order.status, order.blocked_reason = OrderStatus.BLOCKED, reason
         journal.append(uow, kind="order.blocked_credit", actor=actor, refs=refs, payload={"reason": reason, **figures})
-        uow.commit()
         return order
     _confirm(uow, order, stock)
     journal.append(uow, kind="order.confirmed", actor=actor, refs=refs,
                    payload={**figures, "promised_date": order.promised_date})
-    uow.commit()
     return order
 
 
@@ -384,7 +378,6 @@ def request_approval(uow, *, actor: str, order_id: int, message: str) -> SalesOr
     journal.append(uow, kind="order.approval_requested", actor=actor,
                    refs={"order": order.number, "customer": customer.code},
                    payload={"message": message.strip()[:4000], "reason": order.blocked_reason})
-    uow.commit()
     return order
 
 
@@ -401,7 +394,6 @@ def approve_order(uow, *, actor: str, actor_role: str, order_id: int, comment: s
     journal.append(uow, kind="order.approved", actor=actor, refs={"order": order.number, "customer": customer.code},
                    payload={"comment": comment.strip()[:2000], "promised_date": order.promised_date,
                             "stock": stock})
-    uow.commit()
     return order
 
 

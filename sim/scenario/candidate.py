@@ -45,7 +45,6 @@ def read_messages(uow, ctx, spec):
                                                               Interaction.read.is_(False))).all()
     for message_id in unread:
         mark_read(uow, actor=ACTOR, message_id=message_id)
-    uow.commit()
 
 
 def create_quote(uow, ctx, spec):
@@ -55,7 +54,6 @@ def create_quote(uow, ctx, spec):
                     lines=ctx.line_inputs(spec["lines"]))
     if spec.get("name"):
         ctx.register("quote", spec["name"], quote)
-        uow.commit()
 
 
 def create_order(uow, ctx, spec):
@@ -65,7 +63,6 @@ def create_order(uow, ctx, spec):
                     lines=ctx.line_inputs(spec["lines"]), customer_po=spec.get("customer_po", ""))
     if spec.get("name"):
         ctx.register("order", spec["name"], order)
-        uow.commit()
 
 
 def confirm_order(uow, ctx, spec):
@@ -106,7 +103,6 @@ def invoice(uow, ctx, spec):
     inv = invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
     if spec.get("name"):
         ctx.register("invoice", spec["name"], inv)
-        uow.commit()
 
 
 def record_payment(uow, ctx, spec):
@@ -120,18 +116,10 @@ def record_payment(uow, ctx, spec):
 
 def log_call(uow, ctx, spec):
     """A phone call, noted in the CRM (recovery ladder: the phone reminder)."""
-    from sim.clock import sim_now
-    from sim.crm.models import Interaction
-    from sim.journal import service as journal
+    from sim.crm.service import log_call as service
 
-    customer = ctx.entity("customer", spec["customer"])
-    uow.session.add(Interaction(workspace_id=uow.workspace_id, customer_id=customer.id, channel="phone",
-                                direction="out", counterpart_role="customer", language=customer.language,
-                                subject=spec.get("subject", "Appel"), body=spec["note"], sim_time=sim_now(uow),
-                                read=True))
-    journal.append(uow, kind="call.logged", actor=ACTOR, refs={"customer": customer.code},
-                   payload={"subject": spec.get("subject", "Appel"), "note": spec["note"]})
-    uow.commit()
+    service(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id, note=spec["note"],
+            subject=spec.get("subject", "Appel"))
 
 
 ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,

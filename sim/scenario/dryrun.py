@@ -86,6 +86,7 @@ def run(scenario_path: str | Path, script_path: str | Path | None = None, *, wor
         with UnitOfWork(engine=engine) as uow:
             workspace = create_workspace(uow, name=f"Essai — {scenario['title']}", owner_id=None,
                                          seed=scenario["company"]["seed"], size=size, actor="dryrun")
+            uow.commit()
         ws = workspace.id
         with UnitOfWork(ws, engine=engine) as uow:
             install(uow, scenario)
@@ -126,6 +127,7 @@ def run(scenario_path: str | Path, script_path: str | Path | None = None, *, wor
             with UnitOfWork(ws, engine=engine) as uow:
                 try:
                     perform(uow, action)
+                    uow.commit()
                 except Exception as exc:  # a script action the services refuse is part of the story
                     result.errors.append(f"{moment:%d/%m %H:%M} {action['do']} : {getattr(exc, 'message', exc)}")
         with UnitOfWork(ws, engine=engine, write=False) as uow:

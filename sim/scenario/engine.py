@@ -63,7 +63,7 @@ class EventContext:
         self.uow.session.flush()
 
     def create_customer(self, name: str, spec: dict) -> Customer:
-        customer = _create_customer(self.uow, spec)
+        customer = _create_customer(self.uow, spec, self.actor)
         self.register("customer", name, customer)
         return customer
 
@@ -137,28 +137,17 @@ def _late_model(kind: str):
     return {"order": SalesOrder, "invoice": Invoice, "quote": Quote}[kind]
 
 
-def _create_customer(uow, spec: dict) -> Customer:
-    from sqlalchemy import func
+def _create_customer(uow, spec: dict, actor: str) -> Customer:
+    from sim.crm.service import create_customer
 
-    count = uow.session.scalar(select(func.count(Customer.id)))
-    country = spec.get("country", "FR")
-    customer = Customer(
-        workspace_id=uow.workspace_id, code=f"S{count + 1:05d}", kind=spec.get("kind", "b2b"), name=spec["name"],
-        siren=spec.get("siren", ""), vat_number=spec.get("vat_number", ""), address=spec.get("address", "1 Main Street"),
-        postcode=spec.get("postcode", ""), city=spec.get("city", ""), country=country,
-        language=spec.get("language", "fr" if country == "FR" else "en"), email=spec.get("email", ""),
+    return create_customer(
+        uow, actor=actor, code_prefix="S", name=spec["name"], kind=spec.get("kind", "b2b"),
+        siren=spec.get("siren", ""), vat_number=spec.get("vat_number", ""),
+        address=spec.get("address", "1 Main Street"), postcode=spec.get("postcode", ""), city=spec.get("city", ""),
+        country=spec.get("country", "FR"), language=spec.get("language", ""), email=spec.get("email", ""),
         payment_terms=spec.get("payment_terms", "30_net"),
-        credit_limit=Decimal(str(spec.get("credit_limit", "5000"))).quantize(Decimal("0.01")),
-        risk_rating=spec.get("risk_rating", "A"), in_litigation=bool(spec.get("in_litigation", False)),
-        created_on=sim_now(uow).date())
-    uow.session.add(customer)
-    uow.session.flush()
-    if spec.get("contact"):
-        c = spec["contact"]
-        uow.session.add(Contact(workspace_id=uow.workspace_id, customer_id=customer.id, first_name=c["first_name"],
-                                last_name=c["last_name"], email=c.get("email", ""), job_title=c.get("job_title", ""),
-                                language=customer.language, is_primary=True))
-    return customer
+        credit_limit=Decimal(str(spec.get("credit_limit", "5000"))), risk_rating=spec.get("risk_rating", "A"),
+        in_litigation=bool(spec.get("in_litigation", False)), contact=spec.get("contact"))
 
 
 # ===== installing a scenario =============================================
@@ -170,7 +159,7 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
     from sim.receivables.service import record_payment
     from sim.sales.models import OrderLine
     from sim.sales.service import confirm_order
-    from sim.stock.service import create_purchase_order, ship_delivery
+    from sim.stock.service import create_product, create_purchase_order, create_supplier, receive_stock, ship_delivery
 
     ctx = EventContext(uow, actor="scenario:setup")
     start = _parse(scenario["start"])
@@ -184,36 +173,26 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
     at_day(None, start)
     uow.session.info["journal_sim_time"] = start
     if company.get("delegation"):
-        from sim.company.models import Company
+        from sim.company.service import set_delegation
 
-        settings = uow.session.scalars(select(Company)).one()
-        for key, value in company["delegation"].items():
-            setattr(settings, key, value if key == "max_payment_plan_months" else ctx.decimal(value))  # documents keep their dates; the journal reads in order
+        set_delegation(uow, actor=ctx.actor, **company["delegation"])
     for name, spec in (company.get("customers") or {}).items():
         ctx.create_customer(name, spec)
     for name, spec in (company.get("suppliers") or {}).items():
-        from sqlalchemy import func
-
-        count = uow.session.scalar(select(func.count(Supplier.id)))
-        supplier = Supplier(workspace_id=uow.workspace_id, code=f"SF{count + 1:03d}", name=spec["name"],
-                            address="", postcode="", city="", country=spec.get("country", "FR"),
-                            language=spec.get("language", "fr"), email=spec.get("email", ""),
-                            lead_time_days=spec.get("lead_time_days", 10))
-        uow.session.add(supplier)
-        uow.session.flush()
+        supplier = create_supplier(uow, actor=ctx.actor, name=spec["name"], country=spec.get("country", "FR"),
+                                   language=spec.get("language", "fr"), email=spec.get("email", ""),
+                                   lead_time_days=spec.get("lead_time_days", 10))
         ctx.register("supplier", name, supplier)
     for name, spec in (company.get("products") or {}).items():
         price = ctx.decimal(spec["price"])
         supplier = ctx.entity("supplier", spec["supplier"]) if spec.get("supplier") else None
-        product = Product(workspace_id=uow.workspace_id, reference=spec.get("reference") or f"SCN-{name.upper()[:12]}",
-                          name=spec["name"], category=spec.get("category", "Scénario"), price_ht=price,
-                          purchase_cost=ctx.decimal(spec.get("cost", price * Decimal("0.6"))).quantize(Decimal("0.01")),
-                          vat_rate=ctx.decimal(spec.get("vat", "20.00")), weight_kg=Decimal("1"),
-                          stock_on_hand=ctx.decimal(spec.get("stock", 0)), reorder_point=Decimal("10"),
-                          safety_stock=Decimal("5"), supplier_id=supplier.id if supplier else None,
-                          lead_time_days=spec.get("lead_time_days", supplier.lead_time_days if supplier else 10))
-        uow.session.add(product)
-        uow.session.flush()
+        product = create_product(
+            uow, actor=ctx.actor, reference=spec.get("reference") or f"SCN-{name.upper()[:12]}", name=spec["name"],
+            category=spec.get("category", "Scénario"), price_ht=price,
+            purchase_cost=ctx.decimal(spec.get("cost", price * Decimal("0.6"))),
+            vat_rate=ctx.decimal(spec.get("vat", "20.00")), supplier_id=supplier.id if supplier else None,
+            lead_time_days=spec.get("lead_time_days", supplier.lead_time_days if supplier else 10),
+            stock=ctx.decimal(spec.get("stock", 0)))
         ctx.register("product", name, product)
     for name, spec in (company.get("purchase_orders") or {}).items():
         at_day(spec.get("date"), start)
@@ -227,25 +206,25 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         at_day(spec["date"], start)
         customer = ctx.entity("customer", spec["customer"])
         order = _setup_order(uow, ctx, customer, spec["lines"])
-        confirm = _quiet(uow, confirm_order, order)
+        confirm = confirm_order(uow, actor=ctx.actor, order_id=order.id)
         lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-        for l in lines:  # the goods left: make sure they were there
-            product = uow.session.get(Product, l.product_id)
-            product.stock_on_hand += l.quantity
-        delivery = _quiet(uow, ship_delivery, None, order_id=confirm.id,
-                          quantities={l.id: l.quantity for l in lines},
-                          carrier_id=uow.session.scalars(select(Carrier.id)).first())
-        invoice = _quiet(uow, invoice_delivery, None, delivery_id=delivery.id)
+        for l in lines:  # the goods left: they had come in first
+            receive_stock(uow, actor=ctx.actor, product_id=l.product_id, quantity=l.quantity,
+                          reason=f"Réception pour la commande {order.number}")
+        delivery = ship_delivery(uow, actor=ctx.actor, order_id=confirm.id,
+                                 quantities={l.id: l.quantity for l in lines},
+                                 carrier_id=uow.session.scalars(select(Carrier.id)).first())
+        invoice = invoice_delivery(uow, actor=ctx.actor, delivery_id=delivery.id)
         if spec.get("paid"):
             record_payment(uow, actor=ctx.actor, customer_id=customer.id, method="transfer",
-                           amount=str(spec["paid"]), allocations={invoice.id: str(spec["paid"])}, commit=False)
+                           amount=str(spec["paid"]), allocations={invoice.id: str(spec["paid"])})
         ctx.register("invoice", name, invoice)
     for name, spec in (company.get("orders") or {}).items():
         at_day(spec.get("date"), start)
         order = _setup_order(uow, ctx, ctx.entity("customer", spec["customer"]), spec["lines"],
                              spec.get("customer_po", ""))
         if spec.get("status", "confirmed") == "confirmed":
-            order = _quiet(uow, confirm_order, order)
+            order = confirm_order(uow, actor=ctx.actor, order_id=order.id)
         ctx.register("order", name, order)
     # the timeline
     for position, event in enumerate(scenario.get("timeline", [])):
@@ -267,19 +246,7 @@ def _setup_order(uow, ctx, customer, lines, customer_po=""):
     from sim.sales.service import create_order
 
     return create_order(uow, actor=ctx.actor, customer_id=customer.id, lines=ctx.line_inputs(lines),
-                        customer_po=customer_po, commit=False)
-
-
-def _quiet(uow, service, order=None, **kwargs):
-    """Run a committing service inside the set-up transaction (its commit is suspended)."""
-    commit = uow.commit
-    uow.commit = lambda: uow.session.flush()
-    try:
-        if order is not None:
-            return service(uow, actor="scenario:setup", order_id=order.id, **kwargs)
-        return service(uow, actor="scenario:setup", **kwargs)
-    finally:
-        uow.commit = commit
+                        customer_po=customer_po)
 
 
 # ===== firing =============================================================

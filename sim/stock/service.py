@@ -83,6 +83,7 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
     """
     from sim.workspace.forms import claim
 
+    claim(uow, form_token, "delivery.shipped")  # first: a resubmitted form is refused as such (409)
     order = uow.get(SalesOrder, order_id)
     if order.status not in (OrderStatus.CONFIRMED, OrderStatus.PARTIAL):
         raise WrongStatus(f"La commande {order.number} est « {OrderStatus(order.status).label} » : "
@@ -123,7 +124,6 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
         errors["carrier"] = "Choisissez un transporteur."
     if errors:
         raise ValidationFailed(errors)
-    claim(uow, form_token, "delivery.shipped")
     today = sim_date(uow)
     customer = uow.session.get(Customer, order.customer_id)
     number = next_number(uow, "delivery", today)
@@ -152,12 +152,11 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
                             "tracking_number": delivery.tracking_number,
                             "ship_date": today, "promised_date": order.promised_date,
                             "late": bool(order.promised_date and today > order.promised_date)})
-    uow.commit()
     return delivery
 
 
 # ===== purchasing, stock adjustments, carrier incidents ==================
-# Called by the scenario engine inside its own transaction: they do not commit.
+# Called by the scenario engine (the caller commits, as for every service).
 
 def create_purchase_order(uow, *, actor: str, supplier_id: int, lines: list[tuple[int, Decimal]], order_date,
                           requested_date, confirmed: bool = True) -> PurchaseOrder:
@@ -233,3 +232,52 @@ def raise_supplier_prices(uow, *, actor: str, supplier_id: int, percent: Decimal
                    payload={"percent": percent, "effective": str(effective) if effective else None,
                             "products": [p.reference for p in products]})
     return len(products)
+
+
+# ===== catalogue and suppliers ==========================================
+
+def create_supplier(uow, *, actor: str, name: str, country: str = "FR", language: str = "fr", email: str = "",
+                    lead_time_days: int = 10) -> Supplier:
+    """A new supplier account, journaled ``supplier.created``."""
+    count = uow.session.scalar(select(func.count(Supplier.id)))
+    supplier = Supplier(workspace_id=uow.workspace_id, code=f"SF{count + 1:03d}", name=name, address="",
+                        postcode="", city="", country=country, language=language, email=email,
+                        lead_time_days=lead_time_days)
+    uow.add(supplier)
+    uow.session.flush()
+    journal.append(uow, kind="supplier.created", actor=actor, refs={"supplier": supplier.code},
+                   payload={"name": name, "country": country, "lead_time_days": lead_time_days})
+    return supplier
+
+
+def create_product(uow, *, actor: str, reference: str, name: str, price_ht: Decimal, purchase_cost: Decimal,
+                   vat_rate: Decimal = Decimal("20.00"), category: str = "Divers", supplier_id: int | None = None,
+                   lead_time_days: int = 10, stock: Decimal = Decimal("0"), unit: str = "u") -> Product:
+    """A new catalogue product, journaled ``product.created``; its opening stock
+    comes in through a stock move, as any stock does."""
+    supplier = uow.get(Supplier, supplier_id) if supplier_id is not None else None
+    product = Product(workspace_id=uow.workspace_id, reference=reference, name=name, category=category, unit=unit,
+                      price_ht=money(price_ht), purchase_cost=money(purchase_cost), vat_rate=Decimal(vat_rate),
+                      weight_kg=Decimal("1"), stock_on_hand=Decimal("0"), reorder_point=Decimal("10"),
+                      safety_stock=Decimal("5"), supplier_id=supplier.id if supplier else None,
+                      lead_time_days=lead_time_days)
+    uow.add(product)
+    uow.session.flush()
+    journal.append(uow, kind="product.created", actor=actor,
+                   refs={"product": product.reference, **({"supplier": supplier.code} if supplier else {})},
+                   payload={"name": name, "price_ht": product.price_ht, "vat_rate": product.vat_rate,
+                            "unit": unit, "lead_time_days": lead_time_days})
+    if stock:
+        receive_stock(uow, actor=actor, product_id=product.id, quantity=Decimal(stock), reason="Stock d'ouverture")
+    return product
+
+
+def receive_stock(uow, *, actor: str, product_id: int, quantity: Decimal, reason: str) -> Product:
+    """Units come into stock (a receipt move), journaled ``stock.received``."""
+    product = uow.get(Product, product_id)
+    product.stock_on_hand += quantity
+    uow.add(StockMove(workspace_id=uow.workspace_id, product_id=product.id, kind=StockMoveKind.RECEIPT,
+                      quantity=quantity, move_date=sim_date(uow), note=reason[:200]))
+    journal.append(uow, kind="stock.received", actor=actor, refs={"product": product.reference},
+                   payload={"quantity": quantity, "reason": reason, "stock_on_hand": product.stock_on_hand})
+    return product

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import DateTime, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from sim.db import WorkspaceOwned
 from sim.labels import Labelled
 
 
@@ -44,7 +45,7 @@ class Workspace(SQLModel, table=True):
         return self.sim_now().date()
 
 
-class FormSubmission(SQLModel, table=True):
+class FormSubmission(WorkspaceOwned, table=True):
     """A form's one-time token, claimed by the action it submits, so that a
     double click or a resubmitted page does not create a second quote or payment."""
 
@@ -52,7 +53,6 @@ class FormSubmission(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "token"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    workspace_id: int = Field(foreign_key="workspace.id", index=True)
     token: str = Field(sa_type=String(64))
     action: str = Field(sa_type=String(60))
     created_at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -32,7 +32,6 @@ def create_workspace(uow, *, name: str, owner_id: int | None, seed: int, size=No
                    refs={"workspace": workspace.id},
                    payload={"name": name, "seed": seed, "counts": counts,
                             "sim_date": workspace.sim_date})
-    uow.commit()
     return workspace
 
 

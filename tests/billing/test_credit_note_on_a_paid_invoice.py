@@ -26,19 +26,24 @@ def test_crediting_a_paid_invoice_gives_the_customer_a_credit(workspace):
     product = make_product(ws, price="50.00")
     with UnitOfWork(ws) as uow:
         order = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "2")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         line = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).one()
     with UnitOfWork(ws) as uow:
         delivery = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: "2"},
                                  carrier_id=a_carrier(ws).id)
+        uow.commit()
     assert delivery.tracking_number.endswith("FR")
     with UnitOfWork(ws) as uow:
         invoice = invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)  # 120.00 TTC
+        uow.commit()
     with UnitOfWork(ws) as uow:
         record_payment(uow, actor=ACTOR, customer_id=customer.id, method="transfer", amount="120.00",
                        allocations={invoice.id: "120.00"})
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         inv_line = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).one()
 
@@ -46,6 +51,7 @@ def test_crediting_a_paid_invoice_gives_the_customer_a_credit(workspace):
     with UnitOfWork(ws) as uow:
         note = issue_credit_note(uow, actor=ACTOR, invoice_id=invoice.id, quantities={inv_line.id: "1"},
                                  reason="Retour d'un article")
+        uow.commit()
 
     assert note.unapplied == D("60.00")
     assert last_entry(ws, "credit_note.issued").payload["customer_credit"] == "60.00"

@@ -25,13 +25,16 @@ def test_concurrent_invoices_take_consecutive_numbers(workspace):
     for _ in range(N):
         with UnitOfWork(ws) as uow:
             order = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "1")])
+            uow.commit()
         with UnitOfWork(ws) as uow:
             confirm_order(uow, actor=ACTOR, order_id=order.id)
+            uow.commit()
         with UnitOfWork(ws, write=False) as uow:
             line = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).one()
         with UnitOfWork(ws) as uow:
             deliveries.append(ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: "1"},
                                             carrier_id=a_carrier(ws).id).id)
+            uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         numbers_before = set(uow.session.scalars(select(Invoice.number)))
 
@@ -43,6 +46,7 @@ def test_concurrent_invoices_take_consecutive_numbers(workspace):
             barrier.wait()
             with UnitOfWork(ws) as uow:
                 invoice_delivery(uow, actor=ACTOR, delivery_id=delivery_id)
+                uow.commit()
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 

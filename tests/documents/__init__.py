@@ -91,6 +91,7 @@ def _build_story():
 
     with UnitOfWork() as uow:
         ws = create_workspace(uow, name=f"docs-{secrets.token_hex(3)}", owner_id=None, seed=11, size=SMALL).id
+        uow.commit()
     with UnitOfWork(ws) as uow:
         buyer = Customer(workspace_id=ws, code="D00001", kind="b2b", name="Papeterie Dupont-Lajoie", legal_form="SAS",
                          siren="732829320", siret="73282932000074", vat_number="FR44732829320",
@@ -111,8 +112,10 @@ def _build_story():
         order = create_order(uow, actor=ACTOR, customer_id=buyer.id, customer_po="PO-DUP-4711",
                              global_discount_pct="2",
                              lines=[LineInput(boxes.id, "5", "5"), LineInput(books.id, "2")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         order = confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         box_line, book_line = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
                                                   .order_by(OrderLine.position)).all()
@@ -120,20 +123,25 @@ def _build_story():
     with UnitOfWork(ws) as uow:
         first = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={box_line.id: "2", book_line.id: "2"},
                               carrier_id=carrier.id)
+        uow.commit()
     with UnitOfWork(ws) as uow:
         second = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={box_line.id: "2"},
                                carrier_id=carrier.id)
+        uow.commit()
     with UnitOfWork(ws) as uow:
         invoice = invoice_delivery(uow, actor=ACTOR, delivery_id=first.id)
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         invoice_box_line = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
                                                .order_by(InvoiceLine.position)).first()
     with UnitOfWork(ws) as uow:
         credit_note = issue_credit_note(uow, actor=ACTOR, invoice_id=invoice.id,
                                         quantities={invoice_box_line.id: "1"}, reason="Caisse écrasée à la livraison")
+        uow.commit()
     with UnitOfWork(ws) as uow:
         record_payment(uow, actor=ACTOR, customer_id=buyer.id, method="transfer", amount="20.00",
                        allocations={invoice.id: "20.00"}, reference="VIR DUPONT ACOMPTE")
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         invoice = uow.get(Invoice, invoice.id)
         today = sim_date(uow)
@@ -142,18 +150,23 @@ def _build_story():
     with UnitOfWork(ws) as uow:
         quote = create_quote(uow, actor=ACTOR, customer_id=irish.id, lines=[LineInput(boxes.id, "10")],
                              incoterm="DAP", incoterm_place="Dublin")
+        uow.commit()
     with UnitOfWork(ws) as uow:
         irish_order = create_order(uow, actor=ACTOR, customer_id=irish.id, customer_po="LP-2026-118",
                                    lines=[LineInput(books.id, "3")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         irish_order = confirm_order(uow, actor=ACTOR, order_id=irish_order.id)
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         irish_line = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == irish_order.id)).one()
     with UnitOfWork(ws) as uow:
         irish_delivery = ship_delivery(uow, actor=ACTOR, order_id=irish_order.id, quantities={irish_line.id: "3"},
                                        carrier_id=carrier.id)
+        uow.commit()
     with UnitOfWork(ws) as uow:
         irish_invoice = invoice_delivery(uow, actor=ACTOR, delivery_id=irish_delivery.id)
+        uow.commit()
 
     return SimpleNamespace(ws=ws, today=today, buyer=buyer, irish=irish, boxes=boxes, books=books, carrier=carrier,
                            order=order, first=first, second=second, invoice=invoice, credit_note=credit_note,

@@ -57,6 +57,7 @@ def test_an_order_without_a_promised_date_says_to_be_confirmed():
 
     with UnitOfWork(story.ws) as uow:
         draft = create_order(uow, actor=ACTOR, customer_id=story.buyer.id, lines=[LineInput(story.books.id, "1")])
+        uow.commit()
     with UnitOfWork(story.ws, write=False) as uow:
         _, pdf = render_pdf(uow, "order_ack", draft.id)
     layout = pdf_layout(pdf)

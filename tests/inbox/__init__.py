@@ -77,5 +77,7 @@ def a_message_with_an_attachment(workspace_id: int) -> Interaction:
 
     customer, quote = a_customer_with_a_quote(workspace_id)
     with UnitOfWork(workspace_id) as uow:
-        return send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id, subject=f"Devis {quote.number}",
+        result = send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id, subject=f"Devis {quote.number}",
                     body="Veuillez trouver notre devis ci-joint.", language="", attach=[("quote", quote.id)])
+        uow.commit()
+        return result

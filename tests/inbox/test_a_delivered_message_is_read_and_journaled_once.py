@@ -43,8 +43,10 @@ def test_reading_a_message_is_journaled_the_first_time_only(workspace):
 
     with UnitOfWork(workspace.id) as uow:
         first = inbox.mark_read(uow, actor=ACTOR, message_id=message.id)
+        uow.commit()
     with UnitOfWork(workspace.id) as uow:
         again = inbox.mark_read(uow, actor=ACTOR, message_id=message.id)
+        uow.commit()
     with UnitOfWork(workspace.id) as uow:
         assert inbox.mark_thread_read(uow, actor=ACTOR, message_id=message.id) == []
 
@@ -65,6 +67,7 @@ def test_opening_a_thread_reads_each_unread_message_of_it(workspace):
 
     with UnitOfWork(workspace.id) as uow:
         marked = inbox.mark_thread_read(uow, actor=ACTOR, message_id=second.id)
+        uow.commit()
 
     assert marked == [first.id, second.id]
     assert {e.refs["message"] for e in entries(workspace.id, "message.read")} >= {first.id, second.id}

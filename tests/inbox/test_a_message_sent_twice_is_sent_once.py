@@ -17,10 +17,12 @@ def test_the_second_submission_of_a_form_is_refused_and_sends_nothing(workspace)
 
     with UnitOfWork(workspace.id) as uow:
         inbox.send(uow, **form)
+        uow.commit()
     after_first = counts(workspace.id)
     with UnitOfWork(workspace.id) as uow:
         with pytest.raises(AlreadySubmitted):
             inbox.send(uow, **form)
+            uow.commit()
 
     assert counts(workspace.id) == after_first
     assert [e.payload["subject"] for e in entries(workspace.id, "message.sent")] == ["Confirmation"]

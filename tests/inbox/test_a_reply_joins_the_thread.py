@@ -18,6 +18,7 @@ def test_a_reply_goes_back_to_the_sender_in_the_same_thread(workspace):
     with UnitOfWork(workspace.id) as uow:
         answer = inbox.send(uow, actor=ACTOR, to_role="", subject="", body="We are sorry: a credit note follows.",
                             language="", reply_to=follow_up.id)
+        uow.commit()
 
     # thread, recipient, language and subject all come from the thread
     assert follow_up.thread_id == first.id and answer.thread_id == first.id
@@ -41,6 +42,7 @@ def test_the_first_reply_subject_is_re_and_the_original(workspace):
     with UnitOfWork(workspace.id) as uow:
         answer = inbox.send(uow, actor=ACTOR, to_role="", subject="  ", body="Voici notre offre.", language="",
                             reply_to=message.id)
+        uow.commit()
     assert answer.subject == "RE: Demande de devis" and answer.language == "fr"
 
 
@@ -51,6 +53,7 @@ def test_a_prospect_who_is_not_on_file_can_be_answered(workspace):
     with UnitOfWork(workspace.id) as uow:
         answer = inbox.send(uow, actor=ACTOR, to_role="", subject="", body="Thank you for your visit.",
                             language="", reply_to=message.id)
+        uow.commit()
     assert (answer.customer_id, answer.counterpart_email, answer.thread_id) == (None, "tom@prospect.example",
                                                                                 message.id)
 
@@ -61,6 +64,7 @@ def test_unread_threads_are_listed_when_asking_for_unread_only(workspace):
         assert message.id in {t.id for t in inbox.threads(uow, box="inbox", unread_only=True)}
     with UnitOfWork(workspace.id) as uow:
         inbox.mark_read(uow, actor=ACTOR, message_id=message.id)
+        uow.commit()
     with UnitOfWork(workspace.id, write=False) as uow:
         assert message.id not in {t.id for t in inbox.threads(uow, box="inbox", unread_only=True)}
         assert message.id in {t.id for t in inbox.threads(uow, box="inbox")}

@@ -23,6 +23,7 @@ def test_sending_a_quote_pdf_creates_the_document_the_link_and_the_journal_entri
         message = inbox.send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id,
                              subject=f"Devis {quote.number}", body="Ci-joint notre devis.", language="",
                              attach=[("quote", quote.id), ("statement", customer.id)])
+        uow.commit()
 
     after = counts(workspace.id)
     assert (after.messages, after.documents, after.attachments, after.journal) == (
@@ -53,6 +54,7 @@ def test_a_document_is_only_downloadable_through_the_message_it_is_attached_to(w
     with UnitOfWork(workspace.id) as uow:
         message = inbox.send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id, subject="Devis",
                              body="Ci-joint.", language="", attach=[("quote", quote.id)])
+        uow.commit()
     other = delivered(workspace.id, customer=customer)
     with UnitOfWork(workspace.id, write=False) as uow:
         [attachment] = inbox.thread(uow, message.id)[0].attachments

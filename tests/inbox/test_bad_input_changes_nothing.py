@@ -32,6 +32,7 @@ def test_a_refused_message_changes_nothing(workspace, changes, field):
     with UnitOfWork(workspace.id) as uow:
         with pytest.raises(ValidationFailed) as refused:
             inbox.send(uow, actor=ACTOR, **(GOOD | changes))
+            uow.commit()
     assert field in refused.value.errors
     assert counts(workspace.id) == before
 
@@ -43,6 +44,7 @@ def test_a_message_of_another_workspace_cannot_be_answered(make_workspace):
     with UnitOfWork(mine.id) as uow:
         with pytest.raises(ValidationFailed) as refused:
             inbox.send(uow, actor=ACTOR, to_role="", subject="", body="Bonjour", language="", reply_to=message.id)
+            uow.commit()
     assert "reply_to" in refused.value.errors and counts(mine.id) == before
 
 
@@ -54,5 +56,6 @@ def test_one_customers_quote_is_not_sent_to_another_customer(workspace):
         with pytest.raises(ValidationFailed) as refused:
             inbox.send(uow, actor=ACTOR, to_role="customer", customer_id=other.id, subject="Devis",
                        body="Ci-joint.", language="", attach=[("quote", quote.id)])
+            uow.commit()
     assert "autre client" in refused.value.errors["attachments"]
     assert counts(workspace.id) == before

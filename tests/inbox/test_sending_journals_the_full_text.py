@@ -20,6 +20,7 @@ def test_the_journal_keeps_the_whole_text_the_recipient_and_the_language(workspa
     with UnitOfWork(workspace.id) as uow:
         message = inbox.send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id,
                              subject="Your order", body=LETTER + "\r\n", language="")
+        uow.commit()
 
     # the language defaults to the customer's; the browser's CRLF and trailing blanks are dropped
     assert (message.direction, message.read, message.language, message.body) == ("out", True, "en", LETTER)
@@ -38,9 +39,11 @@ def test_management_and_accounting_are_written_to_at_the_companys_domain(workspa
     with UnitOfWork(workspace.id) as uow:
         boss = inbox.send(uow, actor=ACTOR, to_role="management", subject="Dérogation",
                           body="Puis-je accorder 12 % ?", language="fr")
+        uow.commit()
     with UnitOfWork(workspace.id) as uow:
         books = inbox.send(uow, actor=ACTOR, to_role="accounting", subject="Lettrage",
                            body="Merci de lettrer le virement.", language="fr")
+        uow.commit()
 
     assert boss.counterpart_email == f"direction@{domain}" and boss.counterpart_name == "Direction"
     assert books.counterpart_email == f"comptabilite@{domain}"
@@ -53,6 +56,7 @@ def test_a_supplier_is_written_to_in_its_language_and_journaled_under_its_code(w
     with UnitOfWork(workspace.id) as uow:
         message = inbox.send(uow, actor=ACTOR, to_role="supplier", supplier_id=supplier.id,
                              subject="Relance", body="Où en est notre commande ?", language="")
+        uow.commit()
 
     assert message.language == supplier.language and message.counterpart_email == supplier.email
     assert entries(workspace.id, "message.sent")[-1].refs == {"message": message.id, "supplier": supplier.code}
@@ -62,6 +66,7 @@ def test_sent_threads_are_in_the_sent_box_and_not_in_the_inbox(workspace):
     with UnitOfWork(workspace.id) as uow:
         message = inbox.send(uow, actor=ACTOR, to_role="management", subject="Point hebdo",
                              body="Voici le point.", language="fr")
+        uow.commit()
 
     with UnitOfWork(workspace.id, write=False) as uow:
         sent = {t.id for t in inbox.threads(uow, box="sent")}

@@ -19,8 +19,10 @@ def test_an_expired_quote_shows_as_expired_and_cannot_be_accepted(workspace):
     customer, product = make_customer(ws), make_product(ws)
     with UnitOfWork(ws) as uow:
         quote = create_quote(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "2")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         send_quote(uow, actor=ACTOR, quote_id=quote.id)
+        uow.commit()
     # 31 days later
     with UnitOfWork(ws) as uow:
         set_clock(uow, sim_time=datetime.combine(quote.valid_until + timedelta(days=1), datetime.min.time()), speed=0)
@@ -28,6 +30,7 @@ def test_an_expired_quote_shows_as_expired_and_cannot_be_accepted(workspace):
     before = snapshot(ws)
     with UnitOfWork(ws) as uow, pytest.raises(WrongStatus, match="a expiré"):
         accept_quote(uow, actor=ACTOR, quote_id=quote.id)
+        uow.commit()
     assert snapshot(ws) == before
     with UnitOfWork(ws, write=False) as uow:
         stored = uow.get(Quote, quote.id)

@@ -41,6 +41,7 @@ def test_a_bad_quote_line_is_refused_on_its_field(shop, line, field, message):
     before = snapshot(ws)
     with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
         create_quote(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product_id, line[1], line[2])])
+        uow.commit()
     assert message in refused.value.errors[field]
     assert snapshot(ws) == before
 
@@ -50,21 +51,27 @@ def test_every_bad_line_is_reported_at_once(shop):
     with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
         create_order(uow, actor=ACTOR, customer_id=customer.id,
                      lines=[LineInput(product.id, "0"), LineInput("", "1"), LineInput(product.id, "1", "50")])
+        uow.commit()
     assert set(refused.value.errors) == {"lines-0-quantity", "lines-1-product", "lines-2-discount"}
 
 
 def _invoiced(ws, customer, product):
     with UnitOfWork(ws) as uow:
         order = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "2")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         [line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
     with UnitOfWork(ws) as uow:
         delivery = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: "2"},
                                  carrier_id=a_carrier(ws).id)
+        uow.commit()
     with UnitOfWork(ws) as uow:
-        return order, line, delivery, invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
+        result = order, line, delivery, invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
+        uow.commit()
+        return result
 
 
 def test_a_payment_larger_than_what_is_due_is_refused(shop):
@@ -74,6 +81,7 @@ def test_a_payment_larger_than_what_is_due_is_refused(shop):
     with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
         record_payment(uow, actor=ACTOR, customer_id=customer.id, method="transfer", amount="150.00",
                        allocations={invoice.id: "150.00"})
+        uow.commit()
     assert "Supérieur au reste dû" in refused.value.errors[f"alloc-{invoice.id}"]
     assert "supérieur à ce que le client doit" in refused.value.errors["amount"]
     assert snapshot(ws) == before
@@ -85,8 +93,10 @@ def test_an_undelivered_order_cannot_be_invoiced_nor_a_delivery_twice(shop):
     before = snapshot(ws)
     with UnitOfWork(ws) as uow, pytest.raises(AlreadyInvoiced):
         invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
+        uow.commit()
     with UnitOfWork(ws) as uow, pytest.raises(WrongStatus):  # nothing left to deliver
         ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: "1"}, carrier_id=a_carrier(ws).id)
+        uow.commit()
     assert snapshot(ws) == before
 
 
@@ -95,8 +105,10 @@ def test_shipping_more_than_ordered_or_in_stock_is_refused(shop):
     scarce = make_product(ws, stock="1")
     with UnitOfWork(ws) as uow:
         order = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(scarce.id, "3")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         [line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
     before = snapshot(ws)
@@ -104,6 +116,7 @@ def test_shipping_more_than_ordered_or_in_stock_is_refused(shop):
         with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
             ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: qty},
                           carrier_id=a_carrier(ws).id)
+            uow.commit()
         assert message in refused.value.errors[f"qty-{line.id}"]
     assert snapshot(ws) == before
 
@@ -113,10 +126,12 @@ def test_the_same_form_submitted_twice_creates_one_quote(shop):
     with UnitOfWork(ws) as uow:
         create_quote(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "1")],
                      form_token="form-abc")
+        uow.commit()
     before = snapshot(ws)
     with UnitOfWork(ws) as uow, pytest.raises(AlreadySubmitted):
         create_quote(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "1")],
                      form_token="form-abc")
+        uow.commit()
     assert snapshot(ws) == before
 
 
@@ -130,6 +145,7 @@ def test_a_credit_note_cannot_credit_more_than_invoiced(shop):
     before = snapshot(ws)
     with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
         issue_credit_note(uow, actor=ACTOR, invoice_id=invoice.id, quantities={inv_line.id: "3"}, reason="")
+        uow.commit()
     assert "plus que facturé" in refused.value.errors[f"qty-{inv_line.id}"]
     assert "motif" in refused.value.errors["reason"]
     assert snapshot(ws) == before
@@ -140,8 +156,10 @@ def test_not_a_number_is_refused_wherever_a_number_is_typed(shop):
     ws, customer, product = shop
     with UnitOfWork(ws) as uow:
         order = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, "2")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         [line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
     before = snapshot(ws)
@@ -149,8 +167,10 @@ def test_not_a_number_is_refused_wherever_a_number_is_typed(shop):
         with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
             ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: typed},
                           carrier_id=a_carrier(ws).id)
+            uow.commit()
         assert "nombre attendu" in refused.value.errors[f"qty-{line.id}"]
         with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
             create_quote(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, typed)])
+            uow.commit()
         assert "nombre attendu" in refused.value.errors["lines-0-quantity"]
     assert snapshot(ws) == before

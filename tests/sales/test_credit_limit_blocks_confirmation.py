@@ -15,7 +15,9 @@ from tests.factories import ACTOR, last_entry, make_customer, make_product, set_
 
 def _draft(ws, customer, product, qty):
     with UnitOfWork(ws) as uow:
-        return create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, qty)])
+        result = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=[LineInput(product.id, qty)])
+        uow.commit()
+        return result
 
 
 def test_an_order_over_the_limit_beyond_the_delegation_is_blocked_with_its_reason(workspace):
@@ -27,6 +29,7 @@ def test_an_order_over_the_limit_beyond_the_delegation_is_blocked_with_its_reaso
 
     with UnitOfWork(ws) as uow:
         order = confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
 
     assert order.status == OrderStatus.BLOCKED
     assert "Plafond d'encours dépassé" in order.blocked_reason
@@ -50,6 +53,7 @@ def test_a_customer_in_litigation_is_blocked_whatever_the_amount(workspace):
     order = _draft(ws, customer, make_product(ws), "1")
     with UnitOfWork(ws) as uow:
         order = confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     assert order.status == OrderStatus.BLOCKED and "litige" in order.blocked_reason
 
 
@@ -59,9 +63,11 @@ def test_a_candidate_cannot_approve_a_blocked_order_and_nothing_changes(workspac
     order = _draft(ws, customer, make_product(ws, price="500.00"), "1")
     with UnitOfWork(ws) as uow:
         confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     before = snapshot(ws)
     with UnitOfWork(ws) as uow, pytest.raises(ApprovalNotAllowed):
         approve_order(uow, actor=ACTOR, actor_role="candidate", order_id=order.id)
+        uow.commit()
     assert snapshot(ws) == before
 
 
@@ -72,13 +78,16 @@ def test_a_manager_releases_the_blocked_order_after_the_candidates_request(works
     order = _draft(ws, customer, product, "2")
     with UnitOfWork(ws) as uow:
         confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
     with UnitOfWork(ws) as uow:
         request_approval(uow, actor=ACTOR, order_id=order.id, message="Client historique, acompte reçu.")
+        uow.commit()
     assert last_entry(ws).kind == "order.approval_requested"
 
     with UnitOfWork(ws) as uow:
         order = approve_order(uow, actor="trainer:manager", actor_role="trainer", order_id=order.id,
                               comment="Accord exceptionnel")
+        uow.commit()
 
     assert order.status == OrderStatus.CONFIRMED and order.promised_date is not None
     entry = last_entry(ws)

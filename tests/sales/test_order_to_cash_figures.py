@@ -22,8 +22,11 @@ from tests.factories import ACTOR, a_carrier, last_entry, make_customer, make_pr
 def _order(ws, customer, lines, **kw) -> SalesOrder:
     with UnitOfWork(ws) as uow:
         order = create_order(uow, actor=ACTOR, customer_id=customer.id, lines=lines, **kw)
+        uow.commit()
     with UnitOfWork(ws) as uow:
-        return confirm_order(uow, actor=ACTOR, order_id=order.id)
+        result = confirm_order(uow, actor=ACTOR, order_id=order.id)
+        uow.commit()
+        return result
 
 
 def _lines(ws, order_id):
@@ -61,6 +64,7 @@ def test_a_partial_delivery_leaves_a_backorder_and_only_the_delivered_quantity_i
     with UnitOfWork(ws) as uow:
         delivery = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: "6"},
                                  carrier_id=a_carrier(ws).id)
+        uow.commit()
     entry = last_entry(ws, "delivery.shipped")
     assert entry.payload["backorder"] == [{"product": product.reference, "quantity": "4.000"}]
     with UnitOfWork(ws, write=False) as uow:
@@ -70,6 +74,7 @@ def test_a_partial_delivery_leaves_a_backorder_and_only_the_delivered_quantity_i
 
     with UnitOfWork(ws) as uow:
         invoice = invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
+        uow.commit()
     # 6 × 25.00 = 150.00 HT, VAT 30.00, 180.00 TTC — not the 10 ordered
     assert (invoice.total_ht, invoice.total_vat, invoice.total_ttc) == (D("150.00"), D("30.00"), D("180.00"))
     assert invoice.amount_due == D("180.00")
@@ -87,8 +92,10 @@ def test_due_date_follows_the_customers_terms(workspace):
     with UnitOfWork(ws) as uow:
         delivery = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: "1"},
                                  carrier_id=a_carrier(ws).id)
+        uow.commit()
     with UnitOfWork(ws) as uow:
         invoice = invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
+        uow.commit()
     # 2 Nov + 45 days = 17 Dec, then end of month (company default method)
     assert invoice.issue_date == date(2026, 11, 2) and invoice.due_date == date(2026, 12, 31)
 
@@ -102,8 +109,10 @@ def test_a_credit_note_and_a_partial_payment_reduce_what_is_due(workspace):
     with UnitOfWork(ws) as uow:
         delivery = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities={line.id: "5"},
                                  carrier_id=a_carrier(ws).id)
+        uow.commit()
     with UnitOfWork(ws) as uow:
         invoice = invoice_delivery(uow, actor=ACTOR, delivery_id=delivery.id)
+        uow.commit()
     assert invoice.total_ttc == D("240.00")
     with UnitOfWork(ws, write=False) as uow:
         before = customer_balance(uow, uow.get(type(customer), customer.id)).outstanding
@@ -115,6 +124,7 @@ def test_a_credit_note_and_a_partial_payment_reduce_what_is_due(workspace):
     with UnitOfWork(ws) as uow:
         note = issue_credit_note(uow, actor=ACTOR, invoice_id=invoice.id, quantities={inv_line.id: "1"},
                                  reason="Carton endommagé au transport")
+        uow.commit()
     assert note.total_ttc == D("48.00")
     assert last_entry(ws, "credit_note.issued").refs["invoice"] == invoice.number
 
@@ -122,6 +132,7 @@ def test_a_credit_note_and_a_partial_payment_reduce_what_is_due(workspace):
     with UnitOfWork(ws) as uow:
         record_payment(uow, actor=ACTOR, customer_id=customer.id, method="transfer", amount="100,00",
                        allocations={invoice.id: "100.00"}, reference="VIR 123")
+        uow.commit()
     with UnitOfWork(ws, write=False) as uow:
         inv = uow.session.get(Invoice, invoice.id)
         after = customer_balance(uow, uow.get(type(customer), customer.id)).outstanding

@@ -89,8 +89,11 @@ def confirmed_order(ws: int, customer: str) -> SalesOrder:
         customer_id, product_id = ctx.entity("customer", customer).id, ctx.entity("product", "film").id
     with UnitOfWork(ws) as uow:
         order = create_order(uow, actor=CANDIDATE, customer_id=customer_id, lines=[LineInput(product_id, "2")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
-        return confirm_order(uow, actor=CANDIDATE, order_id=order.id)
+        result = confirm_order(uow, actor=CANDIDATE, order_id=order.id)
+        uow.commit()
+        return result
 
 
 # ===== at: once, and not before ==========================================
@@ -282,6 +285,7 @@ def test_a_when_event_on_an_order_a_later_event_creates_waits_for_that_order(mak
         big_order = EventContext(uow).entity("order", "big_order")
     with UnitOfWork(ws) as uow:
         confirm_order(uow, actor=CANDIDATE, order_id=big_order.id)
+        uow.commit()
     assert play_until(ws, datetime(2026, 11, 2, 14, 30)) == ["big_order_confirmed"]
 
 

@@ -157,6 +157,7 @@ def test_an_email_lands_unread_in_the_inbox_with_the_invoice_and_quote_pdfs_it_a
     with UnitOfWork(ws) as uow:
         quote = create_quote(uow, actor=CANDIDATE, customer_id=durand.id,
                              lines=[LineInput(entity(ws, "product", "tape").id, "100")])
+        uow.commit()
     with UnitOfWork(ws) as uow:
         EventContext(uow).register("quote", "durand_quote", quote)
         uow.commit()
@@ -286,6 +287,7 @@ def test_a_carrier_incident_marks_the_last_delivery_of_the_order_and_the_carrier
         with UnitOfWork(ws) as uow:
             parcels.append(ship_delivery(uow, actor=CANDIDATE, order_id=order.id, quantities={line.id: quantity},
                                          carrier_id=carrier.id))
+            uow.commit()
 
     play_until(ws, datetime(2026, 11, 3, 9, 0))
 
@@ -318,8 +320,10 @@ def test_a_stock_shortage_lowers_stock_on_hand_with_an_adjustment_move(make_work
 
     with UnitOfWork(ws, write=False) as uow:
         film = uow.session.get(Product, film.id)
-        [move] = uow.session.scalars(select(StockMove).where(StockMove.product_id == film.id)).all()
+        opening, move = uow.session.scalars(select(StockMove).where(StockMove.product_id == film.id)
+                                            .order_by(StockMove.id)).all()
     assert film.stock_on_hand == D("42.000")  # 50 − 8
+    assert (opening.kind, opening.quantity) == (StockMoveKind.RECEIPT, D("50.000"))  # the scenario's opening stock
     assert (move.kind, move.quantity, move.move_date, move.note) == (
         StockMoveKind.ADJUSTMENT, D("-8.000"), date(2026, 11, 2), "Palette renversée")
     adjusted = one_entry(ws, "stock.adjusted")
@@ -495,6 +499,7 @@ def test_a_bill_rejected_after_a_part_payment_leaves_the_invoice_partly_paid(mak
         set_clock(uow, sim_time=datetime(2026, 11, 19, 9, 0), speed=0)
         record_payment(uow, actor=CANDIDATE, customer_id=durand.id, method="bill", amount="100.00",
                        allocations={invoice.id: "100.00"}, reference="LCR 0042")
+        uow.commit()
 
     play_until(ws, datetime(2026, 11, 24, 9, 0))
 
@@ -621,8 +626,10 @@ def _candidate_writes(ws: int, customer_id: int, when: datetime, subject: str, b
         set_clock(uow, sim_time=when, speed=0)
         uow.commit()
     with UnitOfWork(ws) as uow:
-        return send(uow, actor=CANDIDATE, to_role="customer", customer_id=customer_id, subject=subject,
+        result = send(uow, actor=CANDIDATE, to_role="customer", customer_id=customer_id, subject=subject,
                     body=body, language="fr")
+        uow.commit()
+        return result
 
 
 def test_a_reply_answers_the_candidates_last_message_in_its_thread_quoting_it(make_workspace):
@@ -682,6 +689,7 @@ def test_a_reply_from_an_english_speaking_customer_is_in_english_by_default(make
     with UnitOfWork(ws) as uow:
         send(uow, actor=CANDIDATE, to_role="customer", customer_id=galway.id, subject="Your order",
              body="Your order will arrive on 16 November.", language="en")
+        uow.commit()
 
     play_until(ws, datetime(2026, 11, 2, 15, 0))
 

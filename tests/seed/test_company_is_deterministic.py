@@ -90,6 +90,7 @@ from sim.workspace.service import create_workspace
 from tests.seed.helpers import dump
 with UnitOfWork() as uow:
     workspace = create_workspace(uow, name="elsewhere", owner_id=None, seed=5, size=SMALL)
+    uow.commit()
 print(hashlib.sha256(repr(dump(get_engine(), workspace.id)).encode()).hexdigest())
 """
 

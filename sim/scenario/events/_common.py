@@ -45,7 +45,7 @@ def draft_order(ctx, customer, spec: dict):
     from sim.sales.service import create_order
 
     order = create_order(ctx.uow, actor=ctx.actor, customer_id=customer.id, lines=ctx.line_inputs(spec["lines"]),
-                         customer_po=spec.get("customer_po", ""), commit=False)
+                         customer_po=spec.get("customer_po", ""))
     if spec.get("name"):
         ctx.register("order", spec["name"], order)
     return order

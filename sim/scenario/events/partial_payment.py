@@ -15,6 +15,6 @@ def handle(ctx, spec):
     invoice = ctx.entity("invoice", spec["invoice"])
     record_payment(ctx.uow, actor=ctx.actor, customer_id=invoice.customer_id, method=spec.get("method", "transfer"),
                    amount=str(spec["amount"]), allocations={invoice.id: str(spec["amount"])},
-                   reference=f"Paiement partiel {invoice.number}", commit=False)
+                   reference=f"Paiement partiel {invoice.number}")
     if spec.get("message"):
         ctx.deliver({"customer_id": invoice.customer_id}, spec["message"])

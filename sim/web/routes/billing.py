@@ -56,6 +56,7 @@ def delivery_invoice(request: Request, delivery_id: int, user: User = Depends(ca
         form: FormData = Depends(form_data)):
     try:
         invoice = invoice_delivery(uow, actor=actor(user), delivery_id=delivery_id, form_token=form.get("form_token"))
+        uow.commit()
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -120,6 +121,7 @@ def invoice_credit_note(request: Request, invoice_id: int, user: User = Depends(
     try:
         note = issue_credit_note(uow, actor=actor(user), invoice_id=invoice_id, quantities=quantities,
                                  reason=reason, form_token=form.get("form_token"))
+        uow.commit()
     except ValidationFailed as refused:
         errors = {k.replace("qty-", "credit-"): v for k, v in refused.errors.items()}
         uow.rollback()  # refused: release the write lock before rendering
@@ -173,6 +175,7 @@ def payment_create(request: Request, customer_id: int, user: User = Depends(cand
         record_payment(uow, actor=actor(user), customer_id=customer_id, method=values["method"],
                        amount=values["amount"], allocations=allocations, reference=values["reference"],
                        received_on=received, form_token=values["form_token"])
+        uow.commit()
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:

@@ -36,4 +36,5 @@ def customer_page(request: Request, customer_id: int, user: User = Depends(candi
     context = {"account": account, **shell(uow, "customers")}
     uow.session.close()  # give the connection back before taking another to write
     crm.record_account_view(writer, actor=actor(user), account=account)
+    writer.commit()
     return render(request, "crm/customer_page.html", context)

@@ -142,6 +142,7 @@ def send_message(request: Request, user: User = Depends(candidate_only), uow: Un
             language=values["language"], customer_id=customer.id if customer else None,
             supplier_id=supplier.id if supplier else None, to_email=carrier.email if carrier else "",
             attach=_attachments(form), form_token=values["form_token"])
+        uow.commit()
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -196,6 +197,7 @@ def thread_page(request: Request, message_id: int, user: User = Depends(candidat
     if unread:
         with UnitOfWork(uow.workspace_id) as writer:
             just_read = inbox.mark_thread_read(writer, actor=actor(user), message_id=message_id)
+            writer.commit()
     return _thread_page(request, uow, message_id, just_read=just_read)
 
 
@@ -209,6 +211,7 @@ def reply(request: Request, message_id: int, user: User = Depends(candidate_only
         message = inbox.send(uow, actor=actor(user), to_role="", subject=values["subject"], body=values["body"],
                              language=values["language"], reply_to=message_id, attach=_attachments(form),
                              form_token=values["form_token"])
+        uow.commit()
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:

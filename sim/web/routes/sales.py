@@ -110,12 +110,14 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                           global_discount_pct=values["global_discount"] or "0",
                                           incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
                                           notes=values["notes"], form_token=values["form_token"])
+            uow.commit()
             return RedirectResponse(f"/quotes/{document.id}", status_code=303)
         document = sales.create_order(uow, actor=actor(user), customer_id=customer.id, lines=lines,
                                       customer_po=values["customer_po"],
                                       global_discount_pct=values["global_discount"] or "0",
                                       incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
                                       form_token=values["form_token"])
+        uow.commit()
         return RedirectResponse(f"/orders/{document.id}", status_code=303)
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
@@ -157,8 +159,10 @@ def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOf
     try:
         if action is sales.order_from_quote:
             order = action(uow, actor=actor(user), quote_id=quote_id, customer_po=form.get("customer_po", ""))
+            uow.commit()
             return RedirectResponse(f"/orders/{order.id}", status_code=303)
         action(uow, actor=actor(user), quote_id=quote_id)
+        uow.commit()
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -257,6 +261,7 @@ def order_confirm(request: Request, order_id: int, user: User = Depends(candidat
                   uow: UnitOfWork = Depends(writing_uow)):
     try:
         sales.confirm_order(uow, actor=actor(user), order_id=order_id)
+        uow.commit()
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -271,6 +276,7 @@ def order_approval_request(request: Request, order_id: int, user: User = Depends
     message = form.get("message", "")
     try:
         sales.request_approval(uow, actor=actor(user), order_id=order_id, message=message)
+        uow.commit()
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -296,6 +302,7 @@ def order_ship(request: Request, order_id: int, user: User = Depends(candidate_o
         delivery = ship_delivery(uow, actor=actor(user), order_id=order_id, quantities=quantities,
                                  carrier_id=int(carrier) if str(carrier).isdigit() else None,
                                  form_token=form.get("form_token"))
+        uow.commit()
     except ValidationFailed as refused:
         errors = {k.replace("qty-", "ship-"): v for k, v in refused.errors.items()}
         uow.rollback()  # refused: release the write lock before rendering

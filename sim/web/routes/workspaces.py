@@ -90,6 +90,7 @@ def workspace_approve_order(request: Request, workspace_id: int, order_id: int, 
         try:
             approve_order(uow, actor=f"{user.role}:{user.username}", actor_role=user.role, order_id=order_id,
                           comment=form.get("comment", ""))
+            uow.commit()
         except SimError as refused:
             with UnitOfWork(workspace_id, write=False) as reader:
                 return render(request, "workspaces/approvals.html",

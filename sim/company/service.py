@@ -1,0 +1,26 @@
+"""The simulated company's settings that change during a scenario."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from sim.company.models import Company
+from sim.journal import service as journal
+
+DELEGATION_FIELDS = ("max_discount_pct", "max_credit_overrun_pct", "max_payment_plan_months")
+
+
+def set_delegation(uow, *, actor: str, **levels) -> Company:
+    """Set the candidate's delegation (discount, credit overrun, payment plan
+    length), journaled ``company.delegation_set`` with the levels in force."""
+    unknown = set(levels) - set(DELEGATION_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown delegation levels: {sorted(unknown)}")
+    company = uow.session.scalars(select(Company)).one()
+    for key, value in levels.items():
+        setattr(company, key, int(value) if key == "max_payment_plan_months"
+                else Decimal(str(value)).quantize(Decimal("0.01")))
+    journal.append(uow, kind="company.delegation_set", actor=actor,
+                   payload={key: getattr(company, key) for key in DELEGATION_FIELDS})
+    return company
