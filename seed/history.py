@@ -45,7 +45,7 @@ LADDER: tuple[tuple[str, int, str], ...] = (
 LATENESS = {"A": (0.06, 1, 8), "B": (0.20, 2, 20), "C": (0.45, 5, 35), "D": (0.65, 10, 50)}
 
 NUMBER_PREFIXES = (("quote", "DE"), ("order", "CO"), ("delivery", "BL"), ("invoice", "FA"),
-                   ("credit_note", "AV"), ("purchase_order", "CF"))
+                   ("credit_note", "AV"), ("purchase_order", "CF"), ("payment", "RG"), ("message", "MSG"))
 
 
 def number(prefix: str, day: date, n: int) -> str:
@@ -131,6 +131,20 @@ class History:
         self._claims(self.rng("claims"))
         self._finish()
         self._interactions(self.rng("interactions"))
+        self._number_payments_and_messages()
+
+    def _number_payments_and_messages(self) -> None:
+        """Payments and messages are numbered in date order (the journal's keys for
+        them), without moving them in the plan."""
+        p = self.plans
+        prefixes = dict(NUMBER_PREFIXES)
+        for n, payment in enumerate(sorted(p.payments, key=lambda pay: pay.received_on), start=1):
+            payment.number = number(prefixes["payment"], payment.received_on, n)
+        for n, message in enumerate(sorted(p.interactions, key=lambda i: i.sim_time), start=1):
+            message.reference = number(prefixes["message"], message.sim_time, n)
+        p.number_series += [NumberSeriesPlan(code="payment", prefix=prefixes["payment"], last_number=len(p.payments)),
+                            NumberSeriesPlan(code="message", prefix=prefixes["message"],
+                                             last_number=len(p.interactions))]
 
     # ===== orders and quotes ============================================
 
@@ -533,7 +547,7 @@ class History:
         p.purchase_orders.sort(key=lambda po: (po.order_date, po.supplier.code))
         assign("purchase_order", p.purchase_orders, lambda po: po.order_date)
         p.number_series = [NumberSeriesPlan(code=code, prefix=prefix, last_number=series[code])
-                           for code, prefix in NUMBER_PREFIXES]
+                           for code, prefix in NUMBER_PREFIXES if code in series]
         for move in p.stock_moves:
             if move.delivery is not None:
                 move.note = f"Expédition {move.delivery.number} ({move.delivery.order.customer.code})"

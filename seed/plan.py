@@ -483,9 +483,10 @@ class PaymentPlan:
     reference: str = ""
     allocations: list["AllocationPlan"] = field(default_factory=list)
     id: int | None = None
+    number: str = ""
 
     def row(self) -> dict:
-        return dict(customer_id=self.customer.id, method=self.method, amount=self.amount,
+        return dict(customer_id=self.customer.id, method=self.method, amount=self.amount, number=self.number,
                     received_on=self.received_on, reference=self.reference, rejected=False)
 
 
@@ -530,9 +531,10 @@ class InteractionPlan:
     thread: "InteractionPlan | None" = None
     read: bool = True
     id: int | None = None
+    reference: str = ""
 
     def row(self) -> dict:
-        return dict(customer_id=_id(self.customer), supplier_id=_id(self.supplier),
+        return dict(reference=self.reference, customer_id=_id(self.customer), supplier_id=_id(self.supplier),
                     contact_id=_id(self.contact), channel=self.channel, direction=self.direction,
                     counterpart_role=self.counterpart_role, language=self.language,
                     subject=self.subject, body=self.body, sim_time=self.sim_time,

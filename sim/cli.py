@@ -83,6 +83,13 @@ def cmd_user_add(args) -> int:
     return 0
 
 
+def cmd_journal_kinds(args) -> int:
+    from sim.journal.catalogue import describe
+
+    print(describe())
+    return 0
+
+
 def cmd_journal_verify(args) -> int:
     from sim.db import UnitOfWork
     from sim.journal.service import verify
@@ -228,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify = journal.add_parser("verify", help="vérifier les chaînes de hachage")
     verify.add_argument("--workspace", type=int, help="n° d'espace (tous par défaut)")
     verify.set_defaults(func=cmd_journal_verify)
+    journal.add_parser("kinds", help="le catalogue des types d'entrées (version, refs, contenu)").set_defaults(
+        func=cmd_journal_kinds)
 
     scenario = sub.add_parser("scenario", help="scénarios").add_subparsers(dest="scenario_command", required=True)
     lint = scenario.add_parser("lint", help="vérifier des fichiers de scénario (fichier:ligne:colonne: message)")

@@ -24,7 +24,7 @@ from sim.journal import service as journal
 from sim.parsing import read_decimal
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
-from sim.stock.models import Delivery
+from sim.stock.models import Delivery, Product
 
 LINE_FIELDS = ("product_id", "description", "quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht",
                "position")
@@ -75,6 +75,8 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
     order_lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
     if all(l.quantity_invoiced >= l.quantity for l in order_lines):
         order.status = OrderStatus.INVOICED
+    references = dict(uow.session.execute(select(Product.id, Product.reference).where(
+        Product.id.in_({l["product_id"] for l in lines}))).all())
     journal.append(uow, kind="invoice.issued", actor=actor,
                    refs={"invoice": invoice.number, "delivery": delivery.number, "order": order.number,
                          "customer": customer.code},
@@ -82,7 +84,7 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
                             "total_ht": invoice.total_ht, "total_vat": invoice.total_vat,
                             "total_ttc": invoice.total_ttc,
                             "vat_by_rate": {str(r): [b, v] for r, (b, v) in totals.by_rate.items()},
-                            "lines": [{"product_id": l["product_id"], "quantity": l["quantity"],
+                            "lines": [{"product": references[l["product_id"]], "quantity": l["quantity"],
                                        "line_total_ht": l["line_total_ht"]} for l in lines]})
     return invoice
 

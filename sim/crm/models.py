@@ -87,6 +87,7 @@ class Interaction(WorkspaceOwned, table=True):
     """A message or a call with a customer, supplier, carrier or colleague."""
 
     id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(default="", sa_type=String(20))  # MSG-2026-00042: the journal's key for it
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")

@@ -291,13 +291,14 @@ def log_call(uow, *, actor: str, customer_id: int, note: str, subject: str = "Ap
     """A phone call noted in the customer's record (``call.logged``): the phone
     reminder of the recovery ladder, a customer's call about a claim..."""
     from sim.clock import sim_now
+    from sim.company.numbering import next_number
 
     customer = uow.get(Customer, customer_id)
     call = Interaction(workspace_id=uow.workspace_id, customer_id=customer.id, channel="phone", direction=direction,
                        counterpart_role="customer", language=customer.language, subject=subject, body=note,
-                       sim_time=sim_now(uow), read=True)
+                       sim_time=sim_now(uow), read=True, reference=next_number(uow, "message", sim_date(uow)))
     uow.add(call)
     uow.session.flush()
-    journal.append(uow, kind="call.logged", actor=actor, refs={"customer": customer.code},
+    journal.append(uow, kind="call.logged", actor=actor, refs={"call": call.reference, "customer": customer.code},
                    payload={"direction": direction, "subject": subject, "note": note})
     return call

@@ -22,7 +22,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from sim.clock import sim_now
+from sim.clock import sim_date, sim_now
+from sim.company.numbering import next_number
 from sim.company.models import Company
 from sim.crm.models import Contact, Customer, Interaction, InteractionChannel, MessageAttachment
 from sim.db import NotFound
@@ -227,13 +228,14 @@ def deliver(uow, *, actor: str, role: str, name: str, email: str, subject: str, 
         contact_id=_contact_id(uow, email, customer, supplier), channel=EMAIL, direction="in",
         counterpart_role=role, counterpart_name=(name or "").strip()[:160],
         counterpart_email=(email or "").strip()[:160], event_key=(event_key or "")[:80], language=language,
-        subject=subject.strip(), body=_normalised(body), sim_time=sim_now(uow), thread_id=root_id, read=False)
+        subject=subject.strip(), body=_normalised(body), sim_time=sim_now(uow), thread_id=root_id, read=False,
+        reference=next_number(uow, "message", sim_date(uow)))
     uow.add(message)
     uow.session.flush()
     _attach(uow, message, documents)
-    refs = {"message": message.id, **_party_refs(customer, supplier)}
+    refs = {"message": message.reference, **_party_refs(customer, supplier)}
     if root_id is not None:
-        refs["thread"] = root_id
+        refs["thread"] = _reference(uow, root_id)
     if event_key:
         refs["event"] = event_key
     journal.append(uow, kind="message.received", actor=actor, refs=refs,
@@ -271,9 +273,9 @@ def _mark(uow, actor: str, message: Interaction) -> bool:
     set_committed_value(message, "read", True)
     if not changed:
         return False
-    refs = {"message": message.id, **_party_refs(*_parties(uow, message))}
+    refs = {"message": message.reference, **_party_refs(*_parties(uow, message))}
     if message.thread_id is not None:
-        refs["thread"] = message.thread_id
+        refs["thread"] = _reference(uow, message.thread_id)
     if message.event_key:
         refs["event"] = message.event_key
     journal.append(uow, kind="message.read", actor=actor, refs=refs,
@@ -393,13 +395,13 @@ def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: st
         supplier_id=supplier.id if supplier else None, contact_id=_contact_id(uow, to_email, customer, supplier),
         channel=EMAIL, direction="out", counterpart_role=to_role, counterpart_name=name[:160],
         counterpart_email=to_email, language=language, subject=subject.strip(), body=_normalised(body),
-        sim_time=now, thread_id=root_id, read=True)
+        sim_time=now, thread_id=root_id, read=True, reference=next_number(uow, "message", sim_date(uow)))
     uow.add(message)
     uow.session.flush()
     _attach(uow, message, documents)
-    refs = {"message": message.id, **_party_refs(customer, supplier)}
+    refs = {"message": message.reference, **_party_refs(customer, supplier)}
     if root_id is not None:
-        refs |= {"thread": root_id, "reply_to": original.id}
+        refs |= {"thread": _reference(uow, root_id), "reply_to": original.reference}
     journal.append(uow, kind="message.sent", actor=actor, refs=refs,
                    payload={"to_role": to_role, "to": to_email, "language": language, "subject": message.subject,
                             "text": message.body, "attachments": [d.filename for d in documents]})
@@ -516,6 +518,11 @@ def _parties(uow, message: Interaction):
     customer = _find(uow, Customer, message.customer_id)
     supplier = _find(uow, Supplier, message.supplier_id)
     return customer, supplier
+
+
+def _reference(uow, message_id: int) -> str:
+    """A message's business key (MSG-…), what the journal names it by."""
+    return uow.session.scalar(select(Interaction.reference).where(Interaction.id == message_id))
 
 
 def _party_refs(customer, supplier) -> dict:

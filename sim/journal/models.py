@@ -21,6 +21,7 @@ class JournalEntry(WorkspaceOwned, table=True):
     wall_time: datetime = Field(sa_type=DateTime(timezone=True))
     actor: str = Field(sa_type=String(80))
     kind: str = Field(sa_type=String(60), index=True)
+    version: int = 1  # the version of the kind's shape in sim/journal/catalogue.py
     refs: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     prev_hash: str = Field(sa_type=String(64))

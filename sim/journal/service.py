@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from sqlalchemy import select, update
 
 from sim.clock import sim_now, wall_now
+from sim.journal.catalogue import KINDS
 from sim.journal.models import JournalEntry
 from sim.workspace.models import Workspace
 
@@ -71,6 +72,8 @@ def append(uow, *, kind: str, actor: str, refs: dict | None = None, payload: dic
     workspace_id = uow.workspace_id
     if workspace_id is None:
         raise ValueError("a journal entry belongs to a workspace")
+    if kind not in KINDS:
+        raise ValueError(f"journal kind {kind!r} is not in sim/journal/catalogue.py")
     refs = json.loads(canonical_json(refs or {}))
     payload = json.loads(canonical_json(payload or {}))
     # a scenario's set-up records the situation as it stands at the start
@@ -85,7 +88,7 @@ def append(uow, *, kind: str, actor: str, refs: dict | None = None, payload: dic
     digest = entry_hash(workspace_id=workspace_id, seq=seq, sim_time=sim_time, wall_time=wall_time,
                         actor=actor, kind=kind, refs=refs, payload=payload, prev_hash=prev_hash)
     entry = JournalEntry(workspace_id=workspace_id, seq=seq, sim_time=sim_time, wall_time=wall_time,
-                         actor=actor, kind=kind, refs=refs, payload=payload, prev_hash=prev_hash,
+                         actor=actor, kind=kind, version=KINDS[kind].version, refs=refs, payload=payload, prev_hash=prev_hash,
                          hash=digest)
     uow.session.add(entry)
     uow.session.execute(update(table).where(table.c.id == workspace_id).values(journal_head=digest))

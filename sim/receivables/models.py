@@ -13,6 +13,7 @@ from sim.labels import Labelled
 
 class Payment(WorkspaceOwned, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(default="", sa_type=String(20))  # RG-2026-00012: the journal's key for it
     customer_id: int = Field(foreign_key="customer.id", index=True)
     method: str = Field(sa_type=String(16))  # see crm.models.PaymentMethod
     amount: Decimal = money_field()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from sim.billing.models import Invoice, InvoiceStatus
 from sim.clock import sim_date
+from sim.company.numbering import next_number
 from sim.crm.models import Customer, PaymentMethod
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
@@ -76,8 +77,9 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
             errors["allocations"] = f"Le règlement ({eur(total)}) doit être réparti entièrement : {eur(spread)} affectés."
     if errors:
         raise ValidationFailed(errors)
-    payment = Payment(workspace_id=uow.workspace_id, customer_id=customer.id, method=method, amount=total,
-                      received_on=received_on, reference=reference.strip()[:60])
+    payment = Payment(workspace_id=uow.workspace_id, number=next_number(uow, "payment", received_on),
+                      customer_id=customer.id, method=method, amount=total, received_on=received_on,
+                      reference=reference.strip()[:60])
     uow.session.add(payment)
     uow.session.flush()
     for invoice, value in allocated:
@@ -85,7 +87,8 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
                                           invoice_id=invoice.id, amount=value))
         invoice.amount_due -= value
         invoice.status = InvoiceStatus.PAID if invoice.amount_due == 0 else InvoiceStatus.PARTIALLY_PAID
-    journal.append(uow, kind="payment.recorded", actor=actor, refs={"customer": customer.code},
+    journal.append(uow, kind="payment.recorded", actor=actor, refs={"payment": payment.number,
+                                                                   "customer": customer.code},
                    payload={"amount": total, "method": method, "received_on": received_on,
                             "reference": payment.reference,
                             "allocations": [{"invoice": i.number, "amount": v, "days_late":
@@ -112,8 +115,9 @@ def reject_payment(uow, *, actor: str, invoice_id: int, reason: str) -> Payment 
             owed.amount_due += allocation.amount
             owed.status = InvoiceStatus.PARTIALLY_PAID if owed.amount_due < owed.total_ttc else InvoiceStatus.ISSUED
     customer = uow.session.get(Customer, invoice.customer_id)
-    journal.append(uow, kind="payment.rejected", actor=actor, refs={"invoice": invoice.number,
-                                                                   "customer": customer.code},
+    journal.append(uow, kind="payment.rejected", actor=actor,
+                   refs={"invoice": invoice.number, "customer": customer.code,
+                         **({"payment": payment.number} if payment else {})},
                    payload={"reason": reason, "amount": payment.amount if payment else None,
                             "amount_due": invoice.amount_due})
     return payment

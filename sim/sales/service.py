@@ -138,9 +138,16 @@ def _apply_totals(document, lines: list[dict]) -> None:
     document.total_ht, document.total_vat, document.total_ttc = totals.total_ht, totals.total_vat, totals.total_ttc
 
 
-def _lines_payload(lines: list[dict]) -> list[dict]:
-    return [{k: line[k] for k in ("product_id", "quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht")}
+def _lines_payload(uow, lines: list[dict]) -> list[dict]:
+    """The lines as the journal keeps them: by product reference, never a database id."""
+    references = _references(uow, [line["product_id"] for line in lines])
+    return [{"product": references[line["product_id"]],
+             **{k: line[k] for k in ("quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht")}}
             for line in lines]
+
+
+def _references(uow, product_ids) -> dict[int, str]:
+    return dict(uow.session.execute(select(Product.id, Product.reference).where(Product.id.in_(set(product_ids)))).all())
 
 
 # ===== quotes ===========================================================
@@ -172,7 +179,7 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
     uow.session.add_all([QuoteLine(workspace_id=uow.workspace_id, quote_id=quote.id, **line) for line in priced])
     journal.append(uow, kind="quote.created", actor=actor,
                    refs={"quote": quote.number, "customer": customer.code},
-                   payload={"lines": _lines_payload(priced), "global_discount_pct": global_discount,
+                   payload={"lines": _lines_payload(uow, priced), "global_discount_pct": global_discount,
                             "total_ht": quote.total_ht, "total_vat": quote.total_vat, "total_ttc": quote.total_ttc,
                             "valid_until": quote.valid_until, "payment_terms": quote.payment_terms,
                             "incoterm": rule, "incoterm_place": place})
@@ -225,7 +232,7 @@ def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], globa
     journal.append(uow, kind="order.created", actor=actor,
                    refs={"order": order.number, "customer": customer.code,
                          **({"quote": quote.number} if quote else {})},
-                   payload={"lines": _lines_payload(priced), "customer_po": order.customer_po,
+                   payload={"lines": _lines_payload(uow, priced), "customer_po": order.customer_po,
                             "total_ht": order.total_ht, "total_ttc": order.total_ttc})
     return order
 
@@ -344,16 +351,19 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
     refs = {"order": order.number, "customer": customer.code}
     figures = {"outstanding": credit.outstanding, "order_total": order.total_ttc,
                "credit_limit": credit.credit_limit, "allowed": credit.allowed, "stock": stock}
-    reason = ""
+    reason_code, reason = "", ""
     if customer.in_litigation:
+        reason_code = "litigation"
         reason = "Client en litige : toute nouvelle commande doit être validée par la direction."
     elif not credit.passes:
+        reason_code = "credit_limit"
         reason = (f"Plafond d'encours dépassé : encours {eur(credit.outstanding)} + commande "
                   f"{eur(order.total_ttc)} > plafond {eur(credit.credit_limit)} "
                   f"(délégation jusqu'à {eur(credit.allowed)}).")
     if reason:
         order.status, order.blocked_reason = OrderStatus.BLOCKED, reason
-        journal.append(uow, kind="order.blocked_credit", actor=actor, refs=refs, payload={"reason": reason, **figures})
+        journal.append(uow, kind="order.blocked", actor=actor, refs=refs,
+                       payload={"reason_code": reason_code, "reason": reason, **figures})
         return order
     _confirm(uow, order, stock)
     journal.append(uow, kind="order.confirmed", actor=actor, refs=refs,

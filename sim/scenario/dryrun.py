@@ -133,7 +133,8 @@ def run(scenario_path: str | Path, script_path: str | Path | None = None, *, wor
         with UnitOfWork(ws, engine=engine, write=False) as uow:
             for e in uow.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)):
                 result.entries.append({"seq": e.seq, "sim_time": e.sim_time.isoformat(timespec="minutes"),
-                                       "actor": e.actor, "kind": e.kind, "refs": e.refs, "payload": e.payload})
+                                       "actor": e.actor, "kind": e.kind, "version": e.version, "refs": e.refs,
+                                       "payload": e.payload})
             result.chain_ok = verify_chain(uow.session, uow.session.get(Workspace, ws)).ok
     finally:
         engine.dispose()

@@ -7,6 +7,8 @@ that points nowhere or loops, a date outside the scenario's span.
 """
 from __future__ import annotations
 
+from difflib import get_close_matches
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,6 +18,8 @@ from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+
+from sim.journal.catalogue import KINDS, matching
 
 from sim.scenario.events import registry
 from sim.scenario.schema import event_schema, scenario_schema
@@ -310,6 +314,12 @@ def _semantic_problems(data: dict, events: list, positions: _Positions, file: st
             if isinstance(attachment, dict) and attachment.get("document") in _ATTACHED:
                 check_ref((*path, "attach", i, "of"), attachment.get("of"), _ATTACHED[attachment["document"]])
         if isinstance(event.get("when"), dict):
+            pattern = event["when"].get("journal")
+            if isinstance(pattern, str) and not matching(pattern):
+                close = get_close_matches(pattern, list(KINDS), n=1)
+                add((*path, "when", "journal"), f"type d'entrée de journal inconnu : « {pattern} »"
+                    + (f" (vouliez-vous dire « {close[0]} » ?)" if close else "")
+                    + " — `advsim journal kinds` les liste")
             for field_name, kind_name in (("customer", "customer"), ("supplier", "supplier"), ("order", "order"),
                                           ("invoice", "invoice")):
                 if field_name in event["when"]:

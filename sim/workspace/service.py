@@ -29,7 +29,7 @@ def create_workspace(uow, *, name: str, owner_id: int | None, seed: int, size=No
     counts = populate(uow, seed=seed, size=size)
     uow.session.refresh(workspace)
     journal.append(uow, kind="workspace.seeded", actor=actor,
-                   refs={"workspace": workspace.id},
+                   refs={},
                    payload={"name": name, "seed": seed, "counts": counts,
                             "sim_date": workspace.sim_date})
     return workspace

@@ -24,7 +24,7 @@ def test_a_delivered_message_is_unread_and_journaled_with_its_event(workspace):
     assert stored.body == "Bonjour,\npouvez-vous livrer lundi ?\nMerci."
     [entry] = entries(workspace.id, "message.received")[-1:]
     assert entry.actor == SCENARIO
-    assert entry.refs == {"message": message.id, "customer": customer.code, "event": "late-order"}
+    assert entry.refs == {"message": message.reference, "customer": customer.code, "event": "late-order"}
     assert entry.payload == {"role": "customer", "language": "fr", "subject": "Commande urgente",
                              "from": "j.martin@client.example", "name": "Jeanne Martin", "attachments": []}
 
@@ -51,7 +51,7 @@ def test_reading_a_message_is_journaled_the_first_time_only(workspace):
         assert inbox.mark_thread_read(uow, actor=ACTOR, message_id=message.id) == []
 
     assert (first, again) == (True, False)
-    reads = [e for e in entries(workspace.id, "message.read") if e.refs["message"] == message.id]
+    reads = [e for e in entries(workspace.id, "message.read") if e.refs["message"] == message.reference]
     assert len(reads) == 1
     assert reads[0].actor == ACTOR and reads[0].refs["event"] == "claim"
     assert reads[0].payload["subject"] == "Commande urgente"
@@ -70,4 +70,4 @@ def test_opening_a_thread_reads_each_unread_message_of_it(workspace):
         uow.commit()
 
     assert marked == [first.id, second.id]
-    assert {e.refs["message"] for e in entries(workspace.id, "message.read")} >= {first.id, second.id}
+    assert {e.refs["message"] for e in entries(workspace.id, "message.read")} >= {first.reference, second.reference}

@@ -26,8 +26,8 @@ def test_a_reply_goes_back_to_the_sender_in_the_same_thread(workspace):
         "customer", customer.id, "mary.smith@buyer.example", "Mary Smith")
     assert answer.language == "en" and answer.subject == "RE: Damaged boxes"  # not "RE: RE: ..."
     entry = entries(workspace.id, "message.sent")[-1]
-    assert entry.refs == {"message": answer.id, "customer": customer.code, "thread": first.id,
-                          "reply_to": follow_up.id}
+    assert entry.refs == {"message": answer.reference, "customer": customer.code, "thread": first.reference,
+                          "reply_to": follow_up.reference}
 
     with UnitOfWork(workspace.id, write=False) as uow:
         messages = inbox.thread(uow, answer.id)

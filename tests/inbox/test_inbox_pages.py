@@ -42,7 +42,7 @@ def test_opening_a_thread_marks_it_read_and_journals_it_once(login, candidate_wi
 
     assert first.status_code == second.status_code == 200
     assert "nouveau" in first.text and "nouveau" not in second.text
-    reads = [e for e in entries(workspace.id, "message.read") if e.refs["message"] == message.id]
+    reads = [e for e in entries(workspace.id, "message.read") if e.refs["message"] == message.reference]
     assert len(reads) == 1 and reads[0].actor == f"candidate:{user.username}"
     assert f'<tr class="unread" data-thread="{message.id}"' not in browser.get("/inbox").text
 

@@ -27,7 +27,7 @@ def test_the_journal_keeps_the_whole_text_the_recipient_and_the_language(workspa
     assert message.counterpart_email == customer.email and message.counterpart_name == customer.name
     entry = entries(workspace.id, "message.sent")[-1]
     assert entry.actor == ACTOR
-    assert entry.refs == {"message": message.id, "customer": customer.code}
+    assert entry.refs == {"message": message.reference, "customer": customer.code}
     assert entry.payload == {"to_role": "customer", "to": customer.email, "language": "en",
                              "subject": "Your order", "text": LETTER, "attachments": []}
 
@@ -59,7 +59,7 @@ def test_a_supplier_is_written_to_in_its_language_and_journaled_under_its_code(w
         uow.commit()
 
     assert message.language == supplier.language and message.counterpart_email == supplier.email
-    assert entries(workspace.id, "message.sent")[-1].refs == {"message": message.id, "supplier": supplier.code}
+    assert entries(workspace.id, "message.sent")[-1].refs == {"message": message.reference, "supplier": supplier.code}
 
 
 def test_sent_threads_are_in_the_sent_box_and_not_in_the_inbox(workspace):

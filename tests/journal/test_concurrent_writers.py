@@ -24,7 +24,7 @@ def test_threads_appending_to_one_workspace_keep_a_single_chain(workspace):
                 with UnitOfWork(workspace.id) as uow:
                     # A read before the append, as in a real service (the customer's account).
                     uow.session.scalar(select(func.count(JournalEntry.id)))
-                    journal.append(uow, kind="test.concurrent", actor=f"thread:{n}", payload={"i": i})
+                    journal.append(uow, kind="call.logged", actor=f"thread:{n}", payload={"i": i})
                     uow.commit()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -46,7 +46,7 @@ def test_threads_appending_to_one_workspace_keep_a_single_chain(workspace):
 def test_two_workspaces_have_independent_chains(make_workspace):
     first, second = make_workspace(), make_workspace()
     with UnitOfWork(first.id) as uow:
-        journal.append(uow, kind="test.recorded", actor="t")
+        journal.append(uow, kind="call.logged", actor="t")
         uow.commit()
     with UnitOfWork(second.id, write=False) as uow:
         assert uow.session.scalars(select(JournalEntry.seq)).all() == [1]

@@ -15,7 +15,7 @@ from sim.journal.service import GENESIS, verify
 def _write(workspace_id: int, n: int) -> None:
     for i in range(n):
         with UnitOfWork(workspace_id) as uow:
-            journal.append(uow, kind="test.recorded", actor="candidate:test",
+            journal.append(uow, kind="call.logged", actor="candidate:test",
                            refs={"customer": f"C{i:05d}"}, payload={"amount": Decimal("12.30") * i, "i": i})
             uow.commit()
 
@@ -36,7 +36,7 @@ def test_each_entry_chains_to_the_previous_one(workspace):
 
 def test_a_rolled_back_action_leaves_no_entry(workspace):
     with UnitOfWork(workspace.id) as uow:
-        journal.append(uow, kind="test.recorded", actor="candidate:test")
+        journal.append(uow, kind="call.logged", actor="candidate:test")
         # no commit: the unit of work rolls back
     with UnitOfWork(workspace.id, write=False) as uow:
         [report] = verify(uow.session, workspace.id)

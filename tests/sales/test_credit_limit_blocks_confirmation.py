@@ -34,7 +34,7 @@ def test_an_order_over_the_limit_beyond_the_delegation_is_blocked_with_its_reaso
     assert order.status == OrderStatus.BLOCKED
     assert "Plafond d'encours dépassé" in order.blocked_reason
     entry = last_entry(ws)
-    assert entry.kind == "order.blocked_credit"
+    assert (entry.kind, entry.payload["reason_code"]) == ("order.blocked", "credit_limit")
     assert entry.payload["allowed"] == "1100.00" and entry.payload["order_total"] == "1200.00"
 
 
@@ -55,6 +55,8 @@ def test_a_customer_in_litigation_is_blocked_whatever_the_amount(workspace):
         order = confirm_order(uow, actor=ACTOR, order_id=order.id)
         uow.commit()
     assert order.status == OrderStatus.BLOCKED and "litige" in order.blocked_reason
+    entry = last_entry(ws)
+    assert (entry.kind, entry.payload["reason_code"]) == ("order.blocked", "litigation")
 
 
 def test_a_candidate_cannot_approve_a_blocked_order_and_nothing_changes(workspace):

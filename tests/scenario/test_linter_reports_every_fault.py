@@ -51,6 +51,8 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     "unknown-product-in-order-line.yaml": [(31, 25, "produit inconnu(e) : « strech »")],
     "unknown-supplier-in-purchase-order.yaml": [(25, 17, "fournisseur inconnu(e) : « nordfill »")],
     "when-names-unknown-order.yaml": [(43, 45, "commande inconnu(e) : « galway_ordr »")],
+    "when-names-unknown-journal-kind.yaml": [
+        (43, 21, "type d'entrée de journal inconnu : « order.confirmd » (vouliez-vous dire « order.confirmed » ?)")],
     "unknown-attachment-entity.yaml": [(46, 40, "commande inconnu(e) : « galway_ordr »")],
     "unknown-criterion.yaml": [(52, 16, "critère inconnu : « assistant-commercial/CP9/9 »")],
     "duplicate-event-id.yaml": [(42, 9, "identifiant d'événement en double : « supplier_delay »")],

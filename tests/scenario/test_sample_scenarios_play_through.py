@@ -45,9 +45,9 @@ def test_the_non_payment_order_is_blocked_and_sent_for_approval(tmp_path):
     result = run(SCENARIOS / "non-payment.yaml", SCENARIOS / "non-payment.candidate.yaml", workdir=str(tmp_path))
     kinds = [e["kind"] for e in result.entries]
     assert "order.confirmed" not in kinds[kinds.index("scenario.installed"):]
-    blocked = next(e for e in result.entries if e["kind"] == "order.blocked_credit")
+    blocked = next(e for e in result.entries if e["kind"] == "order.blocked")
     # 4 800,00 outstanding + 2 400,00 > 6 000,00 plus 10 % of delegation
     assert (blocked["payload"]["outstanding"], blocked["payload"]["order_total"],
             blocked["payload"]["allowed"]) == ("4800.00", "2400.00", "6600.00")
-    assert kinds.index("customer.account_viewed") < kinds.index("order.blocked_credit")
+    assert kinds.index("customer.account_viewed") < kinds.index("order.blocked")
     assert "order.approval_requested" in kinds

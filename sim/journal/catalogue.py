@@ -1,0 +1,240 @@
+"""Every kind of journal entry: its version, its refs and its payload fields.
+
+The journal is what the evaluator scores, so its entries have a fixed shape.
+Refs name things by business key (document numbers, product references,
+customer and supplier codes, payment and message numbers, the scenario's event
+keys): two candidates' copies of one scenario differ in database ids, never in
+these. ``advsim journal kinds`` prints this catalogue; the scenario linter
+checks ``when: {journal: KIND}`` against it; a test validates every entry the
+services write.
+
+Field types: ``text``, ``key`` (a business key), ``money``/``decimal``
+(exact decimals, written as strings), ``date``, ``datetime``, ``int``,
+``bool``, ``list``, ``dict``; a trailing ``?`` admits null.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+DOCUMENT_REFS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement", "customer_po")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: str  # what happened, in French, for the trainers' and evaluators' pages
+    refs: tuple[str, ...] = ()  # always there
+    optional_refs: tuple[str, ...] = ()
+    payload: dict[str, str] = field(default_factory=dict)  # field -> type
+    optional: tuple[str, ...] = ()  # payload fields that may be absent
+    version: int = 1
+
+
+def _kinds(*kinds: Kind) -> dict[str, Kind]:
+    return {kind.name: kind for kind in kinds}
+
+
+_DOC = ("customer",)
+_FIGURES = {"outstanding": "money", "order_total": "money", "credit_limit": "money", "allowed": "money",
+            "stock": "list"}
+_TOTALS = {"total_ht": "money", "total_vat": "money", "total_ttc": "money"}
+_MESSAGE_REFS = ("customer", "supplier", "thread", "event")
+
+KINDS: dict[str, Kind] = _kinds(
+    # --- the company -----------------------------------------------------
+    Kind("workspace.seeded", "Entreprise générée",
+         payload={"name": "text", "seed": "int", "counts": "dict", "sim_date": "date"}),
+    Kind("company.delegation_set", "Délégation du candidat fixée",
+         payload={"max_discount_pct": "decimal", "max_credit_overrun_pct": "decimal",
+                  "max_payment_plan_months": "int"}),
+    Kind("customer.created", "Client créé", refs=("customer",),
+         payload={"name": "text", "kind": "text", "country": "text", "language": "text", "payment_terms": "text",
+                  "credit_limit": "money", "risk_rating": "text", "in_litigation": "bool"}),
+    Kind("customer.account_viewed", "Compte client consulté", refs=("customer",),
+         payload={"outstanding": "money", "overdue": "money", "credit_limit": "money"}),
+    Kind("call.logged", "Appel noté", refs=("call", "customer"),
+         payload={"direction": "text", "subject": "text", "note": "text"}),
+    Kind("supplier.created", "Fournisseur créé", refs=("supplier",),
+         payload={"name": "text", "country": "text", "lead_time_days": "int"}),
+    Kind("supplier.prices_raised", "Hausse de tarif fournisseur", refs=("supplier",),
+         payload={"percent": "decimal", "effective": "text?", "products": "list"}),
+    Kind("product.created", "Produit créé", refs=("product",), optional_refs=("supplier",),
+         payload={"name": "text", "price_ht": "money", "vat_rate": "decimal", "unit": "text",
+                  "lead_time_days": "int"}),
+    Kind("stock.received", "Entrée en stock", refs=("product",),
+         payload={"quantity": "decimal", "reason": "text", "stock_on_hand": "decimal"}),
+    Kind("stock.adjusted", "Écart d'inventaire", refs=("product",),
+         payload={"quantity": "decimal", "reason": "text", "stock_on_hand": "decimal"}),
+    # --- quotes and orders -----------------------------------------------
+    Kind("quote.created", "Devis établi", refs=("quote", "customer"),
+         payload={"lines": "list", "global_discount_pct": "decimal", **_TOTALS, "valid_until": "date",
+                  "payment_terms": "text", "incoterm": "text", "incoterm_place": "text"}),
+    Kind("quote.sent", "Devis envoyé", refs=("quote", "customer"), payload={"total_ttc": "money"}),
+    Kind("quote.accepted", "Devis accepté par le client", refs=("quote", "customer"), payload={"total_ttc": "money"}),
+    Kind("quote.refused", "Devis refusé par le client", refs=("quote", "customer"), payload={"total_ttc": "money"}),
+    Kind("order.created", "Commande saisie", refs=("order", "customer"), optional_refs=("quote",),
+         payload={"lines": "list", "customer_po": "text", "total_ht": "money", "total_ttc": "money"}),
+    Kind("order.blocked", "Commande bloquée", refs=("order", "customer"),
+         payload={"reason_code": "text", "reason": "text", **_FIGURES}),
+    Kind("order.confirmed", "Commande confirmée", refs=("order", "customer"),
+         payload={**_FIGURES, "promised_date": "date"}),
+    Kind("order.approval_requested", "Accord de la direction demandé", refs=("order", "customer"),
+         payload={"message": "text", "reason": "text"}),
+    Kind("order.approved", "Commande débloquée par la direction", refs=("order", "customer"),
+         payload={"comment": "text", "promised_date": "date", "stock": "list"}),
+    # --- deliveries and purchasing ------------------------------------------
+    Kind("delivery.shipped", "Livraison expédiée", refs=("delivery", "order", "customer"),
+         payload={"lines": "list", "backorder": "list", "carrier": "text", "tracking_number": "text",
+                  "ship_date": "date", "promised_date": "date?", "late": "bool"}),
+    Kind("delivery.incident", "Incident transporteur", refs=("delivery", "order", "customer"),
+         payload={"incident": "text", "new_date": "date?"}),
+    Kind("purchase_order.sent", "Commande fournisseur passée", refs=("purchase_order", "supplier"),
+         payload={"requested_date": "date", "total_ht": "money"}),
+    Kind("purchase_order.delayed", "Retard fournisseur annoncé", refs=("purchase_order", "supplier"),
+         payload={"previous_date": "date", "new_date": "date", "reason": "text", "days_late": "int"}),
+    # --- billing and payments ----------------------------------------------
+    Kind("invoice.issued", "Facture émise", refs=("invoice", "delivery", "order", "customer"),
+         payload={"issue_date": "date", "due_date": "date", "payment_terms": "text", **_TOTALS,
+                  "vat_by_rate": "dict", "lines": "list"}),
+    Kind("credit_note.issued", "Avoir émis", refs=("credit_note", "invoice", "customer"),
+         payload={"reason": "text", **_TOTALS, "invoice_amount_due": "money", "customer_credit": "money"}),
+    Kind("payment.recorded", "Règlement enregistré", refs=("payment", "customer"),
+         payload={"amount": "money", "method": "text", "received_on": "date", "reference": "text",
+                  "allocations": "list"}),
+    Kind("payment.rejected", "Règlement rejeté par la banque", refs=("invoice", "customer"),
+         optional_refs=("payment",), payload={"reason": "text", "amount": "money?", "amount_due": "money"}),
+    Kind("payment.not_received", "Règlement attendu non reçu", refs=("invoice", "event"),
+         payload={"due_date": "date", "amount_due": "money"}),
+    # --- documents and messages --------------------------------------------
+    Kind("document.generated", "Document imprimé et conservé", refs=_DOC, optional_refs=DOCUMENT_REFS,
+         payload={"document": "text", "filename": "text", "sha256": "text", "bytes": "int"}),
+    Kind("message.received", "Courriel reçu", refs=("message",), optional_refs=_MESSAGE_REFS,
+         payload={"role": "text", "language": "text", "subject": "text", "from": "text", "name": "text",
+                  "attachments": "list"}),
+    Kind("message.read", "Courriel lu", refs=("message",), optional_refs=_MESSAGE_REFS,
+         payload={"subject": "text", "received_at": "datetime", "role": "text"}),
+    Kind("message.sent", "Courriel envoyé", refs=("message",), optional_refs=(*_MESSAGE_REFS, "reply_to"),
+         payload={"to_role": "text", "to": "text", "language": "text", "subject": "text", "text": "text",
+                  "attachments": "list"}),
+    # --- scenario events ----------------------------------------------------
+    Kind("scenario.installed", "Scénario installé", refs=("scenario",),
+         payload={"title": "text", "start": "datetime", "events": "int"}),
+    Kind("scenario.event_fired", "Événement du scénario", refs=("event",),
+         payload={"kind": "text", "due_at": "datetime?"}),
+    Kind("scenario.event_failed", "Événement du scénario en échec", refs=("event",),
+         payload={"kind": "text", "error": "text"}),
+    Kind("management.request_received", "Demande de la direction", refs=("event",),
+         payload={"subject": "text", "due": "text"}),
+    Kind("trade_show.announced", "Salon annoncé", refs=("event",),
+         payload={"name": "text", "date": "text", "place": "text", "budget": "text", "objectives": "list"}),
+    Kind("trade_show.visitors_arrived", "Visiteurs au stand", refs=("event",), payload={"visitors": "list"}),
+)
+
+_ID_KEY = re.compile(r"(^id$|_id$|_ids$)")
+
+
+def kind(name: str) -> Kind:
+    return KINDS[name]
+
+
+def matching(pattern: str) -> list[str]:
+    """The kinds a ``when: {journal: PATTERN}`` trigger can match (``*`` wildcards)."""
+    return [name for name in KINDS if fnmatch.fnmatchcase(name, pattern)]
+
+
+def _type_ok(value, type_name: str) -> bool:
+    if type_name.endswith("?"):
+        if value is None:
+            return True
+        type_name = type_name[:-1]
+    if type_name in ("text", "key"):
+        return isinstance(value, str)
+    if type_name in ("money", "decimal"):
+        if not isinstance(value, str):
+            return False
+        try:
+            return Decimal(value).is_finite()
+        except InvalidOperation:
+            return False
+    if type_name == "date":
+        return isinstance(value, str) and _parses(date.fromisoformat, value)
+    if type_name == "datetime":
+        return isinstance(value, str) and _parses(datetime.fromisoformat, value)
+    if type_name == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if type_name == "bool":
+        return isinstance(value, bool)
+    if type_name == "list":
+        return isinstance(value, list)
+    if type_name == "dict":
+        return isinstance(value, dict)
+    raise ValueError(f"unknown field type {type_name!r}")
+
+
+def _parses(parse, text: str) -> bool:
+    try:
+        parse(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _database_ids(value, path: str = "") -> list[str]:
+    """Paths of keys that look like database ids (``id``, ``…_id``), at any depth."""
+    found = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if _ID_KEY.search(str(key)):
+                found.append(where)
+            found += _database_ids(inner, where)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _database_ids(inner, f"{path}[{index}]")
+    return found
+
+
+def problems(kind_name: str, refs: dict, payload: dict, version: int = 1) -> list[str]:
+    """What is wrong with an entry against the catalogue (empty: it conforms)."""
+    spec = KINDS.get(kind_name)
+    if spec is None:
+        return [f"type inconnu du catalogue : {kind_name}"]
+    found = []
+    if version != spec.version:
+        found.append(f"version {version}, le catalogue est en version {spec.version}")
+    for name in spec.refs:
+        if name not in refs:
+            found.append(f"référence manquante : {name}")
+    for name, value in refs.items():
+        if name not in spec.refs and name not in spec.optional_refs:
+            found.append(f"référence inattendue : {name}")
+        elif not isinstance(value, str) or not value:
+            found.append(f"la référence {name} doit être une clé métier (texte), pas {value!r}")
+    for name, type_name in spec.payload.items():
+        if name not in payload:
+            if name not in spec.optional:
+                found.append(f"champ manquant : {name}")
+        elif not _type_ok(payload[name], type_name):
+            found.append(f"champ {name} : {type_name} attendu, trouvé {payload[name]!r}")
+    for name in payload:
+        if name not in spec.payload:
+            found.append(f"champ inattendu : {name}")
+    found += [f"identifiant de base de données dans le contenu : {path}" for path in _database_ids(payload)]
+    return found
+
+
+def describe() -> str:
+    """The catalogue as ``advsim journal kinds`` prints it."""
+    lines = []
+    for spec in KINDS.values():
+        lines.append(f"{spec.name} (v{spec.version}) — {spec.title}")
+        refs = [*spec.refs, *(f"{r}?" for r in spec.optional_refs)]
+        lines.append(f"    refs : {', '.join(refs) if refs else '—'}")
+        fields = [f"{name}{'?' if name in spec.optional else ''}: {type_name}"
+                  for name, type_name in spec.payload.items()]
+        lines.append(f"    contenu : {', '.join(fields) if fields else '—'}")
+    return "\n".join(lines)
