@@ -280,6 +280,7 @@ def _check(row: JournalRow, report: ChainReport, ring: dict, expected_seq: int, 
     if row.workspace_id != report.workspace_id:
         return "entrée d'un autre espace"
     if row.seq != expected_seq:
+        report.broken_seq = expected_seq  # the missing one, not the one found after the gap
         return f"entrée {expected_seq} manquante (trouvé {row.seq})"
     if row.prev_hash != expected_prev:
         return "prev_hash ne correspond pas à l'entrée précédente (entrée supprimée, déplacée ou remplacée)"
@@ -326,7 +327,8 @@ def verify_chain(session, workspace, ring: dict | None = None) -> ChainReport:
             except Exception as exc:  # a value no rule foresaw: still a report, not a crash
                 reason = f"entrée illisible ({exc.__class__.__name__} : {_excerpt(exc)})"
             if reason:
-                report.broken_seq = row.seq if isinstance(row.seq, int) else expected_seq
+                if report.broken_seq is None:
+                    report.broken_seq = row.seq if isinstance(row.seq, int) else expected_seq
                 report.reason = reason
                 return report
             if row.key_id is None:
