@@ -286,11 +286,10 @@ def _check(row: JournalRow, report: ChainReport, ring: dict, expected_seq: int, 
         return "prev_hash ne correspond pas à l'entrée précédente (entrée supprimée, déplacée ou remplacée)"
     fields = dict(workspace_id=row.workspace_id, seq=row.seq, sim_time=row.sim_time, wall_time=row.wall_time,
                   actor=row.actor, kind=row.kind, refs=row.refs, payload=row.payload, prev_hash=row.prev_hash)
-    plain = entry_hash(**fields)
     if row.key_id is None:
         if seen_keyed:
             return "entrée non signée après des entrées signées (réécrite sans la clé du journal ?)"
-        if plain != row.hash:
+        if entry_hash(**fields) != row.hash:
             return "contenu modifié (le hash ne correspond plus)"
         return None
     key = ring.get(row.key_id)
@@ -299,7 +298,7 @@ def _check(row: JournalRow, report: ChainReport, ring: dict, expected_seq: int, 
         return (f"clé du journal « {row.key_id} » introuvable (ni courante ni dans journal_keys/) : "
                 f"vérification impossible à partir de cette entrée")
     if not hmac.compare_digest(entry_hash(**fields, key=key.secret), row.hash):
-        if hmac.compare_digest(plain, row.hash):
+        if hmac.compare_digest(entry_hash(**fields), row.hash):
             return "hash recalculé sans la clé du journal (SHA-256 simple au lieu du HMAC)"
         return "contenu modifié ou hash recalculé sans la clé (le HMAC ne correspond plus)"
     return None
