@@ -203,11 +203,14 @@ def _object(name: str, value: Any) -> dict:
     if isinstance(value, (str, bytes)):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise _Unreadable(f"{name} n'est pas du JSON valide : « {_excerpt(value)} »") from None
     if not isinstance(value, dict):
         raise _Unreadable(f"{name} n'est pas un objet JSON : « {_excerpt(json.dumps(value))} »")
-    found = _first_float(value)
+    try:
+        found = _first_float(value)
+    except RecursionError:
+        raise _Unreadable(f"{name} : JSON trop imbriqué") from None
     if found is not None:
         raise _Unreadable(f"{name} contient un nombre à virgule flottante ({found!r}) : le journal "
                           f"n'enregistre que des valeurs exactes (montants en texte)")
@@ -320,14 +323,15 @@ def verify_chain(session, workspace, ring: dict | None = None) -> ChainReport:
     try:
         for raw in result:
             report.entries += 1
-            row = _row(dict(raw._mapping))
+            row = None
             try:
+                row = _row(dict(raw._mapping))
                 reason = _check(row, report, ring, expected_seq, expected_prev, seen_keyed)
             except Exception as exc:  # a value no rule foresaw: still a report, not a crash
                 reason = f"entrée illisible ({exc.__class__.__name__} : {_excerpt(exc)})"
             if reason:
                 if report.broken_seq is None:
-                    report.broken_seq = row.seq if isinstance(row.seq, int) else expected_seq
+                    report.broken_seq = row.seq if row and isinstance(row.seq, int) else expected_seq
                 report.reason = reason
                 return report
             if row.key_id is None:

@@ -146,3 +146,9 @@ def test_the_trainers_page_shows_the_break_without_failing(chain, make_user, log
     assert "Entrée illisible" in response.text
     filtered = browser.get(f"/workspaces/{chain.id}/journal?kind=test.", headers={"HX-Request": "true"})
     assert filtered.status_code == 200 and "Entrée illisible" in filtered.text
+
+
+def test_json_nested_too_deep_to_read_is_named(chain):
+    nested = '{"a":' * 5000 + "1" + "}" * 5000
+    sql(chain.id, f"UPDATE journal_entry SET payload = :nested {ROW}", nested=nested)
+    _broken(chain.id, 3, "payload n'est pas du JSON valide")
