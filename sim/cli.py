@@ -101,12 +101,34 @@ def cmd_journal_verify(args) -> int:
         return 1 if args.workspace is not None else 0
     broken = 0
     for r in reports:
+        name = f"espace {r.workspace_id} ({r.workspace_name})"
         if r.ok:
-            print(f"espace {r.workspace_id} ({r.workspace_name}) : OK, {r.entries} entrées")
+            unkeyed = f", dont {r.unkeyed} non signées (antérieures à la clé du journal)" if r.unkeyed else ""
+            print(f"{name} : OK, {r.entries} entrées{unkeyed}")
+        elif r.missing_key:
+            broken += 1
+            print(f"{name} : NON VÉRIFIABLE à partir de l'entrée seq={r.broken_seq} — {r.reason}")
         else:
             broken += 1
-            print(f"espace {r.workspace_id} ({r.workspace_name}) : ROMPU à l'entrée seq={r.broken_seq} — {r.reason}")
+            print(f"{name} : ROMPU à l'entrée seq={r.broken_seq} — {r.reason}")
     return 1 if broken else 0
+
+
+def cmd_journal_rotate_key(args) -> int:
+    from sim.journal import keys
+
+    try:
+        old, new, kept = keys.rotate()
+    except (OSError, RuntimeError) as exc:
+        print(f"advsim: rotation impossible : {exc}", file=sys.stderr)
+        return 2
+    print(f"Ancienne clé {old.id} archivée dans {kept} (à garder : elle vérifie les entrées qu'elle a signées).")
+    if new is None:
+        print(f"La clé courante vient de {keys.ENV_VAR} : donnez-lui une nouvelle valeur "
+              f"(openssl rand -base64 48) et redémarrez les processus ; les entrées suivantes seront signées par elle.")
+    else:
+        print(f"Nouvelle clé {new.id} dans {keys.current_file()} ; les processus en cours la prennent à leur prochaine écriture.")
+    return 0
 
 
 def cmd_scenario_lint(args) -> int:
@@ -237,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(func=cmd_journal_verify)
     journal.add_parser("kinds", help="le catalogue des types d'entrées (version, refs, contenu)").set_defaults(
         func=cmd_journal_kinds)
+    journal.add_parser("rotate-key", help="nouvelle clé de signature du journal (l'ancienne est archivée)") \
+        .set_defaults(func=cmd_journal_rotate_key)
 
     scenario = sub.add_parser("scenario", help="scénarios").add_subparsers(dest="scenario_command", required=True)
     lint = scenario.add_parser("lint", help="vérifier des fichiers de scénario (fichier:ligne:colonne: message)")

@@ -21,6 +21,7 @@ import pytest
 _TMP = Path(tempfile.mkdtemp(prefix="advsim-test-"))
 os.environ["ADVSIM_DATA_DIR"] = str(_TMP)
 os.environ["ADVSIM_SECRET_KEY"] = "test-secret-key-not-for-production"
+os.environ["ADVSIM_JOURNAL_KEY"] = "test-journal-key-not-for-production"
 os.environ["ADVSIM_CHEAP_HASHING"] = "1"
 _SERVER_URL = os.environ.get("ADVSIM_DATABASE_URL", "")
 _TEST_DB_NAME = f"advsim_test_{secrets.token_hex(4)}"

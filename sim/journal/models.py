@@ -26,3 +26,6 @@ class JournalEntry(WorkspaceOwned, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     prev_hash: str = Field(sa_type=String(64))
     hash: str = Field(sa_type=String(64))
+    # Id of the journal key whose HMAC is ``hash``; None for the entries written
+    # before the journal was keyed (plain SHA-256).
+    key_id: str | None = Field(default=None, sa_type=String(16))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sim.accounts.models import Role, User
 from sim.db import UnitOfWork
 from sim.journal.models import JournalEntry
-from sim.journal.service import verify_chain
+from sim.journal.service import journal_rows, verify_chain
 from sim.web.routes import form_data, router as routes_router
 from sim.web.deps import requires, staff
 from sim.web.rendering import is_htmx, render
@@ -34,13 +34,14 @@ def workspace_journal(request: Request, workspace_id: int, kind: str = "", page:
                       user: User = Depends(staff)):
     with UnitOfWork(workspace_id, write=False) as uow:
         workspace = uow.get(Workspace, workspace_id)
-        query = select(JournalEntry)
+        query = select(JournalEntry.id)
         if kind:
-            query = query.where(JournalEntry.kind.startswith(kind[:60]))
+            query = query.where(JournalEntry.kind.startswith(kind[:60], autoescape=True))
         total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
         page = max(1, page)
-        entries = uow.session.scalars(query.order_by(JournalEntry.seq.desc())
-                                      .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+        # Read raw: a row damaged by hand shows as it is instead of failing the page.
+        entries = journal_rows(uow.session, workspace_id, kind_prefix=kind[:60], newest_first=True,
+                               offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
         kinds = uow.session.scalars(select(JournalEntry.kind).distinct().order_by(JournalEntry.kind)).all()
         chain = verify_chain(uow.session, workspace)
     pages = max(1, -(-total // PER_PAGE))
