@@ -266,6 +266,26 @@ class UnitOfWork:
         # request's teardown.
         self.session.bind = self.engine
 
+    @contextmanager
+    def writing(self) -> Iterator["UnitOfWork"]:
+        """A short write inside a reading unit of work: a read that leaves
+        evidence (an account seen, a message read, a PDF opened). The read
+        transaction ends first, so the request never holds two connections; the
+        write lock is taken at the block's first statement and released when the
+        block commits at its end (or rolls back, on an error). Afterwards the
+        unit of work reads again, with the objects it loaded still readable."""
+        if self.session.in_transaction():
+            self.session.commit()  # a reading transaction: ends it, writes nothing
+        self.session.bind = self.engine.execution_options(writer=True)
+        try:
+            yield self
+            self.session.commit()
+        except BaseException:
+            self.session.rollback()
+            raise
+        finally:
+            self._reads_only_from_now()
+
     # --- scoped reads --------------------------------------------------
     def get(self, model: type[T], id_: Any) -> T:
         """The object with this id in this workspace, or ``NotFound``."""

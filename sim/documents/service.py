@@ -1,9 +1,12 @@
 """Printed documents: quote, order acknowledgement, delivery note, invoice,
 credit note and statement of account, as PDFs a customer would accept.
 
-``render_pdf`` reads and renders; ``generate`` also keeps the file with the
-workspace (``Document``) and journals it, so the evaluator can see that the
-candidate produced (and could send) the document.
+``render_pdf`` reads and renders. Opening a document (a GET) stores nothing:
+``record_view`` journals ``document.viewed`` once per version of it (see
+``version_of``). ``generate``/``store``/``keep`` keep the file with the
+workspace (``Document``) and journal ``document.generated``: for a document
+that is really issued, i.e. attached to a message (the candidate's, or a
+scenario's), so the evaluator can see exactly what was sent.
 
 The content follows domain/payment-and-invoicing.md §4 (invoice mentions),
 §6 (credit notes), §7 (VAT mentions) and receivables-recovery.md §5
@@ -29,10 +32,12 @@ from sim.documents.models import Document
 from sim.documents.rendering import html_to_pdf, render_html
 from sim.errors import SimError
 from sim.journal import service as journal
+from sim.journal.models import JournalEntry
 from sim.receivables.statement import account_statement
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, money
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
+from sim.workspace.models import Workspace
 
 KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement")
 
@@ -100,6 +105,35 @@ def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
                    payload={"document": rendered.kind, "filename": rendered.filename, "sha256": digest,
                             "bytes": len(content)})
     return document
+
+
+def version_of(rendered: "Rendered") -> str:
+    """The version of a document: the SHA-256 of the HTML it is printed from.
+    Not of the PDF, which WeasyPrint stamps with its creation time: the HTML
+    changes exactly when what the document says changes (a payment on a
+    statement, the date printed on an order acknowledgement)."""
+    return hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()
+
+
+def record_view(uow, *, actor: str, rendered: "Rendered") -> bool:
+    """Journal ``document.viewed`` for this version of the document, unless it
+    already is (no commit; returns whether it journaled). Call it in a writing
+    transaction: it takes the workspace's journal lock before looking, so of two
+    tabs opening the same version at once only one journals it."""
+    version = version_of(rendered)
+    table = Workspace.__table__
+    # PostgreSQL: the row lock journal.append would take, taken before the check
+    # (SQLite: the writer already holds the database's lock; FOR UPDATE is not emitted).
+    uow.session.execute(select(table.c.id).where(table.c.id == uow.workspace_id).with_for_update())
+    seen = uow.session.scalar(
+        select(JournalEntry.id).where(JournalEntry.kind == "document.viewed",
+                                      JournalEntry.payload["version"].as_string() == version).limit(1))
+    if seen is not None:
+        return False
+    journal.append(uow, kind="document.viewed", actor=actor,
+                   refs={rendered.kind: rendered.number, "customer": rendered.customer.code},
+                   payload={"document": rendered.kind, "filename": rendered.filename, "version": version})
+    return True
 
 
 def render(uow, kind: str, ref_id: int) -> Rendered:

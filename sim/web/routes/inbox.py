@@ -189,13 +189,13 @@ def _thread_page(request, uow, message_id, *, just_read=(), values=None, attach=
 def thread_page(request: Request, message_id: int, user: User = Depends(candidate_only),
                 uow: UnitOfWork = Depends(reading_uow)):
     # Opening the thread reads its unread messages (journaled: when the candidate
-    # noticed the event). The writer is only taken when there is something to mark.
-    with UnitOfWork(uow.workspace_id, write=False) as peek:
-        unread = any(m.direction == "in" and not m.read for m in inbox.thread(peek, message_id))
+    # noticed the event). The write lock is only taken when there is something to
+    # mark, briefly, in the page's own unit of work (one connection at a time).
+    unread = any(m.direction == "in" and not m.read for m in inbox.thread(uow, message_id))
     just_read = []
     if unread:
-        with UnitOfWork(uow.workspace_id) as writer:
-            just_read = inbox.mark_thread_read(writer, actor=actor(user), message_id=message_id)
+        with uow.writing():
+            just_read = inbox.mark_thread_read(uow, actor=actor(user), message_id=message_id)
     return _thread_page(request, uow, message_id, just_read=just_read)
 
 
