@@ -28,6 +28,7 @@ from sim.billing.vat import vat_mention, vat_regime
 from sim.clock import sim_date, sim_now
 from sim.company.models import Company, SalesRep
 from sim.crm.models import Contact, Customer, CustomerKind, PaymentMethod
+from sim.db import NotFound, UnitOfWork
 from sim.documents.models import Document
 from sim.documents.rendering import html_to_pdf, render_html
 from sim.errors import SimError
@@ -92,8 +93,9 @@ def store(uow, *, actor: str, kind: str, ref_id: int) -> Document:
 
 
 def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
-    """Print an already rendered document, keep it and journal it (no commit)."""
-    content = html_to_pdf(rendered.html)
+    """Print an already rendered document, keep it and journal it (no commit).
+    A copy ``print_ahead`` printed from exactly this HTML is kept as it is."""
+    content = uow.session.info.get("printed", {}).get(version_of(rendered)) or html_to_pdf(rendered.html)
     digest = hashlib.sha256(content).hexdigest()
     document = Document(workspace_id=uow.workspace_id, kind=rendered.kind, filename=rendered.filename,
                         mime_type=MIME_PDF, content=content, sha256=digest, ref_kind=rendered.kind, ref_id=ref_id,
@@ -105,6 +107,24 @@ def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
                    payload={"document": rendered.kind, "filename": rendered.filename, "sha256": digest,
                             "bytes": len(content)})
     return document
+
+
+def print_ahead(uow, wanted) -> None:
+    """Print the documents a writing unit of work is about to keep ((kind,
+    ref_id) pairs, e.g. a message's attachments) before it takes the write lock,
+    so that WeasyPrint never runs under it: ``keep`` then uses the copy whose
+    HTML is still the document's, and prints again only if it changed meanwhile.
+    One that does not exist is skipped: the action refuses it with its message."""
+    if uow.session.in_transaction():
+        raise RuntimeError("print ahead before the unit of work's first statement")
+    rendered = []
+    with UnitOfWork(uow.workspace_id, write=False, engine=uow.engine) as reader:
+        for kind, ref_id in wanted:
+            try:
+                rendered.append(render(reader, kind, int(ref_id)))
+            except (NotFound, SimError, ValueError, TypeError):
+                continue
+    uow.session.info["printed"] = {version_of(r): html_to_pdf(r.html) for r in rendered}
 
 
 def version_of(rendered: "Rendered") -> str:

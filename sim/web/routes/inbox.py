@@ -13,6 +13,7 @@ from sim.accounts.models import User
 from sim.billing.models import Invoice
 from sim.crm.models import Customer
 from sim.db import UnitOfWork
+from sim.documents.service import print_ahead
 from sim.errors import SimError, ValidationFailed
 from sim.inbox import service as inbox
 from sim.sales.models import Quote, SalesOrder
@@ -128,6 +129,7 @@ def _attachments(form) -> list[tuple[str, int]]:
 @router.post("/inbox")
 def send_message(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow),
                  form: FormData = Depends(form_data)):
+    print_ahead(uow, _attachments(form))  # WeasyPrint runs before the write lock is taken
     values = {k: str(form.get(k, "")) for k in COMPOSE_FIELDS}
     attach = [str(v) for v in form.getlist("attach")]
     role = values["to_role"]
@@ -202,6 +204,7 @@ def thread_page(request: Request, message_id: int, user: User = Depends(candidat
 @router.post("/inbox/{message_id}/reply")
 def reply(request: Request, message_id: int, user: User = Depends(candidate_only),
           uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    print_ahead(uow, _attachments(form))  # WeasyPrint runs before the write lock is taken
     inbox.thread(uow, message_id)  # NotFound (404) for a message that is not in this mailbox
     values = {k: str(form.get(k, "")) for k in ("subject", "language", "body", "form_token")}
     attach = [str(v) for v in form.getlist("attach")]
