@@ -257,22 +257,27 @@ class UnitOfWork:
         bind = self.engine.execution_options(writer=True) if self.write else self.engine
         self.session = Session(bind=bind, expire_on_commit=False)
         self.session.info["workspace_id"] = self.workspace_id
-        if self.write and self.workspace_id is not None:
-            self._lock_workspace()
+        if self.workspace_id is not None:
+            event.listen(self.session, "after_begin", self._lock_workspace)
         return self
 
-    def _lock_workspace(self) -> None:
-        """Queue behind every other writer of this workspace before reading anything.
+    def _lock_workspace(self, _session, _transaction, connection) -> None:
+        """A writing transaction first queues behind every other writer of its workspace.
 
         A service then reads the state it is about to change under the lock: two
         submissions of one action (a double click, two tabs, two app processes)
         run one after the other and the second sees what the first did. SQLite
-        takes its database lock here (BEGIN IMMEDIATE); PostgreSQL locks the
-        workspace row (SELECT ... FOR UPDATE) until commit or rollback."""
+        holds its database lock from BEGIN IMMEDIATE; PostgreSQL locks the
+        workspace row (SELECT ... FOR UPDATE) until commit or rollback. Taken at
+        the transaction's first statement, so work done before it (printing a
+        PDF ahead) holds no lock."""
+        if not connection.get_execution_options().get("writer", False):
+            return
         from sim.workspace.models import Workspace
 
-        found = self.session.execute(select(Workspace.id).where(Workspace.id == self.workspace_id)
-                                     .with_for_update()).first()
+        table = Workspace.__table__
+        found = connection.execute(select(table.c.id).where(table.c.id == self.workspace_id)
+                                   .with_for_update()).first()
         if found is None:
             raise NotFound(f"Workspace {self.workspace_id}")
 
@@ -294,6 +299,26 @@ class UnitOfWork:
         # SQLite write lock again (BEGIN IMMEDIATE) and hold it until the
         # request's teardown.
         self.session.bind = self.engine
+
+    @contextmanager
+    def writing(self) -> Iterator["UnitOfWork"]:
+        """A short write inside a reading unit of work: a read that leaves
+        evidence (an account seen, a message read, a PDF opened). The read
+        transaction ends first, so the request never holds two connections; the
+        write lock is taken at the block's first statement and released when the
+        block commits at its end (or rolls back, on an error). Afterwards the
+        unit of work reads again, with the objects it loaded still readable."""
+        if self.session.in_transaction():
+            self.session.commit()  # a reading transaction: ends it, writes nothing
+        self.session.bind = self.engine.execution_options(writer=True)
+        try:
+            yield self
+            self.session.commit()
+        except BaseException:
+            self.session.rollback()
+            raise
+        finally:
+            self._reads_only_from_now()
 
     # --- scoped reads --------------------------------------------------
     def get(self, model: type[T], id_: Any) -> T:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -40,8 +41,17 @@ def render_html(template: str, context: dict) -> str:
     return environment().get_template(template).render(**context)
 
 
+#: Called with the HTML before each print. A seam for tests: one that waits on a
+#: ``threading.Event`` holds a render (a slow WeasyPrint) while the test watches
+#: what the rest of the application does meanwhile.
+before_print: list[Callable[[str], None]] = []
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # heavy import: only when a document is printed
+
+    for hook in list(before_print):
+        hook(html)
 
     base = Path(get_settings().templates_dir) / "documents"
     return HTML(string=html, base_url=str(base)).write_pdf()

@@ -1,9 +1,12 @@
 """Printed documents: quote, order acknowledgement, delivery note, invoice,
 credit note and statement of account, as PDFs a customer would accept.
 
-``render_pdf`` reads and renders; ``generate`` also keeps the file with the
-workspace (``Document``) and journals it, so the evaluator can see that the
-candidate produced (and could send) the document.
+``render_pdf`` reads and renders. Opening a document (a GET) stores nothing:
+``record_view`` journals ``document.viewed`` once per version of it (see
+``version_of``). ``generate``/``store``/``keep`` keep the file with the
+workspace (``Document``) and journal ``document.generated``: for a document
+that is really issued, i.e. attached to a message (the candidate's, or a
+scenario's), so the evaluator can see exactly what was sent.
 
 The content follows domain/payment-and-invoicing.md §4 (invoice mentions),
 §6 (credit notes), §7 (VAT mentions) and receivables-recovery.md §5
@@ -25,10 +28,12 @@ from sim.billing.vat import vat_mention, vat_regime
 from sim.clock import sim_date, sim_now
 from sim.company.models import Company, SalesRep
 from sim.crm.models import Contact, Customer, CustomerKind, PaymentMethod
+from sim.db import NotFound, UnitOfWork
 from sim.documents.models import Document
 from sim.documents.rendering import html_to_pdf, render_html
 from sim.errors import SimError
 from sim.journal import service as journal
+from sim.journal.models import JournalEntry
 from sim.receivables.statement import account_statement
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, money
@@ -87,8 +92,9 @@ def store(uow, *, actor: str, kind: str, ref_id: int) -> Document:
 
 
 def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
-    """Print an already rendered document, keep it and journal it (no commit)."""
-    content = html_to_pdf(rendered.html)
+    """Print an already rendered document, keep it and journal it (no commit).
+    A copy ``print_ahead`` printed from exactly this HTML is kept as it is."""
+    content = uow.session.info.get("printed", {}).get(version_of(rendered)) or html_to_pdf(rendered.html)
     digest = hashlib.sha256(content).hexdigest()
     document = Document(workspace_id=uow.workspace_id, kind=rendered.kind, filename=rendered.filename,
                         mime_type=MIME_PDF, content=content, sha256=digest, ref_kind=rendered.kind, ref_id=ref_id,
@@ -100,6 +106,51 @@ def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
                    payload={"document": rendered.kind, "filename": rendered.filename, "sha256": digest,
                             "bytes": len(content)})
     return document
+
+
+def print_ahead(uow, wanted) -> None:
+    """Print the documents a writing unit of work is about to keep ((kind,
+    ref_id) pairs, e.g. a message's attachments) before it takes the write lock,
+    so that WeasyPrint never runs under it: ``keep`` then uses the copy whose
+    HTML is still the document's, and prints again only if it changed meanwhile.
+    One that does not exist is skipped: the action refuses it with its message."""
+    if uow.session.in_transaction():
+        raise RuntimeError("print ahead before the unit of work's first statement")
+    rendered = []
+    with UnitOfWork(uow.workspace_id, write=False, engine=uow.engine) as reader:
+        for kind, ref_id in wanted:
+            try:
+                rendered.append(render(reader, kind, int(ref_id)))
+            except (NotFound, SimError, ValueError, TypeError):
+                continue
+    uow.session.info["printed"] = {version_of(r): html_to_pdf(r.html) for r in rendered}
+
+
+def version_of(rendered: "Rendered") -> str:
+    """The version of a document: the SHA-256 of the HTML it is printed from.
+    Not of the PDF, which WeasyPrint stamps with its creation time: the HTML
+    changes exactly when what the document says changes (a payment on a
+    statement, the date printed on an order acknowledgement)."""
+    return hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()
+
+
+def record_view(uow, *, actor: str, rendered: "Rendered") -> bool:
+    """Journal ``document.viewed`` for this version of the document, unless it
+    already is (no commit; returns whether it journaled). Call it in a writing
+    transaction: it holds the workspace's lock before looking, so of two tabs
+    opening the same version at once only one journals it."""
+    version = version_of(rendered)
+    # A writing unit of work holds the workspace's lock from its start (sim/db.py):
+    # the check below sees what a concurrent tab committed before it.
+    seen = uow.session.scalar(
+        select(JournalEntry.id).where(JournalEntry.kind == "document.viewed",
+                                      JournalEntry.payload["version"].as_string() == version).limit(1))
+    if seen is not None:
+        return False
+    journal.append(uow, kind="document.viewed", actor=actor,
+                   refs={rendered.kind: rendered.number, "customer": rendered.customer.code},
+                   payload={"document": rendered.kind, "filename": rendered.filename, "version": version})
+    return True
 
 
 def render(uow, kind: str, ref_id: int) -> Rendered:

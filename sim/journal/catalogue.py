@@ -112,6 +112,8 @@ KINDS: dict[str, Kind] = _kinds(
     # --- documents and messages --------------------------------------------
     Kind("document.generated", "Document imprimé et conservé", refs=_DOC, optional_refs=DOCUMENT_REFS,
          payload={"document": "text", "filename": "text", "sha256": "text", "bytes": "int"}),
+    Kind("document.viewed", "Document ouvert (PDF)", refs=_DOC, optional_refs=DOCUMENT_REFS,
+         payload={"document": "text", "filename": "text", "version": "text"}),
     Kind("message.received", "Courriel reçu", refs=("message",), optional_refs=_MESSAGE_REFS,
          payload={"role": "text", "language": "text", "subject": "text", "from": "text", "name": "text",
                   "attachments": "list"}),

@@ -6,8 +6,8 @@ a running balance, the balance at the end date and the part of it already
 past due. Rejected payments (an unpaid bill of exchange…) are left out: they
 never reduced what the customer owes.
 
-A reading only: nothing is written, nothing is journaled here (the printed
-statement is journaled by ``sim.documents.service.generate``).
+A reading only: nothing is written, nothing is journaled here (opening the
+printed statement is journaled by ``sim.documents.service.record_view``).
 """
 from __future__ import annotations
 

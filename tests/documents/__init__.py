@@ -171,3 +171,26 @@ def _build_story():
     return SimpleNamespace(ws=ws, today=today, buyer=buyer, irish=irish, boxes=boxes, books=books, carrier=carrier,
                            order=order, first=first, second=second, invoice=invoice, credit_note=credit_note,
                            quote=quote, irish_order=irish_order, irish_invoice=irish_invoice)
+
+
+def a_candidates_story(user):
+    """A fresh order-to-cash story (not the shared one: the caller may change
+    it) in a workspace that ``user`` owns, for the PDF routes."""
+    from sqlalchemy import update
+
+    from sim.db import UnitOfWork
+    from sim.workspace.models import Workspace
+
+    story = _build_story()
+    with UnitOfWork() as uow:
+        uow.session.execute(update(Workspace).where(Workspace.id == story.ws).values(owner_id=user.id))
+        uow.commit()
+    return story
+
+
+def pdf_urls(story) -> dict[str, str]:
+    """The GET route of each kind of document, for this story."""
+    return {"quote": f"/quotes/{story.quote.id}/pdf", "order_ack": f"/orders/{story.order.id}/acknowledgement.pdf",
+            "delivery_note": f"/deliveries/{story.first.id}/pdf", "invoice": f"/invoices/{story.invoice.id}/pdf",
+            "credit_note": f"/credit-notes/{story.credit_note.id}/pdf",
+            "statement": f"/customers/{story.buyer.id}/statement.pdf"}

@@ -192,39 +192,46 @@ def payment_create(request: Request, customer_id: int, user: User = Depends(cand
 # ===== printed documents ================================================
 
 def _pdf(uow, user: User, kind: str, ref_id: int) -> Response:
-    from sim.documents.service import generate
+    """Open a document: print it as it stands now and journal ``document.viewed``
+    once per version. Nothing is stored; no write lock is held while it prints."""
+    from sim.documents.rendering import html_to_pdf
+    from sim.documents.service import record_view, render
 
-    document = generate(uow, actor=actor(user), kind=kind, ref_id=ref_id)
-    return Response(document.content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{document.filename}"'})
+    rendered = render(uow, kind, ref_id)  # reads only
+    uow.session.close()  # the connection goes back to the pool while WeasyPrint prints
+    content = html_to_pdf(rendered.html)
+    with uow.writing():  # short: look for this version in the journal, journal it if new
+        record_view(uow, actor=actor(user), rendered=rendered)
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{rendered.filename}"'})
 
 
 @router.get("/quotes/{quote_id}/pdf")
-def quote_pdf(quote_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+def quote_pdf(quote_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
     return _pdf(uow, user, "quote", quote_id)
 
 
 @router.get("/orders/{order_id}/acknowledgement.pdf")
-def order_ack_pdf(order_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+def order_ack_pdf(order_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
     return _pdf(uow, user, "order_ack", order_id)
 
 
 @router.get("/deliveries/{delivery_id}/pdf")
-def delivery_pdf(delivery_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+def delivery_pdf(delivery_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
     return _pdf(uow, user, "delivery_note", delivery_id)
 
 
 @router.get("/invoices/{invoice_id}/pdf")
-def invoice_pdf(invoice_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+def invoice_pdf(invoice_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
     return _pdf(uow, user, "invoice", invoice_id)
 
 
 @router.get("/credit-notes/{credit_note_id}/pdf")
 def credit_note_pdf(credit_note_id: int, user: User = Depends(candidate_only),
-                    uow: UnitOfWork = Depends(writing_uow)):
+                    uow: UnitOfWork = Depends(reading_uow)):
     return _pdf(uow, user, "credit_note", credit_note_id)
 
 
 @router.get("/customers/{customer_id}/statement.pdf")
-def statement_pdf(customer_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow)):
+def statement_pdf(customer_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
     return _pdf(uow, user, "statement", customer_id)

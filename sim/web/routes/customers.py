@@ -7,7 +7,7 @@ from sim.accounts.models import User
 from sim.crm import service as crm
 from sim.db import UnitOfWork
 from sim.web.routes import router as routes_router
-from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.web.deps import actor, candidate_only, reading_uow
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
 
@@ -31,10 +31,9 @@ def customer_list(request: Request, q: str = "", country: str = "", rep: str = "
 
 @router.get("/customers/{customer_id}")
 def customer_page(request: Request, customer_id: int, user: User = Depends(candidate_only),
-                  uow: UnitOfWork = Depends(reading_uow), writer: UnitOfWork = Depends(writing_uow)):
+                  uow: UnitOfWork = Depends(reading_uow)):
     account = crm.customer_account(uow, customer_id)  # reads: no write lock held meanwhile
     context = {"account": account, **shell(uow, "customers")}
-    uow.session.close()  # give the connection back before taking another to write
-    crm.record_account_view(writer, actor=actor(user), account=account)
-    writer.commit()
+    with uow.writing():  # the same unit of work, one connection: a short write, then the page renders
+        crm.record_account_view(uow, actor=actor(user), account=account)
     return render(request, "crm/customer_page.html", context)

@@ -13,6 +13,7 @@ from sim.accounts.models import User
 from sim.billing.models import Invoice
 from sim.crm.models import Customer
 from sim.db import UnitOfWork
+from sim.documents.service import print_ahead
 from sim.errors import SimError, ValidationFailed
 from sim.inbox import service as inbox
 from sim.sales.models import Quote, SalesOrder
@@ -128,6 +129,7 @@ def _attachments(form) -> list[tuple[str, int]]:
 @router.post("/inbox")
 def send_message(request: Request, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(writing_uow),
                  form: FormData = Depends(form_data)):
+    print_ahead(uow, _attachments(form))  # WeasyPrint runs before the write lock is taken
     values = {k: str(form.get(k, "")) for k in COMPOSE_FIELDS}
     attach = [str(v) for v in form.getlist("attach")]
     role = values["to_role"]
@@ -190,20 +192,20 @@ def _thread_page(request, uow, message_id, *, just_read=(), values=None, attach=
 def thread_page(request: Request, message_id: int, user: User = Depends(candidate_only),
                 uow: UnitOfWork = Depends(reading_uow)):
     # Opening the thread reads its unread messages (journaled: when the candidate
-    # noticed the event). The writer is only taken when there is something to mark.
-    with UnitOfWork(uow.workspace_id, write=False) as peek:
-        unread = any(m.direction == "in" and not m.read for m in inbox.thread(peek, message_id))
+    # noticed the event). The write lock is only taken when there is something to
+    # mark, briefly, in the page's own unit of work (one connection at a time).
+    unread = any(m.direction == "in" and not m.read for m in inbox.thread(uow, message_id))
     just_read = []
     if unread:
-        with UnitOfWork(uow.workspace_id) as writer:
-            just_read = inbox.mark_thread_read(writer, actor=actor(user), message_id=message_id)
-            writer.commit()
+        with uow.writing():
+            just_read = inbox.mark_thread_read(uow, actor=actor(user), message_id=message_id)
     return _thread_page(request, uow, message_id, just_read=just_read)
 
 
 @router.post("/inbox/{message_id}/reply")
 def reply(request: Request, message_id: int, user: User = Depends(candidate_only),
           uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    print_ahead(uow, _attachments(form))  # WeasyPrint runs before the write lock is taken
     inbox.thread(uow, message_id)  # NotFound (404) for a message that is not in this mailbox
     values = {k: str(form.get(k, "")) for k in ("subject", "language", "body", "form_token")}
     attach = [str(v) for v in form.getlist("attach")]
