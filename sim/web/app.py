@@ -44,6 +44,51 @@ class ServerTiming:
         await self.app(scope, receive, timed_send)
 
 
+# The app's own pages satisfy this policy: scripts and styles come from /static
+# only (no inline <script>, no style="..." attribute, no eval: htmx is told so in
+# base.html), images from /static or data: URIs, forms post to the app itself.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """The security headers on every response, static files and errors included;
+    ``Cache-Control: no-store`` on everything but the static files: every other
+    response is either a logged-in user's page or a login/error page, none of
+    which a shared computer's cache or the back button should keep."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def secured_send(message):
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in SECURITY_HEADERS}
+                if not static:
+                    names.add(b"cache-control")
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                headers.extend(SECURITY_HEADERS)
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, secured_send)
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
@@ -52,7 +97,9 @@ def create_app() -> FastAPI:
                        https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)
+    app.state.trusted_proxies = settings.trusted_proxies
     for module in (auth, inbox, customers, sales, billing, products, workspaces, scenarios):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
