@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from sim.accounts.service import SESSION_LIFETIME  # the server ends the session then, too
 from sim.config import get_settings
 from sim.db import NotFound
 from sim.errors import SimError
@@ -19,7 +20,6 @@ from sim.web.rendering import render
 from sim.web.routes import auth, billing, customers, inbox, products, sales, scenarios, workspaces
 
 STATIC = Path(__file__).resolve().parent / "static"
-SESSION_HOURS = 12  # an exam day
 
 
 class ServerTiming:
@@ -51,12 +51,16 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
+# A PDF opens in the browser's own viewer, which Chromium builds as a page with
+# inline styles and an <embed>: the policy above would leave it blank. A PDF runs
+# no script of ours, so it only gets the anti-framing part.
+PDF_POLICY = "frame-ancestors 'none'"
 SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+_REPLACED = {b"content-security-policy", b"cache-control", *(name for name, _ in SECURITY_HEADERS)}
 
 
 class SecurityHeaders:
@@ -76,13 +80,13 @@ class SecurityHeaders:
 
         async def secured_send(message):
             if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
-                if not static:
-                    names.add(b"cache-control")
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                headers = list(message.get("headers", []))
+                pdf = any(k.lower() == b"content-type" and v.startswith(b"application/pdf") for k, v in headers)
+                cache = [(k, v) for k, v in headers if k.lower() == b"cache-control"]
+                headers = [(k, v) for k, v in headers if k.lower() not in _REPLACED]
+                headers.append((b"content-security-policy", (PDF_POLICY if pdf else CONTENT_SECURITY_POLICY).encode()))
                 headers.extend(SECURITY_HEADERS)
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
+                headers.extend(cache if static else [(b"cache-control", b"no-store")])
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -93,7 +97,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
-                       max_age=SESSION_HOURS * 3600, same_site="lax",
+                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
                        https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -58,12 +58,30 @@ def test_a_logged_in_users_pages_errors_and_pdfs(login, candidate_with_workspace
         customer_id = uow.session.scalars(select(Customer.id).limit(1)).one()
     browser = login(user)
     for url in ("/customers", f"/customers/{customer_id}", "/quotes/new", "/inbox", "/account/password",
-                f"/customers/{customer_id}/statement.pdf", "/customers/999999999", "/workspaces"):
+                "/customers/999999999", "/workspaces"):
         response = browser.get(url)
         assert response.status_code in (200, 403, 404), url
         assert_secured(response)
     htmx = browser.get("/customers?q=a", headers={"HX-Request": "true"})
     assert_secured(htmx)
+
+
+def test_a_pdf_gets_the_headers_with_only_the_anti_framing_part_of_the_policy(login, candidate_with_workspace):
+    from sqlalchemy import select
+
+    from sim.crm.models import Customer
+    from sim.db import UnitOfWork
+
+    user, workspace = candidate_with_workspace
+    with UnitOfWork(workspace.id, write=False) as uow:
+        customer_id = uow.session.scalars(select(Customer.id).limit(1)).one()
+    response = login(user).get(f"/customers/{customer_id}/statement.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    # Chromium's PDF viewer is a generated page with inline styles: the page policy would blank it
+    assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+    for name, value in EXPECTED.items():
+        assert response.headers[name] == value, name
+    assert response.headers["cache-control"] == "no-store"
 
 
 def test_static_files_get_the_headers_and_stay_cacheable(app):
