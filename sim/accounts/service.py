@@ -170,7 +170,9 @@ def change_password(*, user_id: int, current: str, new: str, confirm: str, clien
     errors: dict[str, str] = {}
     if not current:
         errors["current_password"] = "Saisissez votre mot de passe actuel."
-    if problem := password_problem(new):
+    if not new:
+        errors["new_password"] = "Saisissez le nouveau mot de passe."
+    elif problem := password_problem(new):
         errors["new_password"] = problem
     elif new == current:
         errors["new_password"] = "Le nouveau mot de passe doit être différent de l'actuel."

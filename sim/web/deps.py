@@ -45,7 +45,7 @@ def current_user(request: Request) -> User | None:
         return request.state.user
     user = None
     token = request.session.get("sid")
-    if token:
+    if isinstance(token, str) and token:
         from sqlalchemy import select
 
         from sim.accounts.models import UserSession

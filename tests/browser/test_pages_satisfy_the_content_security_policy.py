@@ -50,7 +50,7 @@ def log_in(page, live_server, username):
     page.get_by_role("button", name="Se connecter").click()
 
 
-def test_candidate_and_trainer_pages_raise_no_policy_violation(live_server, page, browser, make_user,
+def test_candidate_and_trainer_pages_raise_no_policy_violation(live_server, page, browser, make_user, screenshot,
                                                               candidate_with_workspace):
     user, workspace = candidate_with_workspace
     product = make_product(workspace.id, price="42.50", stock="30", name="Carton double cannelure 60×40×40")
@@ -95,6 +95,9 @@ def test_candidate_and_trainer_pages_raise_no_policy_violation(live_server, page
 
     page.goto(f"{live_server}/account/password")
     expect(page.get_by_role("heading", name="Changer le mot de passe")).to_be_visible()
+    page.get_by_role("button", name="Changer le mot de passe").click()  # empty: refused, messages by the fields
+    expect(page.get_by_text("Saisissez votre mot de passe actuel.")).to_be_visible()
+    screenshot("password-page")
     watch.assert_none("password page")
 
     # the trainer's journal page of this candidate's workspace, with its htmx filter

@@ -36,6 +36,7 @@ def test_every_role_reaches_the_page_from_mon_compte(login, make_user, make_work
 @pytest.mark.parametrize("fields, field, message", [
     ({"current": "pas-le-bon"}, "current_password", "Mot de passe actuel incorrect."),
     ({"current": ""}, "current_password", "Saisissez votre mot de passe actuel."),
+    ({"new": ""}, "new_password", "Saisissez le nouveau mot de passe."),
     ({"new": "abc"}, "new_password", "Mot de passe trop court (4 caractères au moins)."),
     ({"new": "secret"}, "new_password", "Le nouveau mot de passe doit être différent de l'actuel."),
     ({"confirm": "autre-chose"}, "confirm_password", "La confirmation ne correspond pas au nouveau mot de passe."),
