@@ -90,6 +90,41 @@ def cmd_journal_kinds(args) -> int:
     return 0
 
 
+def cmd_user_password(args) -> int:
+    from sqlalchemy import select
+
+    from sim.accounts.models import User
+    from sim.accounts.service import set_password
+    from sim.config import get_settings
+    from sim.db import UnitOfWork
+    from sim.errors import ValidationFailed
+    from sim.migrations import upgrade
+
+    upgrade(get_settings().database_url)
+    with UnitOfWork(write=False) as uow:
+        known = uow.session.scalar(select(User.id).where(User.username == args.username.strip().lower()))
+    if known is None:
+        print(f"advsim: utilisateur inconnu : {args.username}", file=sys.stderr)
+        return 2
+    password = os.environ.get("ADVSIM_PASSWORD")
+    if not password:
+        password = getpass.getpass("Nouveau mot de passe : ")
+        if password != getpass.getpass("Confirmez : "):
+            print("advsim: les mots de passe diffèrent.", file=sys.stderr)
+            return 2
+    try:
+        with UnitOfWork() as uow:
+            user = uow.session.get(User, known)
+            set_password(uow, user, password)
+            uow.commit()
+    except ValidationFailed as refused:
+        for field, message in refused.errors.items():
+            print(f"advsim: {field} : {message}", file=sys.stderr)
+        return 2
+    print(f"Mot de passe de « {user.username} » changé ; ses sessions ouvertes sont fermées.")
+    return 0
+
+
 def cmd_journal_verify(args) -> int:
     from sim.db import UnitOfWork
     from sim.journal.service import verify
@@ -252,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--seed", type=int, default=1, help="graine de l'entreprise du candidat")
     add.add_argument("--no-workspace", action="store_true", help="ne pas créer d'espace pour un candidat")
     add.set_defaults(func=cmd_user_add)
+    password = user.add_parser("password", help="changer le mot de passe d'un compte (ferme ses sessions)")
+    password.add_argument("username")
+    password.set_defaults(func=cmd_user_password)
 
     journal = sub.add_parser("journal", help="journal").add_subparsers(dest="journal_command", required=True)
     verify = journal.add_parser("verify", help="vérifier les chaînes de hachage")

@@ -21,6 +21,8 @@ class Settings:
     cheap_password_hashing: bool
     # Session cookie sent over HTTPS only (set it when served behind TLS).
     secure_cookies: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDR networks).
+    trusted_proxies: tuple = ()
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -51,4 +53,18 @@ def get_settings() -> Settings:
         templates_dir=Path(os.environ.get("ADVSIM_TEMPLATES_DIR", PROJECT_ROOT / "templates")),
         cheap_password_hashing=os.environ.get("ADVSIM_CHEAP_HASHING", "") == "1",
         secure_cookies=os.environ.get("ADVSIM_SECURE_COOKIES", "") == "1",
+        trusted_proxies=parse_networks(os.environ.get("ADVSIM_TRUSTED_PROXIES", "")),
     )
+
+
+def parse_networks(text: str) -> tuple:
+    """``"10.0.0.5, 172.16.0.0/12"`` → ip networks; a bad entry stops the start-up."""
+    import ipaddress
+
+    networks = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"ADVSIM_TRUSTED_PROXIES : adresse ou réseau invalide : {item!r}") from None
+    return tuple(networks)

@@ -1,5 +1,5 @@
 """Imports every table so that SQLModel.metadata is complete (Alembic, tests)."""
-from sim.accounts.models import LoginAttempt, User  # noqa: F401
+from sim.accounts.models import LoginAttempt, User, UserSession  # noqa: F401
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine  # noqa: F401
 from sim.company.models import Company, NumberSeries, SalesRep  # noqa: F401
 from sim.crm.models import Claim, Contact, Customer, Interaction, MessageAttachment  # noqa: F401

@@ -38,3 +38,17 @@ class LoginAttempt(SQLModel, table=True):
     client_ip: str = Field(sa_type=String(64), index=True)
     succeeded: bool
     at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A server-side login session. The browser's cookie carries a random token;
+    only its SHA-256 is stored, so a copy of this table opens no session."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(sa_type=String(64), unique=True, index=True)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

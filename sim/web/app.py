@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from sim.accounts.service import SESSION_LIFETIME  # the server ends the session then, too
 from sim.config import get_settings
 from sim.db import NotFound
 from sim.errors import SimError
@@ -19,7 +20,6 @@ from sim.web.rendering import render
 from sim.web.routes import auth, billing, customers, inbox, products, sales, scenarios, workspaces
 
 STATIC = Path(__file__).resolve().parent / "static"
-SESSION_HOURS = 12  # an exam day
 
 
 class ServerTiming:
@@ -44,15 +44,66 @@ class ServerTiming:
         await self.app(scope, receive, timed_send)
 
 
+# The app's own pages satisfy this policy: scripts and styles come from /static
+# only (no inline <script>, no style="..." attribute, no eval: htmx is told so in
+# base.html), images from /static or data: URIs, forms post to the app itself.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+# A PDF opens in the browser's own viewer, which Chromium builds as a page with
+# inline styles and an <embed>: the policy above would leave it blank. A PDF runs
+# no script of ours, so it only gets the anti-framing part.
+PDF_POLICY = "frame-ancestors 'none'"
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+_REPLACED = {b"content-security-policy", b"cache-control", *(name for name, _ in SECURITY_HEADERS)}
+
+
+class SecurityHeaders:
+    """The security headers on every response, static files and errors included;
+    ``Cache-Control: no-store`` on everything but the static files: every other
+    response is either a logged-in user's page or a login/error page, none of
+    which a shared computer's cache or the back button should keep."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def secured_send(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                pdf = any(k.lower() == b"content-type" and v.startswith(b"application/pdf") for k, v in headers)
+                cache = [(k, v) for k, v in headers if k.lower() == b"cache-control"]
+                headers = [(k, v) for k, v in headers if k.lower() not in _REPLACED]
+                headers.append((b"content-security-policy", (PDF_POLICY if pdf else CONTENT_SECURITY_POLICY).encode()))
+                headers.extend(SECURITY_HEADERS)
+                headers.extend(cache if static else [(b"cache-control", b"no-store")])
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, secured_send)
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
-                       max_age=SESSION_HOURS * 3600, same_site="lax",
+                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
                        https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)
+    app.state.trusted_proxies = settings.trusted_proxies
     for module in (auth, inbox, customers, sales, billing, products, workspaces, scenarios):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)

@@ -44,22 +44,29 @@ def current_user(request: Request) -> User | None:
     if "user" in request.state._state:
         return request.state.user
     user = None
-    user_id = request.session.get("user_id")
-    if user_id is not None:
+    token = request.session.get("sid")
+    if isinstance(token, str) and token:
         from sqlalchemy import select
 
+        from sim.accounts.models import UserSession
+        from sim.accounts.service import token_digest
+        from sim.clock import wall_now
+
         with UnitOfWork(write=False) as uow:
-            # the user and, for a candidate, their latest workspace, in one round trip
+            # the session, its user and, for a candidate, their latest workspace, in one round trip;
+            # a session ends at logout, at a password change, after 12 hours, or when the user is deactivated
             row = uow.session.execute(
-                select(User, Workspace).outerjoin(Workspace, Workspace.owner_id == User.id)
-                .where(User.id == user_id).order_by(Workspace.id.desc()).limit(1)).first()
+                select(User, Workspace).join(UserSession, UserSession.user_id == User.id)
+                .outerjoin(Workspace, Workspace.owner_id == User.id)
+                .where(UserSession.token_hash == token_digest(token), UserSession.revoked_at.is_(None),
+                       UserSession.expires_at > wall_now(), User.active.is_(True))
+                .order_by(Workspace.id.desc()).limit(1)).first()
         if row is not None:
             user = row[0]
             if row[1] is not None:
                 request.state.workspace = row[1]
-        if user is not None and (not user.active or request.session.get("pw") != user.password_hash[-16:]):
-            # Deactivated, or the password changed since this session began.
-            user = None
+        else:
+            request.session.pop("sid", None)
     request.state.user = user
     return user
 

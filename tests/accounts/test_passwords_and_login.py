@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from sim.accounts.models import LoginAttempt
 from sim.accounts.passwords import hash_password, verify_password
-from sim.accounts.service import MAX_FAILURES, BadCredentials, TooManyAttempts, authenticate, create_user
+from sim.accounts.service import MAX_ACCOUNT_FAILURES, BadCredentials, TooManyAttempts, authenticate, create_user
 from sim.db import UnitOfWork
 from sim.errors import ValidationFailed
 
@@ -32,18 +32,17 @@ def test_a_duplicate_username_is_refused(make_user):
 
 def test_logins_are_refused_after_repeated_failures_even_with_the_right_password(make_user):
     user = make_user("candidate")
-    for _ in range(MAX_FAILURES):
-        with UnitOfWork() as uow, pytest.raises(BadCredentials):
-            authenticate(uow, username=user.username, password="wrong", client_ip="192.0.2.1")
-    with UnitOfWork() as uow, pytest.raises(TooManyAttempts):
-        authenticate(uow, username=user.username, password="secret", client_ip="192.0.2.99")
+    for _ in range(MAX_ACCOUNT_FAILURES):
+        with pytest.raises(BadCredentials):
+            authenticate(username=user.username, password="wrong", client_ip="192.0.2.1")
+    with pytest.raises(TooManyAttempts):
+        authenticate(username=user.username, password="secret", client_ip="192.0.2.99")
     with UnitOfWork(write=False) as uow:
         attempts = uow.session.scalar(select(func.count(LoginAttempt.id))
                                       .where(LoginAttempt.username == user.username))
-    assert attempts == MAX_FAILURES
+    assert attempts == MAX_ACCOUNT_FAILURES
 
 
 def test_the_right_password_logs_in(make_user):
     user = make_user("candidate")
-    with UnitOfWork() as uow:
-        assert authenticate(uow, username=user.username.upper(), password="secret", client_ip="192.0.2.2").id == user.id
+    assert authenticate(username=user.username.upper(), password="secret", client_ip="192.0.2.2").id == user.id

@@ -23,6 +23,8 @@ EXPECTED = {
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): {C, T, E, A},
     ("GET", "/"): {C, T, E, A},
+    ("GET", "/account/password"): {C, T, E, A},
+    ("POST", "/account/password"): {C, T, E, A},
     # the candidate's ERP/CRM: their own workspace only
     **{(method, path): {C} for method, path in [
         ("GET", "/customers"), ("GET", "/customers/{customer_id}"),
