@@ -3,7 +3,7 @@ credit note and statement of account, as PDFs a customer would accept.
 
 ``render_pdf`` reads and renders. Opening a document (a GET) stores nothing:
 ``record_view`` journals ``document.viewed`` once per version of it (see
-``version_of``). ``generate``/``store``/``keep`` keep the file with the
+``version_of``). ``store``/``keep`` keep the file with the
 workspace (``Document``) and journal ``document.generated``: for a document
 that is really issued, i.e. attached to a message (the candidate's, or a
 scenario's), so the evaluator can see exactly what was sent.
@@ -78,16 +78,9 @@ def render_pdf(uow, kind: str, ref_id: int) -> tuple[str, bytes]:
     return rendered.filename, html_to_pdf(rendered.html)
 
 
-def generate(uow, *, actor: str, kind: str, ref_id: int) -> Document:
-    """Render the PDF, keep it with the workspace and journal ``document.generated``."""
-    document = store(uow, actor=actor, kind=kind, ref_id=ref_id)
-    uow.commit()
-    return document
-
-
 def store(uow, *, actor: str, kind: str, ref_id: int) -> Document:
-    """``generate`` inside the caller's transaction (a message that attaches it,
-    a scenario event): renders, stores, journals, does not commit."""
+    """Render the PDF, keep it with the workspace and journal ``document.generated``
+    (a message that attaches it, a scenario event); the caller commits."""
     return keep(uow, actor=actor, rendered=render(uow, kind, ref_id), ref_id=ref_id)
 
 

@@ -319,7 +319,7 @@ def _semantic_problems(data: dict, events: list, positions: _Positions, file: st
                 close = get_close_matches(pattern, list(KINDS), n=1)
                 add((*path, "when", "journal"), f"type d'entrée de journal inconnu : « {pattern} »"
                     + (f" (vouliez-vous dire « {close[0]} » ?)" if close else "")
-                    + " — `advsim journal kinds` les liste")
+                    + " — la commande « advsim journal kinds » les liste")
             for field_name, kind_name in (("customer", "customer"), ("supplier", "supplier"), ("order", "order"),
                                           ("invoice", "invoice")):
                 if field_name in event["when"]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from sim.db import NotFound, UnitOfWork
 from sim.documents.models import Document
-from sim.documents.service import KINDS, UnknownDocumentKind, generate, render_pdf
+from sim.documents.service import KINDS, UnknownDocumentKind, store, render_pdf
 from sim.journal.models import JournalEntry
 from sim.journal.service import verify_chain
 from sim.workspace.models import Workspace
@@ -26,7 +26,8 @@ def test_generate_stores_the_pdf_with_its_hash_and_writes_one_journal_entry():
     story = order_to_cash()
     before = _journal_count(story.ws, "document.generated")
     with UnitOfWork(story.ws) as uow:
-        document = generate(uow, actor=ACTOR, kind="invoice", ref_id=story.invoice.id)
+        document = store(uow, actor=ACTOR, kind="invoice", ref_id=story.invoice.id)
+        uow.commit()
 
     with UnitOfWork(story.ws, write=False) as uow:
         stored = uow.get(Document, document.id)
@@ -51,7 +52,8 @@ def test_generate_stores_the_pdf_with_its_hash_and_writes_one_journal_entry():
 def test_a_statement_is_journaled_under_its_reference():
     story = order_to_cash()
     with UnitOfWork(story.ws) as uow:
-        document = generate(uow, actor=ACTOR, kind="statement", ref_id=story.buyer.id)
+        document = store(uow, actor=ACTOR, kind="statement", ref_id=story.buyer.id)
+        uow.commit()
     with UnitOfWork(story.ws, write=False) as uow:
         entry = uow.session.scalars(select(JournalEntry).where(JournalEntry.kind == "document.generated")
                                     .order_by(JournalEntry.seq.desc())).first()
@@ -72,7 +74,8 @@ def test_a_document_of_another_workspace_is_not_found(make_workspace):
     before = _journal_count(other.id, "document.generated")
     with UnitOfWork(other.id) as uow:
         with pytest.raises(NotFound):
-            generate(uow, actor=ACTOR, kind="invoice", ref_id=story.invoice.id)
+            store(uow, actor=ACTOR, kind="invoice", ref_id=story.invoice.id)
+            uow.commit()
     assert _journal_count(other.id, "document.generated") == before
     with UnitOfWork(other.id, write=False) as uow:
         assert uow.session.scalar(select(func.count(Document.id))) == 0

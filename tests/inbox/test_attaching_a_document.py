@@ -65,10 +65,11 @@ def test_a_document_is_only_downloadable_through_the_message_it_is_attached_to(w
 
 def test_a_delivered_message_carries_its_attachments(workspace):
     customer, quote = a_customer_with_a_quote(workspace.id)
-    from sim.documents.service import generate
+    from sim.documents.service import store
 
     with UnitOfWork(workspace.id) as uow:
-        document = generate(uow, actor=ACTOR, kind="quote", ref_id=quote.id)
+        document = store(uow, actor=ACTOR, kind="quote", ref_id=quote.id)
+        uow.commit()
     message = delivered(workspace.id, customer=customer, subject="Bon pour accord",
                         attachments=[document.id])
 

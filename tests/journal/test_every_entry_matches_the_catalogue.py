@@ -16,7 +16,7 @@ from sim.billing.service import invoice_delivery, issue_credit_note
 from sim.company.service import set_delegation
 from sim.crm.service import create_customer, log_call, view_customer_account
 from sim.db import UnitOfWork
-from sim.documents.service import generate
+from sim.documents.service import store
 from sim.inbox.service import deliver, mark_read, send
 from sim.journal import catalogue
 from sim.journal.models import JournalEntry
@@ -79,7 +79,7 @@ def test_the_whole_order_to_cash_flow_journals_catalogued_entries_by_business_ke
     with UnitOfWork(ws, write=False) as uow:
         [invoice_line] = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
     act(ws, issue_credit_note, actor=ACTOR, invoice_id=invoice.id, quantities={invoice_line.id: "2"}, reason="Casse")
-    act(ws, generate, actor=ACTOR, kind="invoice", ref_id=invoice.id)
+    act(ws, store, actor=ACTOR, kind="invoice", ref_id=invoice.id)
     act(ws, record_payment, actor=ACTOR, customer_id=customer.id, method="bill", amount="20,00",
         allocations={invoice.id: "20,00"})
     act(ws, reject_payment, actor="scenario", invoice_id=invoice.id, reason="Provision insuffisante")
