@@ -58,12 +58,9 @@ def cmd_user_add(args) -> int:
     from sim.workspace.service import create_workspace
 
     upgrade(get_settings().database_url)
-    password = args.password or os.environ.get("ADVSIM_PASSWORD")
-    if not password:
-        password = getpass.getpass("Mot de passe : ")
-        if password != getpass.getpass("Confirmez : "):
-            print("advsim: les mots de passe diffèrent.", file=sys.stderr)
-            return 2
+    password = _password(args.password, "Mot de passe : ")
+    if password is None:
+        return 2
     try:
         with UnitOfWork() as uow:
             user = create_user(uow, username=args.username, password=password, role=args.role,
@@ -81,6 +78,17 @@ def cmd_user_add(args) -> int:
             uow.commit()
         print(f"Espace n° {ws.id} attribué (graine {args.seed}).")
     return 0
+
+
+def _password(given: str | None, prompt: str) -> str | None:
+    """The password given, or ADVSIM_PASSWORD, or typed twice (None if the two differ)."""
+    password = given or os.environ.get("ADVSIM_PASSWORD")
+    if not password:
+        password = getpass.getpass(prompt)
+        if password != getpass.getpass("Confirmez : "):
+            print("advsim: les mots de passe diffèrent.", file=sys.stderr)
+            return None
+    return password
 
 
 def cmd_journal_kinds(args) -> int:
@@ -106,12 +114,9 @@ def cmd_user_password(args) -> int:
     if known is None:
         print(f"advsim: utilisateur inconnu : {args.username}", file=sys.stderr)
         return 2
-    password = os.environ.get("ADVSIM_PASSWORD")
-    if not password:
-        password = getpass.getpass("Nouveau mot de passe : ")
-        if password != getpass.getpass("Confirmez : "):
-            print("advsim: les mots de passe diffèrent.", file=sys.stderr)
-            return 2
+    password = _password(None, "Nouveau mot de passe : ")
+    if password is None:
+        return 2
     try:
         with UnitOfWork() as uow:
             user = uow.session.get(User, known)
