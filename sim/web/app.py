@@ -15,6 +15,7 @@ from sim.config import get_settings
 from sim.db import NotFound
 from sim.errors import SimError
 from sim.web.deps import LoginRequired
+from sim.web.limits import RequestLimits
 from sim.web.rendering import render
 from sim.web.routes import auth, billing, customers, inbox, products, sales, scenarios, workspaces
 
@@ -47,6 +48,7 @@ class ServerTiming:
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(RequestLimits)  # inside the session: its refusals are the app's error page
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
                        max_age=SESSION_HOURS * 3600, same_site="lax",
                        https_only=settings.secure_cookies)

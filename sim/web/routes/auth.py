@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from sim.accounts.models import Role, User
 from sim.accounts.service import BadCredentials, TooManyAttempts, authenticate
 from sim.db import UnitOfWork
+from sim.parsing import has_control_characters
 from sim.web.routes import router as routes_router
 from sim.web.deps import public, requires
 from sim.web.rendering import render
@@ -37,6 +38,12 @@ def login_page(request: Request, next: str = "", user: User | None = Depends(pub
 def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form(""),
           _: User | None = Depends(public)):
     client_ip = request.client.host if request.client else "?"
+    if has_control_characters(username) or has_control_characters(password) or len(username) > 150 \
+            or len(password) > 1024:
+        # no account has such a name (and PostgreSQL refuses NUL): refused before any query
+        return render(request, "auth/login.html",
+                      {"next": _safe_next(next), "username": "", "error": "Identifiant ou mot de passe invalide."},
+                      status_code=400)
     try:
         with UnitOfWork() as uow:
             user = authenticate(uow, username=username, password=password, client_ip=client_ip)

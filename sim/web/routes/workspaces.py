@@ -38,7 +38,7 @@ def workspace_journal(request: Request, workspace_id: int, kind: str = "", page:
         if kind:
             query = query.where(JournalEntry.kind.startswith(kind[:60]))
         total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
-        page = max(1, page)
+        page = min(max(1, page), 100_000)  # a page number no journal reaches, never an overflow
         entries = uow.session.scalars(query.order_by(JournalEntry.seq.desc())
                                       .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
         kinds = uow.session.scalars(select(JournalEntry.kind).distinct().order_by(JournalEntry.kind)).all()
