@@ -221,3 +221,55 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)
         assert response.status_code in (200, 303), f"POST {path}: {response.status_code}\n{response.text[:3000]}"
+
+
+def test_every_url_naming_an_id_no_row_can_have_is_not_found(app, make_user, login, candidate_with_workspace):
+    """GET and POST alike: /quotes/99999999999999999999 is a 404, never a database error."""
+    candidate, _ = candidate_with_workspace
+    browsers = {"candidate": login(candidate), "staff": login(make_user(Role.TRAINER.value))}
+    failures = []
+    for method, route in app_routes(app):
+        if not route.param_convertors:
+            continue
+        rule = access_rule(route.dependant)
+        browser = browsers["candidate" if Role.CANDIDATE in rule.roles else "staff"]
+        for bad_id in (HUGE, BEYOND_INT4, "0", "-1", "9" * 5000):
+            url = _fill(route.path, {name: bad_id for name in route.param_convertors})
+            try:
+                response = browser.get(url) if method == "GET" else browser.post(url)
+            except Exception as crash:
+                failures.append(f"{method} {url[:80]}: {type(crash).__name__}: {str(crash)[:200]}")
+                continue
+            if response.status_code != 404:
+                failures.append(f"{method} {url[:80]}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_body_over_the_limit_is_refused_with_413_and_a_french_page(app, make_user, login):
+    from sim.web.limits import MAX_BODY
+
+    browser = login(make_user("candidate"))
+    announced = browser.post("/inbox", {"body": "x" * (MAX_BODY + 1)})
+    assert announced.status_code == 413 and "Requête trop volumineuse" in announced.text
+
+    def chunks():  # no Content-Length: the limit holds on what actually arrives
+        for _ in range(MAX_BODY // 65536 + 2):
+            yield b"x" * 65536
+
+    streamed = browser.client.post("/inbox", content=chunks(),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert streamed.status_code == 413 and "Requête trop volumineuse" in streamed.text
+
+
+def test_a_nul_in_a_query_string_is_refused_with_400(make_user, login):
+    browser = login(make_user("candidate"))
+    for url in ("/customers?q=a%00b", "/products?category=%00", "/quotes?status=%00"):
+        response = browser.get(url)
+        assert response.status_code == 400 and "Caractère nul" in response.text, url
+
+
+def test_page_numbers_beyond_any_list_show_the_last_empty_page(candidate_with_workspace, login):
+    user, _ = candidate_with_workspace
+    browser = login(user)
+    for url in ("/customers?page=99999999999999999999", "/products?page=99999999999999999999"):
+        assert browser.get(url).status_code == 200, url
