@@ -164,8 +164,9 @@ def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOf
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
+            message = "; ".join(refused.errors.values()) if isinstance(refused, ValidationFailed) else refused.message
             return render(request, "sales/quote_page.html",
-                          {**_quote_context(reader, quote_id), "error": refused.message, "statuses": QuoteStatus,
+                          {**_quote_context(reader, quote_id), "error": message, "statuses": QuoteStatus,
                            **shell(reader, "quotes")}, status_code=refused.status_code)
     return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
 

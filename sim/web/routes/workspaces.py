@@ -94,6 +94,7 @@ def workspace_approve_order(request: Request, workspace_id: int, order_id: int, 
             with UnitOfWork(workspace_id, write=False) as reader:
                 return render(request, "workspaces/approvals.html",
                               {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
-                               "error": refused.message, "can_approve": True, **staff_shell("workspaces")},
+                               "error": "; ".join(getattr(refused, "errors", {}).values()) or refused.message,
+                               "can_approve": True, **staff_shell("workspaces")},
                               status_code=refused.status_code)
     return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)
