@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 from ruamel.yaml.error import MarkedYAMLError
 
 from sim.scenario.events import registry
@@ -250,9 +251,23 @@ class _BudgetComposer(Composer):
         return size
 
 
+class _BudgetScanner(RoundTripScanner):
+    """Flow collections ("[[[[…") refused past the depth budget as they are
+    scanned: the scanner would otherwise look 1 024 characters ahead for a
+    possible key at every level (quadratic, about a second) before the
+    composer sees the depth."""
+
+    def fetch_flow_collection_start(self, TokenClass, to_push):
+        if self.flow_level >= MAX_DEPTH:
+            raise ScannerError(None, None, f"imbrication trop profonde : {MAX_DEPTH} niveaux au plus",
+                               self.reader.get_mark())
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+
 def bounded_yaml() -> YAML:
     """Round-trip YAML within the alias and depth budgets (scenarios, candidate scripts)."""
     yaml = YAML(typ="rt")
+    yaml.Scanner = _BudgetScanner
     yaml.Composer = _BudgetComposer
     return yaml
 
