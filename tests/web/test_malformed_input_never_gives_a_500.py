@@ -273,3 +273,16 @@ def test_page_numbers_beyond_any_list_show_the_last_empty_page(candidate_with_wo
     browser = login(user)
     for url in ("/customers?page=99999999999999999999", "/products?page=99999999999999999999"):
         assert browser.get(url).status_code == 200, url
+
+
+def test_a_login_whose_next_page_holds_a_control_character_goes_home(make_user, app):
+    from starlette.testclient import TestClient
+
+    from tests.conftest import csrf_of
+
+    user = make_user("candidate")
+    with TestClient(app, follow_redirects=False, client=("10.9.9.9", 50000)) as client:
+        token = csrf_of(client.get("/login").text)
+        response = client.post("/login", data={"username": user.username, "password": "secret",
+                                               "next": "/quotes\x00\r\nSet-Cookie: x=1", "csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/customers"

@@ -23,6 +23,8 @@ HOME = {Role.CANDIDATE: "/customers", Role.TRAINER: "/workspaces", Role.EVALUATO
 
 def _safe_next(target: str) -> str:
     """Only same-site paths: a login link must not bounce the user elsewhere."""
+    if has_control_characters(target) or len(target) > 2000 or "\\" in target:
+        return ""  # never into a Location header (and browsers read "/\\host" as "//host")
     parsed = urlparse(target)
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         return ""
