@@ -322,7 +322,10 @@ class UnitOfWork:
 
     # --- scoped reads --------------------------------------------------
     def get(self, model: type[T], id_: Any) -> T:
-        """The object with this id in this workspace, or ``NotFound``."""
+        """The object with this id in this workspace, or ``NotFound`` (also for an
+        id beyond the integer columns' range, which no row can have)."""
+        if isinstance(id_, int) and not 0 < id_ <= 2**31 - 1:
+            raise NotFound(f"{model.__name__} {id_}")
         obj = self.session.scalars(select(model).where(model.id == id_)).first()  # type: ignore[attr-defined]
         if obj is None:
             raise NotFound(f"{model.__name__} {id_}")

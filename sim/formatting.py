@@ -72,6 +72,19 @@ def number(value: Decimal | None, digits: int = 0) -> str:
     return _grouped_fixed(value, digits)
 
 
+def fr_number(value: Decimal | int | None) -> str:
+    """A number as written in a French sentence, with all its digits and no
+    useless zero: ``10`` (never ``1E+1``), ``12,5``, ``1 000 000``, ``0,125``."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    places = len(text.partition(".")[2])
+    return _grouped_fixed(value, places)
+
+
 def money(value: Decimal | None) -> str:
     """An amount in a table column whose header carries the currency: ``1 234,50``."""
     return number(value, 2)
@@ -134,7 +147,7 @@ def country_name(code: str | None) -> str:
 
 
 FILTERS = {
-    "eur": eur, "eur_round": eur_round, "number": number, "money": money, "qty": qty, "pct": pct,
+    "eur": eur, "eur_round": eur_round, "number": number, "money": money, "qty": qty, "pct": pct, "fr_number": fr_number,
     "fr_date": fr_date, "siren": siren, "siret": siret, "iban": iban, "country_name": country_name,
 }
 

@@ -21,7 +21,8 @@ from sim.company.numbering import next_number
 from sim.crm.models import Customer
 from sim.errors import SimError, ValidationFailed
 from sim.journal import service as journal
-from sim.parsing import read_decimal
+from sim.formatting import fr_number
+from sim.parsing import read_quantity, read_text
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
 from sim.stock.models import Delivery, Product
@@ -101,7 +102,8 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
     claim(uow, form_token, "credit_note.issued")  # first: a resubmitted form is refused as such (409)
     invoice = uow.get(Invoice, invoice_id)
     errors: dict[str, str] = {}
-    if not reason.strip():
+    reason = read_text(reason, "reason", errors, label="Motif", max_length=200)
+    if reason == "":
         errors["reason"] = "Indiquez le motif de l'avoir (retour, erreur de prix, geste commercial…)."
     invoice_lines = {l.id: l for l in uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))}
     credited = dict(uow.session.execute(
@@ -115,7 +117,8 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
         if line is None:
             errors[key] = "Cette ligne n'appartient pas à la facture."
             continue
-        qty = read_decimal(raw, key, errors, "Quantité : nombre attendu.", default="0")
+        product_unit = uow.session.scalar(select(Product.unit).where(Product.id == line.product_id))
+        qty = read_quantity(raw, key, errors, unit=product_unit, default="0")
         if qty is None:
             continue
         if qty == 0:
@@ -124,7 +127,7 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
         if qty < 0:
             errors[key] = "La quantité à créditer ne peut pas être négative."
         elif qty > line.quantity - already:
-            errors[key] = f"On ne peut créditer plus que facturé ({(line.quantity - already).normalize()} au plus)."
+            errors[key] = f"On ne peut créditer plus que facturé ({fr_number(line.quantity - already)} au plus)."
         else:
             lines.append({k: getattr(line, k) for k in LINE_FIELDS} | {
                 "quantity": qty, "line_total_ht": line_net(qty, line.unit_price, line.discount_pct)})

@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from sim.clock import sim_date, sim_now
 from sim.company.numbering import next_number
+from sim.parsing import has_control_characters, is_id
 from sim.company.models import Company
 from sim.crm.models import Contact, Customer, Interaction, InteractionChannel, MessageAttachment
 from sim.db import NotFound
@@ -433,6 +434,8 @@ def _find(uow, model, id_):
         id_ = int(id_)
     except (TypeError, ValueError):
         return None
+    if not is_id(id_):
+        return None
     return uow.session.scalars(select(model).where(model.id == id_)).first()
 
 
@@ -446,6 +449,10 @@ def _check_text(subject: str, body: str, errors: dict[str, str]) -> None:
         errors["body"] = "Le message est vide."
     elif len(_normalised(body)) > BODY_MAX:
         errors["body"] = f"Le message est trop long ({len(_normalised(body))} caractères, {BODY_MAX} au plus)."
+    # NUL (which PostgreSQL refuses) and other control characters: refused, never dropped silently
+    for key, text, multiline in (("subject", subject, False), ("body", body, True)):
+        if key not in errors and has_control_characters(text, multiline=multiline):
+            errors[key] = "Caractère non imprimable interdit (caractère nul ou de contrôle) : retirez-le."
 
 
 def _normalised(body: str) -> str:

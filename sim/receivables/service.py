@@ -13,19 +13,13 @@ from sim.crm.models import Customer, PaymentMethod
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
 from sim.formatting import eur
-from sim.parsing import read_decimal
+from sim.parsing import read_amount, read_text
 from sim.receivables.models import Payment, PaymentAllocation
 from sim.sales.pricing import ZERO
 
 
 def _amount(raw, key: str, errors: dict[str, str]) -> Decimal | None:
-    value = read_decimal(raw, key, errors, "Montant : nombre attendu (ex. 1250,00).", default="0")
-    if value is None:
-        return None
-    if value != value.quantize(Decimal("0.01")):
-        errors[key] = "Montant au centime près."
-        return None
-    return value
+    return read_amount(raw, key, errors, default="0")
 
 
 def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, allocations: dict[int, str | Decimal],
@@ -45,6 +39,7 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
     if method not in {m.value for m in PaymentMethod}:
         errors["method"] = "Choisissez un mode de règlement."
     total = _amount(amount, "amount", errors)
+    reference = read_text(reference, "reference", errors, label="Référence", max_length=60)
     if total is not None and total <= 0:
         errors["amount"] = "Le montant doit être positif."
     today = sim_date(uow)

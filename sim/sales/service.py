@@ -22,7 +22,8 @@ from sim.crm.service import customer_balance
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
 from sim.formatting import eur
-from sim.parsing import read_decimal
+from sim.formatting import fr_number
+from sim.parsing import read_decimal, read_id, read_quantity, read_text
 from sim.sales.errors import ApprovalNotAllowed, WrongStatus
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
@@ -52,13 +53,16 @@ def _find_product(uow, key) -> Product | None:
         return None
     text = str(key).strip()
     if text.isdigit():
-        return uow.session.scalars(select(Product).where(Product.id == int(text))).first()
+        id_ = read_id(text)
+        return uow.session.scalars(select(Product).where(Product.id == id_)).first() if id_ else None
     reference = text.split(" — ")[0].strip().upper()
+    if len(reference) > 40 or "\x00" in reference:
+        return None
     return uow.session.scalars(select(Product).where(Product.reference == reference)).first()
 
 
 def _decimal(raw, field: str, errors: dict[str, str], *, label: str) -> Decimal | None:
-    return read_decimal(raw, field, errors, f"{label} : nombre attendu.")
+    return read_decimal(raw, field, errors, f"{label} : nombre attendu.", places=2)
 
 
 def _priced_lines(uow, company: Company, customer: Customer, lines: list[LineInput],
@@ -79,19 +83,16 @@ def _priced_lines(uow, company: Company, customer: Customer, lines: list[LineInp
             errors[f"{key}-product"] = "Choisissez un produit du catalogue."
         elif product is None or not product.active:
             errors[f"{key}-product"] = "Produit inconnu dans votre catalogue."
-        quantity = _decimal(line.quantity, f"{key}-quantity", errors, label="Quantité")
-        if quantity is not None:
-            if quantity <= 0:
-                errors[f"{key}-quantity"] = "La quantité doit être strictement positive."
-            elif quantity != quantity.quantize(Decimal("0.001")):
-                errors[f"{key}-quantity"] = "Trois décimales au plus."
+        quantity = read_quantity(line.quantity, f"{key}-quantity", errors, unit=product.unit if product else "kg")
+        if quantity is not None and quantity <= 0:
+            errors[f"{key}-quantity"] = "La quantité doit être strictement positive."
         discount = _decimal(line.discount_pct or "0", f"{key}-discount", errors, label="Remise")
         if discount is not None:
             if discount < 0 or discount >= 100:
                 errors[f"{key}-discount"] = "La remise est un pourcentage entre 0 et 100."
             elif discount > company.max_discount_pct:
                 errors[f"{key}-discount"] = (f"Remise supérieure à votre délégation "
-                                             f"({company.max_discount_pct.normalize()} % au plus) : "
+                                             f"({fr_number(company.max_discount_pct)} % au plus) : "
                                              "demandez l'accord de votre responsable.")
         if product is not None and quantity is not None and discount is not None and f"{key}-quantity" not in errors \
                 and f"{key}-discount" not in errors:
@@ -114,15 +115,16 @@ def _global_discount(raw, company: Company, errors: dict[str, str]) -> Decimal:
         errors["global_discount"] = "La remise globale est un pourcentage entre 0 et 100."
     elif value > company.max_discount_pct:
         errors["global_discount"] = (f"Remise supérieure à votre délégation "
-                                     f"({company.max_discount_pct.normalize()} % au plus).")
+                                     f"({fr_number(company.max_discount_pct)} % au plus).")
     return value.quantize(Decimal("0.01"))
 
 
 def _incoterm(customer: Customer, rule: str, place: str, errors: dict[str, str]) -> tuple[str, str]:
-    rule, place = (rule or "").strip().upper(), (place or "").strip()
+    rule = (rule or "").strip().upper()
+    place = read_text(place, "incoterm_place", errors, label="Lieu convenu", max_length=80) or ""
     if rule and rule not in INCOTERMS:
         errors["incoterm"] = "Incoterm inconnu (Incoterms® 2020 : EXW, FCA, CPT, CIP, DAP, DPU, DDP, FAS, FOB, CFR, CIF)."
-    if rule and not place:
+    if rule and not place and "incoterm_place" not in errors:
         errors["incoterm_place"] = "Un Incoterm s'écrit avec son lieu convenu (ex. « DAP Dublin »)."
     return rule, place[:80]
 
@@ -162,6 +164,7 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
     errors: dict[str, str] = {}
     global_discount = _global_discount(global_discount_pct, company, errors)
     rule, place = _incoterm(customer, incoterm, incoterm_place, errors)
+    notes = read_text(notes, "notes", errors, label="Notes", max_length=2000, multiline=True)
     try:
         priced = _priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
@@ -247,6 +250,7 @@ def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], c
     errors: dict[str, str] = {}
     global_discount = _global_discount(global_discount_pct, company, errors)
     rule, place = _incoterm(customer, incoterm, incoterm_place, errors)
+    customer_po = read_text(customer_po, "customer_po", errors, label="Référence client", max_length=40)
     try:
         priced = _priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
@@ -265,6 +269,10 @@ def order_from_quote(uow, *, actor: str, quote_id: int, customer_po: str = "") -
         raise WrongStatus(f"Le devis {quote.number} n'est pas accepté : pas de commande sans accord du client.")
     if uow.session.scalar(select(SalesOrder.id).where(SalesOrder.quote_id == quote.id)) is not None:
         raise WrongStatus(f"Le devis {quote.number} a déjà donné lieu à une commande.")
+    errors: dict[str, str] = {}
+    customer_po = read_text(customer_po, "customer_po", errors, label="Référence client", max_length=40)
+    if errors:
+        raise ValidationFailed(errors)
     customer = uow.session.get(Customer, quote.customer_id)
     lines = uow.session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)
                                 .order_by(QuoteLine.position)).all()
@@ -382,7 +390,11 @@ def request_approval(uow, *, actor: str, order_id: int, message: str) -> SalesOr
     order = uow.get(SalesOrder, order_id)
     if order.status != OrderStatus.BLOCKED:
         raise WrongStatus(f"La commande {order.number} n'est pas bloquée.")
-    if not message.strip():
+    errors: dict[str, str] = {}
+    message = read_text(message, "message", errors, label="Message", max_length=4000, multiline=True)
+    if errors:
+        raise ValidationFailed(errors)
+    if not message:
         raise ValidationFailed({"message": "Expliquez votre demande à la direction."})
     customer = uow.session.get(Customer, order.customer_id)
     journal.append(uow, kind="order.approval_requested", actor=actor,
@@ -398,6 +410,10 @@ def approve_order(uow, *, actor: str, actor_role: str, order_id: int, comment: s
     order = uow.get(SalesOrder, order_id)
     if order.status != OrderStatus.BLOCKED:
         raise WrongStatus(f"La commande {order.number} n'est pas bloquée.")
+    errors: dict[str, str] = {}
+    comment = read_text(comment, "comment", errors, label="Commentaire", max_length=2000, multiline=True)
+    if errors:
+        raise ValidationFailed(errors)
     customer = uow.session.get(Customer, order.customer_id)
     stock = _stock_check(uow, order)
     _confirm(uow, order, stock)

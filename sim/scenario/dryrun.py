@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from sqlalchemy import select
 
@@ -36,8 +35,10 @@ def _parse(text) -> datetime:
 def load_script(path: str | Path) -> list[dict]:
     from sim.scenario.candidate import ACTIONS
 
+    from sim.scenario.loader import bounded_yaml
+
     path = Path(path)
-    yaml = YAML(typ="rt")
+    yaml = bounded_yaml()
     try:
         root = yaml.load(path.read_text(encoding="utf-8"))
     except MarkedYAMLError as exc:

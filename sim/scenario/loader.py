@@ -17,6 +17,10 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 from ruamel.yaml.error import MarkedYAMLError
 
 from sim.journal.catalogue import KINDS, matching
@@ -200,12 +204,84 @@ def _get(spec: dict, dotted: str):
     return items
 
 
+# A scenario needs few aliases and little nesting; a file that uses more is
+# refused at once, at its place, before it can cost anything ("billion laughs":
+# 300 bytes of aliases expanding to billions of nodes; or 10 000 nested "[").
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 100_000  # the nodes the document holds once every alias is expanded
+MAX_DEPTH = 50
+
+
+class _BudgetComposer(Composer):
+    """ruamel's composer, counting aliases, the size they expand to, and depth."""
+
+    def compose_document(self):
+        self._aliases, self._expanded, self._sizes, self._sizing = 0, 0, {}, set()
+        return super().compose_document()
+
+    def compose_node(self, parent, index):
+        if self.parser.check_event(AliasEvent):
+            mark = self.parser.peek_event().start_mark
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise ComposerError(None, None, f"trop d'alias YAML (*nom) : {MAX_ALIASES} au plus par fichier", mark)
+            node = super().compose_node(parent, index)
+            self._expanded += self._size(node, mark)
+            if self._expanded > MAX_EXPANDED_NODES:
+                raise ComposerError(None, None, "les alias YAML (*nom) développent le fichier au-delà de "
+                                    f"{MAX_EXPANDED_NODES:_} nœuds".replace("_", "\u202f"), mark)
+            return node
+        if self.depth >= MAX_DEPTH:
+            raise ComposerError(None, None, f"imbrication trop profonde : {MAX_DEPTH} niveaux au plus",
+                                self.parser.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+    def _size(self, node, mark) -> int:
+        """Nodes under ``node`` with aliases expanded (memoised: linear in the file)."""
+        key = id(node)
+        if key in self._sizes:
+            return self._sizes[key]
+        if key in self._sizing:
+            raise ComposerError(None, None, "alias YAML récursif (un nœud qui se contient lui-même)", mark)
+        self._sizing.add(key)
+        if isinstance(node, MappingNode):
+            size = 1 + sum(self._size(k, mark) + self._size(v, mark) for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            size = 1 + sum(self._size(v, mark) for v in node.value)
+        else:
+            size = 1
+        self._sizing.discard(key)
+        self._sizes[key] = size
+        return size
+
+
+class _BudgetScanner(RoundTripScanner):
+    """Flow collections ("[[[[…") refused past the depth budget as they are
+    scanned: the scanner would otherwise look 1 024 characters ahead for a
+    possible key at every level (quadratic, about a second) before the
+    composer sees the depth."""
+
+    def fetch_flow_collection_start(self, TokenClass, to_push):
+        if self.flow_level >= MAX_DEPTH:
+            raise ScannerError(None, None, f"imbrication trop profonde : {MAX_DEPTH} niveaux au plus",
+                               self.reader.get_mark())
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+
+def bounded_yaml() -> YAML:
+    """Round-trip YAML within the alias and depth budgets (scenarios, candidate scripts)."""
+    yaml = YAML(typ="rt")
+    yaml.Scanner = _BudgetScanner
+    yaml.Composer = _BudgetComposer
+    return yaml
+
+
 def _yaml() -> YAML:
     """Round-trip YAML (positions of every node) that keeps dates as the text
     written: an impossible date is then reported at its place, not a crash."""
     from ruamel.yaml.constructor import RoundTripConstructor
 
-    yaml = YAML(typ="rt")
+    yaml = bounded_yaml()
 
     class Constructor(RoundTripConstructor):
         pass

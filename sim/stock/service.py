@@ -12,7 +12,8 @@ from sim.crm.models import Customer
 from sim.crm.service import Page
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
-from sim.parsing import read_decimal
+from sim.formatting import fr_number
+from sim.parsing import read_quantity
 from sim.sales.errors import WrongStatus
 from sim.sales.pricing import money
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
@@ -98,19 +99,19 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
         if line is None:
             errors[key] = "Cette ligne n'appartient pas à la commande."
             continue
-        qty = read_decimal(raw, key, errors, "Quantité : nombre attendu.", default="0")
+        product = uow.session.get(Product, line.product_id)
+        qty = read_quantity(raw, key, errors, unit=product.unit, default="0")
         if qty is None:
             continue
         if qty == 0:
             continue
         remaining = line.quantity - line.quantity_delivered
-        product = uow.session.get(Product, line.product_id)
         if qty < 0:
             errors[key] = "La quantité livrée ne peut pas être négative."
         elif qty > remaining:
-            errors[key] = f"Reste à livrer : {remaining.normalize()} — on ne livre pas plus que commandé."
+            errors[key] = f"Reste à livrer : {fr_number(remaining)} — on ne livre pas plus que commandé."
         elif qty > product.stock_on_hand:
-            errors[key] = f"Stock physique insuffisant ({product.stock_on_hand.normalize()} en stock)."
+            errors[key] = f"Stock physique insuffisant ({fr_number(product.stock_on_hand)} en stock)."
         else:
             shipping.append((line, product, qty))
     if not shipping and not errors:

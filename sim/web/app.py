@@ -16,6 +16,7 @@ from sim.config import get_settings
 from sim.db import NotFound
 from sim.errors import SimError
 from sim.web.deps import LoginRequired
+from sim.web.limits import RequestLimits
 from sim.web.rendering import render
 from sim.web.routes import auth, billing, customers, inbox, products, sales, scenarios, workspaces
 
@@ -96,6 +97,7 @@ class SecurityHeaders:
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(RequestLimits)  # inside the session: its refusals are the app's error page
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
                        max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
                        https_only=settings.secure_cookies)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import secrets
 
+from sim.db import NotFound
+from sim.parsing import clean_text, read_id
 from sim.sales.service import LineInput
 
 _LINE_FIELD = re.compile(r"^(product|qty|discount)-(\d{1,3})$")
@@ -50,14 +52,23 @@ def errors_by_row(errors: dict[str, str], numbers: list[int]) -> dict[str, str]:
 
 
 def indexed(form, prefix: str) -> dict[int, str]:
-    """Fields named prefix-<id> (quantities per line, allocations per invoice)."""
+    """Fields named prefix-<id> (quantities per line, allocations per invoice).
+
+    A name whose id can name no row (``ship-99999999999999999999``) is a
+    forged form: NotFound (404), before anything reaches the database."""
     values = {}
     for key, value in form.multi_items():
-        if key.startswith(prefix + "-") and isinstance(value, str) and key[len(prefix) + 1:].isdigit():
-            values[int(key[len(prefix) + 1:])] = value.strip()
+        if key.startswith(prefix + "-") and isinstance(value, str):
+            id_ = read_id(key[len(prefix) + 1:])
+            if id_ is None:
+                raise NotFound(key)
+            values[id_] = value.strip()
     return values
 
 
 def customer_key(raw: str) -> str:
     """'C00042 — Brasserie Bazin' or 'C00042' → 'C00042'."""
-    return (raw or "").split(" — ")[0].strip().upper()
+    text = clean_text(raw or "")
+    if text is None or len(text) > 200:
+        return ""  # no customer has such a code: "choose an existing customer"
+    return text.split(" — ")[0].strip().upper()

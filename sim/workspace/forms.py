@@ -1,6 +1,8 @@
 """One-time form tokens: the second submission of the same form changes nothing."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from sim.clock import wall_now
@@ -15,6 +17,17 @@ class AlreadySubmitted(SimError):
         super().__init__("Ce formulaire a déjà été envoyé : l'action a été enregistrée une seule fois.")
 
 
+class BadFormToken(SimError):
+    status_code = 400
+
+    def __init__(self):
+        super().__init__("Formulaire invalide (jeton de formulaire altéré) : rechargez la page.")
+
+
+# What new_form_token() makes (URL-safe base64), with room: never cut, refused.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def claim(uow, token: str | None, action: str) -> None:
     """Claim the form's token in the action's transaction (no token: nothing to claim).
 
@@ -23,7 +36,8 @@ def claim(uow, token: str | None, action: str) -> None:
     """
     if not token:
         return
-    token = token[:64]
+    if not _TOKEN.fullmatch(token):
+        raise BadFormToken()
     exists = uow.session.scalar(select(FormSubmission.id).where(
         FormSubmission.workspace_id == uow.workspace_id, FormSubmission.token == token))
     if exists is not None:

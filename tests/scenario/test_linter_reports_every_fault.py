@@ -30,6 +30,8 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     "yaml-syntax-error.yaml": [(3, 26, "YAML invalide")],
     "duplicate-key.yaml": [(4, 1, "YAML invalide")],
     "not-a-mapping.yaml": [(1, 1, "le fichier doit être une table YAML")],
+    "billion-laughs.yaml": [(61, 10, "les alias YAML (*nom) développent le fichier au-delà de 100")],
+    "deep-nesting.yaml": [(55, 58, "imbrication trop profonde : 50 niveaux au plus")],
     # --- structure and types (JSON Schema) ----------------------------------
     "missing-required-field.yaml": [(47, 7, "champ obligatoire manquant : « body »")],
     "unknown-field.yaml": [(42, 5, "champ obligatoire manquant : « message »"),

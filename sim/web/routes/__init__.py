@@ -6,11 +6,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
+from sim.db import NotFound
+from sim.parsing import read_id
 from sim.web.csrf import check_csrf
 
 
+def ids_in_path(request: Request) -> None:
+    """An id in the URL that no row can have (``/quotes/99999999999999999999``,
+    ``-1``, ``abc``) names nothing in this workspace: 404, before any query."""
+    for name, value in request.path_params.items():
+        if name.endswith("_id") and read_id(value) is None:
+            raise NotFound(f"{name}={value[:20]}")
+
+
 def router() -> APIRouter:
-    return APIRouter(dependencies=[Depends(check_csrf)])
+    return APIRouter(dependencies=[Depends(check_csrf), Depends(ids_in_path)])
 
 
 async def form_data(request: Request) -> FormData:

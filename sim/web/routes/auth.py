@@ -16,6 +16,7 @@ from sim.accounts.service import (
 )
 from sim.db import UnitOfWork
 from sim.errors import ValidationFailed
+from sim.parsing import has_control_characters
 from sim.web.client import client_address
 from sim.web.routes import router as routes_router
 from sim.web.deps import public, requires
@@ -30,6 +31,8 @@ HOME = {Role.CANDIDATE: "/customers", Role.TRAINER: "/workspaces", Role.EVALUATO
 
 def _safe_next(target: str) -> str:
     """Only same-site paths: a login link must not bounce the user elsewhere."""
+    if has_control_characters(target) or len(target) > 2000 or "\\" in target:
+        return ""  # never into a Location header (and browsers read "/\\host" as "//host")
     parsed = urlparse(target)
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         return ""
@@ -44,6 +47,12 @@ def login_page(request: Request, next: str = "", user: User | None = Depends(pub
 @router.post("/login")
 def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form(""),
           _: User | None = Depends(public)):
+    if has_control_characters(username) or has_control_characters(password) or len(username) > 150 \
+            or len(password) > 1024:
+        # no account has such a name (and PostgreSQL refuses NUL): refused before any query
+        return render(request, "auth/login.html",
+                      {"next": _safe_next(next), "username": "", "error": "Identifiant ou mot de passe invalide."},
+                      status_code=400)
     try:
         user = authenticate(username=username, password=password, client_ip=client_address(request))
     except (BadCredentials, TooManyAttempts) as refused:

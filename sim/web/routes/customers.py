@@ -12,6 +12,7 @@ from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
 
 router = routes_router()
+MAX_PAGE = 10_000  # beyond, an offset no list reaches (and no integer overflow)
 
 
 @router.get("/customers")
@@ -21,7 +22,7 @@ def customer_list(request: Request, q: str = "", country: str = "", rep: str = "
     filters = crm.CustomerFilters(
         q=q[:100], country=country[:2].upper(), sales_rep_id=int(rep) if rep.isdigit() else None,
         overdue_only=overdue == "1", sort=sort if sort in crm.SORTABLE else "name",
-        direction="desc" if dir == "desc" else "asc", page=max(1, page),
+        direction="desc" if dir == "desc" else "asc", page=min(max(1, page), MAX_PAGE),
     )
     context = {"page": crm.list_customers(uow, filters), "filters": filters, **crm.filter_choices(uow),
                **shell(uow, "customers")}

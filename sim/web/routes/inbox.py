@@ -19,6 +19,7 @@ from sim.inbox import service as inbox
 from sim.sales.models import Quote, SalesOrder
 from sim.stock.models import Carrier, Supplier
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.parsing import read_id
 from sim.web.forms import customer_key, new_form_token
 from sim.web.rendering import is_htmx, render
 from sim.web.routes import form_data, router as routes_router
@@ -53,8 +54,10 @@ def _party(uow, model, raw: str):
     key = customer_key(raw)
     if not key:
         return None
-    column = model.id if key.isdigit() else model.code
-    return uow.session.scalars(select(model).where(column == (int(key) if key.isdigit() else key))).first()
+    if key.isdigit():
+        id_ = read_id(key)
+        return uow.session.scalars(select(model).where(model.id == id_)).first() if id_ else None
+    return uow.session.scalars(select(model).where(model.code == key)).first()
 
 
 def customer_documents(uow, customer: Customer | None) -> list[tuple[str, str]]:
@@ -121,8 +124,8 @@ def _attachments(form) -> list[tuple[str, int]]:
     chosen = []
     for raw in form.getlist("attach"):
         kind, _, ref = str(raw).partition(":")
-        if kind and ref.isdigit():
-            chosen.append((kind, int(ref)))
+        if kind:
+            chosen.append((kind, read_id(ref) or 0))  # 0 names nothing: "n'existe pas dans votre espace"
     return chosen
 
 
@@ -136,8 +139,8 @@ def send_message(request: Request, user: User = Depends(candidate_only), uow: Un
     customer = _party(uow, Customer, values["customer"]) if role == "customer" else None
     supplier = _party(uow, Supplier, values["supplier"]) if role == "supplier" else None
     carrier = None
-    if role == "carrier" and values["carrier"].isdigit():
-        carrier = uow.session.scalars(select(Carrier).where(Carrier.id == int(values["carrier"]))).first()
+    if role == "carrier" and read_id(values["carrier"]):
+        carrier = uow.session.scalars(select(Carrier).where(Carrier.id == read_id(values["carrier"]))).first()
     try:
         message = inbox.send(
             uow, actor=actor(user), to_role=role, subject=values["subject"], body=values["body"],

@@ -15,6 +15,7 @@ from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStat
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.parsing import read_id
 from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
@@ -37,7 +38,8 @@ def _customer_from(uow, raw: str) -> Customer | None:
     if not code:
         return None
     if code.isdigit():
-        return uow.session.scalars(select(Customer).where(Customer.id == int(code))).first()
+        id_ = read_id(code)
+        return uow.session.scalars(select(Customer).where(Customer.id == id_)).first() if id_ else None
     return uow.session.scalars(select(Customer).where(Customer.code == code)).first()
 
 
@@ -166,8 +168,9 @@ def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOf
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
+            message = "; ".join(refused.errors.values()) if isinstance(refused, ValidationFailed) else refused.message
             return render(request, "sales/quote_page.html",
-                          {**_quote_context(reader, quote_id), "error": refused.message, "statuses": QuoteStatus,
+                          {**_quote_context(reader, quote_id), "error": message, "statuses": QuoteStatus,
                            **shell(reader, "quotes")}, status_code=refused.status_code)
     return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
 
@@ -300,7 +303,7 @@ def order_ship(request: Request, order_id: int, user: User = Depends(candidate_o
     quantities = indexed(form, "ship")
     try:
         delivery = ship_delivery(uow, actor=actor(user), order_id=order_id, quantities=quantities,
-                                 carrier_id=int(carrier) if str(carrier).isdigit() else None,
+                                 carrier_id=read_id(carrier),
                                  form_token=form.get("form_token"))
         uow.commit()
     except ValidationFailed as refused:

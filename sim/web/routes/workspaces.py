@@ -38,7 +38,7 @@ def workspace_journal(request: Request, workspace_id: int, kind: str = "", page:
         if kind:
             query = query.where(JournalEntry.kind.startswith(kind[:60], autoescape=True))
         total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
-        page = max(1, page)
+        page = min(max(1, page), 100_000)  # a page number no journal reaches, never an overflow
         # Read raw: a row damaged by hand shows as it is instead of failing the page.
         entries = journal_rows(uow.session, workspace_id, kind_prefix=kind[:60], newest_first=True,
                                offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
@@ -96,6 +96,7 @@ def workspace_approve_order(request: Request, workspace_id: int, order_id: int, 
             with UnitOfWork(workspace_id, write=False) as reader:
                 return render(request, "workspaces/approvals.html",
                               {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
-                               "error": refused.message, "can_approve": True, **staff_shell("workspaces")},
+                               "error": "; ".join(getattr(refused, "errors", {}).values()) or refused.message,
+                               "can_approve": True, **staff_shell("workspaces")},
                               status_code=refused.status_code)
     return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)

@@ -1,0 +1,293 @@
+"""Every form route answers malformed input with a 4xx page, never a 500, and
+changes nothing: no row, no journal entry.
+
+Generated from the app's route table: every POST route must be listed in
+``FORMS`` below with the fields its page sends (a new route fails the test
+until it is added). Each field of a valid form is replaced in turn by each
+malformed value of its kind; ids too large for the database go into the
+path and into field names (``ship-99999999999999999999``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from sim.accounts.models import Role, User
+from sim.db import UnitOfWork, owned_models
+from sim.web.deps import access_rule
+from sim.workspace.models import Workspace
+from tests.factories import ACTOR, a_carrier, make_customer, make_product
+from tests.inbox import a_customer_with_a_quote, a_message_with_an_attachment
+from tests.web.test_route_table import app_routes
+
+HUGE = "99999999999999999999"
+BEYOND_INT4 = "2147483648"
+# Over-long text is 100 000 characters where the field takes free text; elsewhere
+# 1 000 (beyond any code, number or choice) keeps the test fast.
+NUMBERS = ["NaN", "Infinity", "1e400", "1E+1", "-1", HUGE, "abc", "\x00", "é" * 1000, "0,0001", "١٢"]
+TEXTS = ["a\x00b", "é" * 100_000]
+CHOICES = ["\x00", HUGE, BEYOND_INT4, "-1", "abc", "é" * 1000]
+TOKENS = ["\x00", "a" * 65]  # any other text is a token never seen: a fresh form
+KINDS = {"number": NUMBERS, "text": TEXTS, "choice": CHOICES, "token": TOKENS}
+
+
+@dataclass
+class Form:
+    """A valid submission of the route's form, and the kind of each field to spoil."""
+
+    path: dict  # path parameter → the object's id in the workspace
+    values: dict  # a valid form
+    kinds: dict  # field → "number" | "text" | "choice"
+    indexed: tuple = ()  # fields named <prefix>-<id> (their id is spoiled too)
+    as_staff: bool = False
+    read_only: bool = False  # answers 200 with the messages in the page (the editor's live preview)
+
+
+def _workspace_objects(ws: int) -> dict:
+    """A draft quote, a confirmed order to ship, an invoice with a balance, a
+    thread, a blocked order: what every form of the route table acts on."""
+    from sim.billing.models import InvoiceLine
+    from sim.billing.service import invoice_delivery
+    from sim.sales.models import OrderLine
+    from sim.sales.service import LineInput, confirm_order, create_order, create_quote
+    from sim.stock.service import ship_delivery
+
+    message = a_message_with_an_attachment(ws)  # before our quote: it takes the latest seeded one
+    mail_customer, mail_quote = a_customer_with_a_quote(ws)
+    customer = make_customer(ws, credit_limit="100000.00")
+    product = make_product(ws, price="50.00", stock="50")
+    carrier = a_carrier(ws)
+
+    def act(fn, **kw):
+        with UnitOfWork(ws) as uow:
+            result = fn(uow, actor=ACTOR, **kw)
+            uow.commit()
+            return result
+
+    quote = act(create_quote, customer_id=customer.id, lines=[LineInput(product.id, "2")])
+    shipped = act(create_order, customer_id=customer.id, lines=[LineInput(product.id, "4")])
+    act(confirm_order, order_id=shipped.id)
+    with UnitOfWork(ws, write=False) as uow:
+        [line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == shipped.id)).all()
+    delivery = act(ship_delivery, order_id=shipped.id, quantities={line.id: "2"}, carrier_id=carrier.id)
+    invoice = act(invoice_delivery, delivery_id=delivery.id)
+    with UnitOfWork(ws, write=False) as uow:
+        [invoice_line] = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    poor = make_customer(ws, credit_limit="10.00")
+    blocked = act(create_order, customer_id=poor.id, lines=[LineInput(product.id, "1")])
+    act(confirm_order, order_id=blocked.id)
+    return {"mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
+            "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
+            "blocked": blocked, "message": message}
+
+
+def _forms(ws: int, o: dict) -> dict[str, Form]:
+    editor = {"customer": o["customer"].code, "product-0": o["product"].reference, "qty-0": "1",
+              "discount-0": "0", "global_discount": "0", "incoterm": "", "incoterm_place": "", "notes": "",
+              "form_token": "tok-editor"}
+    editor_kinds = {"customer": "choice", "product-0": "choice", "qty-0": "number", "discount-0": "number",
+                    "global_discount": "number", "incoterm": "choice", "incoterm_place": "text", "notes": "text",
+                    "form_token": "token"}
+    quote, order, invoice = {"quote_id": o["quote"].id}, {"order_id": o["order"].id}, {"invoice_id": o["invoice"].id}
+    return {
+        "/login": Form({}, {"username": "nobody", "password": "wrong", "next": "/"},
+                       {"username": "text", "password": "text", "next": "text"}),
+        "/quotes/preview": Form({}, {k: v for k, v in editor.items() if k != "form_token"},
+                                {k: v for k, v in editor_kinds.items() if k != "form_token"}, indexed=("qty-0",),
+                                read_only=True),
+        "/quotes": Form({}, editor, editor_kinds, indexed=("qty-0",)),
+        "/orders": Form({}, editor | {"customer_po": "PO-1", "form_token": "tok-order"},  # an order has no notes
+                        {k: v for k, v in editor_kinds.items() if k != "notes"} | {"customer_po": "text"},
+                        indexed=("qty-0",)),
+        "/quotes/{quote_id}/send": Form(quote, {}, {}),
+        "/quotes/{quote_id}/accept": Form(quote, {}, {}),
+        "/quotes/{quote_id}/refuse": Form(quote, {}, {}),
+        "/quotes/{quote_id}/order": Form(quote, {"customer_po": "PO-2"}, {"customer_po": "text"}),
+        "/orders/{order_id}/confirm": Form({"order_id": o["blocked"].id}, {}, {}),
+        "/orders/{order_id}/approval-request": Form({"order_id": o["blocked"].id}, {"message": "Merci"},
+                                                    {"message": "text"}),
+        "/orders/{order_id}/deliveries": Form(
+            order, {"carrier": str(o["carrier"].id), f"ship-{o['order_line'].id}": "1", "form_token": "tok-ship"},
+            {"carrier": "choice", f"ship-{o['order_line'].id}": "number", "form_token": "token"},
+            indexed=(f"ship-{o['order_line'].id}",)),
+        "/deliveries/{delivery_id}/invoice": Form({"delivery_id": o["delivery"].id}, {"form_token": "tok-inv"},
+                                                  {"form_token": "token"}),
+        "/invoices/{invoice_id}/credit-notes": Form(
+            invoice, {f"credit-{o['invoice_line'].id}": "1", "reason": "Retour", "form_token": "tok-credit"},
+            {f"credit-{o['invoice_line'].id}": "number", "reason": "text", "form_token": "token"},
+            indexed=(f"credit-{o['invoice_line'].id}",)),
+        "/customers/{customer_id}/payments": Form(
+            {"customer_id": o["customer"].id},
+            {"method": "transfer", "amount": "10,00", f"alloc-{o['invoice'].id}": "10,00", "reference": "VIR",
+             "received_on": "", "form_token": "tok-pay"},
+            {"method": "choice", "amount": "number", f"alloc-{o['invoice'].id}": "number", "reference": "text",
+             "received_on": "choice", "form_token": "token"},
+            indexed=(f"alloc-{o['invoice'].id}",)),
+        "/inbox": Form({}, {"to_role": "customer", "customer": o["mail_customer"].code, "language": "fr",
+                            "subject": "Bonjour", "body": "Un message.", "attach": f"quote:{o['mail_quote'].id}",
+                            "form_token": "tok-mail"},
+                       {"to_role": "choice", "customer": "choice", "language": "choice", "subject": "text",
+                        "body": "text", "attach": "choice", "form_token": "token"}),
+        "/inbox/{message_id}/reply": Form({"message_id": o["message"].id},
+                                          {"subject": "RE", "language": "fr", "body": "Réponse.",
+                                           "form_token": "tok-reply"},
+                                          {"subject": "text", "language": "choice", "body": "text",
+                                           "form_token": "token"}),
+        "/workspaces/{workspace_id}/orders/{order_id}/approve": Form(
+            {"workspace_id": ws, "order_id": o["blocked"].id}, {"comment": "OK"}, {"comment": "text"},
+            as_staff=True),
+        "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
+        # a new password that cannot be accepted: every spoiled value is refused before any check of the
+        # current password (which would count as a login attempt)
+        "/account/password": Form({}, {"current_password": "secret", "new_password": "abc",
+                                       "confirm_password": "abcd"},
+                                  {"current_password": "text", "new_password": "text", "confirm_password": "text"}),
+    }
+
+
+SKIPPED = {"/logout"}  # ends the session: nothing to spoil
+
+
+def _state(ws: int) -> tuple:
+    """The workspace's journal sequence and the row count of every table it owns."""
+    with UnitOfWork(ws, write=False) as uow:
+        counts = tuple(uow.session.scalar(select(func.count()).select_from(model).where(model.workspace_id == ws))
+                       for model in sorted(owned_models(), key=lambda m: m.__name__))
+        users = uow.session.scalar(select(func.count(User.id)))
+    with UnitOfWork(write=False) as uow:
+        seq = uow.session.scalar(select(Workspace.journal_seq).where(Workspace.id == ws))
+    return seq, users, counts
+
+
+def _fill(path: str, values: dict) -> str:
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path
+
+
+def _spoiled(form: Form):
+    """(what, path values, form values): one malformed thing at a time."""
+    for field, kind in form.kinds.items():
+        for bad in KINDS[kind]:
+            yield f"{field}={bad[:12]!r}", form.path, form.values | {field: bad}
+    for field in form.indexed:
+        prefix, _, _ = field.rpartition("-")
+        for bad_id in {HUGE, BEYOND_INT4, "9" * 5000, "0", "-1", "x"} - {field.rpartition("-")[2]}:
+            values = {k: v for k, v in form.values.items() if k != field} | {f"{prefix}-{bad_id}": form.values[field]}
+            yield f"{prefix}-{bad_id[:12]}", form.path, values
+    for param in form.path:
+        for bad_id in (HUGE, BEYOND_INT4, "9" * 5000, "-1"):
+            yield f"{{{param}}}={bad_id[:12]}", form.path | {param: bad_id}, form.values
+
+
+@pytest.fixture
+def bench(app, make_user, make_workspace, login):
+    candidate = make_user("candidate")
+    workspace = make_workspace(owner=candidate)
+    objects = _workspace_objects(workspace.id)
+    return workspace.id, objects, {"candidate": login(candidate), "staff": login(make_user(Role.TRAINER.value))}
+
+
+def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing(app, bench):
+    """…and the valid form each malformed one is made from is accepted."""
+    ws, objects, browsers = bench
+    forms = _forms(ws, objects)
+    posts = {route.path for method, route in app_routes(app) if method == "POST"} - SKIPPED
+    assert posts == set(forms), "list every POST route in FORMS with the fields its page sends"
+    failures = []
+    for path, form in forms.items():
+        browser = browsers["staff" if form.as_staff else "candidate"]
+        before = _state(ws)
+        for what, path_values, values in _spoiled(form):
+            url = _fill(path, path_values)
+            try:
+                response = browser.post(url, values)
+            except Exception as crash:  # the test client re-raises what would be a 500
+                failures.append(f"POST {path} {what}: {type(crash).__name__}: {str(crash)[:200]}")
+                continue
+            refused = 400 <= response.status_code < 500 or (form.read_only and response.status_code == 200)
+            if not refused:
+                failures.append(f"POST {path} {what}: {response.status_code}")
+            if _state(ws) != before:
+                failures.append(f"POST {path} {what}: {response.status_code} and the workspace changed")
+            if failures:
+                before = _state(ws)
+    assert not failures, "\n".join(failures)
+
+    # Else this would prove nothing: each spoiled form is one field away from a valid one.
+    for path in ("/quotes/preview", "/quotes", "/orders", "/orders/{order_id}/approval-request",
+                 "/orders/{order_id}/deliveries", "/invoices/{invoice_id}/credit-notes",
+                 "/customers/{customer_id}/payments", "/inbox", "/inbox/{message_id}/reply",
+                 "/workspaces/{workspace_id}/orders/{order_id}/approve"):
+        form = forms[path]
+        browser = browsers["staff" if form.as_staff else "candidate"]
+        response = browser.post(_fill(path, form.path), form.values)
+        assert response.status_code in (200, 303), f"POST {path}: {response.status_code}\n{response.text[:3000]}"
+
+
+def test_every_url_naming_an_id_no_row_can_have_is_not_found(app, make_user, login, candidate_with_workspace):
+    """GET and POST alike: /quotes/99999999999999999999 is a 404, never a database error."""
+    candidate, _ = candidate_with_workspace
+    browsers = {"candidate": login(candidate), "staff": login(make_user(Role.TRAINER.value))}
+    failures = []
+    for method, route in app_routes(app):
+        if not route.param_convertors:
+            continue
+        rule = access_rule(route.dependant)
+        browser = browsers["candidate" if Role.CANDIDATE in rule.roles else "staff"]
+        for bad_id in (HUGE, BEYOND_INT4, "0", "-1", "9" * 5000):
+            url = _fill(route.path, {name: bad_id for name in route.param_convertors})
+            try:
+                response = browser.get(url) if method == "GET" else browser.post(url)
+            except Exception as crash:
+                failures.append(f"{method} {url[:80]}: {type(crash).__name__}: {str(crash)[:200]}")
+                continue
+            if response.status_code != 404:
+                failures.append(f"{method} {url[:80]}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_body_over_the_limit_is_refused_with_413_and_a_french_page(app, make_user, login):
+    from sim.web.limits import MAX_BODY
+
+    browser = login(make_user("candidate"))
+    announced = browser.post("/inbox", {"body": "x" * (MAX_BODY + 1)})
+    assert announced.status_code == 413 and "Requête trop volumineuse" in announced.text
+
+    def chunks():  # no Content-Length: the limit holds on what actually arrives
+        for _ in range(MAX_BODY // 65536 + 2):
+            yield b"x" * 65536
+
+    streamed = browser.client.post("/inbox", content=chunks(),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert streamed.status_code == 413 and "Requête trop volumineuse" in streamed.text
+
+
+def test_a_nul_in_a_query_string_is_refused_with_400(make_user, login):
+    browser = login(make_user("candidate"))
+    for url in ("/customers?q=a%00b", "/products?category=%00", "/quotes?status=%00"):
+        response = browser.get(url)
+        assert response.status_code == 400 and "Caractère nul" in response.text, url
+
+
+def test_page_numbers_beyond_any_list_show_the_last_empty_page(candidate_with_workspace, login):
+    user, _ = candidate_with_workspace
+    browser = login(user)
+    for url in ("/customers?page=99999999999999999999", "/products?page=99999999999999999999"):
+        assert browser.get(url).status_code == 200, url
+
+
+def test_a_login_whose_next_page_holds_a_control_character_goes_home(make_user, app):
+    from starlette.testclient import TestClient
+
+    from tests.conftest import csrf_of
+
+    user = make_user("candidate")
+    with TestClient(app, follow_redirects=False, client=("10.9.9.9", 50000)) as client:
+        token = csrf_of(client.get("/login").text)
+        response = client.post("/login", data={"username": user.username, "password": "secret",
+                                               "next": "/quotes\x00\r\nSet-Cookie: x=1", "csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/customers"
