@@ -48,6 +48,9 @@ KINDS: dict[str, Kind] = _kinds(
     # --- the company -----------------------------------------------------
     Kind("workspace.seeded", "Entreprise générée",
          payload={"name": "text", "seed": "int", "counts": "dict", "sim_date": "date"}),
+    # --- copies of a prepared workspace (sim/workspace/copy.py) -----------
+    Kind("workspace.copied", "Espace copié d'un modèle préparé", optional_refs=("scenario",),
+         payload={"name": "text", "seed": "int?", "entries": "int", "template_head": "text"}),
     Kind("company.delegation_set", "Délégation du candidat fixée",
          payload={"max_discount_pct": "decimal", "max_credit_overrun_pct": "decimal",
                   "max_payment_plan_months": "int"}),
