@@ -276,10 +276,15 @@ class UnitOfWork:
         from sim.workspace.models import Workspace
 
         table = Workspace.__table__
-        found = connection.execute(select(table.c.id).where(table.c.id == self.workspace_id)
+        found = connection.execute(select(table.c.id, table.c.ended_at).where(table.c.id == self.workspace_id)
                                    .with_for_update()).first()
         if found is None:
             raise NotFound(f"Workspace {self.workspace_id}")
+        if found.ended_at is not None:
+            # the exam is over: nothing changes any more, whoever asks (checked under the lock)
+            from sim.errors import WorkspaceClosed
+
+            raise WorkspaceClosed()
 
     def __exit__(self, *exc) -> None:
         # close() rolls back whatever was not committed, and leaves the loaded

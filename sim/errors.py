@@ -20,3 +20,13 @@ class ValidationFailed(SimError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k} : {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class WorkspaceClosed(SimError):
+    """The exam is over for this workspace: it is read-only."""
+
+    status_code = 409
+
+    def __init__(self):
+        super().__init__("L'épreuve est terminée : votre espace est en lecture seule, plus aucune action "
+                         "n'est enregistrée.")

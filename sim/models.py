@@ -5,6 +5,7 @@ from sim.company.models import Company, NumberSeries, SalesRep  # noqa: F401
 from sim.crm.models import Claim, Contact, Customer, Interaction, MessageAttachment  # noqa: F401
 from sim.scenario.models import ScenarioEntity, ScenarioEvent  # noqa: F401
 from sim.documents.models import Document  # noqa: F401
+from sim.exam.models import ExamSession  # noqa: F401
 from sim.journal.models import JournalEntry  # noqa: F401
 from sim.receivables.models import Payment, PaymentAllocation, Reminder  # noqa: F401
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder  # noqa: F401

@@ -65,7 +65,7 @@ def test_every_business_table_belongs_to_a_workspace_and_is_scoped():
     scoped = {model.__table__.name for model in owned_models()}
     with_workspace_id = {table.name for table in metadata.sorted_tables if "workspace_id" in table.columns}
     assert with_workspace_id == scoped
-    shared = {"workspace", "user_account", "login_attempt", "user_session"}
+    shared = {"workspace", "user_account", "login_attempt", "user_session", "exam_session"}
     for table in metadata.sorted_tables:
         if table.name not in shared:
             assert table.name in scoped, f"{table.name} has no workspace_id"

@@ -26,6 +26,7 @@ class User(SQLModel, table=True):
     role: str = Field(sa_type=String(16))
     active: bool = True
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    must_change_password: bool = False  # a one-time password handed out on a login sheet
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -52,3 +53,5 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # the workspace the candidate works in for this session (practice or exam), chosen explicitly
+    active_workspace_id: int | None = Field(default=None, foreign_key="workspace.id")

@@ -262,35 +262,51 @@ def _match(entry: JournalEntry, when: dict, resolve) -> bool:
     return True
 
 
+def _waiting(uow: UnitOfWork):
+    return select(ScenarioEvent).where(ScenarioEvent.status == EventStatus.PENDING,
+                                       ScenarioEvent.due_at.is_(None), ScenarioEvent.after_key == "")
+
+
+def needs_arming(uow: UnitOfWork) -> bool:
+    """New journal entries since the last look, and a ``when`` event waiting for one."""
+    workspace = uow.session.get(Workspace, uow.workspace_id)
+    if workspace.journal_seq <= workspace.trigger_seq:
+        return False
+    return uow.session.scalar(_waiting(uow).with_only_columns(ScenarioEvent.id).limit(1)) is not None
+
+
 def arm_triggers(uow: UnitOfWork) -> int:
-    """Give a due time to every pending ``when`` event whose journal pattern has appeared."""
-    waiting = uow.session.scalars(select(ScenarioEvent).where(
-        ScenarioEvent.status == EventStatus.PENDING, ScenarioEvent.due_at.is_(None),
-        ScenarioEvent.after_key == "")).all()
+    """Give a due time to every pending ``when`` event whose journal pattern has
+    appeared since the last look (``Workspace.trigger_seq``): each journal entry
+    is looked at once, not once per waiting event and tick."""
+    workspace = uow.session.get(Workspace, uow.workspace_id)
+    seen, head = workspace.trigger_seq, workspace.journal_seq
+    if head <= seen:
+        return 0
+    waiting = [e for e in uow.session.scalars(_waiting(uow)).all() if e.when]
     armed = 0
-    ctx = EventContext(uow)
+    if waiting:
+        ctx = EventContext(uow)
 
-    def resolve(kind, name):
-        try:
-            obj = ctx.entity(kind, name)
-        except LookupError:  # named by an event that has not fired yet: nothing can match it
-            return None
-        return getattr(obj, "code", None) or getattr(obj, "number", None)
+        def resolve(kind, name):
+            try:
+                obj = ctx.entity(kind, name)
+            except LookupError:  # named by an event that has not fired yet: nothing can match it
+                return None
+            return getattr(obj, "code", None) or getattr(obj, "number", None)
 
-    for event in waiting:
-        if not event.when:
-            continue
-        # the database narrows to the journal kind (LIKE is looser than the pattern:
-        # _match decides); what the scenario itself did never arms a trigger
-        candidates = uow.session.scalars(select(JournalEntry).where(
-            JournalEntry.kind.like(event.when["journal"].replace("*", "%")),
-            ~JournalEntry.actor.startswith(ACTOR)).order_by(JournalEntry.seq))
-        for entry in candidates:
-            if _match(entry, event.when, resolve):
-                delay = parse_delay(event.when["delay"]) if event.when.get("delay") else timedelta(0)
-                event.due_at = entry.sim_time + delay
-                armed += 1
-                break
+        # what the scenario itself did never arms a trigger
+        entries = uow.session.scalars(select(JournalEntry).where(
+            JournalEntry.seq > seen, JournalEntry.seq <= head, ~JournalEntry.actor.startswith(ACTOR))
+            .order_by(JournalEntry.seq)).all()
+        for event in waiting:
+            for entry in entries:
+                if _match(entry, event.when, resolve):
+                    delay = parse_delay(event.when["delay"]) if event.when.get("delay") else timedelta(0)
+                    event.due_at = entry.sim_time + delay
+                    armed += 1
+                    break
+    workspace.trigger_seq = head
     return armed
 
 
@@ -344,14 +360,20 @@ def _fire(engine, workspace_id: int, event_id: int) -> bool:
 
 
 def fire_due(engine, workspace_id: int) -> list[str]:
-    """Fire, in order, every pending event whose time has come on the workspace's clock."""
+    """Fire, in order, every pending event whose time has come on the workspace's
+    clock: the one tick that the dry run and the live scheduler both drive. An
+    idle tick only reads: it writes when a trigger is to be armed or an event fired."""
     fired = []
     while True:
-        with UnitOfWork(workspace_id, engine=engine) as uow:
-            arm_triggers(uow)
-            uow.commit()
-            now = sim_now(uow)
-            event = uow.session.scalars(select(ScenarioEvent).where(
+        with UnitOfWork(workspace_id, engine=engine, write=False) as reader:
+            arming = needs_arming(reader)
+        if arming:
+            with UnitOfWork(workspace_id, engine=engine) as uow:
+                arm_triggers(uow)
+                uow.commit()
+        with UnitOfWork(workspace_id, engine=engine, write=False) as reader:
+            now = sim_now(reader)
+            event = reader.session.scalars(select(ScenarioEvent).where(
                 ScenarioEvent.status == EventStatus.PENDING, ScenarioEvent.due_at <= now)
                 .order_by(ScenarioEvent.due_at, ScenarioEvent.position)).first()
             if event is None:

@@ -1,7 +1,9 @@
 """The FastAPI application."""
 from __future__ import annotations
 
+import os
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -94,9 +96,27 @@ class SecurityHeaders:
         await self.app(scope, receive, secured_send)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """Live exam sessions need their alarm clock in every app process
+    (ADVSIM_SCHEDULER=off leaves it out, e.g. for a process that only serves pages)."""
+    alarm = None
+    if os.environ.get("ADVSIM_SCHEDULER", "on") != "off":
+        from sim.db import get_engine
+        from sim.exam.scheduler import Alarm
+
+        alarm = Alarm(get_engine())
+        alarm.start()
+    try:
+        yield
+    finally:
+        if alarm is not None:
+            alarm.stop()
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="advsim", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.add_middleware(RequestLimits)  # inside the session: its refusals are the app's error page
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="advsim_session",
                        max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",

@@ -13,6 +13,7 @@ from sim.labels import Labelled
 class WorkspaceKind(Labelled):
     PRACTICE = "practice", "Entraînement"
     EXAM = "exam", "Examen"
+    TEMPLATE = "template", "Modèle d'épreuve"  # the prepared company an exam session's copies come from
 
 
 class Workspace(SQLModel, table=True):
@@ -32,11 +33,19 @@ class Workspace(SQLModel, table=True):
     journal_seq: int = 0
     journal_head: str = Field(default="0" * 64, sa_type=String(64))
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # --- a candidate's copy in an exam session (sim/exam) ---
+    exam_session_id: int | None = Field(default=None, foreign_key="exam_session.id", index=True)
+    held: bool = False  # paused for this candidate alone (a technical incident)
+    extra_minutes: int = 0  # extra time granted to this candidate (tiers-temps)
+    ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # read-only from then on
+    seal_hash: str = Field(default="", sa_type=String(64))  # the hash of the journal's final entry
+    trigger_seq: int = 0  # the journal position up to which ``when`` triggers have been looked for
 
     def sim_now(self, wall: datetime | None = None) -> datetime:
         if not self.clock_speed:
             return self.clock_sim
         wall = wall or datetime.now(timezone.utc)
+        wall = wall if wall.tzinfo else wall.replace(tzinfo=timezone.utc)  # SQLite gives times back naive
         anchor = self.clock_wall if self.clock_wall.tzinfo else self.clock_wall.replace(tzinfo=timezone.utc)
         return self.clock_sim + (wall - anchor) * self.clock_speed
 

@@ -126,7 +126,7 @@ def test_the_sample_scenarios_journal_catalogued_entries(name, tmp_path):
 def test_the_catalogue_lists_exactly_the_kinds_the_code_writes():
     written = set()
     for path in (ROOT / "sim").rglob("*.py"):
-        written |= set(re.findall(r'kind="([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8")))
+        written |= set(re.findall(r'(?:kind=|_entry\(uow, )"([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8")))
     assert written == set(catalogue.KINDS)
 
 
