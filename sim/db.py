@@ -325,6 +325,19 @@ class UnitOfWork:
         finally:
             self._reads_only_from_now()
 
+    @contextmanager
+    def evidence(self) -> Iterator["UnitOfWork"]:
+        """``writing()`` for a read that leaves evidence (an account seen, a
+        message read, a PDF opened): once the exam is over for this workspace the
+        page still shows, and nothing is journaled."""
+        from sim.errors import WorkspaceClosed
+
+        try:
+            with self.writing():
+                yield self
+        except WorkspaceClosed:
+            pass
+
     # --- scoped reads --------------------------------------------------
     def get(self, model: type[T], id_: Any) -> T:
         """The object with this id in this workspace, or ``NotFound`` (also for an

@@ -146,9 +146,20 @@ def country_name(code: str | None) -> str:
     return Locale.parse(LOCALE).territories.get(code.upper(), code)
 
 
+def fr_datetime(value) -> str:
+    """02/11/2026 09:15 (sim times are naive: shown as they are)."""
+    if value is None:
+        return "—"
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def fr_time(value) -> str:
+    return "—" if value is None else value.strftime("%H:%M")
+
+
 FILTERS = {
     "eur": eur, "eur_round": eur_round, "number": number, "money": money, "qty": qty, "pct": pct, "fr_number": fr_number,
-    "fr_date": fr_date, "siren": siren, "siret": siret, "iban": iban, "country_name": country_name,
+    "fr_date": fr_date, "fr_datetime": fr_datetime, "fr_time": fr_time, "siren": siren, "siret": siret, "iban": iban, "country_name": country_name,
 }
 
 

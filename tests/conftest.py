@@ -23,6 +23,9 @@ os.environ["ADVSIM_DATA_DIR"] = str(_TMP)
 os.environ["ADVSIM_SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ["ADVSIM_JOURNAL_KEY"] = "test-journal-key-not-for-production"
 os.environ["ADVSIM_CHEAP_HASHING"] = "1"
+# No alarm clock in the test process (a TestClient used as a context manager runs the app's
+# lifespan): tests tick the engine themselves; the server processes they start set it on.
+os.environ["ADVSIM_SCHEDULER"] = "off"
 _SERVER_URL = os.environ.get("ADVSIM_DATABASE_URL", "")
 _TEST_DB_NAME = f"advsim_test_{secrets.token_hex(4)}"
 

@@ -158,6 +158,7 @@ def set_password(uow, user: User, password: str) -> None:
     if problem := password_problem(password):
         raise ValidationFailed({"password": problem})
     user.password_hash = hash_password(password)
+    user.must_change_password = False  # a one-time password is used up once replaced
     uow.session.add(user)
     revoke_all_sessions(uow, user.id)
 

@@ -54,12 +54,12 @@ def create_session(engine, *, actor: User, title: str, scenario_name: str, candi
     commits its own transactions (a template, then the copies)."""
     from sim.scenario import library
 
+    from sim.parsing import read_text
+
     errors: dict[str, str] = {}
-    title = (title or "").strip()
-    if not title:
+    title = read_text(title, "title", errors, label="Titre", max_length=160)
+    if title is not None and not title:
         errors["title"] = "Donnez un titre à la session (ex. « Épreuve du 2 décembre — groupe B »)."
-    elif len(title) > 160:
-        errors["title"] = "160 caractères au plus."
     found = library.find(scenario_name)
     if found is None:
         errors["scenario"] = "Choisissez un scénario de la bibliothèque."
@@ -317,6 +317,34 @@ def jump_to_next_event(engine, session_id: int, *, actor: str) -> datetime | Non
 
     _each_candidate(engine, session_id, change, include_held=False)
     return target
+
+
+def release_event(engine, session_id: int, key: str, *, actor: str) -> int:
+    """Fire an event now (a ``manual: true`` one, or any still pending): it
+    becomes due at each working candidate's current sim time; the next tick
+    fires it. Returns how many candidates it was released for."""
+    from sim.scenario.models import EventStatus, ScenarioEvent
+
+    session = get_session(engine, session_id)
+    if session.status not in (SessionStatus.RUNNING, SessionStatus.PAUSED):
+        raise SessionStateError("Démarrez la session avant de déclencher un événement.")
+    released = 0
+    for workspace in workspaces_of(engine, session_id):
+        if workspace.ended_at is not None:
+            continue
+        with UnitOfWork(workspace.id, engine=engine) as uow:
+            event = uow.session.scalars(select(ScenarioEvent).where(ScenarioEvent.key == key,
+                                                                   ScenarioEvent.status == EventStatus.PENDING)).first()
+            if event is None:
+                continue
+            now = uow.session.get(Workspace, workspace.id).sim_now().replace(microsecond=0)
+            event.due_at, event.after_key, event.when = now, "", {}
+            _entry(uow, "session.event_released", actor, session, now, event=key)
+            uow.commit()
+            released += 1
+    if not released:
+        raise SessionStateError(f"L'événement « {key} » n'est en attente chez aucun candidat.")
+    return released
 
 
 # ===== one candidate =======================================================

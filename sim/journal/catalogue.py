@@ -136,6 +136,8 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"previous": "datetime", "to": "datetime"}),
     Kind("session.ended", "Épreuve terminée : journal scellé", refs=("session",),
          payload={"entries": "int", "reason": "text"}),
+    Kind("session.event_released", "Événement déclenché par le formateur", refs=("session",),
+         payload={"event": "text"}),
     Kind("candidate.held", "Candidat mis en pause", refs=("session",), payload={"reason": "text"}),
     Kind("candidate.released", "Candidat repris", refs=("session",)),
     Kind("candidate.extra_time", "Temps supplémentaire accordé", refs=("session",),

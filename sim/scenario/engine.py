@@ -230,7 +230,7 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
     for position, event in enumerate(scenario.get("timeline", [])):
         due = _parse(event["at"]) if "at" in event else None
         after = event.get("after") or {}
-        spec = {k: v for k, v in event.items() if k not in ("id", "kind", "at", "after", "when", "note")}
+        spec = {k: v for k, v in event.items() if k not in ("id", "kind", "at", "after", "when", "manual", "note")}
         uow.session.add(ScenarioEvent(workspace_id=uow.workspace_id, key=event["id"], kind=event["kind"],
                                       position=position, due_at=due, after_key=after.get("event", ""),
                                       after_seconds=int(parse_delay(after["delay"]).total_seconds())

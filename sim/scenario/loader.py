@@ -139,7 +139,7 @@ def _message(error) -> str:
     if v == "maxLength":
         return f"texte trop long ({error.validator_value} caractères au plus)"
     if v == "oneOf":
-        return "un événement se déclenche par exactement un de : at, after, when"
+        return "un événement se déclenche par exactement un de : at, after, when (ou manual: true)"
     return error.message
 
 

@@ -27,6 +27,7 @@ TRIGGER = {
                             "order": {"type": "string"}, "invoice": {"type": "string"},
                             "delay": DELAY},
              "required": ["journal"], "additionalProperties": False},
+    "manual": {"const": True, "description": "déclenché par le formateur depuis la console de la session"},
 }
 EVENT_COMMON = {"id": ID, "kind": {"type": "string"}, **TRIGGER,
                 "note": {"type": "string", "description": "pour le formateur, jamais montré au candidat"}}
@@ -90,7 +91,8 @@ def event_schema(kind: str) -> dict:
     module = registry()[kind]
     return {"type": "object", "properties": {**EVENT_COMMON, **module.PROPERTIES},
             "required": ["id", "kind", *module.REQUIRED], "additionalProperties": False,
-            "oneOf": [{"required": ["at"]}, {"required": ["after"]}, {"required": ["when"]}]}
+            "oneOf": [{"required": ["at"]}, {"required": ["after"]}, {"required": ["when"]},
+                      {"required": ["manual"]}]}
 
 
 def scenario_schema(with_events: bool = True) -> dict:

@@ -17,10 +17,10 @@ from sim.accounts.service import SESSION_LIFETIME  # the server ends the session
 from sim.config import get_settings
 from sim.db import NotFound
 from sim.errors import SimError
-from sim.web.deps import LoginRequired
+from sim.web.deps import LoginRequired, PasswordChangeRequired
 from sim.web.limits import RequestLimits
 from sim.web.rendering import render
-from sim.web.routes import auth, billing, customers, inbox, products, sales, scenarios, workspaces
+from sim.web.routes import auth, billing, customers, exam, inbox, products, sales, scenarios, workspaces
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -126,7 +126,7 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)
     app.state.trusted_proxies = settings.trusted_proxies
-    for module in (auth, inbox, customers, sales, billing, products, workspaces, scenarios):
+    for module in (auth, inbox, customers, sales, billing, products, workspaces, scenarios, exam):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
 
@@ -137,6 +137,12 @@ def create_app() -> FastAPI:
             return RedirectResponse("/login", status_code=303, headers={"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={target}" if request.method == "GET" else "/login",
                                 status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_change_required(request: Request, exc: PasswordChangeRequired):
+        if request.headers.get("HX-Request") == "true":
+            return RedirectResponse("/account/password", status_code=303, headers={"HX-Redirect": "/account/password"})
+        return RedirectResponse("/account/password", status_code=303)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):

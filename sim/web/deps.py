@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from sim.accounts.models import Role, User
 from sim.db import UnitOfWork
@@ -17,6 +19,13 @@ from sim.workspace.models import Workspace
 
 class LoginRequired(Exception):
     """Not logged in: HTML pages redirect to the login page."""
+
+
+class PasswordChangeRequired(Exception):
+    """Logged in with a one-time password (a login sheet): choose one's own first."""
+
+
+OPEN_WITH_A_ONE_TIME_PASSWORD = ("/account/password", "/logout")
 
 
 class AccessRule:
@@ -37,6 +46,8 @@ class AccessRule:
             raise LoginRequired()
         if user.role not in self.roles:
             raise HTTPException(status_code=403, detail="Accès refusé : cette page n'est pas ouverte à votre rôle.")
+        if user.must_change_password and request.url.path not in OPEN_WITH_A_ONE_TIME_PASSWORD:
+            raise PasswordChangeRequired()
         return user
 
 
@@ -46,21 +57,21 @@ def current_user(request: Request) -> User | None:
     user = None
     token = request.session.get("sid")
     if isinstance(token, str) and token:
-        from sqlalchemy import select
-
         from sim.accounts.models import UserSession
         from sim.accounts.service import token_digest
         from sim.clock import wall_now
 
         with UnitOfWork(write=False) as uow:
-            # the session, its user and, for a candidate, their latest workspace, in one round trip;
+            # the session, its user and, for a candidate, the workspace they work in, in one round trip;
             # a session ends at logout, at a password change, after 12 hours, or when the user is deactivated
             row = uow.session.execute(
                 select(User, Workspace).join(UserSession, UserSession.user_id == User.id)
-                .outerjoin(Workspace, Workspace.owner_id == User.id)
+                .outerjoin(Workspace, and_(Workspace.owner_id == User.id,
+                                           Workspace.id == func.coalesce(UserSession.active_workspace_id,
+                                                                         _default_workspace())))
                 .where(UserSession.token_hash == token_digest(token), UserSession.revoked_at.is_(None),
                        UserSession.expires_at > wall_now(), User.active.is_(True))
-                .order_by(Workspace.id.desc()).limit(1)).first()
+                .limit(1)).first()
         if row is not None:
             user = row[0]
             if row[1] is not None:
@@ -69,6 +80,15 @@ def current_user(request: Request) -> User | None:
             request.session.pop("sid", None)
     request.state.user = user
     return user
+
+
+def _default_workspace():
+    """The workspace a candidate works in when they have not chosen one: their
+    copy of an exam under way, else their newest workspace."""
+    mine = aliased(Workspace)
+    live_first = case((and_(mine.exam_session_id.is_not(None), mine.ended_at.is_(None)), 0), else_=1)
+    return (select(mine.id).where(mine.owner_id == User.id).order_by(live_first, mine.id.desc()).limit(1)
+            .correlate(User).scalar_subquery())
 
 
 def requires(*roles: Role) -> AccessRule:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Customer, Interaction
 from sim.documents.models import Document
+from sim.exam.models import ExamSession
 from sim.sales.models import Quote, SalesOrder
 from sim.stock.models import Delivery
 from sim.workspace.models import Workspace
@@ -19,4 +20,6 @@ PATH_OBJECTS = {
     "workspace_id": Workspace,
     "message_id": Interaction,
     "document_id": Document,
+    "session_id": ExamSession,
+    "key": None,  # a scenario event's key (text), looked up within the session
 }

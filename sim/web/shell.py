@@ -13,17 +13,21 @@ CANDIDATE_NAV = [
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders")]),
     ("Facturation", [("invoices", "Factures", "/invoices")]),
     ("Stocks", [("products", "Produits", "/products")]),
+    ("Épreuve", [("my-workspaces", "Mes espaces", "/my-workspaces"), ("practice", "S'entraîner", "/practice")]),
 ]
 STAFF_NAV = [
-    ("Suivi", [("workspaces", "Espaces candidats", "/workspaces")]),
+    ("Suivi", [("sessions", "Sessions d'examen", "/sessions"), ("workspaces", "Espaces candidats", "/workspaces")]),
     ("Préparation", [("scenarios", "Scénarios", "/scenarios")]),
 ]
 
 
 def shell(uow, active: str) -> dict:
+    from sim.inbox.service import unread_count
+
     company = uow.session.scalar(select(Company))
     workspace = uow.session.get(Workspace, uow.workspace_id)
-    return {"company": company, "workspace": workspace, "nav": CANDIDATE_NAV, "active": active}
+    return {"company": company, "workspace": workspace, "nav": CANDIDATE_NAV, "active": active,
+            "unread": unread_count(uow), "fresh": 0}
 
 
 def staff_shell(active: str) -> dict:

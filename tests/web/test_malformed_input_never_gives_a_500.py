@@ -140,6 +140,26 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"comment": "OK"}, {"comment": "text"},
             as_staff=True),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
+        # live exam sessions: the console (the spoiled forms name a real session and candidate)
+        "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
+                               "roster": "", "candidate": str(o["candidate_user"])},
+                          {"title": "text", "scenario": "choice", "speed": "choice", "duration": "number",
+                           "roster": "text", "candidate": "choice"}, as_staff=True),
+        **{f"/sessions/{{session_id}}/{action}": Form({"session_id": o["session_id"]}, {}, {}, as_staff=True)
+           for action in ("start", "pause", "resume", "jump", "end", "logins.pdf")},
+        "/sessions/{session_id}/speed": Form({"session_id": o["session_id"]}, {"speed": "2"}, {"speed": "choice"},
+                                             as_staff=True),
+        "/sessions/{session_id}/events/{key}/fire": Form({"session_id": o["session_id"], "key": "partial"}, {}, {},
+                                                         as_staff=True),
+        **{f"/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}": Form(
+            {"session_id": o["session_id"], "workspace_id": o["session_workspace"]}, values, kinds, as_staff=True)
+           for action, values, kinds in (
+               ("hold", {"reason": "Poste bloqué"}, {"reason": "text"}), ("release", {}, {}),
+               ("extra-time", {"minutes": "20", "reason": "Tiers-temps"}, {"minutes": "number", "reason": "text"}),
+               ("end", {}, {}))},
+        # the candidate: practice runs, the choice of workspace
+        "/practice": Form({}, {"scenario": "non-payment", "speed": "10"}, {"scenario": "choice", "speed": "choice"}),
+        "/my-workspaces/{workspace_id}/enter": Form({"workspace_id": ws}, {}, {}),
         # a new password that cannot be accepted: every spoiled value is refused before any check of the
         # current password (which would count as a login attempt)
         "/account/password": Form({}, {"current_password": "secret", "new_password": "abc",
@@ -188,6 +208,11 @@ def bench(app, make_user, make_workspace, login):
     candidate = make_user("candidate")
     workspace = make_workspace(owner=candidate)
     objects = _workspace_objects(workspace.id)
+    from tests.exam import a_session, workspaces
+
+    session_id, _ = a_session(make_user, candidates=1)
+    objects |= {"session_id": session_id, "session_workspace": workspaces(session_id)[0].id,
+                "candidate_user": candidate.id}
     return workspace.id, objects, {"candidate": login(candidate), "staff": login(make_user(Role.TRAINER.value))}
 
 

@@ -55,6 +55,25 @@ EXPECTED = {
     ("GET", "/workspaces/{workspace_id}/approvals"): {T, E, A},
     # only the manager (played by the trainer) releases a blocked order; never a candidate or the evaluator
     ("POST", "/workspaces/{workspace_id}/orders/{order_id}/approve"): {T, A},
+    # live exam sessions: trainers conduct them, evaluators watch
+    ("GET", "/sessions"): {T, E, A},
+    ("GET", "/sessions/{session_id}"): {T, E, A},
+    **{(method, path): {T, A} for method, path in [
+        ("GET", "/sessions/new"), ("POST", "/sessions"), ("POST", "/sessions/{session_id}/start"),
+        ("POST", "/sessions/{session_id}/pause"), ("POST", "/sessions/{session_id}/resume"),
+        ("POST", "/sessions/{session_id}/speed"), ("POST", "/sessions/{session_id}/jump"),
+        ("POST", "/sessions/{session_id}/events/{key}/fire"), ("POST", "/sessions/{session_id}/end"),
+        ("POST", "/sessions/{session_id}/candidates/{workspace_id}/hold"),
+        ("POST", "/sessions/{session_id}/candidates/{workspace_id}/release"),
+        ("POST", "/sessions/{session_id}/candidates/{workspace_id}/extra-time"),
+        ("POST", "/sessions/{session_id}/candidates/{workspace_id}/end"),
+        ("POST", "/sessions/{session_id}/logins.pdf"),
+    ]},
+    # the candidate: the live notice, their workspaces, practice runs
+    **{(method, path): {C} for method, path in [
+        ("GET", "/live"), ("GET", "/my-workspaces"), ("POST", "/my-workspaces/{workspace_id}/enter"),
+        ("GET", "/practice"), ("POST", "/practice"),
+    ]},
 }
 
 
@@ -81,6 +100,11 @@ def test_every_route_has_one_access_rule_and_is_expected(app):
     assert seen == set(EXPECTED)
 
 
+# URL parts that name no workspace's row: a session no test has (staff pages answer 404 to staff,
+# 403 to the others), an event key
+NOT_IN_A_WORKSPACE = {"session_id": 2_000_000_000, "key": "no-such-event"}
+
+
 def fill(path: str, objects: dict) -> str:
     for name, value in objects.items():
         path = path.replace("{" + name + "}", str(value))
@@ -95,7 +119,9 @@ def one_of_each_role(make_user, make_workspace, login):
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
-            if param != "workspace_id":
+            if param in NOT_IN_A_WORKSPACE:
+                objects[param] = NOT_IN_A_WORKSPACE[param]
+            elif param != "workspace_id":
                 objects[param] = uow.session.scalars(select(model.id).order_by(model.id).limit(1)).one()
     browsers = {role: login(make_user(role.value)) for role in (T, E, A)}
     browsers[C] = login(candidate)

@@ -21,7 +21,9 @@ def _objects_of(workspace_id: int) -> dict[str, list[int]]:
     ids: dict[str, list[int]] = {}
     with UnitOfWork(workspace_id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
-            if model is Workspace:
+            if param in ("session_id", "key"):  # staff pages only: a candidate gets 403 whatever they name
+                ids[param] = [1] if param == "session_id" else ["any"]
+            elif model is Workspace:
                 ids[param] = [workspace_id]
             else:
                 ids[param] = list(uow.session.scalars(select(model.id).order_by(model.id).limit(3)))

@@ -200,7 +200,7 @@ def _pdf(uow, user: User, kind: str, ref_id: int) -> Response:
     rendered = render(uow, kind, ref_id)  # reads only
     uow.session.close()  # the connection goes back to the pool while WeasyPrint prints
     content = html_to_pdf(rendered.html)
-    with uow.writing():  # short: look for this version in the journal, journal it if new
+    with uow.evidence():  # short: look for this version in the journal, journal it if new
         record_view(uow, actor=actor(user), rendered=rendered)
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{rendered.filename}"'})

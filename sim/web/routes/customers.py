@@ -35,6 +35,6 @@ def customer_page(request: Request, customer_id: int, user: User = Depends(candi
                   uow: UnitOfWork = Depends(reading_uow)):
     account = crm.customer_account(uow, customer_id)  # reads: no write lock held meanwhile
     context = {"account": account, **shell(uow, "customers")}
-    with uow.writing():  # the same unit of work, one connection: a short write, then the page renders
+    with uow.evidence():  # the same unit of work, one connection: a short write, then the page renders
         crm.record_account_view(uow, actor=actor(user), account=account)
     return render(request, "crm/customer_page.html", context)

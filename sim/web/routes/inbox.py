@@ -200,7 +200,7 @@ def thread_page(request: Request, message_id: int, user: User = Depends(candidat
     unread = any(m.direction == "in" and not m.read for m in inbox.thread(uow, message_id))
     just_read = []
     if unread:
-        with uow.writing():
+        with uow.evidence():
             just_read = inbox.mark_thread_read(uow, actor=actor(user), message_id=message_id)
     return _thread_page(request, uow, message_id, just_read=just_read)
 

@@ -21,4 +21,27 @@
     });
     event.detail.parameters.n = highest + 1;
   });
+
+  // The sim clock ticks in the page: from the time the server gave and the
+  // clock's speed (0: paused); the server stays the reference at each page.
+  var loaded = Date.now();
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    document.querySelectorAll(".simclock[data-sim]").forEach(function (el) {
+      var speed = parseFloat(el.getAttribute("data-speed")) || 0;
+      var base = new Date(el.getAttribute("data-sim"));
+      if (isNaN(base.getTime())) return;
+      var t = new Date(base.getTime() + (Date.now() - loaded) * speed);
+      el.textContent = pad(t.getDate()) + "/" + pad(t.getMonth() + 1) + "/" + t.getFullYear() + " " +
+        pad(t.getHours()) + ":" + pad(t.getMinutes());
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("htmx:afterSwap", function () { loaded = Date.now(); });
+
+  // A form that ends something asks first (data-confirm="…").
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
 })();
