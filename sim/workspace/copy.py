@@ -149,8 +149,10 @@ def copy_into(uow, template_id: int, specs: Iterable[CopySpec | Mapping]) -> lis
             values.append(_value_sql(table, column, ranges, owned, quote))
         conn.execute(text(
             f"INSERT INTO {quote(table.name)} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM {quote(table.name)} AS src "
-            f"CROSS JOIN ({copies}) AS copies WHERE src.workspace_id = :template"
+            # the copies outermost (SQLite keeps a CROSS JOIN's order): each copy's
+            # rows arrive in id order and are appended to the table's b-tree
+            f"SELECT {', '.join(values)} FROM ({copies}) AS copies "
+            f"CROSS JOIN {quote(table.name)} AS src WHERE src.workspace_id = :template"
         ), {"template": template_id})
 
     _copy_journal(session, template, specs, new_ids)
