@@ -13,7 +13,7 @@ makes the candidates' copies in one transaction (commit included), timed.
 Prints the median time, the rows written and rows per second, and the ratio to
 preparing each candidate's workspace from scratch (seeding + scenario set-up,
 timed on the template, times the number of candidates).
-Target: 30 copies under 5 s on SQLite on a 2-core machine.
+Target: 30 copies under 5 s on SQLite on a 2-core machine (PostgreSQL: figure only).
 """
 from __future__ import annotations
 
@@ -62,12 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     median = statistics.median(timings)
     verdict = "OK" if median < TARGET_SECONDS else "TOO SLOW"
     database = "PostgreSQL" if args.server else "SQLite"
+    target = (f"target < {TARGET_SECONDS:.0f} s: {verdict}" if not args.server
+              else "the target is SQLite's; figure only")
     scratch = prepare * args.candidates
     print(f"exam_session_copy {args.candidates} candidates, size={args.size}, scenario={args.scenario} "
           f"on {database}: median {median:.3f} s, {rows} rows, {rows / median:,.0f} rows/s; "
           f"from scratch {prepare:.3f} s × {args.candidates} = {scratch:.1f} s, "
-          f"copying is {scratch / median:.1f}× faster (target < {TARGET_SECONDS:.0f} s: {verdict})")
-    return 0 if median < TARGET_SECONDS else 1
+          f"copying is {scratch / median:.1f}× faster ({target})")
+    return 0 if args.server or median < TARGET_SECONDS else 1
 
 
 def _runs(args, tmp: Path, timings: list[float]) -> tuple[int, float]:
