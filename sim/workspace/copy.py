@@ -19,7 +19,9 @@ order is kept (a list sorted by id reads the same), NULL foreign keys stay NULL
 and self-references (``interaction.thread_id``) follow. The columns that hold
 an id without a declared foreign key are listed in ``UNDECLARED_REFS`` and
 remapped by their kind column; a test fails when a new ``…_id`` column is
-neither a foreign key nor listed there. Values are copied as stored: money
+neither a foreign key nor listed there. A template's range is from its
+lowest to its highest id: rows added to it long after the others (ids far
+apart) make every copy use that much id space (``CopyRefused`` past 2**31 - 1). Values are copied as stored: money
 (integers on SQLite, NUMERIC on PostgreSQL), JSON and PDFs stay exact.
 
 On PostgreSQL each table's range is reserved from its id sequence first
