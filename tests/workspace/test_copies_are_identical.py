@@ -14,10 +14,11 @@ from sqlalchemy import Integer, func, select, update
 
 from seed.company import SMALL
 from sim.clock import set_clock
+from sim.crm.service import create_customer
 from sim.db import UnitOfWork
 from sim.journal.models import JournalEntry
 from sim.journal.service import verify
-from sim.scenario.engine import fire_due, install
+from sim.scenario.engine import EventContext, fire_due, install
 from sim.scenario.loader import load
 from sim.stock.models import Product
 from sim.workspace.copy import UNDECLARED_REFS, CopyRefused, CopySpec, copy_workspace, copy_workspaces
@@ -29,13 +30,21 @@ from tests.workspace.dump import dump, owned_tables, without_journal
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def prepared(name: str = "late-delivery") -> tuple[int, dict]:
-    """A template as an exam session prepares it: seeded, scenario installed."""
+def prepared(name: str = "late-delivery", *, with_documents: bool = False) -> tuple[int, dict]:
+    """A template as an exam session prepares it: seeded, scenario installed;
+    ``with_documents``, also a stored PDF attached to a message (rows that refer
+    to another by an id without a foreign key: ``document.ref_id``)."""
     scenario = load(SCENARIOS / f"{name}.yaml")
     with UnitOfWork() as uow:
         workspace = create_workspace(uow, name=unique("modele"), owner_id=None,
                                      seed=scenario["company"]["seed"], size=SMALL, actor="trainer:t")
         install(uow, scenario)
+        if with_documents:
+            ctx = EventContext(uow, actor="trainer:t")
+            customer = next(iter(scenario["company"]["customers"]))
+            statement = ctx.document("statement", customer)
+            ctx.deliver({"customer": customer}, {"subject": "Relevé de compte", "body": "Ci-joint notre relevé."},
+                        attachments=[statement])
         uow.commit()
     return workspace.id, scenario
 
@@ -71,7 +80,7 @@ def candidates(*names: str) -> list[CopySpec]:
 
 
 def test_two_candidates_copies_are_identical_row_for_row(engine):
-    template, scenario = prepared()
+    template, scenario = prepared(with_documents=True)
     a, b = copy_workspaces(engine, template, candidates(unique("alice"), unique("bob")))
 
     copy_a, copy_b = dumped(a), dumped(b)
@@ -80,6 +89,8 @@ def test_two_candidates_copies_are_identical_row_for_row(engine):
     # ... and the company is the template's, every table of it, money to the cent
     assert without_journal(copy_a) == without_journal(dumped(template))
     assert len(copy_a["customer"]) > 10 and copy_a["scenario_event"] and copy_a["scenario_entity"]
+    assert copy_a["document"] and copy_a["message_attachment"]
+    assert any(dict(row)["thread_id"] is not None for row in copy_a["interaction"])
     assert all(isinstance(v, Decimal) for row in copy_a["invoice"] for k, v in row if k == "total_ttc")
 
     with UnitOfWork(write=False) as uow:
@@ -143,6 +154,8 @@ def test_a_candidate_writing_in_their_copy_changes_nobody_elses(engine):
     with UnitOfWork(a) as uow:
         uow.session.execute(update(Product).values(price_ht=Decimal("999.99")))
         product = uow.session.scalars(select(Product).order_by(Product.id)).first()
+        # a new row after the copies: the id sequences were moved past them
+        create_customer(uow, actor="candidate:g", name="Nouveau client")
         uow.commit()
 
     assert dumped(b) == untouched
@@ -153,7 +166,7 @@ def test_a_candidate_writing_in_their_copy_changes_nobody_elses(engine):
 
 
 def test_the_copy_of_a_copy_is_still_the_same_company(engine):
-    template, _ = prepared("non-payment")
+    template, _ = prepared("non-payment", with_documents=True)
     [first] = copy_workspaces(engine, template, candidates(unique("i")))
     second = copy_workspace(engine, first, name=unique("j"), owner_id=None, kind=WorkspaceKind.PRACTICE,
                             actor="trainer:t")
@@ -197,3 +210,33 @@ def test_the_remapped_kinds_cover_every_scenario_entity_and_document():
            {**{k: m.__table__ for k, m in MODELS.items()},
             **{k: _late_model(k).__table__ for k in ("order", "invoice", "quote")}}
     assert set(DOCUMENTS) | {"customer_po"} == set(UNDECLARED_REFS[("document", "ref_id")][1])
+
+
+def test_on_postgresql_a_role_that_may_not_skip_the_key_triggers_makes_the_same_copies(engine, database_url):
+    """The fast path (session_replication_role, checks done set-wise) needs a
+    privileged role; an ordinary one copies with PostgreSQL's own checks."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from sim.db import make_engine
+
+    role = unique("copier_").replace("-", "_")
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER'))
+        conn.execute(text(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"'))
+        conn.execute(text(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+    plain = make_engine(make_url(database_url).set(username=role, password=None)
+                        .render_as_string(hide_password=False))
+    try:
+        template, _ = prepared()
+        [fast] = copy_workspaces(engine, template, candidates(unique("l")))
+        [slow] = copy_workspaces(plain, template, candidates(unique("m")))
+    finally:
+        plain.dispose()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+    assert without_names(dumped(slow)) == without_names(dumped(fast))
+    assert chain_ok(slow)
