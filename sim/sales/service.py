@@ -445,7 +445,7 @@ DECIDERS = MANAGER_ROLES + ("scenario",)  # the trainer or admin, or the scenari
 
 
 def decide_approval(uow, *, actor: str, actor_role: str, order_id: int, decision: str,
-                    comment: str = "") -> SalesOrder:
+                    comment: str = "", event_key: str = "") -> SalesOrder:
     """Management decides on a blocked order: approved or approved with conditions
     confirms it (stock reserved, date promised); refused sends it back to blocked
     (the candidate may ask again with new arguments, or cancel it). The decision
@@ -482,12 +482,13 @@ def decide_approval(uow, *, actor: str, actor_role: str, order_id: int, decision
     if decision != "refused":  # the release itself, as the evaluator's rules know it
         journal.append(uow, kind="order.approved", actor=actor, refs=refs,
                        payload={"comment": comment, "promised_date": order.promised_date, "stock": stock})
-    _tell_the_candidate(uow, actor=actor, order=order, customer=customer, decision=decision, comment=comment)
+    _tell_the_candidate(uow, actor=actor, order=order, customer=customer, decision=decision, comment=comment,
+                        event_key=event_key)
     return order
 
 
 def _tell_the_candidate(uow, *, actor: str, order: SalesOrder, customer: Customer, decision: str,
-                        comment: str) -> None:
+                        comment: str, event_key: str = "") -> None:
     from sim.inbox.service import deliver
 
     company = _company(uow)
@@ -507,7 +508,7 @@ def _tell_the_candidate(uow, *, actor: str, order: SalesOrder, customer: Custome
     body += ["", "La direction commerciale"]
     deliver(uow, actor=actor, role="management", name="Direction commerciale", email=f"direction@{domain}",
             subject=f"Commande {order.number} : {DECISIONS[decision].lower()} de la direction",
-            body="\n".join(body))
+            body="\n".join(body), event_key=event_key)
 
 
 def approve_order(uow, *, actor: str, actor_role: str, order_id: int, comment: str = "") -> SalesOrder:
