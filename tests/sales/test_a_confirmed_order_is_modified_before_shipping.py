@@ -57,7 +57,7 @@ def test_new_quantities_move_the_reservations_and_the_old_and_new_lines_are_jour
                                                                                  (b.reference, "6")]
     with UnitOfWork(ws, write=False) as uow:
         ack = render(uow, "order_ack", order.id)
-    assert "Palette Europe" in ack.html
+    assert "Palette Europe" in ack.html and "modificatif n° 1" in ack.html
 
 
 def test_the_candidate_can_promise_a_later_date(workspace):
