@@ -266,7 +266,17 @@ def _order_ack(uow, order_id: int) -> dict:
         "order": order, "quote": quote, "carrier": _carrier(uow, order.carrier_id),
         "sales_rep": _sales_rep(uow, customer),
         "lines": _line_rows(uow, lines), "totals": _totals(lines, order.global_discount_pct),
+        "revision": order_revision(uow, order),
     }
+
+
+def order_revision(uow, order: SalesOrder) -> int:
+    """How many times the confirmed order was modified (sim/sales/corrections.modify_order):
+    the acknowledgement printed after a change says it supersedes the previous one."""
+    from sim.journal.models import JournalEntry
+
+    return sum(1 for refs in uow.session.scalars(select(JournalEntry.refs).where(JournalEntry.kind == "order.modified"))
+               if (refs or {}).get("order") == order.number)
 
 
 def _customer_po(uow, order_id: int) -> dict:

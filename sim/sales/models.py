@@ -17,6 +17,7 @@ class QuoteStatus(Labelled):
     ACCEPTED = "accepted", "Accepté"
     REFUSED = "refused", "Refusé"
     EXPIRED = "expired", "Expiré"
+    CANCELLED = "cancelled", "Annulé"
 
 
 class _DocumentTotals(WorkspaceOwned):
@@ -50,7 +51,7 @@ class Quote(_DocumentTotals, table=True):
     incoterm_place: str = Field(default="", sa_type=String(80))
     global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     notes: str = Field(default="", sa_type=Text)
-
+    status_reason: str = Field(default="", sa_type=String(300))  # why it was refused or cancelled
 
     def status_on(self, today) -> str:
         """The status as of ``today``: a sent quote past its validity date has expired."""
@@ -69,6 +70,7 @@ class QuoteLine(_Line, table=True):
 class OrderStatus(Labelled):
     DRAFT = "draft", "Brouillon"
     BLOCKED = "blocked", "Bloquée"
+    PENDING_APPROVAL = "pending", "En attente d'accord"  # blocked, the manager has been asked
     CONFIRMED = "confirmed", "Confirmée"
     PARTIAL = "partial", "Livrée partiellement"
     DELIVERED = "delivered", "Livrée"
@@ -95,6 +97,7 @@ class SalesOrder(_DocumentTotals, table=True):
     delivery_address: str = Field(default="", sa_type=String(300))
     global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     blocked_reason: str = Field(default="", sa_type=String(200))
+    cancel_reason: str = Field(default="", sa_type=String(300))
     notes: str = Field(default="", sa_type=Text)
 
 
@@ -105,3 +108,5 @@ class OrderLine(_Line, table=True):
     order_id: int = Field(foreign_key="sales_order.id", index=True)
     quantity_delivered: Decimal = quantity_field(default=Decimal("0.000"))
     quantity_invoiced: Decimal = quantity_field(default=Decimal("0.000"))
+    # what confirming put aside for this line (released if the order is cancelled or modified)
+    quantity_reserved: Decimal = quantity_field(default=Decimal("0.000"))

@@ -213,9 +213,22 @@ def accept_quote(uow, *, actor: str, quote_id: int) -> Quote:
                              status=QuoteStatus.ACCEPTED, kind="quote.accepted")
 
 
-def refuse_quote(uow, *, actor: str, quote_id: int) -> Quote:
-    return _set_quote_status(uow, actor=actor, quote_id=quote_id, allowed=(QuoteStatus.SENT,),
-                             status=QuoteStatus.REFUSED, kind="quote.refused")
+def refuse_quote(uow, *, actor: str, quote_id: int, reason: str = "") -> Quote:
+    """The customer said no: the reason (price, delay, competitor...) is kept and journaled."""
+    quote = uow.get(Quote, quote_id)
+    if quote.status != QuoteStatus.SENT:
+        raise WrongStatus(f"Le devis {quote.number} est « {QuoteStatus(quote.status).label} » : action impossible.")
+    errors: dict[str, str] = {}
+    reason = read_text(reason, "reason", errors, label="Motif", max_length=300) or ""
+    if not reason.strip() and not errors:
+        errors["reason"] = "Indiquez le motif du refus du client (prix, délai, concurrent…)."
+    if errors:
+        raise ValidationFailed(errors)
+    quote.status, quote.status_reason = QuoteStatus.REFUSED, reason.strip()
+    customer = uow.session.get(Customer, quote.customer_id)
+    journal.append(uow, kind="quote.refused", actor=actor, refs={"quote": quote.number, "customer": customer.code},
+                   payload={"total_ttc": quote.total_ttc, "reason": quote.status_reason})
+    return quote
 
 
 # ===== orders ===========================================================
@@ -325,7 +338,24 @@ def _reserve(uow, order: SalesOrder) -> None:
     """Reserve on-hand units for the order; what is missing stays a backorder."""
     for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
         product = uow.session.get(Product, line.product_id)
-        product.stock_reserved += min(line.quantity, max(product.stock_available, ZERO))
+        line.quantity_reserved = min(line.quantity, max(product.stock_available, ZERO))
+        product.stock_reserved += line.quantity_reserved
+
+
+def release_reservations(uow, order: SalesOrder) -> list[dict]:
+    """Give back what confirming reserved for the order (it is cancelled or its
+    lines change); what it released, per product reference."""
+    released = []
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                    .order_by(OrderLine.position)):
+        product = uow.session.get(Product, line.product_id)
+        # an inventory adjustment may have cut the reservations below what the order took
+        quantity = min(line.quantity_reserved, product.stock_reserved)
+        product.stock_reserved -= quantity
+        line.quantity_reserved = ZERO
+        if quantity:
+            released.append({"product": product.reference, "quantity": quantity})
+    return released
 
 
 def _promised_date(uow, order: SalesOrder, stock: list[dict]) -> date:
@@ -359,15 +389,7 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
     refs = {"order": order.number, "customer": customer.code}
     figures = {"outstanding": credit.outstanding, "order_total": order.total_ttc,
                "credit_limit": credit.credit_limit, "allowed": credit.allowed, "stock": stock}
-    reason_code, reason = "", ""
-    if customer.in_litigation:
-        reason_code = "litigation"
-        reason = "Client en litige : toute nouvelle commande doit être validée par la direction."
-    elif not credit.passes:
-        reason_code = "credit_limit"
-        reason = (f"Plafond d'encours dépassé : encours {eur(credit.outstanding)} + commande "
-                  f"{eur(order.total_ttc)} > plafond {eur(credit.credit_limit)} "
-                  f"(délégation jusqu'à {eur(credit.allowed)}).")
+    reason_code, reason = block_reason(customer, credit, order)
     if reason:
         order.status, order.blocked_reason = OrderStatus.BLOCKED, reason
         journal.append(uow, kind="order.blocked", actor=actor, refs=refs,
@@ -379,6 +401,17 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
     return order
 
 
+def block_reason(customer: Customer, credit: CreditCheck, order: SalesOrder) -> tuple[str, str]:
+    """Why the order needs management's approval ("litigation", "credit_limit"), or ("", "")."""
+    if customer.in_litigation:
+        return "litigation", "Client en litige : toute nouvelle commande doit être validée par la direction."
+    if not credit.passes:
+        return "credit_limit", (f"Plafond d'encours dépassé : encours {eur(credit.outstanding)} + commande "
+                                f"{eur(order.total_ttc)} > plafond {eur(credit.credit_limit)} "
+                                f"(délégation jusqu'à {eur(credit.allowed)}).")
+    return "", ""
+
+
 def _confirm(uow, order: SalesOrder, stock: list[dict]) -> None:
     order.status, order.blocked_reason = OrderStatus.CONFIRMED, ""
     order.promised_date = _promised_date(uow, order, stock)
@@ -386,9 +419,12 @@ def _confirm(uow, order: SalesOrder, stock: list[dict]) -> None:
 
 
 def request_approval(uow, *, actor: str, order_id: int, message: str) -> SalesOrder:
-    """Ask management to release a blocked order, with the candidate's argument."""
+    """Ask management to release a blocked order, with the candidate's argument:
+    the order waits for the decision ("en attente d'accord")."""
     order = uow.get(SalesOrder, order_id)
     if order.status != OrderStatus.BLOCKED:
+        if order.status == OrderStatus.PENDING_APPROVAL:
+            raise WrongStatus(f"La commande {order.number} attend déjà la réponse de la direction.")
         raise WrongStatus(f"La commande {order.number} n'est pas bloquée.")
     errors: dict[str, str] = {}
     message = read_text(message, "message", errors, label="Message", max_length=4000, multiline=True)
@@ -397,30 +433,98 @@ def request_approval(uow, *, actor: str, order_id: int, message: str) -> SalesOr
     if not message:
         raise ValidationFailed({"message": "Expliquez votre demande à la direction."})
     customer = uow.session.get(Customer, order.customer_id)
+    order.status = OrderStatus.PENDING_APPROVAL
     journal.append(uow, kind="order.approval_requested", actor=actor,
                    refs={"order": order.number, "customer": customer.code},
                    payload={"message": message.strip()[:4000], "reason": order.blocked_reason})
     return order
 
 
-def approve_order(uow, *, actor: str, actor_role: str, order_id: int, comment: str = "") -> SalesOrder:
-    """A manager releases a blocked order; a candidate can never approve (their own or any)."""
-    if actor_role not in MANAGER_ROLES:
+DECISIONS = {"approved": "Accord", "refused": "Refus", "approved_with_conditions": "Accord sous conditions"}
+DECIDERS = MANAGER_ROLES + ("scenario",)  # the trainer or admin, or the scenario's management_decision event
+
+
+def decide_approval(uow, *, actor: str, actor_role: str, order_id: int, decision: str,
+                    comment: str = "", event_key: str = "") -> SalesOrder:
+    """Management decides on a blocked order: approved or approved with conditions
+    confirms it (stock reserved, date promised); refused sends it back to blocked
+    (the candidate may ask again with new arguments, or cancel it). The decision
+    and its comment reach the candidate's inbox from "Direction commerciale".
+
+    A candidate can never decide (on their own order or any)."""
+    if actor_role not in DECIDERS:
         raise ApprovalNotAllowed("Seul un responsable peut débloquer une commande au-delà de votre délégation.")
     order = uow.get(SalesOrder, order_id)
-    if order.status != OrderStatus.BLOCKED:
-        raise WrongStatus(f"La commande {order.number} n'est pas bloquée.")
+    if order.status not in (OrderStatus.BLOCKED, OrderStatus.PENDING_APPROVAL):
+        raise WrongStatus(f"La commande {order.number} est « {OrderStatus(order.status).label} » : "
+                          "il n'y a plus rien à décider.")
     errors: dict[str, str] = {}
-    comment = read_text(comment, "comment", errors, label="Commentaire", max_length=2000, multiline=True)
+    if decision not in DECISIONS:
+        errors["decision"] = "Décision : accord, accord sous conditions ou refus."
+    comment = read_text(comment, "comment", errors, label="Commentaire", max_length=2000, multiline=True) or ""
+    if decision in ("refused", "approved_with_conditions") and not comment.strip() and "comment" not in errors:
+        errors["comment"] = ("Donnez le motif du refus." if decision == "refused"
+                             else "Précisez les conditions de l'accord.")
     if errors:
         raise ValidationFailed(errors)
+    comment = comment.strip()[:2000]
     customer = uow.session.get(Customer, order.customer_id)
-    stock = _stock_check(uow, order)
-    _confirm(uow, order, stock)
-    journal.append(uow, kind="order.approved", actor=actor, refs={"order": order.number, "customer": customer.code},
-                   payload={"comment": comment.strip()[:2000], "promised_date": order.promised_date,
+    refs = {"order": order.number, "customer": customer.code}
+    stock: list[dict] = []
+    if decision == "refused":
+        order.status = OrderStatus.BLOCKED
+    else:
+        stock = _stock_check(uow, order)
+        _confirm(uow, order, stock)
+    journal.append(uow, kind="order.approval_decided", actor=actor, refs=refs,
+                   payload={"decision": decision, "comment": comment, "promised_date": order.promised_date,
                             "stock": stock})
+    if decision != "refused":  # the release itself, as the evaluator's rules know it
+        journal.append(uow, kind="order.approved", actor=actor, refs=refs,
+                       payload={"comment": comment, "promised_date": order.promised_date, "stock": stock})
+    _tell_the_candidate(uow, actor=actor, order=order, customer=customer, decision=decision, comment=comment,
+                        event_key=event_key)
     return order
+
+
+def _tell_the_candidate(uow, *, actor: str, order: SalesOrder, customer: Customer, decision: str,
+                        comment: str, event_key: str = "") -> None:
+    from sim.inbox.service import deliver
+
+    company = _company(uow)
+    domain = company.email.split("@")[-1] if "@" in company.email else "entreprise.fr"
+    verdict = {"approved": "accordée", "refused": "refusée",
+               "approved_with_conditions": "accordée sous conditions"}[decision]
+    body = [f"Bonjour,", "",
+            f"Votre demande de déblocage de la commande {order.number} ({customer.name}, "
+            f"{eur(order.total_ttc)} TTC) est {verdict}."]
+    if comment:
+        body += ["", ("Conditions : " if decision == "approved_with_conditions" else "Commentaire : ") + comment]
+    if decision == "refused":
+        body += ["", "La commande reste bloquée : vous pouvez refaire une demande avec de nouveaux arguments, "
+                     "ou l'annuler en prévenant le client."]
+    else:
+        body += ["", f"La commande est confirmée ; livraison promise le {order.promised_date:%d/%m/%Y}."]
+    body += ["", "La direction commerciale"]
+    deliver(uow, actor=actor, role="management", name="Direction commerciale", email=f"direction@{domain}",
+            subject=f"Commande {order.number} : {DECISIONS[decision].lower()} de la direction",
+            body="\n".join(body), event_key=event_key)
+
+
+def approve_order(uow, *, actor: str, actor_role: str, order_id: int, comment: str = "") -> SalesOrder:
+    """A manager releases a blocked order (an unconditional approval)."""
+    return decide_approval(uow, actor=actor, actor_role=actor_role, order_id=order_id, decision="approved",
+                           comment=comment)
+
+
+def approval_history(uow, order: SalesOrder) -> list:
+    """The requests and decisions on this order, oldest first (the order page shows them)."""
+    from sim.journal.models import JournalEntry
+
+    entries = uow.session.scalars(select(JournalEntry).where(
+        JournalEntry.kind.in_(("order.approval_requested", "order.approval_decided")))
+        .order_by(JournalEntry.seq)).all()
+    return [e for e in entries if (e.refs or {}).get("order") == order.number]
 
 
 # ===== live preview (line editor) =======================================

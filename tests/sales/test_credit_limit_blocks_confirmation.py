@@ -92,5 +92,5 @@ def test_a_manager_releases_the_blocked_order_after_the_candidates_request(works
         uow.commit()
 
     assert order.status == OrderStatus.CONFIRMED and order.promised_date is not None
-    entry = last_entry(ws)
+    entry = last_entry(ws, "order.approved")
     assert (entry.kind, entry.actor) == ("order.approved", "trainer:manager")

@@ -156,7 +156,7 @@ def test_every_event_kind_of_the_library_has_a_test_here():
     """Adding an event kind is adding a module (events/__init__.py): it needs its test too."""
     tested = {"email", "customer_order", "supplier_delay", "carrier_incident", "payment_missed",
               "partial_payment", "bill_rejected", "new_customer", "stock_shortage", "price_increase",
-              "trade_show_announced", "trade_show_day", "management_request", "reply"}
+              "trade_show_announced", "trade_show_day", "management_request", "management_decision", "reply"}
     assert set(registry()) == tested
 
 
@@ -637,6 +637,52 @@ def test_a_management_request_is_journaled_with_its_deadline(make_workspace):
     assert request.payload == {"subject": "Tableau de bord mensuel pour vendredi", "due": "2026-11-06T12:00"}
     assert request.sim_time == datetime(2026, 11, 2, 16, 0)
     _assert_from_management(ws, "dashboard_please")
+
+
+def test_management_answers_the_approval_request_through_the_managers_service(make_workspace):
+    """management_decision (CP1, CP4): triggered by the candidate's request, the
+    refusal sends the order back to blocked, with the comment in the inbox and
+    on the order; approved with conditions, it is confirmed."""
+    from sim.sales.service import confirm_order, request_approval
+
+    scn = scenario({"id": "boss_says_no", "kind": "management_decision", "when": {"journal": "order.approval_requested"},
+                    "decision": "refused", "comment": "Pas avant le règlement de la facture échue."},
+                   customers={"durand": {"name": "Durand Emballages", "credit_limit": 100}},
+                   orders={"big": {"customer": "durand", "status": "draft",
+                                   "lines": [{"product": "film", "quantity": 10}]}})
+    ws = installed(make_workspace, scn)
+    order = entity(ws, "order", "big")
+    for action, kw in ((confirm_order, {}), (request_approval, {"message": "Client historique."})):
+        with UnitOfWork(ws) as uow:
+            action(uow, actor=CANDIDATE, order_id=order.id, **kw)
+            uow.commit()
+    assert entity(ws, "order", "big").status == OrderStatus.PENDING_APPROVAL
+
+    assert play_until(ws, datetime(2026, 11, 2, 9, 0)) == ["boss_says_no"]
+
+    assert entity(ws, "order", "big").status == OrderStatus.BLOCKED
+    decided = one_entry(ws, "order.approval_decided")
+    assert (decided.actor, decided.payload["decision"], decided.payload["comment"]) == (
+        "scenario", "refused", "Pas avant le règlement de la facture échue.")
+    message = _assert_from_management(ws, "boss_says_no")
+    assert "refusée" in message.body and "Pas avant le règlement" in message.body
+
+    # the same event kind, naming the order, approves it with conditions
+    with UnitOfWork(ws) as uow:
+        from sim.sales.service import decide_approval
+
+        decide_approval(uow, actor="scenario", actor_role="scenario", order_id=order.id,
+                        decision="approved_with_conditions", comment="Acompte de 30 % avant expédition.")
+        uow.commit()
+    assert entity(ws, "order", "big").status == OrderStatus.CONFIRMED
+
+
+def test_a_decision_with_no_order_waiting_is_reported_as_a_failed_event(make_workspace):
+    scn = scenario({"id": "too_early", "kind": "management_decision", "at": "2026-11-02T09:00",
+                    "decision": "approved"})
+    ws = installed(make_workspace, scn)
+    assert play_until(ws, datetime(2026, 11, 2, 9, 0)) == []
+    assert "Aucune commande en attente" in one_entry(ws, "scenario.event_failed").payload["error"]
 
 
 # ===== replies to the candidate ===========================================

@@ -104,7 +104,21 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                         indexed=("qty-0",)),
         "/quotes/{quote_id}/send": Form(quote, {}, {}),
         "/quotes/{quote_id}/accept": Form(quote, {}, {}),
-        "/quotes/{quote_id}/refuse": Form(quote, {}, {}),
+        "/quotes/{quote_id}/refuse": Form(quote, {"reason": "Prix"}, {"reason": "text"}),
+        "/quotes/{quote_id}/edit": Form(quote, editor | {"form_token": "tok-quote-edit"}, editor_kinds,
+                                        indexed=("qty-0",)),
+        "/quotes/{quote_id}/delete": Form(quote, {}, {}),
+        "/quotes/{quote_id}/cancel": Form(quote, {"reason": "Doublon"}, {"reason": "text"}),
+        # the blocked order, modified: its customer, discount and Incoterm are not the form's to change
+        "/orders/{order_id}/edit": Form(
+            {"order_id": o["blocked"].id},
+            {"customer": o["customer"].code, "product-0": o["product"].reference, "qty-0": "1", "discount-0": "0",
+             "customer_po": "PO-3", "promised_date": "", "form_token": "tok-order-edit"},
+            {"product-0": "choice", "qty-0": "number", "discount-0": "number", "customer_po": "text",
+             "promised_date": "choice", "form_token": "token"}, indexed=("qty-0",)),
+        "/orders/{order_id}/delete": Form({"order_id": o["blocked"].id}, {}, {}),
+        "/orders/{order_id}/cancel": Form({"order_id": o["blocked"].id}, {"reason": "Annulée par le client"},
+                                          {"reason": "text"}),
         "/quotes/{quote_id}/order": Form(quote, {"customer_po": "PO-2"}, {"customer_po": "text"}),
         "/orders/{order_id}/confirm": Form({"order_id": o["blocked"].id}, {}, {}),
         "/orders/{order_id}/approval-request": Form({"order_id": o["blocked"].id}, {"message": "Merci"},
@@ -139,6 +153,9 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/workspaces/{workspace_id}/orders/{order_id}/approve": Form(
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"comment": "OK"}, {"comment": "text"},
             as_staff=True),
+        "/workspaces/{workspace_id}/orders/{order_id}/decision": Form(
+            {"workspace_id": ws, "order_id": o["blocked"].id}, {"decision": "refused", "comment": "Non"},
+            {"decision": "choice", "comment": "text"}, as_staff=True),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
@@ -243,7 +260,7 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
     assert not failures, "\n".join(failures)
 
     # Else this would prove nothing: each spoiled form is one field away from a valid one.
-    for path in ("/quotes/preview", "/quotes", "/orders", "/orders/{order_id}/approval-request",
+    for path in ("/quotes/preview", "/quotes", "/quotes/{quote_id}/edit", "/orders", "/orders/{order_id}/approval-request",
                  "/orders/{order_id}/deliveries", "/invoices/{invoice_id}/credit-notes",
                  "/customers/{customer_id}/payments", "/inbox", "/inbox/{message_id}/reply",
                  "/workspaces/{workspace_id}/orders/{order_id}/approve"):

@@ -34,6 +34,9 @@ EXPECTED = {
         ("POST", "/quotes"), ("GET", "/quotes/{quote_id}"), ("POST", "/quotes/{quote_id}/send"),
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
         ("POST", "/quotes/{quote_id}/order"), ("GET", "/quotes/{quote_id}/pdf"),
+        ("GET", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/delete"),
+        ("POST", "/quotes/{quote_id}/cancel"), ("GET", "/orders/{order_id}/edit"), ("POST", "/orders/{order_id}/edit"),
+        ("POST", "/orders/{order_id}/delete"), ("POST", "/orders/{order_id}/cancel"),
         ("GET", "/orders"), ("GET", "/orders/new"), ("POST", "/orders"), ("GET", "/orders/{order_id}"),
         ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
         ("POST", "/orders/{order_id}/deliveries"), ("GET", "/orders/{order_id}/acknowledgement.pdf"),
@@ -74,6 +77,7 @@ EXPECTED = {
         ("GET", "/live"), ("GET", "/my-workspaces"), ("POST", "/my-workspaces/{workspace_id}/enter"),
         ("GET", "/practice"), ("POST", "/practice"),
     ]},
+    ("POST", "/workspaces/{workspace_id}/orders/{order_id}/decision"): {T, A},
 }
 
 

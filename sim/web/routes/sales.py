@@ -14,6 +14,7 @@ from sim.sales import service as sales
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
+from sim.documents.service import order_revision
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
 from sim.parsing import read_id
 from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
@@ -44,7 +45,7 @@ def _customer_from(uow, raw: str) -> Customer | None:
 
 
 def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict], errors: dict | None = None,
-            status_code: int = 200):
+            status_code: int = 200, document=None):
     customer = _customer_from(uow, values.get("customer", ""))
     lines = [row_input(r) for r in rows]
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
@@ -55,8 +56,58 @@ def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict],
     context = {"kind": kind, "values": values, "rows": rows, "errors": errors or {}, "preview": live,
                "vat_mention": mention,
                "customer": customer, "form_token": values.get("form_token") or new_form_token(),
+               **_editing(kind, document),
                **_catalogue(uow), **shell(uow, "quotes" if kind == "quote" else "orders")}
     return render(request, "sales/editor.html", context, status_code=status_code)
+
+
+def _editing(kind: str, document) -> dict:
+    """What the editor shows and where it posts: a new document, a draft being
+    rewritten ("edit") or a confirmed order being modified ("modify")."""
+    if document is None:
+        return {"mode": "new", "document": None, "action": "/quotes" if kind == "quote" else "/orders",
+                "heading": "Nouveau devis" if kind == "quote" else "Saisie d'une commande client"}
+    mode = "edit" if document.status == "draft" else "modify"
+    heading = (f"Modifier le devis {document.number}" if kind == "quote"
+               else f"Modifier la commande {document.number}" if mode == "edit"
+               else f"Modifier la commande confirmée {document.number}")
+    return {"mode": mode, "document": document, "heading": heading,
+            "action": f"/{'quotes' if kind == 'quote' else 'orders'}/{document.id}/edit"}
+
+
+def _rows_of(uow, lines) -> list[dict]:
+    """A document's lines as editor rows (reference — name, French quantity), then one empty row."""
+    from sim.formatting import number, qty
+
+    products = {p.id: p for p in uow.session.scalars(select(Product).where(
+        Product.id.in_([line.product_id for line in lines])))}
+    rows = [{"n": i, "product": f"{products[line.product_id].reference} — {products[line.product_id].name}",
+             "qty": qty(line.quantity), "discount": number(line.discount_pct, 2) if line.discount_pct else ""}
+            for i, line in enumerate(lines)]
+    return rows + [{"n": len(rows)}]
+
+
+def _values_of(uow, document, kind: str) -> dict:
+    from sim.formatting import number
+
+    customer = uow.session.get(Customer, document.customer_id)
+    values = {"customer": f"{customer.code} — {customer.name}",
+              "global_discount": number(document.global_discount_pct, 2) if document.global_discount_pct else "",
+              "incoterm": document.incoterm, "incoterm_place": document.incoterm_place}
+    if kind == "quote":
+        values["notes"] = document.notes
+    else:
+        values["customer_po"] = document.customer_po
+        values["promised_date"] = document.promised_date.isoformat() if document.promised_date else ""
+    return values
+
+
+def _refused_page(request, uow, refused: SimError, page):
+    """A refusal of a page action: the page again with the message, after releasing the write lock."""
+    uow.rollback()
+    with UnitOfWork(uow.workspace_id, write=False) as reader:
+        message = "; ".join(refused.errors.values()) if isinstance(refused, ValidationFailed) else refused.message
+        return page(reader, message, refused.status_code)
 
 
 # ===== quotes ===========================================================
@@ -98,13 +149,17 @@ def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(rea
                                                  **_catalogue(uow)}, block="editor_row")
 
 
-def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str):
+def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str, document_id: int | None = None):
     values = {k: form.get(k, "") for k in ("customer", "global_discount", "incoterm", "incoterm_place", "notes",
-                                              "customer_po", "form_token")}
+                                              "customer_po", "promised_date", "form_token")}
     rows = editor_rows(form) or [{"n": i} for i in range(EDITOR_ROWS)]
     customer = _customer_from(uow, values["customer"])
     lines, numbers = line_inputs(form)
+    document = None
     try:
+        if document_id is not None:
+            document = uow.get(Quote if kind == "quote" else SalesOrder, document_id)
+            return _save_edit(uow, user, kind, document, customer, lines, values)
         if customer is None:
             raise ValidationFailed({"customer": "Choisissez un client existant (code ou nom dans la liste)."})
         if kind == "quote":
@@ -124,8 +179,38 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
-            return _editor(request, reader, kind, values=values, rows=rows,
+            again = reader.get(type(document), document.id) if document is not None else None
+            return _editor(request, reader, kind, values=values, rows=rows, document=again,
                            errors=errors_by_row(refused.errors, numbers), status_code=422)
+    except SimError as refused:  # the document moved on (sent, confirmed, shipped...) meanwhile
+        if document_id is None:
+            raise
+        uow.rollback()
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            if kind == "quote":
+                return _quote_page_with(request, reader, document_id, refused.message, refused.status_code)
+            return _order_page(request, reader, document_id, error=refused.message, status_code=refused.status_code)
+
+
+def _save_edit(uow, user: User, kind: str, document, customer, lines, values: dict):
+    from sim.sales import corrections
+
+    if kind == "quote" or document.status == OrderStatus.DRAFT:
+        if customer is None:
+            raise ValidationFailed({"customer": "Choisissez un client existant (code ou nom dans la liste)."})
+        common = {"actor": actor(user), "customer_id": customer.id, "lines": lines,
+                  "global_discount_pct": values["global_discount"] or "0", "incoterm": values["incoterm"],
+                  "incoterm_place": values["incoterm_place"], "form_token": values["form_token"]}
+        if kind == "quote":
+            corrections.update_quote(uow, quote_id=document.id, notes=values["notes"], **common)
+        else:
+            corrections.update_order(uow, order_id=document.id, customer_po=values["customer_po"], **common)
+    else:  # a confirmed or blocked order: its lines, quantities and promised date; the rest stays
+        corrections.modify_order(uow, actor=actor(user), order_id=document.id, lines=lines,
+                                 promised_date=values["promised_date"], customer_po=values["customer_po"],
+                                 form_token=values["form_token"])
+    uow.commit()
+    return RedirectResponse(f"/{'quotes' if kind == 'quote' else 'orders'}/{document.id}", status_code=303)
 
 
 @router.post("/quotes")
@@ -153,25 +238,38 @@ def _totals_of(lines, document) -> dict:
 
 @router.get("/quotes/{quote_id}")
 def quote_page(request: Request, quote_id: int, uow: UnitOfWork = Depends(reading_uow)):
-    return render(request, "sales/quote_page.html", {**_quote_context(uow, quote_id), "error": "",
-                                                     "statuses": QuoteStatus, **shell(uow, "quotes")})
+    return _quote_page_with(request, uow, quote_id, "", 200)
+
+
+def _quote_page_with(request, uow, quote_id, error, status_code, values=None):
+    return render(request, "sales/quote_page.html",
+                  {**_quote_context(uow, quote_id), "error": error, "statuses": QuoteStatus, "values": values or {},
+                   **shell(uow, "quotes")}, status_code=status_code)
 
 
 def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOfWork, action):
+    from sim.sales import corrections
+
     try:
         if action is sales.order_from_quote:
             order = action(uow, actor=actor(user), quote_id=quote_id, customer_po=form.get("customer_po", ""))
             uow.commit()
             return RedirectResponse(f"/orders/{order.id}", status_code=303)
-        action(uow, actor=actor(user), quote_id=quote_id)
+        if action is corrections.delete_quote:
+            action(uow, actor=actor(user), quote_id=quote_id)
+            uow.commit()
+            return RedirectResponse("/quotes", status_code=303)
+        if action in (sales.refuse_quote, corrections.cancel_quote):
+            action(uow, actor=actor(user), quote_id=quote_id, reason=form.get("reason", ""))
+        else:
+            action(uow, actor=actor(user), quote_id=quote_id)
         uow.commit()
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             message = "; ".join(refused.errors.values()) if isinstance(refused, ValidationFailed) else refused.message
-            return render(request, "sales/quote_page.html",
-                          {**_quote_context(reader, quote_id), "error": message, "statuses": QuoteStatus,
-                           **shell(reader, "quotes")}, status_code=refused.status_code)
+            return _quote_page_with(request, reader, quote_id, message, refused.status_code,
+                                    values={"reason": form.get("reason", "")})
     return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
 
 
@@ -194,6 +292,39 @@ def quote_refuse(request: Request, quote_id: int, user: User = Depends(candidate
                        uow: UnitOfWork = Depends(writing_uow),
         form: FormData = Depends(form_data)):
     return _quote_action(request, form, quote_id, user, uow, sales.refuse_quote)
+
+
+@router.get("/quotes/{quote_id}/edit")
+def quote_edit(request: Request, quote_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    quote = uow.get(Quote, quote_id)
+    if quote.status != QuoteStatus.DRAFT:
+        return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
+    lines = uow.session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)
+                                .order_by(QuoteLine.position)).all()
+    return _editor(request, uow, "quote", values=_values_of(uow, quote, "quote"), rows=_rows_of(uow, lines),
+                   document=quote)
+
+
+@router.post("/quotes/{quote_id}/edit")
+def quote_save(request: Request, quote_id: int, user: User = Depends(candidate_only),
+               uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    return _submit_editor(request, form, uow, user, "quote", document_id=quote_id)
+
+
+@router.post("/quotes/{quote_id}/delete")
+def quote_delete(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                 uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    from sim.sales.corrections import delete_quote
+
+    return _quote_action(request, form, quote_id, user, uow, delete_quote)
+
+
+@router.post("/quotes/{quote_id}/cancel")
+def quote_cancel(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                 uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    from sim.sales.corrections import cancel_quote
+
+    return _quote_action(request, form, quote_id, user, uow, cancel_quote)
 
 
 @router.post("/quotes/{quote_id}/order")
@@ -245,6 +376,8 @@ def order_context(uow, order_id: int) -> dict:
     return {"order": order, "lines": lines, "products": products, "customer": customer, "deliveries": deliveries,
             "invoices": invoices, "invoiced": invoiced, "carriers": carriers,
             "balance": customer_balance(uow, customer), "statuses": OrderStatus,
+            "approvals": sales.approval_history(uow, order), "decisions": sales.DECISIONS,
+            "revision": order_revision(uow, order),
             "form_token": new_form_token(), **_totals_of(lines, order)}
 
 
@@ -318,3 +451,56 @@ def order_ship(request: Request, order_id: int, user: User = Depends(candidate_o
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
     return RedirectResponse(f"/deliveries/{delivery.id}", status_code=303)
+
+
+@router.get("/orders/{order_id}/edit")
+def order_edit(request: Request, order_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    from sim.sales.corrections import MODIFIABLE
+
+    order = uow.get(SalesOrder, order_id)
+    if order.status not in (OrderStatus.DRAFT, *MODIFIABLE):
+        return RedirectResponse(f"/orders/{order_id}", status_code=303)
+    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .order_by(OrderLine.position)).all()
+    return _editor(request, uow, "order", values=_values_of(uow, order, "order"), rows=_rows_of(uow, lines),
+                   document=order)
+
+
+@router.post("/orders/{order_id}/edit")
+def order_save(request: Request, order_id: int, user: User = Depends(candidate_only),
+               uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    return _submit_editor(request, form, uow, user, "order", document_id=order_id)
+
+
+@router.post("/orders/{order_id}/delete")
+def order_delete(request: Request, order_id: int, user: User = Depends(candidate_only),
+                 uow: UnitOfWork = Depends(writing_uow)):
+    from sim.sales.corrections import delete_order
+
+    try:
+        delete_order(uow, actor=actor(user), order_id=order_id)
+        uow.commit()
+    except SimError as refused:
+        return _refused_page(request, uow, refused, lambda reader, message, code: _order_page(
+            request, reader, order_id, error=message, status_code=code))
+    return RedirectResponse("/orders", status_code=303)
+
+
+@router.post("/orders/{order_id}/cancel")
+def order_cancel(request: Request, order_id: int, user: User = Depends(candidate_only),
+                 uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    from sim.sales.corrections import cancel_order
+
+    reason = form.get("reason", "")
+    try:
+        cancel_order(uow, actor=actor(user), order_id=order_id, reason=reason)
+        uow.commit()
+    except ValidationFailed as refused:
+        uow.rollback()
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _order_page(request, reader, order_id, errors=refused.errors, values={"reason": reason},
+                               status_code=422)
+    except SimError as refused:
+        return _refused_page(request, uow, refused, lambda reader, message, code: _order_page(
+            request, reader, order_id, error=message, status_code=code))
+    return RedirectResponse(f"/orders/{order_id}", status_code=303)

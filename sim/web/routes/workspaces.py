@@ -62,7 +62,8 @@ def _approvals(uow):
 
     rows = uow.session.execute(
         select(SalesOrder, Customer).join(Customer, Customer.id == SalesOrder.customer_id)
-        .where(SalesOrder.status == OrderStatus.BLOCKED).order_by(SalesOrder.order_date)).all()
+        .where(SalesOrder.status.in_((OrderStatus.PENDING_APPROVAL, OrderStatus.BLOCKED)))
+        .order_by(SalesOrder.status.desc(), SalesOrder.order_date)).all()  # waiting for a decision first
     requests = {}
     for entry in uow.session.scalars(select(JournalEntry).where(JournalEntry.kind == "order.approval_requested")
                                      .order_by(JournalEntry.seq)):
@@ -93,6 +94,30 @@ def workspace_approve_order(request: Request, workspace_id: int, order_id: int, 
                           comment=form.get("comment", ""))
             uow.commit()
         except SimError as refused:
+            with UnitOfWork(workspace_id, write=False) as reader:
+                return render(request, "workspaces/approvals.html",
+                              {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
+                               "error": "; ".join(getattr(refused, "errors", {}).values()) or refused.message,
+                               "can_approve": True, **staff_shell("workspaces")},
+                              status_code=refused.status_code)
+    return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)
+
+
+@router.post("/workspaces/{workspace_id}/orders/{order_id}/decision")
+def workspace_decide_order(request: Request, workspace_id: int, order_id: int, user: User = Depends(manager),
+                           form: FormData = Depends(form_data)):
+    """The manager's answer: approved, refused or approved with conditions, with a comment."""
+    from sim.errors import SimError
+    from sim.sales.service import decide_approval
+
+    with UnitOfWork(workspace_id) as uow:
+        uow.get(Workspace, workspace_id)
+        try:
+            decide_approval(uow, actor=f"{user.role}:{user.username}", actor_role=user.role, order_id=order_id,
+                            decision=form.get("decision", ""), comment=form.get("comment", ""))
+            uow.commit()
+        except SimError as refused:
+            uow.rollback()
             with UnitOfWork(workspace_id, write=False) as reader:
                 return render(request, "workspaces/approvals.html",
                               {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),

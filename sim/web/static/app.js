@@ -12,6 +12,39 @@
     if (form && window.htmx) htmx.trigger(form, "change");
   });
 
+  // Editor: Enter in a field moves to the next field (as in the ERPs candidates know), never submits
+  // a half-typed document; on the last field of the last line it adds a line. Only the button submits.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing) return;
+    var field = event.target;
+    var form = field.closest && field.closest("form.editor");
+    if (!form || field.tagName !== "INPUT" || field.type === "submit" || field.type === "button") return;
+    event.preventDefault();
+    var fields = Array.prototype.filter.call(form.querySelectorAll("input, select, textarea"), function (el) {
+      return el.type !== "hidden" && !el.disabled && el.offsetParent !== null;
+    });
+    var next = fields[fields.indexOf(field) + 1];
+    var row = field.closest("#editor-rows tr");
+    var lastOfLines = row && (!next || next.closest("#editor-rows") === null);
+    if (lastOfLines && row.querySelector("input[name^='product-']").value.trim() !== "") {
+      var add = form.querySelector("[data-next-row]");  // leaving the last line: a new empty line first
+      if (add && window.htmx) {
+        htmx.trigger(add, "click");
+        document.body.addEventListener("htmx:afterSettle", function moveOn() {
+          document.body.removeEventListener("htmx:afterSettle", moveOn);
+          var rows = form.querySelectorAll("#editor-rows tr");
+          var input = rows.length && rows[rows.length - 1].querySelector("input");
+          if (input) input.focus();
+        });
+        return;
+      }
+    }
+    if (next) {
+      next.focus();
+      if (next.select) next.select();
+    }
+  });
+
   // "+ Ajouter une ligne" asks the server for row number n: one more than the highest on the page.
   document.addEventListener("htmx:configRequest", function (event) {
     if (!event.detail.elt.hasAttribute("data-next-row")) return;
