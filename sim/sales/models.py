@@ -105,3 +105,5 @@ class OrderLine(_Line, table=True):
     order_id: int = Field(foreign_key="sales_order.id", index=True)
     quantity_delivered: Decimal = quantity_field(default=Decimal("0.000"))
     quantity_invoiced: Decimal = quantity_field(default=Decimal("0.000"))
+    # units set aside for this line: shipping another order never takes them
+    quantity_reserved: Decimal = quantity_field(default=Decimal("0.000"))
