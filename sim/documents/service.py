@@ -348,9 +348,21 @@ def _credit_note(uow, credit_note_id: int) -> dict:
         "company": _company(uow), **_customer_ctx(customer),
         "doc": _doc("Avoir", note.number, note.issue_date),
         "note": note, "invoice": invoice,
-        # the credit note repeats the invoice's global discount (sim.billing.service.issue_credit_note)
-        "lines": _line_rows(uow, lines), "totals": _totals(lines, invoice.global_discount_pct),
+        # the credit note repeats the invoice's global discount (sim.billing.service.issue_credit_note),
+        # not one by amount; the last one prints the exact remainder it took
+        "lines": _line_rows(uow, lines), "totals": _credit_note_totals(uow, note, invoice, lines),
     }
+
+
+def _credit_note_totals(uow, note, invoice, lines) -> SimpleNamespace:
+    from sim.billing.service import _note_totals
+
+    printed = _totals(lines, ZERO if note.basis == "amount" else invoice.global_discount_pct)
+    exact = _note_totals(uow, note)
+    printed.total_ht, printed.total_vat, printed.total_ttc = exact.total_ht, exact.total_vat, exact.total_ttc
+    printed.discount_amount = printed.lines_ht - exact.total_ht
+    printed.by_rate = [SimpleNamespace(rate=rate, base=base, vat=vat) for rate, (base, vat) in exact.by_rate.items()]
+    return printed
 
 
 def _statement(uow, customer_id: int) -> dict:

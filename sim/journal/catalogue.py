@@ -103,7 +103,9 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"issue_date": "date", "due_date": "date", "payment_terms": "text", **_TOTALS,
                   "vat_by_rate": "dict", "lines": "list"}),
     Kind("credit_note.issued", "Avoir émis", refs=("credit_note", "invoice", "customer"),
-         payload={"reason": "text", **_TOTALS, "invoice_amount_due": "money", "customer_credit": "money"}),
+         payload={"reason": "text", **_TOTALS, "invoice_amount_due": "money", "customer_credit": "money",
+                  "basis": "text", "motive": "text", "lines": "list"},
+         optional=("basis", "motive", "lines")),  # basis: quantity | return | amount
     Kind("payment.recorded", "Règlement enregistré", refs=("payment", "customer"),
          payload={"amount": "money", "method": "text", "received_on": "date", "reference": "text",
                   "allocations": "list"}),
