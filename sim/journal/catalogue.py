@@ -108,7 +108,13 @@ KINDS: dict[str, Kind] = _kinds(
          optional=("basis", "motive", "lines")),  # basis: quantity | return | amount
     Kind("payment.recorded", "Règlement enregistré", refs=("payment", "customer"),
          payload={"amount": "money", "method": "text", "received_on": "date", "reference": "text",
-                  "allocations": "list"}),
+                  "allocations": "list", "excess": "money"}, optional=("excess",)),  # excess: left as a credit
+    # --- customer credits (credit notes' and payments' unapplied parts) ------
+    Kind("credit.allocated", "Crédit client imputé sur une facture", refs=("customer", "invoice"),
+         optional_refs=("credit_note", "payment"),
+         payload={"amount": "money", "credit_left": "money", "invoice_amount_due": "money"}),
+    Kind("credit.refunded", "Crédit client remboursé", refs=("customer",), optional_refs=("credit_note", "payment"),
+         payload={"amount": "money", "method": "text", "reference": "text", "credit_left": "money"}),
     Kind("payment.rejected", "Règlement rejeté par la banque", refs=("invoice", "customer"),
          optional_refs=("payment",), payload={"reason": "text", "amount": "money?", "amount_due": "money"}),
     Kind("payment.not_received", "Règlement attendu non reçu", refs=("invoice", "event"),
