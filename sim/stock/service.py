@@ -224,6 +224,16 @@ def adjust_stock(uow, *, actor: str, product_id: int, quantity: Decimal, reason:
     product = uow.get(Product, product_id)
     quantity = max(quantity, -product.stock_on_hand)
     product.stock_on_hand += quantity
+    excess = product.stock_reserved - product.stock_on_hand
+    if excess > 0:  # units gone: the newest orders' lines lose their reservation first
+        for line in uow.session.scalars(select(OrderLine).where(OrderLine.product_id == product.id,
+                                                                OrderLine.quantity_reserved > 0)
+                                        .order_by(OrderLine.id.desc())):
+            cut = min(excess, line.quantity_reserved)
+            line.quantity_reserved -= cut
+            excess -= cut
+            if excess == 0:
+                break
     product.stock_reserved = min(product.stock_reserved, product.stock_on_hand)
     uow.session.add(StockMove(workspace_id=uow.workspace_id, product_id=product.id, kind=StockMoveKind.ADJUSTMENT,
                               quantity=quantity, move_date=sim_date(uow), note=reason[:200]))

@@ -38,3 +38,20 @@ def test_order_b_cannot_ship_order_as_reserved_units(workspace):
         reserved = uow.session.scalar(select(func.sum(OrderLine.quantity_reserved))
                                       .where(OrderLine.product_id == product.id))
     assert (p.stock_on_hand, p.stock_reserved, reserved) == (D("0"), D("0"), D("0"))
+
+
+def test_an_inventory_loss_takes_the_newest_orders_reservation_first(workspace):
+    from sim.stock.service import adjust_stock
+    from tests.factories import ACTOR
+
+    ws = workspace.id
+    product = make_product(ws, price="10.00", stock="10")
+    a = ordered(ws, make_customer(ws), (product, 6))
+    b = ordered(ws, make_customer(ws), (product, 4))
+    with UnitOfWork(ws) as uow:
+        adjust_stock(uow, actor=ACTOR, product_id=product.id, quantity=D("-3"), reason="Casse")
+        uow.commit()
+    [line_a], [line_b] = order_lines(ws, a), order_lines(ws, b)
+    with UnitOfWork(ws, write=False) as uow:
+        p = uow.get(Product, product.id)
+    assert (line_a.quantity_reserved, line_b.quantity_reserved, p.stock_reserved) == (D("6"), D("1"), D("7"))
