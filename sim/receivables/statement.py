@@ -113,7 +113,7 @@ def _movements(uow, customer_id: int, end: date) -> list[tuple[date, str, str, d
             method = PaymentMethod(pay.method).label
         except ValueError:
             method = pay.method
-        rows.append((pay.received_on, PAYMENT, pay.reference or f"Règlement n° {pay.id}", None, ZERO, pay.amount,
+        rows.append((pay.received_on, PAYMENT, pay.reference or pay.number or f"Règlement n° {pay.id}", None, ZERO, pay.amount,
                      method))
     for use in s.scalars(select(CreditUse).where(CreditUse.customer_id == customer_id, CreditUse.invoice_id.is_(None),
                                                  CreditUse.used_on <= end)):
