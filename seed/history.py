@@ -997,6 +997,15 @@ class History:
             # Reserved = on-hand units allocated to open orders; what stock cannot
             # cover stays a backorder (as sim.sales.service reserves on confirmation).
             product.stock_reserved = min(Decimal(self.stock.backlog[product]), product.stock_on_hand)
+        # ... held line by line, oldest order first (the product's total is their sum)
+        left = {product: product.stock_reserved for product in self.plans.products}
+        for order in sorted(self.plans.orders, key=lambda o: o.order_date):
+            if order.status == "cancelled":
+                continue
+            for line in order.lines:
+                if line.product is not None and line.remaining > 0 and left.get(line.product, 0) > 0:
+                    line.quantity_reserved = min(line.remaining, left[line.product])
+                    left[line.product] -= line.quantity_reserved
         for order in self.plans.orders:
             if order.status == "cancelled":
                 continue

@@ -259,6 +259,7 @@ class LinePlan:
     position: int
     quantity_delivered: Decimal = Decimal(0)  # order lines
     quantity_invoiced: Decimal = Decimal(0)  # order lines
+    quantity_reserved: Decimal = Decimal(0)  # order lines: the product's reservation, per line
     order_line: "LinePlan | None" = None  # invoice lines
     id: int | None = None
 

@@ -141,7 +141,8 @@ def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dic
     w.objects(SalesOrder, p.orders)
     order_lines = [line for order in p.orders for line in order.lines]
     w.write(OrderLine, _line_rows(p.orders, "order_id", lambda l: {
-        "quantity_delivered": l.quantity_delivered, "quantity_invoiced": l.quantity_invoiced}), order_lines)
+        "quantity_delivered": l.quantity_delivered, "quantity_invoiced": l.quantity_invoiced,
+        "quantity_reserved": l.quantity_reserved}), order_lines)
     w.objects(Delivery, p.deliveries)
     w.write(DeliveryLine, [
         {"delivery_id": d.id, "order_line_id": line.id, "product_id": line.product.id, "quantity": qty}

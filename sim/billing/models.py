@@ -58,6 +58,7 @@ class CreditNote(_DocumentTotals, table=True):
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     issue_date: date
     reason: str = Field(sa_type=String(200))
+    basis: str = Field(default="quantity", sa_type=String(8))  # quantity | amount | return
     # The part not absorbed by the invoice (already paid): a credit the
     # customer holds on their account, to refund or to set against later invoices.
     unapplied: Decimal = money_field(default=Decimal("0.00"))

@@ -21,7 +21,7 @@ from sim.company.numbering import next_number
 from sim.crm.models import Customer
 from sim.errors import SimError, ValidationFailed
 from sim.journal import service as journal
-from sim.formatting import fr_number
+from sim.formatting import eur, fr_number
 from sim.parsing import read_quantity, read_text
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
@@ -90,26 +90,67 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
     return invoice
 
 
+BASES = ("quantity", "return", "amount")
+PRICE_CORRECTION, GESTURE = "Correction de prix", "Geste commercial"
+
+
+def _credited(uow, invoice: Invoice):
+    """What earlier credit notes took from the invoice: quantity and excl.-VAT
+    amount per invoice position, and their totals per VAT rate."""
+    rows = uow.session.execute(
+        select(CreditNoteLine.position, CreditNoteLine.quantity, CreditNoteLine.line_total_ht)
+        .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
+        .where(CreditNote.invoice_id == invoice.id, CreditNote.basis != "amount")).all()
+    quantity: dict[int, Decimal] = {}
+    amount: dict[int, Decimal] = {}
+    for position, qty, ht in rows:
+        quantity[position] = quantity.get(position, ZERO) + qty
+        amount[position] = amount.get(position, ZERO) + ht
+    by_rate: dict[Decimal, list[Decimal]] = {}
+    for note in uow.session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice.id)):
+        for rate, (base, vat) in _note_totals(uow, note).by_rate.items():
+            by_rate.setdefault(rate, [ZERO, ZERO])
+            by_rate[rate][0] += base
+            by_rate[rate][1] += vat
+    return quantity, amount, by_rate
+
+
+def _note_totals(uow, note: CreditNote):
+    """A stored note's totals per rate, from its lines (an amount-based note
+    carries no global discount: the amount is what was granted)."""
+    invoice = uow.session.get(Invoice, note.invoice_id)
+    lines = uow.session.scalars(select(CreditNoteLine).where(CreditNoteLine.credit_note_id == note.id)).all()
+    totals = document_totals(lines, ZERO if note.basis == "amount" else invoice.global_discount_pct)
+    if totals.total_ttc != note.total_ttc and totals.by_rate:  # the last note took the exact remainder
+        rate = max(totals.by_rate, key=lambda r: totals.by_rate[r][0])
+        base, vat = totals.by_rate[rate]
+        totals.by_rate[rate] = (base + note.total_ht - totals.total_ht, vat + note.total_vat - totals.total_vat)
+        totals.total_ht, totals.total_vat, totals.total_ttc = note.total_ht, note.total_vat, note.total_ttc
+    return totals
+
+
 def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int, str | Decimal], reason: str,
-                      form_token: str | None = None) -> CreditNote:
+                      basis: str = "quantity", form_token: str | None = None) -> CreditNote:
     """A credit note (avoir) on some or all of an invoice's lines, with its reason.
 
-    It refers to the invoice and reduces what the customer owes on it; whatever
-    the customer had already paid beyond the new balance becomes a credit on
-    their account (not modelled as a refund here)."""
+    ``basis`` is ``quantity`` (a correction by quantity) or ``return`` (the
+    goods came back: they go back into stock). The note that credits the last
+    units of a line takes that line's exact remaining amount, and the note
+    that credits the whole invoice the invoice's exact remainder, so three
+    thirds leave nothing due. It reduces what the customer owes on the
+    invoice; what they had already paid beyond becomes a credit on their account."""
     from sim.workspace.forms import claim
 
     claim(uow, form_token, "credit_note.issued")  # first: a resubmitted form is refused as such (409)
     invoice = uow.get(Invoice, invoice_id)
     errors: dict[str, str] = {}
+    if basis not in ("quantity", "return"):
+        errors["basis"] = "Choisissez : avoir sur quantité ou retour de marchandise."
     reason = read_text(reason, "reason", errors, label="Motif", max_length=200)
     if reason == "":
         errors["reason"] = "Indiquez le motif de l'avoir (retour, erreur de prix, geste commercial…)."
     invoice_lines = {l.id: l for l in uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))}
-    credited = dict(uow.session.execute(
-        select(CreditNoteLine.position, func.sum(CreditNoteLine.quantity))
-        .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
-        .where(CreditNote.invoice_id == invoice.id).group_by(CreditNoteLine.position)).all())
+    credited_qty, credited_ht, credited_rates = _credited(uow, invoice)
     lines = []
     for line_id, raw in quantities.items():
         key = f"qty-{line_id}"
@@ -123,35 +164,142 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
             continue
         if qty == 0:
             continue
-        already = credited.get(line.position) or ZERO  # lines are matched by their position on the invoice
+        already = credited_qty.get(line.position) or ZERO  # lines are matched by their position on the invoice
         if qty < 0:
             errors[key] = "La quantité à créditer ne peut pas être négative."
         elif qty > line.quantity - already:
             errors[key] = f"On ne peut créditer plus que facturé ({fr_number(line.quantity - already)} au plus)."
         else:
-            lines.append({k: getattr(line, k) for k in LINE_FIELDS} | {
-                "quantity": qty, "line_total_ht": line_net(qty, line.unit_price, line.discount_pct)})
+            ht = line_net(qty, line.unit_price, line.discount_pct)
+            if qty == line.quantity - already:  # the last units: the line's exact remainder
+                ht = line.line_total_ht - (credited_ht.get(line.position) or ZERO)
+            lines.append({k: getattr(line, k) for k in LINE_FIELDS} | {"quantity": qty, "line_total_ht": ht})
     if not lines and not errors:
         errors["quantities"] = "Indiquez au moins une quantité à créditer."
     if errors:
         raise ValidationFailed(errors)
+    totals = document_totals([SimpleNamespace(**l) for l in lines], invoice.global_discount_pct)
+    now = {l["position"]: l["quantity"] for l in lines}
+    whole = all((credited_qty.get(l.position) or ZERO) + now.get(l.position, ZERO) >= l.quantity
+                for l in invoice_lines.values())
+    if whole:  # the whole invoice is now credited: per rate, exactly what is left of it
+        invoice_totals = document_totals(list(invoice_lines.values()), invoice.global_discount_pct)
+        by_rate = {rate: (base - credited_rates.get(rate, [ZERO, ZERO])[0], vat - credited_rates.get(rate, [ZERO, ZERO])[1])
+                   for rate, (base, vat) in invoice_totals.by_rate.items()}
+        totals.total_ht = sum((b for b, _ in by_rate.values()), ZERO)
+        totals.total_vat = sum((v for _, v in by_rate.values()), ZERO)
+        totals.total_ttc = totals.total_ht + totals.total_vat
+    left = invoice.total_ttc - sum((b + v for b, v in credited_rates.values()), ZERO)
+    if totals.total_ttc > left:
+        raise ValidationFailed({"quantities": f"Cet avoir ({eur(totals.total_ttc)}) dépasserait ce qui reste à "
+                                              f"créditer sur la facture ({eur(left)}) : un avoir a déjà été fait "
+                                              "sur un montant."})
+    note = _new_note(uow, actor=actor, invoice=invoice, lines=lines, totals=totals, reason=reason, basis=basis)
+    if basis == "return":
+        _back_to_stock(uow, note, lines)
+    return note
+
+
+def issue_credit_note_by_amount(uow, *, actor: str, invoice_id: int, amount, reason: str, motive: str = GESTURE,
+                                vat_rate=None, form_token: str | None = None) -> CreditNote:
+    """A credit note by amount excl. VAT: a price correction or a commercial
+    gesture, at one of the invoice's VAT rates. It never exceeds what is left
+    of that rate's base; a gesture stays within the candidate's delegation
+    (``Company.max_gesture_pct`` of the invoice excl. VAT, all gestures on the
+    invoice together) — beyond, the manager's agreement is needed."""
+    from sim.company.models import Company
+    from sim.parsing import read_amount, read_decimal
+    from sim.workspace.forms import claim
+
+    claim(uow, form_token, "credit_note.issued")  # first: a resubmitted form is refused as such (409)
+    invoice = uow.get(Invoice, invoice_id)
+    company = uow.session.scalars(select(Company)).one()
+    errors: dict[str, str] = {}
+    if motive not in (PRICE_CORRECTION, GESTURE):
+        errors["motive"] = "Choisissez : correction de prix ou geste commercial."
+    reason = read_text(reason, "reason", errors, label="Motif", max_length=200)
+    if reason == "":
+        errors["reason"] = "Indiquez le motif de l'avoir (erreur de prix, geste commercial…)."
+    value = read_amount(amount, "amount", errors)
+    invoice_lines = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    invoice_totals = document_totals(invoice_lines, invoice.global_discount_pct)
+    rates = list(invoice_totals.by_rate)
+    rate = None
+    if vat_rate in (None, "") and len(rates) == 1:
+        rate = rates[0]
+    else:
+        rate = read_decimal(vat_rate, "vat_rate", errors, "Taux de TVA : nombre attendu.", places=2)
+        if rate is not None and rate not in rates:
+            errors["vat_rate"] = "Choisissez un des taux de TVA de la facture."
+            rate = None
+    if value is not None and value <= 0:
+        errors["amount"] = "Le montant de l'avoir doit être positif."
+    elif value is not None and rate is not None and not errors.get("amount"):
+        _, _, credited_rates = _credited(uow, invoice)
+        room = invoice_totals.by_rate[rate][0] - credited_rates.get(rate, [ZERO, ZERO])[0]
+        if value > room:
+            errors["amount"] = (f"Au plus {eur(room)} HT : ce qui reste à créditer sur la facture "
+                                f"au taux de {fr_number(rate)} %.")
+        elif motive == GESTURE:
+            granted = uow.session.scalar(
+                select(func.coalesce(func.sum(CreditNoteLine.line_total_ht), 0))
+                .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
+                .where(CreditNote.invoice_id == invoice.id, CreditNoteLine.description == GESTURE)) or ZERO
+            ceiling = (invoice.total_ht * company.max_gesture_pct / 100).quantize(Decimal("0.01"))
+            if granted + value > ceiling:
+                errors["amount"] = (f"Geste commercial supérieur à votre délégation "
+                                    f"({fr_number(company.max_gesture_pct)} % de la facture HT, soit "
+                                    f"{eur(ceiling)}{f', dont {eur(granted)} déjà accordés' if granted else ''}) : "
+                                    "demandez l'accord de votre responsable.")
+    if errors:
+        raise ValidationFailed(errors)
+    lines = [{"product_id": None, "description": motive, "quantity": Decimal("1"), "unit_price": value,
+              "discount_pct": ZERO, "vat_rate": rate, "line_total_ht": value, "position": 0}]
+    totals = document_totals([SimpleNamespace(**l) for l in lines])
+    return _new_note(uow, actor=actor, invoice=invoice, lines=lines, totals=totals, reason=reason, basis="amount",
+                     motive=motive)
+
+
+def _new_note(uow, *, actor: str, invoice: Invoice, lines: list[dict], totals, reason: str, basis: str,
+              motive: str = "") -> CreditNote:
     today = sim_date(uow)
     customer = uow.session.get(Customer, invoice.customer_id)
-    totals = document_totals([SimpleNamespace(**l) for l in lines], invoice.global_discount_pct)
     note = CreditNote(workspace_id=uow.workspace_id, number=next_number(uow, "credit_note", today),
                       customer_id=customer.id, invoice_id=invoice.id, issue_date=today, reason=reason.strip()[:200],
-                      total_ht=totals.total_ht, total_vat=totals.total_vat, total_ttc=totals.total_ttc)
+                      basis=basis, total_ht=totals.total_ht, total_vat=totals.total_vat, total_ttc=totals.total_ttc)
     uow.session.add(note)
     uow.session.flush()
     uow.session.add_all([CreditNoteLine(workspace_id=uow.workspace_id, credit_note_id=note.id, **l) for l in lines])
     applied = min(note.total_ttc, invoice.amount_due)
     note.unapplied = note.total_ttc - applied
     invoice.amount_due -= applied
+    credited_total = uow.session.scalar(select(func.coalesce(func.sum(CreditNote.total_ttc), 0))
+                                        .where(CreditNote.invoice_id == invoice.id))
     if invoice.amount_due == 0:
-        invoice.status = InvoiceStatus.CREDITED if note.total_ttc >= invoice.total_ttc else InvoiceStatus.PAID
+        invoice.status = InvoiceStatus.CREDITED if credited_total >= invoice.total_ttc else InvoiceStatus.PAID
+    references = dict(uow.session.execute(select(Product.id, Product.reference).where(
+        Product.id.in_({l["product_id"] for l in lines if l["product_id"]}))).all())
     journal.append(uow, kind="credit_note.issued", actor=actor,
                    refs={"credit_note": note.number, "invoice": invoice.number, "customer": customer.code},
                    payload={"reason": note.reason, "total_ht": note.total_ht, "total_vat": note.total_vat,
                             "total_ttc": note.total_ttc, "invoice_amount_due": invoice.amount_due,
-                            "customer_credit": note.unapplied})
+                            "customer_credit": note.unapplied, "basis": basis,
+                            **({"motive": motive} if motive else {}),
+                            "lines": [{"product": references.get(l["product_id"], ""), "quantity": l["quantity"],
+                                       "line_total_ht": l["line_total_ht"]} for l in lines]})
     return note
+
+
+def _back_to_stock(uow, note: CreditNote, lines: list[dict]) -> None:
+    """Returned goods come back on hand (a return move); the note's journal
+    entry, basis ``return``, lists them."""
+    from sim.stock.models import StockMove, StockMoveKind
+
+    for line in lines:
+        product = uow.session.get(Product, line["product_id"])
+        if product is None:
+            continue
+        product.stock_on_hand += line["quantity"]
+        uow.session.add(StockMove(workspace_id=uow.workspace_id, product_id=product.id, kind=StockMoveKind.RETURN,
+                                  quantity=line["quantity"], move_date=note.issue_date,
+                                  note=f"Retour client, avoir {note.number}"))

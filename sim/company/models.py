@@ -41,6 +41,8 @@ class Company(WorkspaceOwned, table=True):
     # --- the candidate's delegation levels ---
     max_discount_pct: Decimal = rate_field()
     max_credit_overrun_pct: Decimal = rate_field()
+    # a commercial gesture (credit note by amount) up to this % of the invoice excl. VAT
+    max_gesture_pct: Decimal = rate_field(default=Decimal("5.00"))
     max_payment_plan_months: int = 3
 
 

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sim.company.models import Company
 from sim.journal import service as journal
 
-DELEGATION_FIELDS = ("max_discount_pct", "max_credit_overrun_pct", "max_payment_plan_months")
+DELEGATION_FIELDS = ("max_discount_pct", "max_credit_overrun_pct", "max_payment_plan_months", "max_gesture_pct")
 
 
 def set_delegation(uow, *, actor: str, **levels) -> Company:
     """Set the candidate's delegation (discount, credit overrun, payment plan
-    length), journaled ``company.delegation_set`` with the levels in force."""
+    length, commercial gesture by credit note), journaled ``company.delegation_set`` with the levels in force."""
     unknown = set(levels) - set(DELEGATION_FIELDS)
     if unknown:
         raise ValueError(f"unknown delegation levels: {sorted(unknown)}")

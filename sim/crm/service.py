@@ -27,9 +27,10 @@ def _balances(today: date):
     """Per customer: outstanding (invoiced, not yet paid) and the overdue part.
 
     *Encours* as the REAC's glossary defines it: invoiced and not yet paid
-    (domain/receivables-recovery.md §1), less any credit note the customer
-    still holds (an avoir on an invoice already paid). An invoice is overdue
-    from the day after its due date.
+    (domain/receivables-recovery.md §1), less any credit the customer still
+    holds (an avoir on an invoice already paid, a payment beyond what was due).
+    An invoice is overdue from the day after its due date; a credit the
+    customer holds is netted against it (a customer in credit is not late).
     """
     money = Fixed(2)
     owed = (
@@ -38,22 +39,54 @@ def _balances(today: date):
             Invoice.amount_due.label("due"),
             case((Invoice.due_date < today, Invoice.amount_due), else_=0).label("late"),
             case((Invoice.due_date < today, Invoice.due_date)).label("due_date"),
+            literal(0, money).label("credit"),
         ).where(Invoice.amount_due > 0)
         .union_all(
-            select(CreditNote.customer_id, -CreditNote.unapplied, literal(0, money), null())
-            .where(CreditNote.unapplied > 0))
+            select(CreditNote.customer_id, -CreditNote.unapplied, literal(0, money), null(), CreditNote.unapplied)
+            .where(CreditNote.unapplied > 0),
+            select(Payment.customer_id, -Payment.unapplied, literal(0, money), null(), Payment.unapplied)
+            .where(Payment.unapplied > 0, Payment.rejected.is_(False)))
         .subquery()
     )
+    late = func.sum(owed.c.late, type_=money)
+    credit = func.sum(owed.c.credit, type_=money)
     return (
         select(
             owed.c.customer_id.label("customer_id"),
             func.sum(owed.c.due, type_=money).label("outstanding"),
-            func.sum(owed.c.late, type_=money).label("overdue"),
+            case((late > credit, late - credit), else_=literal(0, money)).label("overdue"),
             func.min(owed.c.due_date).label("oldest_due"),
+            credit.label("credit"),
         )
         .group_by(owed.c.customer_id)
         .subquery()
     )
+
+
+def open_orders(uow, customer_id: int) -> tuple[Decimal, Decimal]:
+    """What confirmed orders commit the customer to and is not invoiced yet, incl.
+    VAT: (ordered, not delivered) and (delivered, not invoiced). Priced per line
+    as the invoice will be (sim/sales/pricing.py), with the order's global discount."""
+    from types import SimpleNamespace
+
+    from sim.sales.models import OrderLine, OrderStatus
+    from sim.sales.pricing import document_totals, line_net
+
+    to_deliver, to_invoice = ZERO, ZERO
+    orders = uow.session.scalars(select(SalesOrder).where(
+        SalesOrder.customer_id == customer_id,
+        SalesOrder.status.in_((OrderStatus.CONFIRMED, OrderStatus.PARTIAL, OrderStatus.DELIVERED)))).all()
+    for order in orders:
+        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+
+        def remainder(quantity_of):
+            return document_totals([SimpleNamespace(vat_rate=l.vat_rate, line_total_ht=line_net(
+                quantity_of(l), l.unit_price, l.discount_pct)) for l in lines if quantity_of(l) > 0],
+                order.global_discount_pct).total_ttc
+
+        to_deliver += remainder(lambda l: l.quantity - max(l.quantity_delivered, l.quantity_invoiced))
+        to_invoice += remainder(lambda l: max(ZERO, l.quantity_delivered - l.quantity_invoiced))
+    return to_deliver, to_invoice
 
 
 @dataclass
@@ -145,10 +178,18 @@ class AccountBalance:
     overdue: Decimal
     credit_limit: Decimal
     oldest_due: date | None
+    credit: Decimal = ZERO  # credits the customer holds (credit notes, overpayments), netted above
+    orders_not_delivered: Decimal = ZERO  # confirmed, incl. VAT
+    delivered_not_invoiced: Decimal = ZERO
+
+    @property
+    def exposure(self) -> Decimal:
+        """Risque client: invoiced unpaid + confirmed orders not invoiced (delivered or not)."""
+        return self.outstanding + self.orders_not_delivered + self.delivered_not_invoiced
 
     @property
     def credit_available(self) -> Decimal:
-        return self.credit_limit - self.outstanding
+        return self.credit_limit - self.exposure
 
 
 @dataclass
@@ -179,8 +220,11 @@ def customer_balance(uow, customer: Customer) -> AccountBalance:
     today = sim_date(uow)
     balances = _balances(today)
     row = uow.session.execute(select(balances).where(balances.c.customer_id == customer.id)).first()
-    out, over, oldest = (row.outstanding, row.overdue, row.oldest_due) if row else (ZERO, ZERO, None)
-    return AccountBalance(out or ZERO, over or ZERO, customer.credit_limit, oldest)
+    out, over, oldest, credit = (row.outstanding, row.overdue, row.oldest_due, row.credit) if row \
+        else (ZERO, ZERO, None, ZERO)
+    not_delivered, not_invoiced = open_orders(uow, customer.id)
+    return AccountBalance(out or ZERO, over or ZERO, customer.credit_limit, oldest, credit or ZERO,
+                          not_delivered, not_invoiced)
 
 
 def _history(uow, customer_id: int) -> list[HistoryLine]:
@@ -243,7 +287,7 @@ def record_account_view(uow, *, actor: str, account: CustomerAccount) -> None:
     journal.append(uow, kind="customer.account_viewed", actor=actor,
                    refs={"customer": account.customer.code},
                    payload={"outstanding": balance.outstanding, "overdue": balance.overdue,
-                            "credit_limit": balance.credit_limit})
+                            "credit_limit": balance.credit_limit, "exposure": balance.exposure})
 
 
 def view_customer_account(uow, *, actor: str, customer_id: int) -> CustomerAccount:

@@ -39,6 +39,10 @@ from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, money
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 
+# The consumer mediator the simulated company names on its B2C documents (C. consom. L612-1, L616-1).
+CONSUMER_MEDIATOR = ("CM2C — Centre de la médiation de la consommation de conciliateurs de justice, "
+                     "14 rue Saint-Jean, 75017 Paris — www.cm2c.net")
+
 KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement")
 
 MIME_PDF = "application/pdf"
@@ -188,7 +192,10 @@ def _line_rows(uow, lines) -> list[SimpleNamespace]:
             designation_en=(product.name_en if product and product.name_en != line.description else ""),
             quantity=line.quantity,
             unit=product.unit if product else "", unit_price=line.unit_price, discount_pct=line.discount_pct,
-            vat_rate=line.vat_rate, total_ht=line.line_total_ht))
+            vat_rate=line.vat_rate, total_ht=line.line_total_ht,
+            # what a consumer reads (prices shown incl. VAT), per line, rounded to the cent
+            unit_price_ttc=money(Decimal(line.unit_price) * (100 + Decimal(line.vat_rate)) / 100),
+            total_ttc=money(Decimal(line.line_total_ht) * (100 + Decimal(line.vat_rate)) / 100)))
     return rows
 
 
@@ -209,6 +216,7 @@ def _customer_ctx(customer: Customer) -> dict:
     return {
         "customer": customer,
         "is_b2b": customer.kind == CustomerKind.B2B,
+        "mediator": CONSUMER_MEDIATOR,
         "regime": regime,
         "vat_mention": vat_mention(regime),
         # English subtitles only where the customer acts on the document (quote,
@@ -358,9 +366,21 @@ def _credit_note(uow, credit_note_id: int) -> dict:
         "company": _company(uow), **_customer_ctx(customer),
         "doc": _doc("Avoir", note.number, note.issue_date),
         "note": note, "invoice": invoice,
-        # the credit note repeats the invoice's global discount (sim.billing.service.issue_credit_note)
-        "lines": _line_rows(uow, lines), "totals": _totals(lines, invoice.global_discount_pct),
+        # the credit note repeats the invoice's global discount (sim.billing.service.issue_credit_note),
+        # not one by amount; the last one prints the exact remainder it took
+        "lines": _line_rows(uow, lines), "totals": _credit_note_totals(uow, note, invoice, lines),
     }
+
+
+def _credit_note_totals(uow, note, invoice, lines) -> SimpleNamespace:
+    from sim.billing.service import _note_totals
+
+    printed = _totals(lines, ZERO if note.basis == "amount" else invoice.global_discount_pct)
+    exact = _note_totals(uow, note)
+    printed.total_ht, printed.total_vat, printed.total_ttc = exact.total_ht, exact.total_vat, exact.total_ttc
+    printed.discount_amount = printed.lines_ht - exact.total_ht
+    printed.by_rate = [SimpleNamespace(rate=rate, base=base, vat=vat) for rate, (base, vat) in exact.by_rate.items()]
+    return printed
 
 
 def _statement(uow, customer_id: int) -> dict:

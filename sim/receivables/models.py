@@ -20,6 +20,25 @@ class Payment(WorkspaceOwned, table=True):
     received_on: date
     reference: str = Field(default="", sa_type=String(60))
     rejected: bool = False  # e.g. an unpaid bill of exchange
+    # received beyond what was due: a credit the customer holds (to allocate or refund)
+    unapplied: Decimal = money_field(default=Decimal("0.00"))
+
+
+class CreditUse(WorkspaceOwned, table=True):
+    """A customer credit (a credit note's or a payment's unapplied part) set
+    against an open invoice, or refunded when ``invoice_id`` is empty."""
+
+    __tablename__ = "credit_use"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    credit_note_id: int | None = Field(default=None, foreign_key="credit_note.id", index=True)
+    payment_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
+    amount: Decimal = money_field()
+    used_on: date
+    method: str = Field(default="", sa_type=String(16))  # a refund's means (virement, chèque)
+    reference: str = Field(default="", sa_type=String(60))
 
 
 class PaymentAllocation(WorkspaceOwned, table=True):

@@ -22,11 +22,11 @@ from sim.clock import sim_date
 from sim.company.models import Company
 from sim.crm.models import Customer, PaymentMethod
 from sim.errors import ValidationFailed
-from sim.receivables.models import Payment, PaymentAllocation
+from sim.receivables.models import CreditUse, Payment, PaymentAllocation
 from sim.sales.pricing import ZERO
 
-INVOICE, CREDIT_NOTE, PAYMENT = "Facture", "Avoir", "Règlement"
-_ORDER = {INVOICE: 0, CREDIT_NOTE: 1, PAYMENT: 2}  # same day: the invoice first, then what reduces it
+INVOICE, CREDIT_NOTE, PAYMENT, REFUND = "Facture", "Avoir", "Règlement", "Remboursement"
+_ORDER = {INVOICE: 0, CREDIT_NOTE: 1, PAYMENT: 2, REFUND: 3}  # same day: the invoice first, then what reduces it
 
 
 @dataclass
@@ -66,8 +66,9 @@ class Statement:
     opening_balance: Decimal
     lines: list[StatementLine]
     closing_balance: Decimal
-    overdue: Decimal  # part of the closing balance past due at ``end``
+    overdue: Decimal  # part of the closing balance past due at ``end``, net of the customer's credit
     open_items: list[OpenItem] = field(default_factory=list)
+    credit: Decimal = ZERO  # credits the customer held at ``end`` (credit notes, overpayments), not yet used
 
     @property
     def reference(self) -> str:
@@ -112,8 +113,13 @@ def _movements(uow, customer_id: int, end: date) -> list[tuple[date, str, str, d
             method = PaymentMethod(pay.method).label
         except ValueError:
             method = pay.method
-        rows.append((pay.received_on, PAYMENT, pay.reference or f"Règlement n° {pay.id}", None, ZERO, pay.amount,
+        rows.append((pay.received_on, PAYMENT, pay.reference or pay.number or f"Règlement n° {pay.id}", None, ZERO, pay.amount,
                      method))
+    for use in s.scalars(select(CreditUse).where(CreditUse.customer_id == customer_id, CreditUse.invoice_id.is_(None),
+                                                 CreditUse.used_on <= end)):
+        label = "Virement" if use.method == "transfer" else "Chèque"
+        rows.append((use.used_on, REFUND, use.reference or f"Remboursement n° {use.id}", None, use.amount, ZERO,
+                     label))
     rows.sort(key=lambda r: (r[0], _ORDER[r[1]], r[2]))
     return rows
 
@@ -141,6 +147,10 @@ def _open_items(uow, customer_id: int, end: date) -> list[OpenItem]:
             select(CreditNote.invoice_id, CreditNote.total_ttc)
             .where(CreditNote.invoice_id.in_(ids), CreditNote.issue_date > end)):
         credited_after[invoice_id] = credited_after.get(invoice_id, ZERO) + amount
+    for invoice_id, amount in s.execute(
+            select(CreditUse.invoice_id, CreditUse.amount)
+            .where(CreditUse.invoice_id.in_(ids), CreditUse.used_on > end)):
+        credited_after[invoice_id] = credited_after.get(invoice_id, ZERO) + amount
     for inv in invoices:
         open_amount = min(inv.total_ttc, inv.amount_due + paid_after.get(inv.id, ZERO)
                           + credited_after.get(inv.id, ZERO))
@@ -148,6 +158,22 @@ def _open_items(uow, customer_id: int, end: date) -> list[OpenItem]:
             items.append(OpenItem(inv.number, inv.issue_date, inv.due_date, inv.total_ttc, open_amount,
                                   max(0, (end - inv.due_date).days)))
     return items
+
+
+def _credit_held(uow, customer_id: int, end: date) -> Decimal:
+    """What the customer held in credit at ``end``: unapplied parts of credit notes
+    and payments dated up to ``end``, plus what of them was used after ``end``."""
+    s = uow.session
+    notes = {n.id: n for n in s.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id,
+                                                                 CreditNote.issue_date <= end))}
+    payments = {p.id: p for p in s.scalars(select(Payment).where(Payment.customer_id == customer_id,
+                                                                 Payment.received_on <= end,
+                                                                 Payment.rejected.is_(False)))}
+    held = sum((n.unapplied for n in notes.values()), ZERO) + sum((p.unapplied for p in payments.values()), ZERO)
+    for use in s.scalars(select(CreditUse).where(CreditUse.customer_id == customer_id, CreditUse.used_on > end)):
+        if use.credit_note_id in notes or use.payment_id in payments:
+            held += use.amount
+    return held
 
 
 def account_statement(uow, customer_id: int, *, start: date | None = None, end: date | None = None) -> Statement:
@@ -175,6 +201,8 @@ def account_statement(uow, customer_id: int, *, start: date | None = None, end: 
             lines.append(StatementLine(when, kind, number, due, debit, credit, balance, label))
     closing = balance
     items = _open_items(uow, customer.id, end)
-    overdue = sum((i.open_amount for i in items if i.due_date < end), ZERO)
+    credit = _credit_held(uow, customer.id, end)
+    # a credit the customer holds is set against what is late first (receivables-recovery.md §5)
+    overdue = max(ZERO, sum((i.open_amount for i in items if i.due_date < end), ZERO) - credit)
     return Statement(customer=customer, company=company, start=start, end=end, opening_balance=opening,
-                     lines=lines, closing_balance=closing, overdue=overdue, open_items=items)
+                     lines=lines, closing_balance=closing, overdue=overdue, open_items=items, credit=credit)

@@ -108,5 +108,6 @@ class OrderLine(_Line, table=True):
     order_id: int = Field(foreign_key="sales_order.id", index=True)
     quantity_delivered: Decimal = quantity_field(default=Decimal("0.000"))
     quantity_invoiced: Decimal = quantity_field(default=Decimal("0.000"))
-    # what confirming put aside for this line (released if the order is cancelled or modified)
+    # units set aside for this line: shipping another order never takes them; released if the
+    # order is cancelled or modified
     quantity_reserved: Decimal = quantity_field(default=Decimal("0.000"))

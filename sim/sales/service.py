@@ -27,6 +27,7 @@ from sim.parsing import read_decimal, read_id, read_quantity, read_text
 from sim.sales.errors import ApprovalNotAllowed, WrongStatus
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
+from sim.sales.working_days import add_working_days
 from sim.stock.models import Product
 from sim.workspace.forms import claim
 
@@ -299,14 +300,15 @@ def order_from_quote(uow, *, actor: str, quote_id: int, customer_po: str = "") -
 
 @dataclass
 class CreditCheck:
-    outstanding: Decimal
+    outstanding: Decimal  # invoiced, unpaid, net of the customer's credits
     order_total: Decimal
     credit_limit: Decimal
     allowed: Decimal  # the limit plus the candidate's delegated overrun
+    open_orders: Decimal = ZERO  # confirmed orders not invoiced yet (delivered or not), incl. VAT
 
     @property
     def exposure(self) -> Decimal:
-        return self.outstanding + self.order_total
+        return self.outstanding + self.open_orders + self.order_total
 
     @property
     def passes(self) -> bool:
@@ -314,12 +316,13 @@ class CreditCheck:
 
 
 def credit_check(uow, customer: Customer, order_total: Decimal) -> CreditCheck:
-    """Outstanding + this order against the credit limit and the delegation
-    (domain/receivables-recovery.md §1)."""
+    """Exposure — outstanding + confirmed orders not invoiced + this order —
+    against the credit limit and the delegation (domain/receivables-recovery.md §1)."""
     company = _company(uow)
     balance = customer_balance(uow, customer)
     allowed = (customer.credit_limit * (100 + company.max_credit_overrun_pct) / 100).quantize(Decimal("0.01"))
-    return CreditCheck(balance.outstanding, order_total, customer.credit_limit, allowed)
+    return CreditCheck(balance.outstanding, order_total, customer.credit_limit, allowed,
+                       balance.orders_not_delivered + balance.delivered_not_invoiced)
 
 
 def _stock_check(uow, order: SalesOrder) -> list[dict]:
@@ -335,11 +338,14 @@ def _stock_check(uow, order: SalesOrder) -> list[dict]:
 
 
 def _reserve(uow, order: SalesOrder) -> None:
-    """Reserve on-hand units for the order; what is missing stays a backorder."""
-    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
+    """Reserve on-hand units for each line (kept on the line, so that shipping
+    another order never takes them); what is missing stays a backorder."""
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                    .order_by(OrderLine.position)):
         product = uow.session.get(Product, line.product_id)
-        line.quantity_reserved = min(line.quantity, max(product.stock_available, ZERO))
-        product.stock_reserved += line.quantity_reserved
+        units = min(line.quantity - line.quantity_reserved, max(product.stock_available, ZERO))
+        line.quantity_reserved += units
+        product.stock_reserved += units
 
 
 def release_reservations(uow, order: SalesOrder) -> list[dict]:
@@ -359,16 +365,17 @@ def release_reservations(uow, order: SalesOrder) -> list[dict]:
 
 
 def _promised_date(uow, order: SalesOrder, stock: list[dict]) -> date:
-    """Ship date if stock covers every line, else the longest supplier lead time
-    (domain/supply-chain.md §1, "Promising a date")."""
+    """Two working days to prepare and ship if stock covers every line, else
+    after the longest supplier lead time (domain/supply-chain.md §1,
+    "Promising a date"); never a weekend or a French public holiday."""
     today = sim_date(uow)
     if all(line["short"] == 0 for line in stock):
-        return today + timedelta(days=2)
+        return add_working_days(today, 2)
     lead = 0
     for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
         product = uow.session.get(Product, line.product_id)
         lead = max(lead, product.lead_time_days)
-    return today + timedelta(days=lead + 2)
+    return add_working_days(today + timedelta(days=lead), 2)
 
 
 def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
@@ -387,7 +394,7 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
     credit = credit_check(uow, customer, order.total_ttc)
     stock = _stock_check(uow, order)
     refs = {"order": order.number, "customer": customer.code}
-    figures = {"outstanding": credit.outstanding, "order_total": order.total_ttc,
+    figures = {"outstanding": credit.outstanding, "open_orders": credit.open_orders, "order_total": order.total_ttc,
                "credit_limit": credit.credit_limit, "allowed": credit.allowed, "stock": stock}
     reason_code, reason = block_reason(customer, credit, order)
     if reason:
@@ -406,9 +413,9 @@ def block_reason(customer: Customer, credit: CreditCheck, order: SalesOrder) -> 
     if customer.in_litigation:
         return "litigation", "Client en litige : toute nouvelle commande doit être validée par la direction."
     if not credit.passes:
-        return "credit_limit", (f"Plafond d'encours dépassé : encours {eur(credit.outstanding)} + commande "
-                                f"{eur(order.total_ttc)} > plafond {eur(credit.credit_limit)} "
-                                f"(délégation jusqu'à {eur(credit.allowed)}).")
+        return "credit_limit", (f"Plafond d'encours dépassé : encours {eur(credit.outstanding)} + commandes en cours "
+                                f"{eur(credit.open_orders)} + commande {eur(order.total_ttc)} > plafond "
+                                f"{eur(credit.credit_limit)} (délégation jusqu'à {eur(credit.allowed)}).")
     return "", ""
 
 

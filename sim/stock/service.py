@@ -112,6 +112,12 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
             errors[key] = f"Reste à livrer : {fr_number(remaining)} — on ne livre pas plus que commandé."
         elif qty > product.stock_on_hand:
             errors[key] = f"Stock physique insuffisant ({fr_number(product.stock_on_hand)} en stock)."
+        elif qty > product.stock_on_hand - (product.stock_reserved - line.quantity_reserved):
+            # what other orders' lines have reserved is not this order's to ship
+            others = product.stock_reserved - line.quantity_reserved
+            errors[key] = (f"Stock réservé pour d'autres commandes : {fr_number(others)} sur "
+                           f"{fr_number(product.stock_on_hand)} en stock, "
+                           f"{fr_number(product.stock_on_hand - others)} au plus pour celle-ci.")
         else:
             shipping.append((line, product, qty))
     if not shipping and not errors:
@@ -140,7 +146,9 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
         uow.session.add(StockMove(workspace_id=uow.workspace_id, product_id=product.id, kind=StockMoveKind.SHIPMENT,
                                   quantity=-qty, move_date=today, delivery_id=delivery.id))
         product.stock_on_hand -= qty
-        product.stock_reserved -= min(qty, product.stock_reserved)
+        released = min(qty, line.quantity_reserved)  # only this line's own reservation
+        line.quantity_reserved -= released
+        product.stock_reserved -= released
         line.quantity_delivered += qty
         shipped.append({"product": product.reference, "quantity": qty})
     backorder = [{"product": uow.session.get(Product, l.product_id).reference,
@@ -216,6 +224,16 @@ def adjust_stock(uow, *, actor: str, product_id: int, quantity: Decimal, reason:
     product = uow.get(Product, product_id)
     quantity = max(quantity, -product.stock_on_hand)
     product.stock_on_hand += quantity
+    excess = product.stock_reserved - product.stock_on_hand
+    if excess > 0:  # units gone: the newest orders' lines lose their reservation first
+        for line in uow.session.scalars(select(OrderLine).where(OrderLine.product_id == product.id,
+                                                                OrderLine.quantity_reserved > 0)
+                                        .order_by(OrderLine.id.desc())):
+            cut = min(excess, line.quantity_reserved)
+            line.quantity_reserved -= cut
+            excess -= cut
+            if excess == 0:
+                break
     product.stock_reserved = min(product.stock_reserved, product.stock_on_hand)
     uow.session.add(StockMove(workspace_id=uow.workspace_id, product_id=product.id, kind=StockMoveKind.ADJUSTMENT,
                               quantity=quantity, move_date=sim_date(uow), note=reason[:200]))

@@ -133,6 +133,18 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             invoice, {f"credit-{o['invoice_line'].id}": "1", "reason": "Retour", "form_token": "tok-credit"},
             {f"credit-{o['invoice_line'].id}": "number", "reason": "text", "form_token": "token"},
             indexed=(f"credit-{o['invoice_line'].id}",)),
+        "/invoices/{invoice_id}/credit-notes/amount": Form(
+            invoice, {"amount": "1,00", "motive": "Geste commercial", "vat_rate": "20.00", "reason": "Geste",
+                      "form_token": "tok-credit-amount"},
+            {"amount": "number", "motive": "choice", "vat_rate": "number", "reason": "text", "form_token": "token"}),
+        "/customers/{customer_id}/credits/allocate": Form(
+            {"customer_id": o["customer"].id}, {"source": "cn-1", "invoice": str(o["invoice"].id), "amount": "1,00",
+                                                "form_token": "tok-alloc"},
+            {"source": "choice", "invoice": "choice", "amount": "number", "form_token": "token"}),
+        "/customers/{customer_id}/credits/refund": Form(
+            {"customer_id": o["customer"].id}, {"source": "cn-1", "amount": "1,00", "method": "transfer",
+                                                "reference": "VIR", "form_token": "tok-refund"},
+            {"source": "choice", "amount": "number", "method": "choice", "reference": "text", "form_token": "token"}),
         "/customers/{customer_id}/payments": Form(
             {"customer_id": o["customer"].id},
             {"method": "transfer", "amount": "10,00", f"alloc-{o['invoice'].id}": "10,00", "reference": "VIR",

@@ -43,6 +43,8 @@ EXPECTED = {
         ("GET", "/deliveries/{delivery_id}"), ("POST", "/deliveries/{delivery_id}/invoice"),
         ("GET", "/deliveries/{delivery_id}/pdf"),
         ("GET", "/invoices"), ("GET", "/invoices/{invoice_id}"), ("POST", "/invoices/{invoice_id}/credit-notes"),
+        ("POST", "/invoices/{invoice_id}/credit-notes/amount"),
+        ("POST", "/customers/{customer_id}/credits/allocate"), ("POST", "/customers/{customer_id}/credits/refund"),
         ("GET", "/invoices/{invoice_id}/pdf"), ("GET", "/credit-notes/{credit_note_id}/pdf"),
         ("GET", "/products"),
         ("GET", "/inbox"), ("GET", "/inbox/new"), ("POST", "/inbox"), ("GET", "/inbox/{message_id}"),

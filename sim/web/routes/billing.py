@@ -120,7 +120,7 @@ def invoice_credit_note(request: Request, invoice_id: int, user: User = Depends(
     reason = form.get("reason", "")
     try:
         note = issue_credit_note(uow, actor=actor(user), invoice_id=invoice_id, quantities=quantities,
-                                 reason=reason, form_token=form.get("form_token"))
+                                 reason=reason, basis=form.get("basis", "quantity"), form_token=form.get("form_token"))
         uow.commit()
     except ValidationFailed as refused:
         errors = {k.replace("qty-", "credit-"): v for k, v in refused.errors.items()}
@@ -136,13 +136,41 @@ def invoice_credit_note(request: Request, invoice_id: int, user: User = Depends(
     return RedirectResponse(f"/invoices/{invoice_id}#avoir-{note.id}", status_code=303)
 
 
+@router.post("/invoices/{invoice_id}/credit-notes/amount")
+def invoice_credit_note_by_amount(request: Request, invoice_id: int, user: User = Depends(candidate_only),
+                                  uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    from sim.billing.service import issue_credit_note_by_amount
+
+    values = {f"amount-{k}": form.get(k, "") for k in ("amount", "motive", "vat_rate", "reason")}
+    try:
+        note = issue_credit_note_by_amount(uow, actor=actor(user), invoice_id=invoice_id,
+                                           amount=form.get("amount", ""), motive=form.get("motive", ""),
+                                           vat_rate=form.get("vat_rate", ""), reason=form.get("reason", ""),
+                                           form_token=form.get("form_token"))
+        uow.commit()
+    except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _invoice_page(request, reader, invoice_id, status_code=422, values=values,
+                                 errors={f"amount-{k}": v for k, v in refused.errors.items()})
+    except SimError as refused:
+        uow.rollback()
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _invoice_page(request, reader, invoice_id, errors={"form": refused.message},
+                                 status_code=refused.status_code)
+    return RedirectResponse(f"/invoices/{invoice_id}#avoir-{note.id}", status_code=303)
+
+
 # ===== payments =========================================================
 
 def _payment_context(uow, customer_id: int) -> dict:
     customer = uow.get(Customer, customer_id)
     invoices = uow.session.scalars(select(Invoice).where(Invoice.customer_id == customer.id, Invoice.amount_due > 0)
                                    .order_by(Invoice.due_date, Invoice.number)).all()
+    from sim.receivables.service import open_credits
+
     return {"customer": customer, "invoices": invoices, "balance": customer_balance(uow, customer),
+            "credits": open_credits(uow, customer.id),
             "methods": PaymentMethod, "today": sim_date(uow), "form_token": new_form_token()}
 
 
@@ -187,6 +215,47 @@ def payment_create(request: Request, customer_id: int, user: User = Depends(cand
             return _payment_page(request, reader, customer_id, errors={"form": refused.message}, values=values,
                                  status_code=refused.status_code)
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
+
+
+def _credit_action(request, uow, user, customer_id: int, form: FormData, action: str):
+    """Allocate a customer credit to an invoice, or refund it (one form each on the payment page)."""
+    from sim.receivables.service import allocate_credit, refund_credit
+
+    fields = ("source", "invoice", "amount") if action == "allocate" else ("source", "amount", "method", "reference")
+    values = {f"{action}-{k}": form.get(k, "") for k in fields}
+    try:
+        if action == "allocate":
+            allocate_credit(uow, actor=actor(user), customer_id=customer_id, source=form.get("source", ""),
+                            invoice_id=form.get("invoice", ""), amount=form.get("amount", ""),
+                            form_token=form.get("form_token"))
+        else:
+            refund_credit(uow, actor=actor(user), customer_id=customer_id, source=form.get("source", ""),
+                          amount=form.get("amount", ""), method=form.get("method", ""),
+                          reference=form.get("reference", ""), form_token=form.get("form_token"))
+        uow.commit()
+    except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _payment_page(request, reader, customer_id, values=values, status_code=422,
+                                 errors={f"{action}-{k}": v for k, v in refused.errors.items()})
+    except SimError as refused:
+        uow.rollback()
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _payment_page(request, reader, customer_id, errors={"form": refused.message}, values=values,
+                                 status_code=refused.status_code)
+    return RedirectResponse(f"/customers/{customer_id}", status_code=303)
+
+
+@router.post("/customers/{customer_id}/credits/allocate")
+def credit_allocate(request: Request, customer_id: int, user: User = Depends(candidate_only),
+                    uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    return _credit_action(request, uow, user, customer_id, form, "allocate")
+
+
+@router.post("/customers/{customer_id}/credits/refund")
+def credit_refund(request: Request, customer_id: int, user: User = Depends(candidate_only),
+                  uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    return _credit_action(request, uow, user, customer_id, form, "refund")
 
 
 # ===== printed documents ================================================
