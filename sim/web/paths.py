@@ -3,7 +3,7 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
-from sim.crm.models import Customer, Interaction
+from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document
 from sim.sales.models import Quote, SalesOrder
 from sim.stock.models import Delivery
@@ -19,4 +19,6 @@ PATH_OBJECTS = {
     "workspace_id": Workspace,
     "message_id": Interaction,
     "document_id": Document,
+    "contact_id": Contact,
+    "address_id": DeliveryAddress,
 }
