@@ -407,7 +407,7 @@ def delivery_addresses(uow, customer_id: int) -> list[DeliveryAddress]:
 
 # ===== calls, meetings and notes =========================================
 
-LOGGABLE = {"phone": "call.logged", "meeting": "meeting.logged", "note": "note.logged"}
+LOGGABLE = ("phone", "meeting", "note")  # journaled call.logged, meeting.logged, note.logged
 
 
 def log_interaction(uow, *, actor: str, customer_id: int, values: dict,
@@ -444,17 +444,16 @@ def log_interaction(uow, *, actor: str, customer_id: int, values: dict,
                        reference=next_number(uow, "message", sim_date(uow)))
     uow.add(item)
     uow.session.flush()
-    refs = {"customer": customer.code}
+    contact_field = {"contact": who} if who else {}
     if channel == "phone":
-        payload = {"direction": direction, "subject": subject, "note": text}
-        refs["call"] = item.reference
+        journal.append(uow, kind="call.logged", actor=actor, refs={"call": item.reference, "customer": customer.code},
+                       payload={"direction": direction, "subject": subject, "note": text, **contact_field})
+    elif channel == "meeting":
+        journal.append(uow, kind="meeting.logged", actor=actor,
+                       refs={"message": item.reference, "customer": customer.code},
+                       payload={"direction": direction, "subject": subject, "text": text, **contact_field})
     else:
-        payload = {"subject": subject, "text": text}
-        refs["message"] = item.reference
-        if channel == "meeting":
-            payload["direction"] = direction
-    if who:
-        payload["contact"] = who
-    journal.append(uow, kind=LOGGABLE[channel], actor=actor, refs=refs, payload=payload)
+        journal.append(uow, kind="note.logged", actor=actor, refs={"message": item.reference, "customer": customer.code},
+                       payload={"subject": subject, "text": text, **contact_field})
     return item
 

@@ -205,3 +205,30 @@ def test_another_customers_contact_is_not_found(workspace):
     with pytest.raises(NotFound):
         act(workspace.id, records.save_contact, customer_id=other.id, item_id=contact.id,
             values={"first_name": "X", "last_name": "Y"})
+
+
+def test_every_entry_the_record_services_write_matches_the_catalogue(workspace):
+    from sim.crm.records import log_interaction
+    from tests.journal.test_every_entry_matches_the_catalogue import journal_of, nonconforming
+
+    ws = workspace.id
+    customer = act(ws, records.create_record, values=GOOD)
+    act(ws, records.update_record, customer_id=customer.id, values=_edit(customer, credit_limit="1000", city="Lens",
+                                                                         postcode="62300"),
+        seen_revision=records.revision(customer, records.CUSTOMER_FIELDS), reason="Retards répétés")
+    contact = act(ws, records.save_contact, customer_id=customer.id, values={"first_name": "A", "last_name": "B"})
+    act(ws, records.save_contact, customer_id=customer.id, item_id=contact.id, values={"first_name": "A",
+                                                                                        "last_name": "C"},
+        seen_revision=records.revision(contact, records.CONTACT_FIELDS))
+    where = {"label": "Dépôt", "address": "1 rue X", "postcode": "62300", "city": "Lens", "active": "1"}
+    address = act(ws, records.save_delivery_address, customer_id=customer.id, values=where)
+    act(ws, records.save_delivery_address, customer_id=customer.id, item_id=address.id,
+        values=where | {"label": "Quai"}, seen_revision=records.revision(address, records.ADDRESS_FIELDS))
+    for channel in ("phone", "meeting", "note"):
+        act(ws, log_interaction, customer_id=customer.id,
+            values={"channel": channel, "subject": "Point", "body": "Texte", "contact": str(contact.id)})
+    entries = [e for e in journal_of(ws) if e["kind"] != "workspace.seeded"]
+    assert {e["kind"] for e in entries} >= {
+        "customer.created", "customer.updated", "customer.credit_limit_changed", "contact.added", "contact.updated",
+        "delivery_address.added", "delivery_address.updated", "call.logged", "meeting.logged", "note.logged"}
+    assert nonconforming(entries) == []
