@@ -178,6 +178,7 @@ def _record_page(request, uow, customer_id, *, errors=None, values=None, status_
     if customer is not None and values is None:
         shown = {f: records.shown(getattr(customer, f)) for f in records.CUSTOMER_FIELDS}
         shown["sales_rep"] = shown.pop("sales_rep_id")
+        shown["credit_limit"] = shown["credit_limit"].replace(".", ",")  # as a French user types it
         shown["revision"] = records.revision(customer, records.CUSTOMER_FIELDS)
     terms = dict(PAYMENT_TERMS)
     if customer is not None and customer.payment_terms not in terms:
