@@ -16,6 +16,11 @@ class CustomerKind(Labelled):
     B2C = "b2c", "Particulier"
 
 
+class CustomerStatus(Labelled):
+    CUSTOMER = "customer", "Client"
+    PROSPECT = "prospect", "Prospect"
+
+
 class PaymentMethod(Labelled):
     TRANSFER = "transfer", "Virement"
     CHEQUE = "cheque", "Chèque"
@@ -37,6 +42,9 @@ class Customer(WorkspaceOwned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_type=String(12))  # account number, e.g. C00042
     kind: str = Field(default=CustomerKind.B2B, sa_type=String(4))
+    # A prospect has a record (and calls, meetings, quotes) before its first order.
+    status: str = Field(default=CustomerStatus.CUSTOMER, sa_type=String(10),
+                        sa_column_kwargs={"server_default": "customer"})
     name: str = Field(sa_type=String(160), index=True)
     legal_form: str = Field(default="", sa_type=String(40))
     siren: str = Field(default="", sa_type=String(9))
@@ -73,6 +81,33 @@ class Contact(WorkspaceOwned, table=True):
     phone: str = Field(default="", sa_type=String(30))
     language: str = Field(default="fr", sa_type=String(2))
     is_primary: bool = False
+
+
+class DeliveryAddress(WorkspaceOwned, table=True):
+    """One of a customer's delivery addresses (the billing address stays on Customer).
+
+    ``number`` counts per customer (1, 2, ...): the journal names an address
+    ``C00042-L2``, never by its id."""
+
+    __tablename__ = "delivery_address"
+    __table_args__ = (UniqueConstraint("customer_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    number: int
+    label: str = Field(sa_type=String(60))  # "Entrepôt de Lens", "Magasin"
+    recipient: str = Field(default="", sa_type=String(120))
+    address: str = Field(sa_type=String(200))
+    postcode: str = Field(sa_type=String(12))
+    city: str = Field(sa_type=String(80))
+    country: str = Field(default="FR", sa_type=String(2))
+    instructions: str = Field(default="", sa_type=String(200))  # opening hours, dock, appointment
+    is_default: bool = False
+    active: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"L{self.number}"
 
 
 class InteractionChannel(Labelled):

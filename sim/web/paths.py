@@ -3,7 +3,7 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
-from sim.crm.models import Customer, Interaction
+from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document
 from sim.exam.models import ExamSession
 from sim.sales.models import Quote, SalesOrder
@@ -22,4 +22,6 @@ PATH_OBJECTS = {
     "document_id": Document,
     "session_id": ExamSession,
     "key": None,  # a scenario event's key (text), looked up within the session
+    "contact_id": Contact,
+    "address_id": DeliveryAddress,
 }

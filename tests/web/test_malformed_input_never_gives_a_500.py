@@ -19,6 +19,7 @@ from sim.accounts.models import Role, User
 from sim.db import UnitOfWork, owned_models
 from sim.web.deps import access_rule
 from sim.workspace.models import Workspace
+from tests.crm import a_delivery_address
 from tests.factories import ACTOR, a_carrier, make_customer, make_product
 from tests.inbox import a_customer_with_a_quote, a_message_with_an_attachment
 from tests.web.test_route_table import app_routes
@@ -79,9 +80,47 @@ def _workspace_objects(ws: int) -> dict:
     poor = make_customer(ws, credit_limit="10.00")
     blocked = act(create_order, customer_id=poor.id, lines=[LineInput(product.id, "1")])
     act(confirm_order, order_id=blocked.id)
-    return {"mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
+    from sim.crm.records import save_contact
+
+    contact = act(save_contact, customer_id=customer.id, values={"first_name": "Léa", "last_name": "Martin"})
+    address = a_delivery_address(ws, customer.id)
+    return {"contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
             "blocked": blocked, "message": message}
+
+
+_contact_form = {"first_name": "Paul", "last_name": "Roy", "job_title": "Comptable", "email": "paul@roy.fr",
+                 "phone": "03 20 00 00 00", "language": "fr", "is_primary": "1"}
+_contact_kinds = {"first_name": "text", "last_name": "text", "job_title": "text", "email": "text", "phone": "text",
+                  "language": "choice"}
+_address_form = {"label": "Magasin", "recipient": "Accueil", "address": "1 place du Marché", "postcode": "62000",
+                 "city": "Arras", "country": "FR", "instructions": "8h-12h", "active": "1"}
+_address_kinds = {"label": "text", "recipient": "text", "address": "text", "postcode": "text", "city": "text",
+                  "country": "choice", "instructions": "text"}
+
+
+def _customer_form(o: dict) -> tuple[dict, dict]:
+    """The record form of the bench's customer, with a valid SIREN (the test customer has none)."""
+    c = o["customer"]
+    values = {"name": c.name, "status": "customer", "kind": "b2b", "legal_form": "SAS", "siren": "732829320",
+              "siret": "", "vat_number": "FR44732829320", "address": c.address, "postcode": c.postcode,
+              "city": c.city, "country": c.country, "language": c.language, "email": "", "phone": "",
+              "payment_terms": c.payment_terms, "payment_method": c.payment_method,
+              "credit_limit": f"{c.credit_limit:.2f}", "risk_rating": c.risk_rating, "sales_rep": "", "notes": ""}
+    kinds = {k: "text" for k in ("name", "legal_form", "siren", "siret", "vat_number", "address", "postcode",
+                                 "city", "email", "phone", "notes")}
+    kinds |= {k: "choice" for k in ("status", "kind", "country", "language", "payment_terms", "payment_method",
+                                    "risk_rating", "sales_rep")} | {"credit_limit": "number"}
+    return values, kinds
+
+
+def _revision(ws: int, obj) -> str:
+    from sim.crm import records
+
+    fields = {"Customer": records.CUSTOMER_FIELDS, "Contact": records.CONTACT_FIELDS,
+              "DeliveryAddress": records.ADDRESS_FIELDS}[type(obj).__name__]
+    with UnitOfWork(ws, write=False) as uow:
+        return records.revision(uow.get(type(obj), obj.id), fields)
 
 
 def _forms(ws: int, o: dict) -> dict[str, Form]:
@@ -92,7 +131,33 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                     "global_discount": "number", "incoterm": "choice", "incoterm_place": "text", "notes": "text",
                     "form_token": "token"}
     quote, order, invoice = {"quote_id": o["quote"].id}, {"order_id": o["order"].id}, {"invoice_id": o["invoice"].id}
+    customer_form, customer_kinds = _customer_form(o)
     return {
+        "/customers": Form({}, customer_form | {"form_token": "tok-customer"},
+                           customer_kinds | {"form_token": "token"}),
+        "/customers/{customer_id}/edit": Form(
+            {"customer_id": o["customer"].id}, customer_form | {"revision": _revision(ws, o["customer"]),
+                                                                "reason": "Demande du client"},
+            customer_kinds | {"revision": "choice", "reason": "text"}),
+        "/customers/{customer_id}/interactions": Form(
+            {"customer_id": o["customer"].id},
+            {"channel": "phone", "direction": "out", "contact": str(o["contact"].id), "subject": "Relance",
+             "body": "Paiement promis pour vendredi.", "form_token": "tok-call"},
+            {"channel": "choice", "direction": "choice", "contact": "choice", "subject": "text", "body": "text",
+             "form_token": "token"}),
+        "/customers/{customer_id}/contacts": Form(
+            {"customer_id": o["customer"].id}, _contact_form | {"form_token": "tok-contact"},
+            _contact_kinds | {"form_token": "token"}),
+        "/customers/{customer_id}/contacts/{contact_id}": Form(
+            {"customer_id": o["customer"].id, "contact_id": o["contact"].id},
+            _contact_form | {"revision": _revision(ws, o["contact"])}, _contact_kinds | {"revision": "choice"}),
+        "/customers/{customer_id}/addresses": Form(
+            {"customer_id": o["customer"].id}, _address_form | {"form_token": "tok-address"},
+            _address_kinds | {"form_token": "token"}),
+        "/customers/{customer_id}/addresses/{address_id}": Form(
+            {"customer_id": o["customer"].id, "address_id": o["address"].id},
+            _address_form | {"label": "Quai 2", "revision": _revision(ws, o["address"])},
+            _address_kinds | {"revision": "choice"}),
         "/login": Form({}, {"username": "nobody", "password": "wrong", "next": "/"},
                        {"username": "text", "password": "text", "next": "text"}),
         "/quotes/preview": Form({}, {k: v for k, v in editor.items() if k != "form_token"},
@@ -275,6 +340,9 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
     for path in ("/quotes/preview", "/quotes", "/quotes/{quote_id}/edit", "/orders", "/orders/{order_id}/approval-request",
                  "/orders/{order_id}/deliveries", "/invoices/{invoice_id}/credit-notes",
                  "/customers/{customer_id}/payments", "/inbox", "/inbox/{message_id}/reply",
+                 "/customers", "/customers/{customer_id}/edit", "/customers/{customer_id}/interactions",
+                 "/customers/{customer_id}/contacts", "/customers/{customer_id}/contacts/{contact_id}",
+                 "/customers/{customer_id}/addresses", "/customers/{customer_id}/addresses/{address_id}",
                  "/workspaces/{workspace_id}/orders/{order_id}/approve"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]

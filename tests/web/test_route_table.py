@@ -14,6 +14,7 @@ from sim.db import UnitOfWork
 from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
+from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 
 C, T, E, A = Role.CANDIDATE, Role.TRAINER, Role.EVALUATOR, Role.ADMIN
@@ -30,6 +31,14 @@ EXPECTED = {
         ("GET", "/customers"), ("GET", "/customers/{customer_id}"),
         ("GET", "/customers/{customer_id}/payments/new"), ("POST", "/customers/{customer_id}/payments"),
         ("GET", "/customers/{customer_id}/statement.pdf"),
+        ("GET", "/customers/new"), ("POST", "/customers"), ("POST", "/customers/{customer_id}/interactions"),
+        ("GET", "/customers/{customer_id}/edit"), ("POST", "/customers/{customer_id}/edit"),
+        ("GET", "/customers/{customer_id}/contacts/new"), ("POST", "/customers/{customer_id}/contacts"),
+        ("GET", "/customers/{customer_id}/contacts/{contact_id}/edit"),
+        ("POST", "/customers/{customer_id}/contacts/{contact_id}"),
+        ("GET", "/customers/{customer_id}/addresses/new"), ("POST", "/customers/{customer_id}/addresses"),
+        ("GET", "/customers/{customer_id}/addresses/{address_id}/edit"),
+        ("POST", "/customers/{customer_id}/addresses/{address_id}"),
         ("GET", "/quotes"), ("GET", "/quotes/new"), ("POST", "/quotes/preview"), ("GET", "/quotes/editor-row"),
         ("POST", "/quotes"), ("GET", "/quotes/{quote_id}"), ("POST", "/quotes/{quote_id}/send"),
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
@@ -122,6 +131,7 @@ def one_of_each_role(make_user, make_workspace, login):
     candidate = make_user("candidate")
     workspace = make_workspace(owner=candidate)
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
+    a_delivery_address(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

@@ -12,6 +12,7 @@ from sim.accounts.models import Role
 from sim.db import UnitOfWork
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
+from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 from sim.workspace.models import Workspace
 
@@ -34,6 +35,7 @@ def test_candidate2_gets_404_for_every_url_naming_candidate1s_objects(app, make_
     candidate1, candidate2 = make_user("candidate"), make_user("candidate")
     first = make_workspace(owner=candidate1)
     a_message_with_an_attachment(first.id)  # so that every kind of URL has an object to name
+    a_delivery_address(first.id)
     make_workspace(owner=candidate2)
     theirs = _objects_of(first.id)
     browser = login(candidate2)

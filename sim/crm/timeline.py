@@ -1,0 +1,131 @@
+"""A customer's history in true time order: documents, payments, messages,
+calls, meetings, notes and claims on one timeline, newest first (reads only).
+
+Messages, calls, meetings and notes carry their sim time (to the second);
+documents, payments and claims carry a date only. A dated item counts as the
+start of its day (00:00): on one day, the timed items come first (newest
+first), then the day's documents in the order business makes them, the last
+step on top — claim, reminder, payment, credit note, invoice, delivery,
+order, quote — then by number, the latest first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from math import ceil
+
+from sqlalchemy import select
+
+from sim.billing.models import CreditNote, Invoice
+from sim.crm.models import Claim, Interaction
+from sim.receivables.models import Payment, Reminder
+from sim.sales.models import Quote, SalesOrder
+from sim.stock.models import Delivery
+
+PER_PAGE = 25
+# Within one day, a higher rank is a later step of the sale (shown above the earlier ones).
+_RANK = {"quote": 1, "order": 2, "delivery": 3, "invoice": 4, "credit_note": 5, "payment": 6, "reminder": 7,
+         "claim": 8, "message": 9}
+
+
+@dataclass
+class Event:
+    when: datetime  # a dated item: 00:00 of its day
+    timed: bool  # False: the item has a date only (the template shows no hour)
+    kind: str  # quote, order, delivery, invoice, credit_note, payment, reminder, claim, message
+    label: str  # "Devis", "Appel sortant", ...
+    number: str
+    title: str
+    detail: str = ""
+    amount: Decimal | None = None
+    status: str = ""
+    href: str = ""
+    channel: str = ""  # a message's channel (email, phone, letter, meeting, note)
+    open_amount: Decimal | None = None  # an invoice's amount still due
+    due: date | None = None
+
+    @property
+    def sort_key(self):
+        return (self.when, self.timed, _RANK[self.kind], self.number)
+
+
+@dataclass
+class Timeline:
+    events: list[Event]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def _day(day: date | None) -> datetime:
+    return datetime.combine(day or date.min, time())
+
+
+_MESSAGE_LABELS = {
+    ("email", "in"): "Courriel reçu", ("email", "out"): "Courriel envoyé",
+    ("phone", "in"): "Appel entrant", ("phone", "out"): "Appel sortant",
+    ("letter", "in"): "Courrier reçu", ("letter", "out"): "Courrier envoyé",
+    ("meeting", "in"): "Rendez-vous", ("meeting", "out"): "Rendez-vous",
+    ("note", "in"): "Note", ("note", "out"): "Note",
+}
+
+
+def events(uow, customer_id: int) -> list[Event]:
+    """Every item of the customer's history, newest first."""
+    from sim.billing.models import InvoiceStatus
+    from sim.crm.models import ClaimStatus, PaymentMethod
+    from sim.receivables.models import ReminderLevel
+    from sim.sales.models import OrderStatus, QuoteStatus
+    from sim.stock.models import DeliveryStatus
+
+    s = uow.session
+    out: list[Event] = []
+    for q in s.scalars(select(Quote).where(Quote.customer_id == customer_id)):
+        out.append(Event(_day(q.issue_date), False, "quote", "Devis", q.number,
+                         f"valable jusqu'au {q.valid_until:%d/%m/%Y}", amount=q.total_ttc,
+                         status=QuoteStatus(q.status).label, href=f"/quotes/{q.id}"))
+    for o in s.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer_id)):
+        out.append(Event(_day(o.order_date), False, "order", "Commande", o.number,
+                         o.customer_po and f"réf. client {o.customer_po}" or "", amount=o.total_ttc,
+                         status=OrderStatus(o.status).label, href=f"/orders/{o.id}"))
+    for d in s.scalars(select(Delivery).where(Delivery.customer_id == customer_id)):
+        out.append(Event(_day(d.ship_date or d.delivered_date), False, "delivery", "Livraison", d.number,
+                         d.tracking_number and f"suivi {d.tracking_number}" or "",
+                         status=DeliveryStatus(d.status).label, href=f"/deliveries/{d.id}"))
+    for i in s.scalars(select(Invoice).where(Invoice.customer_id == customer_id)):
+        out.append(Event(_day(i.issue_date), False, "invoice", "Facture", i.number,
+                         f"échéance {i.due_date:%d/%m/%Y}", amount=i.total_ttc,
+                         status=InvoiceStatus(i.status).label, href=f"/invoices/{i.id}",
+                         open_amount=i.amount_due or None, due=i.due_date))
+    for c in s.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id)):
+        out.append(Event(_day(c.issue_date), False, "credit_note", "Avoir", c.number, c.reason,
+                         amount=-c.total_ttc, href=f"/credit-notes/{c.id}/pdf"))
+    for p in s.scalars(select(Payment).where(Payment.customer_id == customer_id)):
+        out.append(Event(_day(p.received_on), False, "payment", "Règlement", p.number or p.reference,
+                         PaymentMethod(p.method).label + (f" · {p.reference}" if p.reference else ""),
+                         amount=-p.amount, status="Rejeté" if p.rejected else ""))
+    for r in s.scalars(select(Reminder).where(Reminder.customer_id == customer_id)):
+        out.append(Event(_day(r.sent_on), False, "reminder", "Relance", "", ReminderLevel(r.level).label))
+    for cl in s.scalars(select(Claim).where(Claim.customer_id == customer_id)):
+        out.append(Event(_day(cl.opened_on), False, "claim", "Réclamation", cl.number, cl.subject,
+                         detail=cl.description, status=ClaimStatus(cl.status).label))
+    for m in s.scalars(select(Interaction).where(Interaction.customer_id == customer_id)):
+        label = _MESSAGE_LABELS.get((m.channel, m.direction), m.channel)
+        who = f" · {m.counterpart_name}" if m.counterpart_name else ""
+        out.append(Event(m.sim_time, True, "message", label + who, m.reference, m.subject, detail=m.body,
+                         channel=m.channel, href=f"/inbox/{m.id}" if m.channel == "email" else ""))
+    out.sort(key=lambda e: e.sort_key, reverse=True)
+    return out
+
+
+def customer_timeline(uow, customer_id: int, page: int = 1, per_page: int = PER_PAGE) -> Timeline:
+    everything = events(uow, customer_id)
+    pages = max(1, ceil(len(everything) / per_page))
+    page = min(max(1, page), pages)
+    start = (page - 1) * per_page
+    return Timeline(everything[start:start + per_page], len(everything), page, per_page)
