@@ -24,6 +24,7 @@ from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 from ruamel.yaml.error import MarkedYAMLError
 
 from sim.journal.catalogue import KINDS, matching
+from sim.scenario.durations import parse_delay
 
 from sim.scenario.events import registry
 from sim.scenario.schema import event_schema, scenario_schema
@@ -291,14 +292,56 @@ def _yaml() -> YAML:
     return yaml
 
 
+# ruamel's messages, in English, as a trainer reads them in French
+_YAML_FR = [
+    (r"mapping values are not allowed here",
+     "« : » inattendu ici (un texte qui contient « : » s'écrit entre guillemets, "
+     "ou une clé est mal indentée)"),
+    (r"could not find expected ':'", "« : » attendu après une clé (une ligne sans « clé: valeur » ?)"),
+    (r"found character '(.+)' that cannot start any token",
+     lambda m: ("tabulation interdite : indentez avec des espaces" if m[1] == "\\t"
+                else f"caractère « {m[1]} » interdit en début de valeur : mettez la valeur entre guillemets")),
+    (r"found unexpected end of stream", "guillemet non refermé : la fin du fichier arrive avant le guillemet fermant"),
+    (r"found duplicate key \"(.*?)\"", lambda m: f"clé « {m[1]} » écrite deux fois dans la même table"),
+    (r"expected <block end>, but found '-'", "élément de liste « - » mal indenté (ou mélangé à des clés)"),
+    (r"expected <block end>, but found", "indentation incohérente : cette ligne n'est alignée sur aucun niveau "
+                                         "au-dessus"),
+    (r"expected ',' or '\]', but got", "crochet « [ » non refermé (ou virgule manquante)"),
+    (r"expected ',' or '\}', but got", "accolade « { » non refermée (ou virgule manquante)"),
+    (r"expected the node content, but found '<stream end>'", "le fichier s'arrête au milieu d'une valeur"),
+    (r"expected the node content", "valeur attendue ici"),
+    (r"found undefined alias '(.*?)'", lambda m: f"alias « *{m[1]} » inconnu (aucune ancre « &{m[1]} »)"),
+    (r"found unknown escape character", "séquence d'échappement inconnue entre guillemets doubles "
+                                        "(« \\ » s'écrit « \\\\ »)"),
+    (r"found a tab character", "tabulation interdite : indentez avec des espaces"),
+    (r"while scanning an anchor|while scanning an alias", "nom d'ancre ou d'alias invalide"),
+]
+
+
+def yaml_message(exc: MarkedYAMLError) -> str:
+    """ruamel's problem, in French ("YAML invalide : …"); the English text when unknown."""
+    english = " ".join(str(part) for part in (exc.problem, exc.context) if part)
+    for pattern, french in _YAML_FR:
+        match = re.search(pattern, english)
+        if match:
+            return "YAML invalide : " + (french(match) if callable(french) else french)
+    return f"YAML invalide : {exc.problem or exc.context}"
+
+
+def yaml_problem(exc: MarkedYAMLError, file: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in str(exc.problem) or "<stream end>" in str(exc.problem):
+        mark = exc.context_mark or mark  # the file's end says little: point at what was left open
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(file, line, col, yaml_message(exc))
+
+
 def lint_text(text: str, file: str = "<scenario>") -> LintResult:
     yaml = _yaml()
     try:
         root = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return LintResult(file, None, [Problem(file, line, col, f"YAML invalide : {exc.problem or exc.context}")])
+        return LintResult(file, None, [yaml_problem(exc, file)])
     if not isinstance(root, CommentedMap):
         return LintResult(file, None, [Problem(file, 1, 1, "le fichier doit être une table YAML (clé: valeur)")])
     positions = _Positions(root)
@@ -314,6 +357,7 @@ def lint_text(text: str, file: str = "<scenario>") -> LintResult:
         problems += _schema_problems(Draft202012Validator(event_schema(event["kind"])), event, positions, file,
                                      ("timeline", index))
     problems += _semantic_problems(data, events, positions, file)
+    problems += _value_problems(data, events, positions, file)
     return LintResult(file, data, sorted(set(problems)))
 
 
@@ -450,6 +494,255 @@ def _semantic_problems(data: dict, events: list, positions: _Positions, file: st
             add(("expectations", index, "criterion"),
                 f"critère inconnu : « {criterion} » n'existe pas dans le référentiel {referential}")
     return problems
+
+
+# ===== values, as strictly as the services read them =====================
+#
+# A file that lints must play: every number goes through the readers the
+# services use (sim/parsing.py), with the same bounds, and the dates and
+# delays must land where the engine can fire them.
+
+def _shown(raw) -> str:
+    return {float("inf"): ".inf", float("-inf"): "-.inf"}.get(raw, str(raw)) if isinstance(raw, float) else str(raw)
+
+
+def _read(raw, what: str, kind: str, *, minimum=None, maximum=None, positive=False):
+    """(value, None) or (None, French message) — the services' reader for ``kind``."""
+    from decimal import Decimal
+
+    from sim.parsing import read_amount, read_decimal, read_quantity
+
+    errors: dict[str, str] = {}
+    label = what[0].upper() + what[1:]
+    if isinstance(raw, bool) or raw is None:
+        return None, f"{what} « {_shown(raw)} » refusé(e) : nombre attendu"
+    text = _shown(raw)
+    if kind == "quantity":  # a scenario's products are sold by the unit
+        value = read_quantity(text, "v", errors, unit="u", message=f"{label} : nombre attendu.")
+    elif kind == "amount":
+        value = read_amount(text, "v", errors, message=f"{label} : nombre attendu (ex. 1250 ou 1250.50).")
+        if value is None and errors.get("v") == "Montant au centime près.":
+            errors["v"] = f"{label} : au centime près (2 décimales au plus)."
+    else:
+        value = read_decimal(text, "v", errors, f"{label} : nombre attendu.", places=2)
+    if value is not None:
+        if positive and value <= 0:
+            errors["v"] = f"{label} : un nombre plus grand que 0 attendu."
+        elif minimum is not None and value < Decimal(minimum):
+            errors["v"] = f"{label} : {minimum} au moins."
+        elif maximum is not None and value > Decimal(maximum):
+            errors["v"] = f"{label} : {maximum} au plus."
+    if "v" in errors:
+        return None, f"valeur « {text} » refusée — {errors['v'].rstrip('.')}"
+    return value, None
+
+
+def _fr_eur(value) -> str:
+    from sim.formatting import eur
+
+    return eur(value)
+
+
+def _times(events: list, start: datetime | None) -> dict[str, datetime | None]:
+    """The sim time of each event when the file alone fixes it (``at``, or an
+    ``after`` chain ending at an ``at``); None for what a ``when`` decides."""
+    by_id = {e.get("id"): e for e in events if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    times: dict[str, datetime | None] = {}
+
+    def time_of(event_id, seen=()):
+        if event_id in times:
+            return times[event_id]
+        event = by_id.get(event_id)
+        moment = None
+        if event is None or event_id in seen:
+            return None
+        try:
+            if "at" in event:
+                moment = _parse_when(event["at"])
+            elif isinstance(event.get("after"), dict):
+                base = time_of(event["after"].get("event"), (*seen, event_id))
+                if base is not None:
+                    delay = event["after"].get("delay")
+                    moment = base + (parse_delay(delay) if delay else timedelta(0))
+        except (ValueError, TypeError):
+            moment = None
+        times[event_id] = moment
+        return moment
+
+    for event_id in by_id:
+        time_of(event_id)
+    return times
+
+
+def _value_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from sim.billing.vat import vat_rate_for, vat_regime
+    from sim.sales.pricing import document_totals, line_net
+
+    problems: list[Problem] = []
+
+    def add(path, message):
+        line, col = positions.of(path)
+        problems.append(Problem(file, line, col, message))
+
+    def check(path, raw, what, kind, **bounds):
+        value, message = _read(raw, what, kind, **bounds)
+        if message:
+            add(path, message)
+        return value
+
+    def lines(path, spec):
+        for i, line in enumerate(spec.get("lines") or [] if isinstance(spec, dict) else []):
+            if isinstance(line, dict) and "quantity" in line:
+                check((*path, "lines", i, "quantity"), line["quantity"], "quantité", "quantity", positive=True)
+
+    def section(name):
+        value = company.get(name)
+        return value.items() if isinstance(value, dict) else ()
+
+    company = data.get("company") if isinstance(data.get("company"), dict) else {}
+    try:
+        start = _parse_when(data["start"])
+        end = start + timedelta(days=int(data["duration_days"]))
+    except (KeyError, ValueError, TypeError):
+        start = end = None
+
+    delegation = company.get("delegation") if isinstance(company.get("delegation"), dict) else {}
+    for key in ("max_discount_pct", "max_credit_overrun_pct"):
+        if key in delegation:
+            check(("company", "delegation", key), delegation[key], "pourcentage", "percent", minimum=0, maximum=100)
+
+    def customer_values(path, spec):
+        if isinstance(spec, dict) and "credit_limit" in spec:
+            check((*path, "credit_limit"), spec["credit_limit"], "plafond d'encours", "amount", minimum=0)
+
+    for name, spec in section("customers"):
+        customer_values(("company", "customers", name), spec)
+    prices: dict[str, tuple[Decimal, Decimal]] = {}
+    for name, spec in section("products"):
+        if not isinstance(spec, dict):
+            continue
+        path = ("company", "products", name)
+        price = check((*path, "price"), spec["price"], "prix", "amount", minimum=0) if "price" in spec else None
+        if "cost" in spec:
+            check((*path, "cost"), spec["cost"], "coût d'achat", "amount", minimum=0)
+        vat = check((*path, "vat"), spec["vat"], "taux de TVA", "percent", minimum=0, maximum=100) \
+            if "vat" in spec else Decimal("20.00")
+        if "stock" in spec:
+            check((*path, "stock"), spec["stock"], "stock", "quantity", minimum=0)
+        if price is not None and vat is not None:
+            prices[name] = (price, vat)
+
+    def day(path, raw):
+        try:
+            return date.fromisoformat(str(raw))
+        except ValueError:
+            return None  # the schema or the date walk says why
+
+    start_day = start.date() if start else None
+    for section_name, what in (("orders", "la commande"), ("purchase_orders", "la commande fournisseur"),
+                               ("invoices", "la facture")):
+        for name, spec in section(section_name):
+            if not isinstance(spec, dict):
+                continue
+            path = ("company", section_name, name)
+            lines(path, spec)
+            when = day((*path, "date"), spec["date"]) if "date" in spec else None
+            if when and start_day and when > start_day:
+                add((*path, "date"), f"{what} « {name} » fait partie du passé de l'entreprise : sa date "
+                                     f"({when:%d/%m/%Y}) est après le début du scénario ({start_day:%d/%m/%Y})")
+            if section_name == "purchase_orders" and "expected" in spec:
+                expected = day((*path, "expected"), spec["expected"])
+                ordered = when or start_day
+                if expected and ordered and expected < ordered:
+                    add((*path, "expected"), f"livraison attendue le {expected:%d/%m/%Y}, avant la commande "
+                                             f"elle-même ({ordered:%d/%m/%Y})")
+
+    # what each past invoice leaves due, computed as the billing service will
+    customers = dict(section("customers"))
+    due: dict[str, Decimal] = {}
+    for name, spec in section("invoices"):
+        if not isinstance(spec, dict) or not isinstance(customers.get(spec.get("customer")), dict):
+            continue
+        who = customers[spec["customer"]]
+        regime = vat_regime(who.get("country", "FR"), who.get("vat_number", ""), who.get("kind", "b2b"))
+        priced = []
+        for line in spec.get("lines") or []:
+            quantity, _ = _read(line.get("quantity"), "quantité", "quantity", positive=True) \
+                if isinstance(line, dict) else (None, None)
+            if quantity is None or line.get("product") not in prices:
+                break
+            price, vat = prices[line["product"]]
+            priced.append(SimpleNamespace(line_total_ht=line_net(quantity, price), vat_rate=vat_rate_for(regime, vat)))
+        else:
+            total = document_totals(priced).total_ttc
+            paid = Decimal("0")
+            if spec.get("paid") is not None:
+                paid = check(("company", "invoices", name, "paid"), spec["paid"], "montant réglé", "amount",
+                             minimum=0) or Decimal("0")
+                if paid > total:
+                    add(("company", "invoices", name, "paid"),
+                        f"réglé {_fr_eur(paid)} sur une facture de {_fr_eur(total)} : un règlement ne dépasse "
+                        "pas ce qui est dû")
+            due[name] = max(total - paid, Decimal("0"))
+            continue
+        if spec.get("paid") is not None:  # the lines are wrong (reported): the amount is still read
+            check(("company", "invoices", name, "paid"), spec["paid"], "montant réglé", "amount", minimum=0)
+
+    times = _times(events, start)
+    ordered = sorted(((times.get(e.get("id")) or datetime.max, i, e) for i, e in enumerate(events)
+                      if isinstance(e, dict)), key=lambda t: (t[0], t[1]))
+    for _, index, event in ordered:
+        path = ("timeline", index)
+        kind = event.get("kind")
+        if kind in ("customer_order", "new_customer"):
+            lines(path, event)
+        if kind == "new_customer" and isinstance(event.get("details"), dict):
+            customer_values((*path, "details"), event["details"])
+        if kind == "partial_payment" and "amount" in event:
+            amount = check((*path, "amount"), event["amount"], "montant", "amount", positive=True)
+            invoice = event.get("invoice")
+            if amount is not None and invoice in due:
+                if amount > due[invoice]:
+                    add((*path, "amount"), f"règlement de {_fr_eur(amount)} supérieur au reste dû sur la facture "
+                                           f"« {invoice} » ({_fr_eur(due[invoice])}) : le service le refusera")
+                else:
+                    due[invoice] -= amount
+        if kind == "stock_shortage" and "quantity_lost" in event:
+            check((*path, "quantity_lost"), event["quantity_lost"], "quantité perdue", "quantity", positive=True)
+        if kind == "price_increase" and "percent" in event:
+            check((*path, "percent"), event["percent"], "hausse en %", "percent", minimum=-100, maximum=1000)
+        if kind == "trade_show_announced" and isinstance(event.get("show"), dict) and "budget" in event["show"]:
+            check((*path, "show", "budget"), event["show"]["budget"], "budget", "amount", minimum=0)
+        if kind == "reply":
+            problems.extend(_reply_problems(event, path, positions, file))
+        # an ``after`` that lands beyond the end would silently never fire
+        moment = times.get(event.get("id"))
+        if isinstance(event.get("after"), dict) and moment is not None and end is not None and moment > end:
+            where = (*path, "after", "delay") if event["after"].get("delay") else (*path, "after", "event")
+            add(where, f"« after » tombe le {moment:%d/%m/%Y à %H:%M}, après la fin du scénario "
+                       f"({end:%d/%m/%Y %H:%M}) : l'événement ne se déclencherait jamais")
+    return problems
+
+
+def _reply_problems(event: dict, path, positions: _Positions, file: str) -> list[Problem]:
+    """A reply answers the candidate's last message to its sender: it must wait for one."""
+    sender = event.get("from") if isinstance(event.get("from"), dict) else {}
+    named = [(k, sender[k]) for k in ("customer", "supplier") if isinstance(sender.get(k), str)]
+    if len(named) != 1:
+        line, col = positions.of((*path, "from"))
+        return [Problem(file, line, col, "« reply » : « from » nomme exactement un client (customer) ou un "
+                                         "fournisseur (supplier), celui à qui le candidat a écrit")]
+    role, name = named[0]
+    when = event.get("when") if isinstance(event.get("when"), dict) else None
+    if when is not None and when.get("journal") == "message.sent" and when.get(role) == name:
+        return []
+    line, col = positions.of((*path, "when") if when is not None else (*path, "kind"))
+    return [Problem(file, line, col, f"« reply » sans message à quoi répondre : déclenchez-le par "
+                                     f"« when: {{journal: message.sent, {role}: {name}}} », quand le candidat "
+                                     f"a écrit à « {name} »")]
 
 
 _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
