@@ -139,6 +139,10 @@ def _message(error) -> str:
         return f"valeur {error.instance} hors limites ({'minimum' if v == 'minimum' else 'maximum'} {error.validator_value})"
     if v == "maxLength":
         return f"texte trop long ({error.validator_value} caractères au plus)"
+    if v == "minProperties":
+        return "table vide : au moins un champ attendu"
+    if v == "maxProperties":
+        return f"{error.validator_value} champ au plus dans cette table"
     if v == "oneOf":
         return "un événement se déclenche par exactement un de : at, after, when"
     return error.message
@@ -361,20 +365,15 @@ def lint_text(text: str, file: str = "<scenario>") -> LintResult:
     return LintResult(file, data, sorted(set(problems)))
 
 
-def _semantic_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def add(path, message, key=None):
-        line, col = positions.of_key(path, key) if key is not None else positions.of(path)
-        problems.append(Problem(file, line, col, message))
-
+def scenario_names(data: dict) -> dict[str, set[str]]:
+    """The entity names a scenario defines, per kind: its company's, and those its events create."""
     company = data.get("company") if isinstance(data.get("company"), dict) else {}
+    events = data.get("timeline") if isinstance(data.get("timeline"), list) else []
     names: dict[str, set[str]] = {kind: set() for kind in ENTITY_SECTIONS.values()}
     names["quote"] = set()
     for section, kind in ENTITY_SECTIONS.items():
         if isinstance(company.get(section), dict):
             names[kind] |= set(company[section])
-
     # names that events create, usable by later events
     for event in events:
         if isinstance(event, dict) and event.get("kind") in registry():
@@ -383,6 +382,18 @@ def _semantic_problems(data: dict, events: list, positions: _Positions, file: st
                     names[kind].add(event[field_name])
             if event.get("kind") == "customer_order" and isinstance(event.get("name"), str):
                 names["order"].add(event["name"])
+    return names
+
+
+def _semantic_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(path, message, key=None):
+        line, col = positions.of_key(path, key) if key is not None else positions.of(path)
+        problems.append(Problem(file, line, col, message))
+
+    company = data.get("company") if isinstance(data.get("company"), dict) else {}
+    names = scenario_names(data)
 
     def check_ref(path, value, kind):
         if isinstance(value, str) and value not in names.get(kind, set()):
@@ -574,6 +585,16 @@ def _times(events: list, start: datetime | None) -> dict[str, datetime | None]:
     return times
 
 
+def _root_time(events: list, event: dict, times: dict) -> datetime:
+    """The time of the ``at`` event an ``after`` chain starts from."""
+    by_id = {e.get("id"): e for e in events if isinstance(e, dict)}
+    seen = set()
+    while isinstance(event.get("after"), dict) and event["after"].get("event") in by_id and id(event) not in seen:
+        seen.add(id(event))
+        event = by_id[event["after"]["event"]]
+    return times.get(event.get("id")) or datetime.max
+
+
 def _value_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
     from decimal import Decimal
     from types import SimpleNamespace
@@ -720,7 +741,8 @@ def _value_problems(data: dict, events: list, positions: _Positions, file: str) 
             problems.extend(_reply_problems(event, path, positions, file))
         # an ``after`` that lands beyond the end would silently never fire
         moment = times.get(event.get("id"))
-        if isinstance(event.get("after"), dict) and moment is not None and end is not None and moment > end:
+        if isinstance(event.get("after"), dict) and moment is not None and end is not None and moment > end \
+                and _root_time(events, event, times) <= end:  # else the first event's own date is reported
             where = (*path, "after", "delay") if event["after"].get("delay") else (*path, "after", "event")
             add(where, f"« after » tombe le {moment:%d/%m/%Y à %H:%M}, après la fin du scénario "
                        f"({end:%d/%m/%Y %H:%M}) : l'événement ne se déclencherait jamais")
@@ -763,12 +785,169 @@ def _criteria(referential) -> set[str] | None:
         return None
 
 
-def lint_file(path: str | Path) -> LintResult:
+# ===== candidate scripts ================================================
+#
+# A candidate script is a YAML list of actions (sim/scenario/candidate.py).
+# ``lint_file`` takes a file for a script when its name ends in
+# ``.candidate.yaml`` or when its top level is a list; ``X.candidate.yaml``
+# goes with the scenario ``X.yaml`` beside it, whose names and span it is
+# checked against.
+
+SCRIPT_SUFFIX = ".candidate.yaml"
+
+
+def scenario_of_script(path: str | Path) -> Path | None:
+    path = Path(path)
+    if not path.name.endswith(SCRIPT_SUFFIX):
+        return None
+    return path.with_name(path.name[: -len(SCRIPT_SUFFIX)] + ".yaml")
+
+
+def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = None) -> LintResult:
+    """Every problem of a candidate script: unknown action or field, bad value,
+    unknown entity or event (against ``scenario`` when given), a time outside it."""
+    from sim.scenario.candidate import ACTIONS, DEFINES, REFS, action_schema
+
+    yaml = _yaml()
+    try:
+        root = yaml.load(text)
+    except MarkedYAMLError as exc:
+        return LintResult(file, None, [yaml_problem(exc, file)])
+    if root is None:
+        root = CommentedSeq()
+    if not isinstance(root, CommentedSeq):
+        return LintResult(file, None, [Problem(file, 1, 1, "un script de candidat est une liste d'actions "
+                                                          "(« - do: … »)")])
+    positions = _Positions(root)
+    actions = _plain(root)
+    problems: list[Problem] = []
+
+    def add(path, message, key=None):
+        line, col = positions.of_key(path, key) if key is not None else positions.of(path)
+        problems.append(Problem(file, line, col, message))
+
+    names = scenario_names(scenario) if scenario else None
+    events = (scenario or {}).get("timeline") or []
+    event_ids = {e.get("id") for e in events if isinstance(e, dict)}
+    try:
+        start = _parse_when(scenario["start"]) if scenario else None
+        end = start + timedelta(days=int(scenario["duration_days"])) if start else None
+    except (KeyError, ValueError, TypeError):
+        start = end = None
+    times = _times(events, start) if scenario else {}
+    if names is not None:
+        for action in actions:
+            if isinstance(action, dict) and action.get("do") in DEFINES and isinstance(action.get("name"), str):
+                names[DEFINES[action["do"]]].add(action["name"])
+    for index, action in enumerate(actions):
+        path = (index,)
+        if not isinstance(action, dict):
+            add(path, "une action est une table (« do: … » et ses champs)")
+            continue
+        do = action.get("do")
+        if do not in ACTIONS:
+            close = get_close_matches(str(do), list(ACTIONS), n=1)
+            add((*path, "do") if "do" in action else path,
+                f"action inconnue : « {do} »" + (f" (vouliez-vous dire « {close[0]} » ?)" if close else "")
+                + f" — actions possibles : {', '.join(sorted(ACTIONS))}")
+            continue
+        for problem in _schema_problems(Draft202012Validator(action_schema(do)), action, positions, file, path):
+            if "exactement un de" in problem.message:
+                problem = Problem(problem.file, problem.line, problem.col,
+                                  "chaque action a soit « at » (une date), soit « after » (un événement)")
+            problems.append(problem)
+        if names is not None:
+            for dotted, kind in REFS.items():
+                for sub, value in _get(action, dotted):
+                    if isinstance(value, str) and value not in names.get(kind, set()):
+                        known = ", ".join(sorted(names.get(kind, set()))) or "aucune"
+                        add((*path, *sub), f"{_KIND_FR.get(kind, kind)} inconnu(e) : « {value} » (définis : {known})")
+        for i, line in enumerate(action.get("lines") or [] if isinstance(action.get("lines"), list) else []):
+            if isinstance(line, dict) and "quantity" in line:
+                _, message = _read(line["quantity"], "quantité", "quantity", positive=True)
+                if message:
+                    add((*path, "lines", i, "quantity"), message)
+        if do == "record_payment" and "amount" in action:
+            _, message = _read(action["amount"], "montant", "amount", positive=True)
+            if message:
+                add((*path, "amount"), message)
+        moment = None
+        if isinstance(action.get("at"), str):
+            try:
+                moment = _parse_when(action["at"])
+            except ValueError:
+                add((*path, "at"), f"date impossible : « {action['at']} » n'existe pas au calendrier")
+        elif isinstance(action.get("after"), dict) and isinstance(action["after"].get("event"), str):
+            target = action["after"]["event"]
+            if scenario is not None and target not in event_ids:
+                add((*path, "after", "event"), f"« after » vise un événement inconnu du scénario : « {target} »")
+            elif times.get(target) is not None:
+                delay = action["after"].get("delay")
+                try:
+                    moment = times[target] + (parse_delay(delay) if delay else timedelta(0))
+                except ValueError:
+                    moment = None  # the schema reported the delay
+        if moment is not None and start is not None and not (start <= moment <= end):
+            where = (*path, "at") if "at" in action else \
+                (*path, "after", "delay") if action["after"].get("delay") else (*path, "after", "event")
+            add(where, f"l'action tomberait le {moment:%d/%m/%Y à %H:%M}, hors du scénario (du "
+                       f"{start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}) : elle n'aurait jamais lieu")
+    result = LintResult(file, actions, sorted(set(problems)))
+    result.lines = [root.lc.item(i)[0] + 1 for i in range(len(root))]  # where each action starts, for the dry run
+    return result
+
+
+def lint_script_file(path: str | Path, scenario_path: str | Path | None = None) -> LintResult:
+    """A candidate script, checked against its scenario (``scenario_path``, or
+    ``X.yaml`` for ``X.candidate.yaml``). A scenario that does not lint is
+    reported once, at the script's 1:1."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return LintResult(str(path), None, [Problem(str(path), 1, 1, f"lecture impossible : {exc}")])
+    scenario_path = Path(scenario_path) if scenario_path else scenario_of_script(path)
+    scenario, extra = None, []
+    if scenario_path is None:
+        pass
+    elif not scenario_path.exists():
+        extra.append(Problem(str(path), 1, 1, f"scénario introuvable : « {scenario_path} » (le script "
+                                              f"X{SCRIPT_SUFFIX} va avec le scénario X.yaml, à côté)"))
+    else:
+        result = lint_text(scenario_path.read_text(encoding="utf-8"), str(scenario_path))
+        if result.ok:
+            scenario = result.data
+        else:
+            extra.append(Problem(str(path), 1, 1, f"son scénario « {scenario_path} » ne passe pas la vérification "
+                                                  f"({len(result.problems)} problème(s)) : noms non vérifiés"))
+    result = lint_script_text(text, str(path), scenario)
+    result.problems = sorted(set(result.problems + extra))
+    return result
+
+
+def is_script(path: str | Path, text: str | None = None) -> bool:
+    """A candidate script: named ``*.candidate.yaml``, or a YAML list at its top level."""
+    if Path(path).name.endswith(SCRIPT_SUFFIX):
+        return True
+    if text is None:
+        return False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "---", "%")):
+            return stripped.startswith(("- ", "-\t", "[")) or stripped == "-"
+    return False
+
+
+def lint_file(path: str | Path, *, by_shape: bool = False) -> LintResult:
+    """A scenario, or a candidate script when named ``*.candidate.yaml`` (or,
+    with ``by_shape``, when its top level is a list: ``advsim scenario lint``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LintResult(str(path), None, [Problem(str(path), 1, 1, f"lecture impossible : {exc}")])
+    if is_script(path, text if by_shape else None):
+        return lint_script_file(path)
     return lint_text(text, str(path))
 
 
