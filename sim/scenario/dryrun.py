@@ -97,7 +97,8 @@ def run(scenario_path: str | Path, script_path: str | Path | None = None, *, wor
         size = SMALL if scenario["company"].get("size") == "small" else DEFAULT
         with UnitOfWork(engine=engine) as uow:
             workspace = create_workspace(uow, name=f"Essai — {scenario['title']}", owner_id=None,
-                                         seed=scenario["company"]["seed"], size=size, actor="dryrun")
+                                         seed=scenario["company"]["seed"], size=size, actor="dryrun",
+                                         sim_start=_parse(scenario["start"]))
             uow.commit()
         ws = workspace.id
         try:
