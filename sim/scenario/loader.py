@@ -867,6 +867,12 @@ def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = 
                 _, message = _read(line["quantity"], "quantité", "quantity", positive=True)
                 if message:
                     add((*path, "lines", i, "quantity"), message)
+        if do == "send_message" and scenario is not None and isinstance(action.get("to"), dict):
+            who = action["to"].get("customer")
+            spec = ((scenario.get("company") or {}).get("customers") or {}).get(who)
+            if isinstance(spec, dict) and not spec.get("email") and not (spec.get("contact") or {}).get("email"):
+                add((*path, "to", "customer"), f"le client « {who} » n'a pas d'adresse courriel dans le scénario "
+                                               "(email, ou contact.email) : le message serait refusé")
         if do == "record_payment" and "amount" in action:
             _, message = _read(action["amount"], "montant", "amount", positive=True)
             if message:

@@ -83,3 +83,17 @@ def test_run_refuses_a_script_that_does_not_lint_and_plays_nothing(capsys):
     captured = capsys.readouterr()
     assert f"{script}:4:13: client inconnu(e) : « galwey »" in captured.err
     assert "rien n'a été joué" in captured.err and captured.out == ""
+
+
+def test_writing_to_a_customer_without_an_address_is_reported(tmp_path):
+    """The inbox refuses a message to a customer with no email: the linter says so first."""
+    text = STORY.read_text(encoding="utf-8")
+    contact = "      contact: {first_name: Siobhan, last_name: Kelly, email: s.kelly@galwaycrafts.ie, job_title: Buyer}\n"
+    assert contact in text
+    (tmp_path / "story.yaml").write_text(text.replace(contact, ""), encoding="utf-8")
+    script = tmp_path / "story.candidate.yaml"
+    shutil.copy(SCENARIOS / "late-delivery.candidate.yaml", script)
+    [problem] = lint_file(script).problems
+    assert (problem.line, problem.col, problem.message) == (
+        9, 18, "le client « galway » n'a pas d'adresse courriel dans le scénario (email, ou contact.email) : "
+              "le message serait refusé")
