@@ -58,11 +58,12 @@ def generate(seed: int, size: CompanySize = DEFAULT, sim_start: date = SIM_START
     return plans
 
 
-def populate(uow, *, seed: int, size: CompanySize = DEFAULT) -> dict[str, int]:
+def populate(uow, *, seed: int, size: CompanySize = DEFAULT, sim_start: date = SIM_START) -> dict[str, int]:
     """Fill the workspace ``uow.workspace_id`` (already created, its sim_date
-    already ``SIM_START``) with a whole company; return rows written per table.
+    already ``sim_start``) with a whole company whose history ends the day
+    before ``sim_start``; return rows written per table.
 
     Does not commit and does not journal: the caller does both.
     """
-    plans = generate(seed, size)
+    plans = generate(seed, size, sim_start)
     return write_company(uow.session, uow.workspace_id, plans)

@@ -176,11 +176,13 @@ def cmd_scenario_lint(args) -> int:
 
     failed = 0
     for path in args.files:
-        result = lint_file(path)
+        result = lint_file(path, by_shape=True)
         for problem in result.problems:
             print(problem)
         if result.problems:
             failed += 1
+        elif isinstance(result.data, list):  # a candidate script
+            print(f"{path}: OK — script du candidat, {len(result.data)} actions")
         else:
             data = result.data
             print(f"{path}: OK — « {data['title']} », {len(data.get('timeline', []))} événements, "
@@ -203,12 +205,14 @@ def cmd_scenario_run(args) -> int:
 
     try:
         result = run(args.file, args.candidate)
-    except ScenarioInvalid as invalid:
+    except ScenarioInvalid as invalid:  # not played: the files must lint first
         for problem in invalid.problems:
             print(problem, file=sys.stderr)
-        return 1
+        print(f"{len(invalid.problems)} problème(s) : rien n'a été joué (corrigez, puis « advsim scenario lint »).",
+              file=sys.stderr)
+        return 2
     print(print_run(result, as_json=args.json))
-    return 0 if result.chain_ok else 1
+    return 0 if result.ok else 1
 
 
 def ensure_demo() -> list[tuple[str, str]]:

@@ -122,6 +122,54 @@ def log_call(uow, ctx, spec):
             subject=spec.get("subject", "Appel"))
 
 
+# What each action takes, as JSON Schema fields (the linter checks scripts
+# with them, at file:line:col), which fields name scenario entities (REFS) and
+# which names an action gives to what it creates (DEFINES).
+_TEXT = {"type": "string", "minLength": 1}
+_LINES = {"type": "array", "minItems": 1, "items": {
+    "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
+    "required": ["product", "quantity"], "additionalProperties": False}}
+FIELDS: dict[str, tuple[dict, list[str]]] = {
+    "view_customer": ({"customer": {"type": "string"}}, ["customer"]),
+    "send_message": ({"to": {"type": "object", "properties": {
+        "customer": {"type": "string"}, "supplier": {"type": "string"},
+        "role": {"enum": ["management", "accounting"]}}, "additionalProperties": False,
+        "minProperties": 1, "maxProperties": 1},
+        "language": {"enum": ["fr", "en"]}, "subject": {**_TEXT, "maxLength": 200},
+        "body": {**_TEXT, "maxLength": 20_000}}, ["to", "subject", "body"]),
+    "read_messages": ({}, []),
+    "create_quote": ({"customer": {"type": "string"}, "lines": _LINES, "name": {"type": "string"}},
+                     ["customer", "lines"]),
+    "create_order": ({"customer": {"type": "string"}, "lines": _LINES, "name": {"type": "string"},
+                      "customer_po": {"type": "string", "maxLength": 60}}, ["customer", "lines"]),
+    "confirm_order": ({"order": {"type": "string"}}, ["order"]),
+    "request_approval": ({"order": {"type": "string"}, "message": {**_TEXT, "maxLength": 4000}},
+                         ["order", "message"]),
+    "ship": ({"order": {"type": "string"}}, ["order"]),
+    "invoice": ({"order": {"type": "string"}, "name": {"type": "string"}}, ["order"]),
+    "record_payment": ({"invoice": {"type": "string"}, "amount": {"type": ["number", "string"]},
+                        "method": {"enum": ["transfer", "cheque", "card", "bill", "direct_debit"]},
+                        "reference": {"type": "string", "maxLength": 60}}, ["invoice"]),
+    "log_call": ({"customer": {"type": "string"}, "note": {**_TEXT, "maxLength": 4000},
+                  "subject": {**_TEXT, "maxLength": 200}}, ["customer", "note"]),
+}
+REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
+        "order": "order", "invoice": "invoice"}
+DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice"}
+
+
+def action_schema(do: str) -> dict:
+    from sim.scenario.schema import DATETIME, DELAY
+
+    properties, required = FIELDS[do]
+    return {"type": "object", "properties": {
+        "do": {"type": "string"}, "at": DATETIME,
+        "after": {"type": "object", "properties": {"event": {"type": "string"}, "delay": DELAY},
+                  "required": ["event"], "additionalProperties": False}, **properties},
+        "required": ["do", *required], "additionalProperties": False,
+        "oneOf": [{"required": ["at"]}, {"required": ["after"]}]}
+
+
 ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,
                                    confirm_order, request_approval, ship, invoice, record_payment, log_call)}
 

@@ -24,6 +24,7 @@ from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 from ruamel.yaml.error import MarkedYAMLError
 
 from sim.journal.catalogue import KINDS, matching
+from sim.scenario.durations import parse_delay
 
 from sim.scenario.events import registry
 from sim.scenario.schema import event_schema, scenario_schema
@@ -138,6 +139,10 @@ def _message(error) -> str:
         return f"valeur {error.instance} hors limites ({'minimum' if v == 'minimum' else 'maximum'} {error.validator_value})"
     if v == "maxLength":
         return f"texte trop long ({error.validator_value} caractères au plus)"
+    if v == "minProperties":
+        return "table vide : au moins un champ attendu"
+    if v == "maxProperties":
+        return f"{error.validator_value} champ au plus dans cette table"
     if v == "oneOf":
         return "un événement se déclenche par exactement un de : at, after, when (ou manual: true)"
     return error.message
@@ -291,14 +296,56 @@ def _yaml() -> YAML:
     return yaml
 
 
+# ruamel's messages, in English, as a trainer reads them in French
+_YAML_FR = [
+    (r"mapping values are not allowed here",
+     "« : » inattendu ici (un texte qui contient « : » s'écrit entre guillemets, "
+     "ou une clé est mal indentée)"),
+    (r"could not find expected ':'", "« : » attendu après une clé (une ligne sans « clé: valeur » ?)"),
+    (r"found character '(.+)' that cannot start any token",
+     lambda m: ("tabulation interdite : indentez avec des espaces" if m[1] == "\\t"
+                else f"caractère « {m[1]} » interdit en début de valeur : mettez la valeur entre guillemets")),
+    (r"found unexpected end of stream", "guillemet non refermé : la fin du fichier arrive avant le guillemet fermant"),
+    (r"found duplicate key \"(.*?)\"", lambda m: f"clé « {m[1]} » écrite deux fois dans la même table"),
+    (r"expected <block end>, but found '-'", "élément de liste « - » mal indenté (ou mélangé à des clés)"),
+    (r"expected <block end>, but found", "indentation incohérente : cette ligne n'est alignée sur aucun niveau "
+                                         "au-dessus"),
+    (r"expected ',' or '\]', but got", "crochet « [ » non refermé (ou virgule manquante)"),
+    (r"expected ',' or '\}', but got", "accolade « { » non refermée (ou virgule manquante)"),
+    (r"expected the node content, but found '<stream end>'", "le fichier s'arrête au milieu d'une valeur"),
+    (r"expected the node content", "valeur attendue ici"),
+    (r"found undefined alias '(.*?)'", lambda m: f"alias « *{m[1]} » inconnu (aucune ancre « &{m[1]} »)"),
+    (r"found unknown escape character", "séquence d'échappement inconnue entre guillemets doubles "
+                                        "(« \\ » s'écrit « \\\\ »)"),
+    (r"found a tab character", "tabulation interdite : indentez avec des espaces"),
+    (r"while scanning an anchor|while scanning an alias", "nom d'ancre ou d'alias invalide"),
+]
+
+
+def yaml_message(exc: MarkedYAMLError) -> str:
+    """ruamel's problem, in French ("YAML invalide : …"); the English text when unknown."""
+    english = " ".join(str(part) for part in (exc.problem, exc.context) if part)
+    for pattern, french in _YAML_FR:
+        match = re.search(pattern, english)
+        if match:
+            return "YAML invalide : " + (french(match) if callable(french) else french)
+    return f"YAML invalide : {exc.problem or exc.context}"
+
+
+def yaml_problem(exc: MarkedYAMLError, file: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in str(exc.problem) or "<stream end>" in str(exc.problem):
+        mark = exc.context_mark or mark  # the file's end says little: point at what was left open
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(file, line, col, yaml_message(exc))
+
+
 def lint_text(text: str, file: str = "<scenario>") -> LintResult:
     yaml = _yaml()
     try:
         root = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return LintResult(file, None, [Problem(file, line, col, f"YAML invalide : {exc.problem or exc.context}")])
+        return LintResult(file, None, [yaml_problem(exc, file)])
     if not isinstance(root, CommentedMap):
         return LintResult(file, None, [Problem(file, 1, 1, "le fichier doit être une table YAML (clé: valeur)")])
     positions = _Positions(root)
@@ -314,7 +361,28 @@ def lint_text(text: str, file: str = "<scenario>") -> LintResult:
         problems += _schema_problems(Draft202012Validator(event_schema(event["kind"])), event, positions, file,
                                      ("timeline", index))
     problems += _semantic_problems(data, events, positions, file)
+    problems += _value_problems(data, events, positions, file)
     return LintResult(file, data, sorted(set(problems)))
+
+
+def scenario_names(data: dict) -> dict[str, set[str]]:
+    """The entity names a scenario defines, per kind: its company's, and those its events create."""
+    company = data.get("company") if isinstance(data.get("company"), dict) else {}
+    events = data.get("timeline") if isinstance(data.get("timeline"), list) else []
+    names: dict[str, set[str]] = {kind: set() for kind in ENTITY_SECTIONS.values()}
+    names["quote"] = set()
+    for section, kind in ENTITY_SECTIONS.items():
+        if isinstance(company.get(section), dict):
+            names[kind] |= set(company[section])
+    # names that events create, usable by later events
+    for event in events:
+        if isinstance(event, dict) and event.get("kind") in registry():
+            for field_name, kind in getattr(registry()[event["kind"]], "DEFINES", {}).items():
+                if isinstance(event.get(field_name), str):
+                    names[kind].add(event[field_name])
+            if event.get("kind") == "customer_order" and isinstance(event.get("name"), str):
+                names["order"].add(event["name"])
+    return names
 
 
 def _semantic_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
@@ -325,20 +393,7 @@ def _semantic_problems(data: dict, events: list, positions: _Positions, file: st
         problems.append(Problem(file, line, col, message))
 
     company = data.get("company") if isinstance(data.get("company"), dict) else {}
-    names: dict[str, set[str]] = {kind: set() for kind in ENTITY_SECTIONS.values()}
-    names["quote"] = set()
-    for section, kind in ENTITY_SECTIONS.items():
-        if isinstance(company.get(section), dict):
-            names[kind] |= set(company[section])
-
-    # names that events create, usable by later events
-    for event in events:
-        if isinstance(event, dict) and event.get("kind") in registry():
-            for field_name, kind in getattr(registry()[event["kind"]], "DEFINES", {}).items():
-                if isinstance(event.get(field_name), str):
-                    names[kind].add(event[field_name])
-            if event.get("kind") == "customer_order" and isinstance(event.get("name"), str):
-                names["order"].add(event["name"])
+    names = scenario_names(data)
 
     def check_ref(path, value, kind):
         if isinstance(value, str) and value not in names.get(kind, set()):
@@ -452,6 +507,266 @@ def _semantic_problems(data: dict, events: list, positions: _Positions, file: st
     return problems
 
 
+# ===== values, as strictly as the services read them =====================
+#
+# A file that lints must play: every number goes through the readers the
+# services use (sim/parsing.py), with the same bounds, and the dates and
+# delays must land where the engine can fire them.
+
+def _shown(raw) -> str:
+    return {float("inf"): ".inf", float("-inf"): "-.inf"}.get(raw, str(raw)) if isinstance(raw, float) else str(raw)
+
+
+def _read(raw, what: str, kind: str, *, minimum=None, maximum=None, positive=False):
+    """(value, None) or (None, French message) — the services' reader for ``kind``."""
+    from decimal import Decimal
+
+    from sim.parsing import read_amount, read_decimal, read_quantity
+
+    errors: dict[str, str] = {}
+    label = what[0].upper() + what[1:]
+    if isinstance(raw, bool) or raw is None:
+        return None, f"{what} « {_shown(raw)} » refusé(e) : nombre attendu"
+    text = _shown(raw)
+    if kind == "quantity":  # a scenario's products are sold by the unit
+        value = read_quantity(text, "v", errors, unit="u", message=f"{label} : nombre attendu.")
+    elif kind == "amount":
+        value = read_amount(text, "v", errors, message=f"{label} : nombre attendu (ex. 1250 ou 1250.50).")
+        if value is None and errors.get("v") == "Montant au centime près.":
+            errors["v"] = f"{label} : au centime près (2 décimales au plus)."
+    else:
+        value = read_decimal(text, "v", errors, f"{label} : nombre attendu.", places=2)
+    if value is not None:
+        if positive and value <= 0:
+            errors["v"] = f"{label} : un nombre plus grand que 0 attendu."
+        elif minimum is not None and value < Decimal(minimum):
+            errors["v"] = f"{label} : {minimum} au moins."
+        elif maximum is not None and value > Decimal(maximum):
+            errors["v"] = f"{label} : {maximum} au plus."
+    if "v" in errors:
+        return None, f"valeur « {text} » refusée — {errors['v'].rstrip('.')}"
+    return value, None
+
+
+def _fr_eur(value) -> str:
+    from sim.formatting import eur
+
+    return eur(value)
+
+
+def _times(events: list, start: datetime | None) -> dict[str, datetime | None]:
+    """The sim time of each event when the file alone fixes it (``at``, or an
+    ``after`` chain ending at an ``at``); None for what a ``when`` decides."""
+    by_id = {e.get("id"): e for e in events if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    times: dict[str, datetime | None] = {}
+
+    def time_of(event_id, seen=()):
+        if event_id in times:
+            return times[event_id]
+        event = by_id.get(event_id)
+        moment = None
+        if event is None or event_id in seen:
+            return None
+        try:
+            if "at" in event:
+                moment = _parse_when(event["at"])
+            elif isinstance(event.get("after"), dict):
+                base = time_of(event["after"].get("event"), (*seen, event_id))
+                if base is not None:
+                    delay = event["after"].get("delay")
+                    moment = base + (parse_delay(delay) if delay else timedelta(0))
+        except (ValueError, TypeError):
+            moment = None
+        times[event_id] = moment
+        return moment
+
+    for event_id in by_id:
+        time_of(event_id)
+    return times
+
+
+def _root_time(events: list, event: dict, times: dict) -> datetime:
+    """The time of the ``at`` event an ``after`` chain starts from."""
+    by_id = {e.get("id"): e for e in events if isinstance(e, dict)}
+    seen = set()
+    while isinstance(event.get("after"), dict) and event["after"].get("event") in by_id and id(event) not in seen:
+        seen.add(id(event))
+        event = by_id[event["after"]["event"]]
+    return times.get(event.get("id")) or datetime.max
+
+
+def _value_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from sim.billing.vat import vat_rate_for, vat_regime
+    from sim.sales.pricing import document_totals, line_net
+
+    problems: list[Problem] = []
+
+    def add(path, message):
+        line, col = positions.of(path)
+        problems.append(Problem(file, line, col, message))
+
+    def check(path, raw, what, kind, **bounds):
+        value, message = _read(raw, what, kind, **bounds)
+        if message:
+            add(path, message)
+        return value
+
+    def lines(path, spec):
+        for i, line in enumerate(spec.get("lines") or [] if isinstance(spec, dict) else []):
+            if isinstance(line, dict) and "quantity" in line:
+                check((*path, "lines", i, "quantity"), line["quantity"], "quantité", "quantity", positive=True)
+
+    def section(name):
+        value = company.get(name)
+        return value.items() if isinstance(value, dict) else ()
+
+    company = data.get("company") if isinstance(data.get("company"), dict) else {}
+    try:
+        start = _parse_when(data["start"])
+        end = start + timedelta(days=int(data["duration_days"]))
+    except (KeyError, ValueError, TypeError):
+        start = end = None
+
+    delegation = company.get("delegation") if isinstance(company.get("delegation"), dict) else {}
+    for key in ("max_discount_pct", "max_credit_overrun_pct"):
+        if key in delegation:
+            check(("company", "delegation", key), delegation[key], "pourcentage", "percent", minimum=0, maximum=100)
+
+    def customer_values(path, spec):
+        if isinstance(spec, dict) and "credit_limit" in spec:
+            check((*path, "credit_limit"), spec["credit_limit"], "plafond d'encours", "amount", minimum=0)
+
+    for name, spec in section("customers"):
+        customer_values(("company", "customers", name), spec)
+    prices: dict[str, tuple[Decimal, Decimal]] = {}
+    for name, spec in section("products"):
+        if not isinstance(spec, dict):
+            continue
+        path = ("company", "products", name)
+        price = check((*path, "price"), spec["price"], "prix", "amount", minimum=0) if "price" in spec else None
+        if "cost" in spec:
+            check((*path, "cost"), spec["cost"], "coût d'achat", "amount", minimum=0)
+        vat = check((*path, "vat"), spec["vat"], "taux de TVA", "percent", minimum=0, maximum=100) \
+            if "vat" in spec else Decimal("20.00")
+        if "stock" in spec:
+            check((*path, "stock"), spec["stock"], "stock", "quantity", minimum=0)
+        if price is not None and vat is not None:
+            prices[name] = (price, vat)
+
+    def day(path, raw):
+        try:
+            return date.fromisoformat(str(raw))
+        except ValueError:
+            return None  # the schema or the date walk says why
+
+    start_day = start.date() if start else None
+    for section_name, what in (("orders", "la commande"), ("purchase_orders", "la commande fournisseur"),
+                               ("invoices", "la facture")):
+        for name, spec in section(section_name):
+            if not isinstance(spec, dict):
+                continue
+            path = ("company", section_name, name)
+            lines(path, spec)
+            when = day((*path, "date"), spec["date"]) if "date" in spec else None
+            if when and start_day and when > start_day:
+                add((*path, "date"), f"{what} « {name} » fait partie du passé de l'entreprise : sa date "
+                                     f"({when:%d/%m/%Y}) est après le début du scénario ({start_day:%d/%m/%Y})")
+            if section_name == "purchase_orders" and "expected" in spec:
+                expected = day((*path, "expected"), spec["expected"])
+                ordered = when or start_day
+                if expected and ordered and expected < ordered:
+                    add((*path, "expected"), f"livraison attendue le {expected:%d/%m/%Y}, avant la commande "
+                                             f"elle-même ({ordered:%d/%m/%Y})")
+
+    # what each past invoice leaves due, computed as the billing service will
+    customers = dict(section("customers"))
+    due: dict[str, Decimal] = {}
+    for name, spec in section("invoices"):
+        if not isinstance(spec, dict) or not isinstance(customers.get(spec.get("customer")), dict):
+            continue
+        who = customers[spec["customer"]]
+        regime = vat_regime(who.get("country", "FR"), who.get("vat_number", ""), who.get("kind", "b2b"))
+        priced = []
+        for line in spec.get("lines") or []:
+            quantity, _ = _read(line.get("quantity"), "quantité", "quantity", positive=True) \
+                if isinstance(line, dict) else (None, None)
+            if quantity is None or line.get("product") not in prices:
+                break
+            price, vat = prices[line["product"]]
+            priced.append(SimpleNamespace(line_total_ht=line_net(quantity, price), vat_rate=vat_rate_for(regime, vat)))
+        else:
+            total = document_totals(priced).total_ttc
+            paid = Decimal("0")
+            if spec.get("paid") is not None:
+                paid = check(("company", "invoices", name, "paid"), spec["paid"], "montant réglé", "amount",
+                             minimum=0) or Decimal("0")
+                if paid > total:
+                    add(("company", "invoices", name, "paid"),
+                        f"réglé {_fr_eur(paid)} sur une facture de {_fr_eur(total)} : un règlement ne dépasse "
+                        "pas ce qui est dû")
+            due[name] = max(total - paid, Decimal("0"))
+            continue
+        if spec.get("paid") is not None:  # the lines are wrong (reported): the amount is still read
+            check(("company", "invoices", name, "paid"), spec["paid"], "montant réglé", "amount", minimum=0)
+
+    times = _times(events, start)
+    ordered = sorted(((times.get(e.get("id")) or datetime.max, i, e) for i, e in enumerate(events)
+                      if isinstance(e, dict)), key=lambda t: (t[0], t[1]))
+    for _, index, event in ordered:
+        path = ("timeline", index)
+        kind = event.get("kind")
+        if kind in ("customer_order", "new_customer"):
+            lines(path, event)
+        if kind == "new_customer" and isinstance(event.get("details"), dict):
+            customer_values((*path, "details"), event["details"])
+        if kind == "partial_payment" and "amount" in event:
+            amount = check((*path, "amount"), event["amount"], "montant", "amount", positive=True)
+            invoice = event.get("invoice")
+            if amount is not None and invoice in due:
+                if amount > due[invoice]:
+                    add((*path, "amount"), f"règlement de {_fr_eur(amount)} supérieur au reste dû sur la facture "
+                                           f"« {invoice} » ({_fr_eur(due[invoice])}) : le service le refusera")
+                else:
+                    due[invoice] -= amount
+        if kind == "stock_shortage" and "quantity_lost" in event:
+            check((*path, "quantity_lost"), event["quantity_lost"], "quantité perdue", "quantity", positive=True)
+        if kind == "price_increase" and "percent" in event:
+            check((*path, "percent"), event["percent"], "hausse en %", "percent", minimum=-100, maximum=1000)
+        if kind == "trade_show_announced" and isinstance(event.get("show"), dict) and "budget" in event["show"]:
+            check((*path, "show", "budget"), event["show"]["budget"], "budget", "amount", minimum=0)
+        if kind == "reply":
+            problems.extend(_reply_problems(event, path, positions, file))
+        # an ``after`` that lands beyond the end would silently never fire
+        moment = times.get(event.get("id"))
+        if isinstance(event.get("after"), dict) and moment is not None and end is not None and moment > end \
+                and _root_time(events, event, times) <= end:  # else the first event's own date is reported
+            where = (*path, "after", "delay") if event["after"].get("delay") else (*path, "after", "event")
+            add(where, f"« after » tombe le {moment:%d/%m/%Y à %H:%M}, après la fin du scénario "
+                       f"({end:%d/%m/%Y %H:%M}) : l'événement ne se déclencherait jamais")
+    return problems
+
+
+def _reply_problems(event: dict, path, positions: _Positions, file: str) -> list[Problem]:
+    """A reply answers the candidate's last message to its sender: it must wait for one."""
+    sender = event.get("from") if isinstance(event.get("from"), dict) else {}
+    named = [(k, sender[k]) for k in ("customer", "supplier") if isinstance(sender.get(k), str)]
+    if len(named) != 1:
+        line, col = positions.of((*path, "from"))
+        return [Problem(file, line, col, "« reply » : « from » nomme exactement un client (customer) ou un "
+                                         "fournisseur (supplier), celui à qui le candidat a écrit")]
+    role, name = named[0]
+    when = event.get("when") if isinstance(event.get("when"), dict) else None
+    if when is not None and when.get("journal") == "message.sent" and when.get(role) == name:
+        return []
+    line, col = positions.of((*path, "when") if when is not None else (*path, "kind"))
+    return [Problem(file, line, col, f"« reply » sans message à quoi répondre : déclenchez-le par "
+                                     f"« when: {{journal: message.sent, {role}: {name}}} », quand le candidat "
+                                     f"a écrit à « {name} »")]
+
+
 _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
             "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur"}
@@ -470,12 +785,175 @@ def _criteria(referential) -> set[str] | None:
         return None
 
 
-def lint_file(path: str | Path) -> LintResult:
+# ===== candidate scripts ================================================
+#
+# A candidate script is a YAML list of actions (sim/scenario/candidate.py).
+# ``lint_file`` takes a file for a script when its name ends in
+# ``.candidate.yaml`` or when its top level is a list; ``X.candidate.yaml``
+# goes with the scenario ``X.yaml`` beside it, whose names and span it is
+# checked against.
+
+SCRIPT_SUFFIX = ".candidate.yaml"
+
+
+def scenario_of_script(path: str | Path) -> Path | None:
+    path = Path(path)
+    if not path.name.endswith(SCRIPT_SUFFIX):
+        return None
+    return path.with_name(path.name[: -len(SCRIPT_SUFFIX)] + ".yaml")
+
+
+def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = None) -> LintResult:
+    """Every problem of a candidate script: unknown action or field, bad value,
+    unknown entity or event (against ``scenario`` when given), a time outside it."""
+    from sim.scenario.candidate import ACTIONS, DEFINES, REFS, action_schema
+
+    yaml = _yaml()
+    try:
+        root = yaml.load(text)
+    except MarkedYAMLError as exc:
+        return LintResult(file, None, [yaml_problem(exc, file)])
+    if root is None:
+        root = CommentedSeq()
+    if not isinstance(root, CommentedSeq):
+        return LintResult(file, None, [Problem(file, 1, 1, "un script de candidat est une liste d'actions "
+                                                          "(« - do: … »)")])
+    positions = _Positions(root)
+    actions = _plain(root)
+    problems: list[Problem] = []
+
+    def add(path, message, key=None):
+        line, col = positions.of_key(path, key) if key is not None else positions.of(path)
+        problems.append(Problem(file, line, col, message))
+
+    names = scenario_names(scenario) if scenario else None
+    events = (scenario or {}).get("timeline") or []
+    event_ids = {e.get("id") for e in events if isinstance(e, dict)}
+    try:
+        start = _parse_when(scenario["start"]) if scenario else None
+        end = start + timedelta(days=int(scenario["duration_days"])) if start else None
+    except (KeyError, ValueError, TypeError):
+        start = end = None
+    times = _times(events, start) if scenario else {}
+    if names is not None:
+        for action in actions:
+            if isinstance(action, dict) and action.get("do") in DEFINES and isinstance(action.get("name"), str):
+                names[DEFINES[action["do"]]].add(action["name"])
+    for index, action in enumerate(actions):
+        path = (index,)
+        if not isinstance(action, dict):
+            add(path, "une action est une table (« do: … » et ses champs)")
+            continue
+        do = action.get("do")
+        if do not in ACTIONS:
+            close = get_close_matches(str(do), list(ACTIONS), n=1)
+            add((*path, "do") if "do" in action else path,
+                f"action inconnue : « {do} »" + (f" (vouliez-vous dire « {close[0]} » ?)" if close else "")
+                + f" — actions possibles : {', '.join(sorted(ACTIONS))}")
+            continue
+        for problem in _schema_problems(Draft202012Validator(action_schema(do)), action, positions, file, path):
+            if "exactement un de" in problem.message:
+                problem = Problem(problem.file, problem.line, problem.col,
+                                  "chaque action a soit « at » (une date), soit « after » (un événement)")
+            problems.append(problem)
+        if names is not None:
+            for dotted, kind in REFS.items():
+                for sub, value in _get(action, dotted):
+                    if isinstance(value, str) and value not in names.get(kind, set()):
+                        known = ", ".join(sorted(names.get(kind, set()))) or "aucune"
+                        add((*path, *sub), f"{_KIND_FR.get(kind, kind)} inconnu(e) : « {value} » (définis : {known})")
+        for i, line in enumerate(action.get("lines") or [] if isinstance(action.get("lines"), list) else []):
+            if isinstance(line, dict) and "quantity" in line:
+                _, message = _read(line["quantity"], "quantité", "quantity", positive=True)
+                if message:
+                    add((*path, "lines", i, "quantity"), message)
+        if do == "send_message" and scenario is not None and isinstance(action.get("to"), dict):
+            who = action["to"].get("customer")
+            spec = ((scenario.get("company") or {}).get("customers") or {}).get(who)
+            if isinstance(spec, dict) and not spec.get("email") and not (spec.get("contact") or {}).get("email"):
+                add((*path, "to", "customer"), f"le client « {who} » n'a pas d'adresse courriel dans le scénario "
+                                               "(email, ou contact.email) : le message serait refusé")
+        if do == "record_payment" and "amount" in action:
+            _, message = _read(action["amount"], "montant", "amount", positive=True)
+            if message:
+                add((*path, "amount"), message)
+        moment = None
+        if isinstance(action.get("at"), str):
+            try:
+                moment = _parse_when(action["at"])
+            except ValueError:
+                add((*path, "at"), f"date impossible : « {action['at']} » n'existe pas au calendrier")
+        elif isinstance(action.get("after"), dict) and isinstance(action["after"].get("event"), str):
+            target = action["after"]["event"]
+            if scenario is not None and target not in event_ids:
+                add((*path, "after", "event"), f"« after » vise un événement inconnu du scénario : « {target} »")
+            elif times.get(target) is not None:
+                delay = action["after"].get("delay")
+                try:
+                    moment = times[target] + (parse_delay(delay) if delay else timedelta(0))
+                except ValueError:
+                    moment = None  # the schema reported the delay
+        if moment is not None and start is not None and not (start <= moment <= end):
+            where = (*path, "at") if "at" in action else \
+                (*path, "after", "delay") if action["after"].get("delay") else (*path, "after", "event")
+            add(where, f"l'action tomberait le {moment:%d/%m/%Y à %H:%M}, hors du scénario (du "
+                       f"{start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}) : elle n'aurait jamais lieu")
+    result = LintResult(file, actions, sorted(set(problems)))
+    result.lines = [root.lc.item(i)[0] + 1 for i in range(len(root))]  # where each action starts, for the dry run
+    return result
+
+
+def lint_script_file(path: str | Path, scenario_path: str | Path | None = None) -> LintResult:
+    """A candidate script, checked against its scenario (``scenario_path``, or
+    ``X.yaml`` for ``X.candidate.yaml``). A scenario that does not lint is
+    reported once, at the script's 1:1."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return LintResult(str(path), None, [Problem(str(path), 1, 1, f"lecture impossible : {exc}")])
+    scenario_path = Path(scenario_path) if scenario_path else scenario_of_script(path)
+    scenario, extra = None, []
+    if scenario_path is None:
+        pass
+    elif not scenario_path.exists():
+        extra.append(Problem(str(path), 1, 1, f"scénario introuvable : « {scenario_path} » (le script "
+                                              f"X{SCRIPT_SUFFIX} va avec le scénario X.yaml, à côté)"))
+    else:
+        result = lint_text(scenario_path.read_text(encoding="utf-8"), str(scenario_path))
+        if result.ok:
+            scenario = result.data
+        else:
+            extra.append(Problem(str(path), 1, 1, f"son scénario « {scenario_path} » ne passe pas la vérification "
+                                                  f"({len(result.problems)} problème(s)) : noms non vérifiés"))
+    result = lint_script_text(text, str(path), scenario)
+    result.problems = sorted(set(result.problems + extra))
+    return result
+
+
+def is_script(path: str | Path, text: str | None = None) -> bool:
+    """A candidate script: named ``*.candidate.yaml``, or a YAML list at its top level."""
+    if Path(path).name.endswith(SCRIPT_SUFFIX):
+        return True
+    if text is None:
+        return False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "---", "%")):
+            return stripped.startswith(("- ", "-\t", "[")) or stripped == "-"
+    return False
+
+
+def lint_file(path: str | Path, *, by_shape: bool = False) -> LintResult:
+    """A scenario, or a candidate script when named ``*.candidate.yaml`` (or,
+    with ``by_shape``, when its top level is a list: ``advsim scenario lint``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LintResult(str(path), None, [Problem(str(path), 1, 1, f"lecture impossible : {exc}")])
+    if is_script(path, text if by_shape else None):
+        return lint_script_file(path)
     return lint_text(text, str(path))
 
 

@@ -27,8 +27,14 @@ BROKEN = Path(__file__).resolve().parent / "broken"
 
 EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     # --- YAML itself --------------------------------------------------------
-    "yaml-syntax-error.yaml": [(3, 26, "YAML invalide")],
-    "duplicate-key.yaml": [(4, 1, "YAML invalide")],
+    "yaml-syntax-error.yaml": [(3, 26, "YAML invalide : « : » inattendu ici (un texte qui contient « : » "
+                                       "s'écrit entre guillemets")],
+    "duplicate-key.yaml": [(4, 1, "YAML invalide : clé « title » écrite deux fois dans la même table")],
+    "yaml-unclosed-quote.yaml": [(71, 11, "YAML invalide : guillemet non refermé")],
+    "yaml-tab-indentation.yaml": [(71, 1, "YAML invalide : tabulation interdite : indentez avec des espaces")],
+    "yaml-bad-indentation.yaml": [(18, 6, "YAML invalide : indentation incohérente")],
+    "yaml-at-sign.yaml": [(18, 14, "YAML invalide : caractère « @ » interdit en début de valeur : mettez la "
+                                   "valeur entre guillemets")],
     "not-a-mapping.yaml": [(1, 1, "le fichier doit être une table YAML")],
     "billion-laughs.yaml": [(61, 10, "les alias YAML (*nom) développent le fichier au-delà de 100")],
     "deep-nesting.yaml": [(55, 58, "imbrication trop profonde : 50 niveaux au plus")],
@@ -64,6 +70,26 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     "date-outside-span.yaml": [(35, 9, "hors du scénario")],
     "impossible-date-in-at.yaml": [(35, 9, "2026-11-31")],
     "impossible-calendar-date.yaml": [(26, 17, "2026-11-31")],
+    # --- values, as strictly as the services read them (they passed, then the dry run crashed or
+    #     an event silently never fired) -------------------------------------
+    "order-line-quantity-zero.yaml": [(38, 44, "valeur « 0 » refusée — Quantité : un nombre plus grand que 0")],
+    "order-line-quantity-negative.yaml": [(58, 42, "valeur « -5 » refusée — Quantité : un nombre plus grand que 0")],
+    "order-line-quantity-in-words.yaml": [(58, 42, "valeur « dix » refusée — Quantité : nombre attendu")],
+    "price-infinite.yaml": [(25, 14, "valeur « .inf » refusée — Prix : nombre attendu")],
+    "negative-stock.yaml": [(26, 14, "valeur « -20 » refusée — Stock : 0 au moins")],
+    "amount-three-decimals.yaml": [(66, 13, "valeur « 1000.125 » refusée — Montant : au centime près")],
+    "partial-payment-above-due.yaml": [
+        (66, 13, "règlement de 2\u202f500,00\u00a0€ supérieur au reste dû sur la facture « old_invoice » (2\u202f347,20\u00a0€)")],
+    "past-invoice-after-start.yaml": [
+        (42, 13, "la facture « old_invoice » fait partie du passé de l'entreprise : sa date (20/11/2026) est après "
+                 "le début du scénario (02/11/2026)")],
+    "purchase-order-expected-before-its-date.yaml": [
+        (32, 17, "livraison attendue le 20/10/2026, avant la commande elle-même (26/10/2026)")],
+    "after-beyond-end.yaml": [(55, 43, "« after » tombe le 08/11/2026 à 10:15, après la fin du scénario "
+                                       "(07/11/2026 08:30) : l'événement ne se déclencherait jamais")],
+    "reply-with-nothing-to-answer.yaml": [
+        (69, 11, "« reply » sans message à quoi répondre : déclenchez-le par « when: {journal: message.sent, "
+                 "customer: galway} »")],
     # --- all of them, not only the first ------------------------------------
     "several-faults.yaml": [
         (7, 8, "valeur 0 hors limites (minimum 1)"),

@@ -15,6 +15,11 @@ REFS = {"from.customer": "customer", "from.supplier": "supplier"}
 
 def handle(ctx, spec):
     last = ctx.last_message_to(spec["from"])
+    if last is None:  # a "reply" out of nowhere would read as a bug: the event fails, with its reason
+        from sim.errors import SimError
+
+        raise SimError("rien à quoi répondre : le candidat n'a encore écrit à "
+                       f"« {spec['from'].get('customer') or spec['from'].get('supplier')} »")
     body = spec["body"]
     if last is not None and spec.get("quote_candidate", True):
         body += "\n\n" + "\n".join("> " + line for line in last.body.splitlines())
