@@ -116,7 +116,8 @@ def _template(engine, session_id: int, scenario: dict, actor: User) -> int:
     with UnitOfWork(engine=engine) as uow:
         workspace = create_workspace(uow, name=f"Modèle — session {session_id}", owner_id=None,
                                      seed=scenario["company"]["seed"], size=size, kind=WorkspaceKind.TEMPLATE,
-                                     actor=f"{actor.role}:{actor.username}")
+                                     actor=f"{actor.role}:{actor.username}",
+                                     sim_start=datetime.fromisoformat(str(scenario["start"]).replace(" ", "T")))
         uow.commit()
         template_id = workspace.id
     with UnitOfWork(template_id, engine=engine) as uow:
