@@ -236,9 +236,9 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
-                               "roster": "", "candidate": str(o["candidate_user"])},
+                               "roster": "", "candidate": str(o["candidate_user"]), "mode": "exam"},
                           {"title": "text", "scenario": "choice", "speed": "choice", "duration": "number",
-                           "roster": "text", "candidate": "choice"}, as_staff=True),
+                           "roster": "text", "candidate": "choice", "mode": "choice"}, as_staff=True),
         **{f"/sessions/{{session_id}}/{action}": Form({"session_id": o["session_id"]}, {}, {}, as_staff=True)
            for action in ("start", "pause", "resume", "jump", "end", "logins.pdf")},
         "/sessions/{session_id}/speed": Form({"session_id": o["session_id"]}, {"speed": "2"}, {"speed": "choice"},

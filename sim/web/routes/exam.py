@@ -65,7 +65,7 @@ def session_create(request: Request, user: User = Depends(conductors), form=Depe
     from sim.exam.roster import add_candidates, read_roster
     from sim.parsing import read_id
 
-    values = {k: str(form.get(k, "")) for k in ("title", "scenario", "speed", "duration", "roster")}
+    values = {k: str(form.get(k, "")) for k in ("title", "scenario", "speed", "duration", "roster", "mode")}
     chosen = [read_id(v) for v in form.getlist("candidate")]
     values["chosen"] = [c for c in chosen if c]
     errors: dict[str, str] = {}
@@ -94,7 +94,7 @@ def session_create(request: Request, user: User = Depends(conductors), form=Depe
         session_id = exam.create_session(get_engine(), actor=user, title=values["title"],
                                          scenario_name=values["scenario"],
                                          candidate_ids=values["chosen"] + [u.id for u in created], speed=speed,
-                                         duration_minutes=duration)
+                                         duration_minutes=duration, mode=values["mode"] or SessionMode.EXAM)
     except ValidationFailed as refused:
         return _new_page(request, values=values, errors=refused.errors, status_code=422)
     return RedirectResponse(f"/sessions/{session_id}", status_code=303)
