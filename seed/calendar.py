@@ -3,57 +3,19 @@ Code du travail L3133-1) are days without shipments, receipts or payments."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
+
+from sim.sales.working_days import (  # noqa: F401 - re-exported for the generator
+    add_working_days, easter, is_working_day, next_working_day, public_holidays,
+)
 
 
-def easter_sunday(year: int) -> date:
-    """Anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-@lru_cache(maxsize=None)
-def public_holidays(year: int) -> frozenset[date]:
-    easter = easter_sunday(year)
-    return frozenset({
-        date(year, 1, 1), easter + timedelta(days=1), date(year, 5, 1), date(year, 5, 8),
-        easter + timedelta(days=39), easter + timedelta(days=50), date(year, 7, 14),
-        date(year, 8, 15), date(year, 11, 1), date(year, 11, 11), date(year, 12, 25),
-    })
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in public_holidays(day.year)
-
-
-def next_working_day(day: date) -> date:
-    """``day`` itself if it is a working day, else the next one."""
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
+# The French calendar is the one the services use (promised dates): one definition.
+easter_sunday = easter
 
 
 def previous_working_day(day: date) -> date:
     while not is_working_day(day):
         day -= timedelta(days=1)
-    return day
-
-
-def add_working_days(day: date, count: int) -> date:
-    step = 1 if count >= 0 else -1
-    for _ in range(abs(count)):
-        day += timedelta(days=step)
-        while not is_working_day(day):
-            day += timedelta(days=step)
     return day
 
 

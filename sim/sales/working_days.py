@@ -46,7 +46,11 @@ def next_working_day(day: date) -> date:
 
 
 def add_working_days(day: date, count: int) -> date:
-    """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
-    for _ in range(count):
-        day = next_working_day(day + timedelta(days=1))
+    """The ``count``-th working day after ``day`` (``day`` itself not counted);
+    before it when ``count`` is negative."""
+    step = 1 if count >= 0 else -1
+    for _ in range(abs(count)):
+        day += timedelta(days=step)
+        while not is_working_day(day):
+            day += timedelta(days=step)
     return day
