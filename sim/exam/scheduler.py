@@ -42,9 +42,10 @@ def _live(uow):
 def _waiting_triggers(uow, ids: list[int]) -> set[int]:
     if not ids:
         return set()
+    from sim.scenario.engine import waiting_for_the_journal
+
     return set(uow.session.scalars(select(ScenarioEvent.workspace_id).distinct().where(
-        ScenarioEvent.workspace_id.in_(ids), ScenarioEvent.status == EventStatus.PENDING,
-        ScenarioEvent.due_at.is_(None), ScenarioEvent.after_key == "").execution_options(all_workspaces=True)))
+        ScenarioEvent.workspace_id.in_(ids), waiting_for_the_journal()).execution_options(all_workspaces=True)))
 
 
 def due_workspaces(engine, wall: datetime | None = None) -> list[int]:

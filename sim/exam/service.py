@@ -187,7 +187,7 @@ def _each_candidate(engine, session_id: int, change, *, include_held: bool = Tru
 
 
 def _freeze(workspace: Workspace, wall: datetime) -> datetime:
-    sim = _sim_at(workspace.clock_sim, workspace.clock_wall, workspace.clock_speed, wall)
+    sim = workspace.sim_now(wall).replace(microsecond=0)
     workspace.clock_sim, workspace.clock_wall, workspace.clock_speed = sim, wall, 0
     return sim
 

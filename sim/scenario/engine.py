@@ -262,9 +262,15 @@ def _match(entry: JournalEntry, when: dict, resolve) -> bool:
     return True
 
 
+def waiting_for_the_journal():
+    """The condition of a pending event no clock time is set for yet: a ``when``
+    trigger waiting for its journal entry (or a ``manual`` one, for the trainer)."""
+    return (ScenarioEvent.status == EventStatus.PENDING) & ScenarioEvent.due_at.is_(None) & (
+        ScenarioEvent.after_key == "")
+
+
 def _waiting(uow: UnitOfWork):
-    return select(ScenarioEvent).where(ScenarioEvent.status == EventStatus.PENDING,
-                                       ScenarioEvent.due_at.is_(None), ScenarioEvent.after_key == "")
+    return select(ScenarioEvent).where(waiting_for_the_journal())
 
 
 def needs_arming(uow: UnitOfWork) -> bool:

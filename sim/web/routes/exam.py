@@ -40,9 +40,13 @@ def _candidate_accounts():
 
 @router.get("/sessions")
 def session_list(request: Request, user: User = Depends(viewers)):
+    from sqlalchemy import func
+
     with UnitOfWork(write=False) as uow:
         sessions = uow.session.scalars(select(ExamSession).order_by(ExamSession.id.desc())).all()
-        counts = {s.id: len(exam.workspaces_of(get_engine(), s.id)) for s in sessions}
+        counts = dict(uow.session.execute(  # candidates per session, in one query
+            select(Workspace.exam_session_id, func.count()).where(Workspace.exam_session_id.is_not(None))
+            .group_by(Workspace.exam_session_id)).all())
     return render(request, "exam/session_list.html", {"sessions": sessions, "counts": counts,
                                                        "now": {s.id: exam.session_sim_now(s) for s in sessions},
                                                        **staff_shell("sessions")})
