@@ -1,0 +1,1 @@
+"""The evaluator: expectations scored against the journal and the final state."""
