@@ -22,6 +22,9 @@ from sim.errors import SimError, ValidationFailed
 MAX_ACCOUNT_FAILURES = 5
 MAX_ADDRESS_FAILURES = 50
 FAILURE_WINDOW = timedelta(minutes=15)
+# Attempts are kept a day (what a trainer may want to look at after a lock-out),
+# then pruned at the next attempt: only the last FAILURE_WINDOW ever counts.
+ATTEMPTS_KEPT = timedelta(days=1)
 SESSION_LIFETIME = timedelta(hours=12)  # an exam day; checked on the server, not only by the cookie
 MIN_PASSWORD_LENGTH = 4
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -115,6 +118,7 @@ def _record_attempt(username: str, client_ip: str) -> int:
         if address_failures >= MAX_ADDRESS_FAILURES:
             raise TooManyAttempts("Trop de tentatives de connexion échouées depuis cette adresse. "
                                   "Réessayez dans 15 minutes.")
+        session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPTS_KEPT))
         attempt = LoginAttempt(username=username, client_ip=client_ip, succeeded=False, at=now)
         session.add(attempt)
         session.flush()

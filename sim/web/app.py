@@ -1,6 +1,7 @@
 """The FastAPI application."""
 from __future__ import annotations
 
+import logging
 import os
 import time
 from contextlib import asynccontextmanager
@@ -96,6 +97,48 @@ class SecurityHeaders:
         await self.app(scope, receive, secured_send)
 
 
+_SERVER_ERROR_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Erreur — advsim</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="error-page"><h1>Erreur interne</h1>
+<p>L'action n'a pas abouti et rien n'a été enregistré. Réessayez ; si l'erreur revient,
+prévenez le formateur (l'incident est consigné dans le journal du serveur).</p>
+<p><a href="/">Retour à l'accueil</a></p></main></body></html>""".encode()
+
+
+class UnhandledErrors:
+    """An unexpected exception becomes the app's 500 page *inside* the security
+    middleware, so it carries the same headers as every other response
+    (Starlette's own 500 is sent from outside every middleware). The traceback
+    goes to the server's log; the transaction was already rolled back by the
+    unit of work that raised."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception:  # noqa: BLE001 - logged with its traceback, answered as a 500 page
+            logging.getLogger("advsim").exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                    (b"content-length", str(len(_SERVER_ERROR_PAGE)).encode())]})
+            await send({"type": "http.response.body", "body": _SERVER_ERROR_PAGE})
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
     """Live exam sessions need their alarm clock in every app process
@@ -123,6 +166,7 @@ def create_app() -> FastAPI:
                        https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    app.add_middleware(UnhandledErrors)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)
     app.state.trusted_proxies = settings.trusted_proxies

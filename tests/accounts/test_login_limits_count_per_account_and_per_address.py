@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from sim.accounts.models import LoginAttempt
 from sim.accounts.service import (
-    FAILURE_WINDOW, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES, BadCredentials, TooManyAttempts, authenticate,
+    ATTEMPTS_KEPT, FAILURE_WINDOW, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES, BadCredentials, TooManyAttempts, authenticate,
 )
 from sim.clock import wall_now
 from sim.db import UnitOfWork
@@ -82,6 +82,20 @@ def test_failures_older_than_fifteen_minutes_no_longer_count(make_user):
                                          at=wall_now() - FAILURE_WINDOW - timedelta(seconds=5)))
         uow.commit()
     assert authenticate(username=user.username, password="secret", client_ip=ip).id == user.id
+
+
+def test_attempts_older_than_a_day_are_pruned_at_the_next_attempt(make_user):
+    user = make_user("candidate")
+    ip = an_address()
+    with UnitOfWork() as uow:
+        uow.session.add(LoginAttempt(username=user.username, client_ip=ip, succeeded=False,
+                                     at=wall_now() - ATTEMPTS_KEPT - timedelta(minutes=1)))
+        uow.session.add(LoginAttempt(username=user.username, client_ip=ip, succeeded=False,
+                                     at=wall_now() - ATTEMPTS_KEPT + timedelta(minutes=5)))
+        uow.commit()
+    assert recorded(username=user.username) == 2
+    fail(user.username, ip)
+    assert recorded(username=user.username) == 2  # the old one went, this one came
 
 
 def test_logging_in_clears_the_accounts_earlier_failures(make_user):

@@ -123,3 +123,21 @@ def test_no_page_template_carries_inline_script_or_style(path):
 def test_htmx_is_told_not_to_inject_styles_nor_evaluate_code():
     base = (get_settings().templates_dir / "base.html").read_text()
     assert '"includeIndicatorStyles": false' in base and '"allowEval": false' in base
+
+
+def test_an_unexpected_error_is_a_french_500_page_with_the_same_headers(app, caplog):
+    from starlette.routing import Route
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    app.router.routes.append(Route("/__broken", broken))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            response = client.get("/__broken")
+    finally:
+        app.router.routes.pop()
+    assert response.status_code == 500
+    assert_secured(response)
+    assert "rien n'a été enregistré" in response.text and "boom" not in response.text
+    assert any("boom" in (r.exc_text or "") or (r.exc_info and "boom" in str(r.exc_info[1])) for r in caplog.records)
