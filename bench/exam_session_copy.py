@@ -1,7 +1,7 @@
 """Benchmark: start an exam session for 30 candidates by copying a prepared workspace.
 
     .venv/bin/python bench/exam_session_copy.py [--runs 3] [--candidates 30] [--scenario late-delivery]
-                                                [--size default|small]
+                                                [--size default|small|large]
                                                 [--server postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Each run gets a fresh database (a SQLite file in a temporary directory, or a new
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--candidates", type=int, default=30)
     parser.add_argument("--scenario", default="late-delivery", help="a sample scenario of scenarios/")
-    parser.add_argument("--size", choices=("default", "small"), default="default")
+    parser.add_argument("--size", choices=("default", "small", "large"), default="default")
     env_url = os.environ.get("ADVSIM_DATABASE_URL", "")
     parser.add_argument("--server", default=env_url if env_url.startswith("postgresql") else None,
                         help="a PostgreSQL URL to create the benchmark databases on")
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 def _runs(args, tmp: Path, timings: list[float]) -> tuple[int, float]:
     from sqlalchemy import func, select
 
-    from seed.company import DEFAULT, SMALL
+    from seed.company import SIZES
     from seed_company import _fresh_database
     from sim.db import UnitOfWork, get_engine
     from sim.journal.service import verify
@@ -86,7 +86,7 @@ def _runs(args, tmp: Path, timings: list[float]) -> tuple[int, float]:
     from sim.workspace.copy import CopySpec, copy_workspaces
     from sim.workspace.service import create_workspace
 
-    size = DEFAULT if args.size == "default" else SMALL
+    size = SIZES[args.size]
     scenario = load(ROOT / "scenarios" / f"{args.scenario}.yaml")
     owned = [t for t in metadata.sorted_tables if "workspace_id" in t.c]
     rows, prepares = 0, []

@@ -1,6 +1,6 @@
 """Benchmark: create one workspace with a company of the default size.
 
-    .venv/bin/python bench/seed_company.py [--runs 3] [--seed 1] [--size default|small]
+    .venv/bin/python bench/seed_company.py [--runs 3] [--seed 1] [--size default|small|large]
                                            [--server postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Each run gets a fresh database (a SQLite file in a temporary directory, or a new
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--size", choices=("default", "small"), default="default")
+    parser.add_argument("--size", choices=("default", "small", "large"), default="default")
     parser.add_argument("--server", help="a PostgreSQL URL to create the benchmark databases on")
     args = parser.parse_args(argv)
 
@@ -60,11 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
 
     import sim.models  # noqa: F401  (every table)
-    from seed.company import DEFAULT, SMALL
+    from seed.company import SIZES
     from sim.db import dispose_engines
     from sim.models import metadata
 
-    size = DEFAULT if args.size == "default" else SMALL
+    size = SIZES[args.size]
     owned = [t for t in metadata.sorted_tables if "workspace_id" in t.c]
     timings: list[float] = []
     try:

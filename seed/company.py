@@ -36,6 +36,10 @@ class CompanySize:
 
 DEFAULT = CompanySize(customers=300, products=150, suppliers=10, carriers=4, history_months=12)
 SMALL = CompanySize(customers=30, products=20, suppliers=4, carriers=4, history_months=3)
+# Ten times the default, to measure the pages at scale: about 30 000 invoices.
+# The catalogue keeps its 150 products (the generator's families hold 156).
+LARGE = CompanySize(customers=3000, products=150, suppliers=20, carriers=6, history_months=36)
+SIZES = {"small": SMALL, "default": DEFAULT, "large": LARGE}
 
 
 def generate(seed: int, size: CompanySize = DEFAULT, sim_start: date = SIM_START) -> CompanyPlanSet:

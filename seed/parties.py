@@ -363,8 +363,18 @@ def _risk(rng: random.Random) -> str:
 
 
 def _unique_name(rng, make, taken: set[str]) -> str:
+    """A name no other customer has. The patterns run out past a couple of
+    thousand customers (the ``large`` size): then the name gets a trade-register
+    style suffix, as real homonymous companies do. Smaller companies never get
+    there, so their names (and the seeds' determinism) are unchanged."""
     for _ in range(50):
         name = make()
+        if name not in taken:
+            taken.add(name)
+            return name
+    base = make()
+    for n in range(2, 10_000):
+        name = f"{base} ({n})"
         if name not in taken:
             taken.add(name)
             return name

@@ -32,6 +32,7 @@ def cmd_seed(args) -> int:
     from sim.db import UnitOfWork
     from sim.migrations import upgrade
     from sim.config import get_settings
+    from seed.company import SIZES
     from sim.workspace.service import create_workspace
 
     upgrade(get_settings().database_url)
@@ -43,7 +44,8 @@ def cmd_seed(args) -> int:
                 print(f"advsim: utilisateur inconnu : {args.owner}", file=sys.stderr)
                 return 2
         ws = create_workspace(uow, name=args.name or f"Entreprise (graine {args.seed})",
-                              owner_id=owner.id if owner else None, seed=args.seed, actor="cli:seed")
+                              owner_id=owner.id if owner else None, seed=args.seed, actor="cli:seed",
+                              size=SIZES[args.size])
         uow.commit()
     print(f"Espace n° {ws.id} « {ws.name} » créé (graine {args.seed}, date simulée {ws.sim_date:%d/%m/%Y}).")
     return 0
@@ -285,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1, help="graine : même graine, même entreprise")
     seed.add_argument("--name", help="nom de l'espace")
     seed.add_argument("--owner", help="identifiant du candidat propriétaire")
+    seed.add_argument("--size", choices=("small", "default", "large"), default="default",
+                      help="taille : small (30 clients), default (300), large (3 000 clients, 36 mois)")
     seed.set_defaults(func=cmd_seed)
 
     user = sub.add_parser("user", help="comptes").add_subparsers(dest="user_command", required=True)

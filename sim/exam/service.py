@@ -108,11 +108,11 @@ def _candidates(engine, ids: list[int], errors: dict[str, str]) -> list[User]:
 
 def _template(engine, session_id: int, scenario: dict, actor: User) -> int:
     """The scenario's company, generated once: the copies come from it."""
-    from seed.company import DEFAULT, SMALL
+    from seed.company import SIZES
     from sim.scenario.engine import install
     from sim.workspace.service import create_workspace
 
-    size = SMALL if scenario["company"].get("size") == "small" else DEFAULT
+    size = SIZES[scenario["company"].get("size", "default")]
     with UnitOfWork(engine=engine) as uow:
         workspace = create_workspace(uow, name=f"Modèle — session {session_id}", owner_id=None,
                                      seed=scenario["company"]["seed"], size=size, kind=WorkspaceKind.TEMPLATE,

@@ -76,7 +76,7 @@ def check(scenario_path: str | Path, script_path: str | Path | None = None) -> t
 
 
 def run(scenario_path: str | Path, script_path: str | Path | None = None, *, workdir: str | None = None) -> DryRun:
-    from seed.company import DEFAULT, SMALL
+    from seed.company import SIZES
     from sim.clock import set_clock, sim_now
     from sim.journal.models import JournalEntry
     from sim.journal.service import verify_chain
@@ -94,7 +94,7 @@ def run(scenario_path: str | Path, script_path: str | Path | None = None, *, wor
     engine = make_engine(url)
     result = DryRun(scenario)
     try:
-        size = SMALL if scenario["company"].get("size") == "small" else DEFAULT
+        size = SIZES[scenario["company"].get("size", "default")]
         with UnitOfWork(engine=engine) as uow:
             workspace = create_workspace(uow, name=f"Essai — {scenario['title']}", owner_id=None,
                                          seed=scenario["company"]["seed"], size=size, actor="dryrun",

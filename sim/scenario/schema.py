@@ -46,7 +46,7 @@ CUSTOMER = {"type": "object", "properties": {
 
 COMPANY = {"type": "object", "properties": {
     "seed": {"type": "integer", "minimum": 0},
-    "size": {"enum": ["small", "default"]},
+    "size": {"enum": ["small", "default", "large"]},
     "delegation": {"type": "object", "description": "la délégation du candidat (paramètres de l'entreprise)",
                    "properties": {"max_discount_pct": AMOUNT, "max_credit_overrun_pct": AMOUNT,
                                   "max_payment_plan_months": {"type": "integer", "minimum": 0, "maximum": 24},

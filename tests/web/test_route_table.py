@@ -20,6 +20,7 @@ from tests.inbox import a_message_with_an_attachment
 C, T, E, A = Role.CANDIDATE, Role.TRAINER, Role.EVALUATOR, Role.ADMIN
 PUBLIC = "public"
 EXPECTED = {
+    ("GET", "/healthz"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): {C, T, E, A},

@@ -39,6 +39,15 @@ def _safe_next(target: str) -> str:
     return target
 
 
+@router.get("/healthz")
+def health(user: User | None = Depends(public)):
+    """For a load balancer or a monitor: the process answers (nothing is read).
+    The page benchmark's baseline, too: the cost of the middleware alone."""
+    from fastapi.responses import PlainTextResponse
+
+    return PlainTextResponse("ok")
+
+
 @router.get("/login")
 def login_page(request: Request, next: str = "", user: User | None = Depends(public)):
     return render(request, "auth/login.html", {"next": _safe_next(next), "username": "", "error": ""})
