@@ -73,6 +73,9 @@ def _prepare(url: str, size_name: str, seed: int) -> int:
                                          size=SIZES[size_name])
             uow.commit()
         print(f"seeded the {size_name} company in {time.perf_counter() - started:.0f} s")
+    from sim.db import get_engine, refresh_statistics
+
+    refresh_statistics(get_engine())  # what `advsim seed` does after seeding
     return workspace.id
 
 

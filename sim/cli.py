@@ -33,6 +33,7 @@ def cmd_seed(args) -> int:
     from sim.migrations import upgrade
     from sim.config import get_settings
     from seed.company import SIZES
+    from sim.db import get_engine, refresh_statistics
     from sim.workspace.service import create_workspace
 
     upgrade(get_settings().database_url)
@@ -47,6 +48,7 @@ def cmd_seed(args) -> int:
                               owner_id=owner.id if owner else None, seed=args.seed, actor="cli:seed",
                               size=SIZES[args.size])
         uow.commit()
+    refresh_statistics(get_engine())
     print(f"Espace n° {ws.id} « {ws.name} » créé (graine {args.seed}, date simulée {ws.sim_date:%d/%m/%Y}).")
     return 0
 
@@ -240,6 +242,9 @@ def ensure_demo() -> list[tuple[str, str]]:
                                  actor="cli:demo")
                 uow.commit()
         created.append((username, role))
+    from sim.db import get_engine, refresh_statistics
+
+    refresh_statistics(get_engine())
     return created
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field
@@ -120,6 +120,9 @@ class InteractionChannel(Labelled):
 
 class Interaction(WorkspaceOwned, table=True):
     """A message or a call with a customer, supplier, carrier or colleague."""
+
+    # the unread count in every page's header (sim/inbox/service.unread_count)
+    __table_args__ = (Index("ix_interaction_unread", "workspace_id", "channel", "direction", "read"),)
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(default="", sa_type=String(20))  # MSG-2026-00042: the journal's key for it

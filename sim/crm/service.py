@@ -14,16 +14,15 @@ from sim.company.models import SalesRep
 from sim.crm.models import Claim, Contact, Customer, Interaction
 from sim.db import Fixed
 from sim.journal import service as journal
-from sim.receivables.models import Payment, Reminder
-from sim.sales.models import Quote, SalesOrder
-from sim.stock.models import Delivery
+from sim.receivables.models import Payment
+from sim.sales.models import SalesOrder
 
 ZERO = Decimal("0.00")
 
 
 # ===== balances =========================================================
 
-def _balances(today: date):
+def _balances(today: date, customer_id: int | None = None):
     """Per customer: outstanding (invoiced, not yet paid) and the overdue part.
 
     *Encours* as the REAC's glossary defines it: invoiced and not yet paid
@@ -31,8 +30,14 @@ def _balances(today: date):
     holds (an avoir on an invoice already paid, a payment beyond what was due).
     An invoice is overdue from the day after its due date; a credit the
     customer holds is netted against it (a customer in credit is not late).
+    ``customer_id`` narrows each source first (one customer's account reads its
+    own rows, not the whole ledger's).
     """
     money = Fixed(2)
+
+    def of(model):
+        return (model.customer_id == customer_id,) if customer_id is not None else ()
+
     owed = (
         select(
             Invoice.customer_id.label("customer_id"),
@@ -40,12 +45,12 @@ def _balances(today: date):
             case((Invoice.due_date < today, Invoice.amount_due), else_=0).label("late"),
             case((Invoice.due_date < today, Invoice.due_date)).label("due_date"),
             literal(0, money).label("credit"),
-        ).where(Invoice.amount_due > 0)
+        ).where(Invoice.amount_due > 0, *of(Invoice))
         .union_all(
             select(CreditNote.customer_id, -CreditNote.unapplied, literal(0, money), null(), CreditNote.unapplied)
-            .where(CreditNote.unapplied > 0),
+            .where(CreditNote.unapplied > 0, *of(CreditNote)),
             select(Payment.customer_id, -Payment.unapplied, literal(0, money), null(), Payment.unapplied)
-            .where(Payment.unapplied > 0, Payment.rejected.is_(False)))
+            .where(Payment.unapplied > 0, Payment.rejected.is_(False), *of(Payment)))
         .subquery()
     )
     late = func.sum(owed.c.late, type_=money)
@@ -193,33 +198,19 @@ class AccountBalance:
 
 
 @dataclass
-class HistoryLine:
-    when: date
-    kind: str
-    number: str
-    label: str
-    amount: Decimal | None
-    status: str = ""
-    due: date | None = None
-    open_amount: Decimal | None = None
-    href: str = ""
-
-
-@dataclass
 class CustomerAccount:
     customer: Customer
     sales_rep: SalesRep | None
     contacts: list[Contact]
     balance: AccountBalance
-    history: list[HistoryLine] = field(default_factory=list)
     interactions: list[Interaction] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
 
 def customer_balance(uow, customer: Customer) -> AccountBalance:
     today = sim_date(uow)
-    balances = _balances(today)
-    row = uow.session.execute(select(balances).where(balances.c.customer_id == customer.id)).first()
+    balances = _balances(today, customer.id)
+    row = uow.session.execute(select(balances)).first()
     out, over, oldest, credit = (row.outstanding, row.overdue, row.oldest_due, row.credit) if row \
         else (ZERO, ZERO, None, ZERO)
     not_delivered, not_invoiced = open_orders(uow, customer.id)
@@ -227,43 +218,9 @@ def customer_balance(uow, customer: Customer) -> AccountBalance:
                           not_delivered, not_invoiced)
 
 
-def _history(uow, customer_id: int) -> list[HistoryLine]:
-    from sim.billing.models import InvoiceStatus
-    from sim.crm.models import PaymentMethod
-    from sim.receivables.models import ReminderLevel
-    from sim.sales.models import OrderStatus, QuoteStatus
-    from sim.stock.models import DeliveryStatus
-
-    s = uow.session
-    lines: list[HistoryLine] = []
-    for q in s.scalars(select(Quote).where(Quote.customer_id == customer_id)):
-        lines.append(HistoryLine(q.issue_date, "Devis", q.number, f"valable jusqu'au {q.valid_until:%d/%m/%Y}",
-                                 q.total_ttc, QuoteStatus(q.status).label, href=f"/quotes/{q.id}"))
-    for o in s.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer_id)):
-        lines.append(HistoryLine(o.order_date, "Commande", o.number, o.customer_po and f"réf. client {o.customer_po}" or "",
-                                 o.total_ttc, OrderStatus(o.status).label, href=f"/orders/{o.id}"))
-    for d in s.scalars(select(Delivery).where(Delivery.customer_id == customer_id)):
-        lines.append(HistoryLine(d.ship_date or d.delivered_date or date.min, "Livraison", d.number,
-                                 d.tracking_number and f"suivi {d.tracking_number}" or "", None,
-                                 DeliveryStatus(d.status).label, href=f"/deliveries/{d.id}"))
-    for i in s.scalars(select(Invoice).where(Invoice.customer_id == customer_id)):
-        lines.append(HistoryLine(i.issue_date, "Facture", i.number, "", i.total_ttc,
-                                 InvoiceStatus(i.status).label, i.due_date, i.amount_due,
-                                 href=f"/invoices/{i.id}"))
-    for c in s.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id)):
-        lines.append(HistoryLine(c.issue_date, "Avoir", c.number, c.reason, -c.total_ttc,
-                                 href=f"/credit-notes/{c.id}/pdf"))
-    for p in s.scalars(select(Payment).where(Payment.customer_id == customer_id)):
-        lines.append(HistoryLine(p.received_on, "Règlement", p.reference, PaymentMethod(p.method).label, -p.amount,
-                                 "Rejeté" if p.rejected else ""))
-    for r in s.scalars(select(Reminder).where(Reminder.customer_id == customer_id)):
-        lines.append(HistoryLine(r.sent_on, "Relance", "", ReminderLevel(r.level).label, None))
-    lines.sort(key=lambda l: (l.when, l.kind, l.number), reverse=True)
-    return lines
-
-
 def customer_account(uow, customer_id: int) -> CustomerAccount:
-    """A customer's account: identity, contacts, terms, balance, history (reads only)."""
+    """A customer's account: identity, contacts, terms, balance, last exchanges and claims (reads only;
+    the history is ``sim.crm.timeline``)."""
     customer = uow.get(Customer, customer_id)
     balance = customer_balance(uow, customer)
     rep = uow.session.get(SalesRep, customer.sales_rep_id) if customer.sales_rep_id else None
@@ -271,7 +228,6 @@ def customer_account(uow, customer_id: int) -> CustomerAccount:
                                    .order_by(Contact.is_primary.desc(), Contact.last_name)).all()
     return CustomerAccount(
         customer=customer, sales_rep=rep, contacts=list(contacts), balance=balance,
-        history=_history(uow, customer.id),
         interactions=list(uow.session.scalars(select(Interaction).where(Interaction.customer_id == customer.id)
                                               .order_by(Interaction.sim_time.desc()).limit(20))),
         claims=list(uow.session.scalars(select(Claim).where(Claim.customer_id == customer.id)

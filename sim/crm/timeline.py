@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from math import ceil
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Claim, Interaction
@@ -75,8 +75,11 @@ _MESSAGE_LABELS = {
 }
 
 
-def events(uow, customer_id: int) -> list[Event]:
-    """Every item of the customer's history, newest first."""
+def events(uow, customer_id: int, newest_first: int | None = None) -> list[Event]:
+    """The customer's history, newest first: every item, or (``newest_first=k``)
+    at least the k newest — from each source its k newest rows, ties on the
+    boundary day included, which is all the merged top k can hold. A customer
+    of three years has hundreds of documents; a page of 25 reads ~9 × k rows."""
     from sim.billing.models import InvoiceStatus
     from sim.crm.models import ClaimStatus, PaymentMethod
     from sim.receivables.models import ReminderLevel
@@ -85,36 +88,44 @@ def events(uow, customer_id: int) -> list[Event]:
 
     s = uow.session
     out: list[Event] = []
-    for q in s.scalars(select(Quote).where(Quote.customer_id == customer_id)):
+
+    def newest(model, day):
+        query = select(model).where(model.customer_id == customer_id)
+        if newest_first is not None:
+            boundary = (select(day).where(model.customer_id == customer_id).order_by(day.desc().nulls_last())
+                        .offset(newest_first - 1).limit(1).scalar_subquery())
+            query = query.where(or_(boundary.is_(None), day >= boundary))
+        return s.scalars(query)
+    for q in newest(Quote, Quote.issue_date):
         out.append(Event(_day(q.issue_date), False, "quote", "Devis", q.number,
                          f"valable jusqu'au {q.valid_until:%d/%m/%Y}", amount=q.total_ttc,
                          status=QuoteStatus(q.status).label, href=f"/quotes/{q.id}"))
-    for o in s.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer_id)):
+    for o in newest(SalesOrder, SalesOrder.order_date):
         out.append(Event(_day(o.order_date), False, "order", "Commande", o.number,
                          o.customer_po and f"réf. client {o.customer_po}" or "", amount=o.total_ttc,
                          status=OrderStatus(o.status).label, href=f"/orders/{o.id}"))
-    for d in s.scalars(select(Delivery).where(Delivery.customer_id == customer_id)):
+    for d in newest(Delivery, func.coalesce(Delivery.ship_date, Delivery.delivered_date)):
         out.append(Event(_day(d.ship_date or d.delivered_date), False, "delivery", "Livraison", d.number,
                          d.tracking_number and f"suivi {d.tracking_number}" or "",
                          status=DeliveryStatus(d.status).label, href=f"/deliveries/{d.id}"))
-    for i in s.scalars(select(Invoice).where(Invoice.customer_id == customer_id)):
+    for i in newest(Invoice, Invoice.issue_date):
         out.append(Event(_day(i.issue_date), False, "invoice", "Facture", i.number,
                          f"échéance {i.due_date:%d/%m/%Y}", amount=i.total_ttc,
                          status=InvoiceStatus(i.status).label, href=f"/invoices/{i.id}",
                          open_amount=i.amount_due or None, due=i.due_date))
-    for c in s.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id)):
+    for c in newest(CreditNote, CreditNote.issue_date):
         out.append(Event(_day(c.issue_date), False, "credit_note", "Avoir", c.number, c.reason,
                          amount=-c.total_ttc, href=f"/credit-notes/{c.id}/pdf"))
-    for p in s.scalars(select(Payment).where(Payment.customer_id == customer_id)):
+    for p in newest(Payment, Payment.received_on):
         out.append(Event(_day(p.received_on), False, "payment", "Règlement", p.number or p.reference,
                          PaymentMethod(p.method).label + (f" · {p.reference}" if p.reference else ""),
                          amount=-p.amount, status="Rejeté" if p.rejected else ""))
-    for r in s.scalars(select(Reminder).where(Reminder.customer_id == customer_id)):
+    for r in newest(Reminder, Reminder.sent_on):
         out.append(Event(_day(r.sent_on), False, "reminder", "Relance", "", ReminderLevel(r.level).label))
-    for cl in s.scalars(select(Claim).where(Claim.customer_id == customer_id)):
+    for cl in newest(Claim, Claim.opened_on):
         out.append(Event(_day(cl.opened_on), False, "claim", "Réclamation", cl.number, cl.subject,
                          detail=cl.description, status=ClaimStatus(cl.status).label))
-    for m in s.scalars(select(Interaction).where(Interaction.customer_id == customer_id)):
+    for m in newest(Interaction, Interaction.sim_time):
         label = _MESSAGE_LABELS.get((m.channel, m.direction), m.channel)
         who = f" · {m.counterpart_name}" if m.counterpart_name else ""
         out.append(Event(m.sim_time, True, "message", label + who, m.reference, m.subject, detail=m.body,
@@ -123,9 +134,20 @@ def events(uow, customer_id: int) -> list[Event]:
     return out
 
 
+def count(uow, customer_id: int) -> int:
+    """How many items the whole history holds (one query)."""
+    counts = [select(func.count()).select_from(model).where(model.customer_id == customer_id).scalar_subquery()
+              for model in (Quote, SalesOrder, Delivery, Invoice, CreditNote, Payment, Reminder, Claim, Interaction)]
+    total = counts[0]
+    for more in counts[1:]:
+        total = total + more
+    return uow.session.scalar(select(total))
+
+
 def customer_timeline(uow, customer_id: int, page: int = 1, per_page: int = PER_PAGE) -> Timeline:
-    everything = events(uow, customer_id)
-    pages = max(1, ceil(len(everything) / per_page))
+    total = count(uow, customer_id)
+    pages = max(1, ceil(total / per_page))
     page = min(max(1, page), pages)
     start = (page - 1) * per_page
-    return Timeline(everything[start:start + per_page], len(everything), page, per_page)
+    newest = events(uow, customer_id, newest_first=page * per_page)
+    return Timeline(newest[start:start + per_page], total, page, per_page)

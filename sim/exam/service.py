@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from sim.accounts.models import Role, User, UserSession
 from sim.clock import wall_now
-from sim.db import NotFound, UnitOfWork
+from sim.db import NotFound, UnitOfWork, refresh_statistics
 from sim.errors import SimError, ValidationFailed
 from sim.exam.models import ExamSession, SessionMode, SessionStatus
 from sim.journal import service as journal
@@ -135,6 +135,7 @@ def _copies(engine, template_id: int, session_id: int, who: list[tuple[User, str
     with UnitOfWork(engine=engine) as uow:
         uow.session.execute(update(Workspace).where(Workspace.id.in_(ids)).values(exam_session_id=session_id))
         uow.commit()
+    refresh_statistics(engine)  # the first session's copies are most of the database
     return ids
 
 

@@ -68,3 +68,24 @@ def test_a_long_timeline_is_paginated(workspace):
     assert (first.total, first.pages, len(first.events), len(second.events)) == (30, 2, 25, 5)
     assert first.events[0].title == "Note 29" and second.events[-1].title == "Note 0"
     assert beyond.page == 2
+
+
+def test_each_page_reads_only_the_newest_rows_yet_is_the_page_of_the_whole_history(workspace):
+    """The page is built from each source's newest rows: page after page, it is
+    exactly the slice of the whole history, boundary days included."""
+    from sqlalchemy import func, select
+
+    from sim.billing.models import Invoice
+
+    ws = workspace.id
+    with UnitOfWork(ws, write=False) as uow:
+        busiest = uow.session.scalar(select(Invoice.customer_id).group_by(Invoice.customer_id)
+                                     .order_by(func.count().desc(), Invoice.customer_id).limit(1))
+        everything = events(uow, busiest)
+        assert len(everything) > 15
+        per_page, seen = 4, []
+        first = customer_timeline(uow, busiest, 1, per_page=per_page)
+        assert first.total == len(everything)
+        for page in range(1, first.pages + 1):
+            seen += customer_timeline(uow, busiest, page, per_page=per_page).events
+    assert [e.sort_key for e in seen] == [e.sort_key for e in everything]
