@@ -22,7 +22,7 @@ ZERO = Decimal("0.00")
 
 # ===== balances =========================================================
 
-def _balances(today: date, customer_id: int | None = None):
+def _balances(today: date, customer_id: int | None = None, customer_ids: list[int] | None = None):
     """Per customer: outstanding (invoiced, not yet paid) and the overdue part.
 
     *Encours* as the REAC's glossary defines it: invoiced and not yet paid
@@ -30,12 +30,14 @@ def _balances(today: date, customer_id: int | None = None):
     holds (an avoir on an invoice already paid, a payment beyond what was due).
     An invoice is overdue from the day after its due date; a credit the
     customer holds is netted against it (a customer in credit is not late).
-    ``customer_id`` narrows each source first (one customer's account reads its
-    own rows, not the whole ledger's).
+    ``customer_id`` / ``customer_ids`` narrow each source first (one customer's
+    account, or one page of the list, reads its own rows, not the whole ledger's).
     """
     money = Fixed(2)
 
     def of(model):
+        if customer_ids is not None:
+            return (model.customer_id.in_(customer_ids),)
         return (model.customer_id == customer_id,) if customer_id is not None else ()
 
     owed = (
@@ -130,7 +132,12 @@ SORTABLE = ("code", "name", "city", "country", "sales_rep", "outstanding", "over
 
 
 def list_customers(uow, filters: CustomerFilters) -> Page:
+    """One page of customers with their balances. Sorted or filtered by a
+    balance, every balance is needed; otherwise the page is chosen first and
+    only its 25 balances are totalled (3 000 customers, 30 000 invoices)."""
     today = sim_date(uow)
+    if filters.sort not in ("outstanding", "overdue") and not filters.overdue_only:
+        return _list_customers_then_balances(uow, filters, today)
     balances = _balances(today)
     outstanding = func.coalesce(balances.c.outstanding, 0)
     overdue = func.coalesce(balances.c.overdue, 0)
@@ -140,17 +147,7 @@ def list_customers(uow, filters: CustomerFilters) -> Page:
         .outerjoin(balances, balances.c.customer_id == Customer.id)
         .outerjoin(SalesRep, SalesRep.id == Customer.sales_rep_id)
     )
-    if filters.q.strip():
-        term = f"%{filters.q.strip().lower()}%"
-        query = query.where(or_(
-            func.lower(Customer.name).like(term), func.lower(Customer.code).like(term),
-            func.lower(Customer.city).like(term), Customer.siren.like(term.replace(" ", "")),
-            func.lower(Customer.email).like(term),
-        ))
-    if filters.country:
-        query = query.where(Customer.country == filters.country)
-    if filters.sales_rep_id:
-        query = query.where(Customer.sales_rep_id == filters.sales_rep_id)
+    query = _searched(query, filters)
     if filters.overdue_only:
         query = query.where(balances.c.overdue > 0)
     total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -166,6 +163,41 @@ def list_customers(uow, filters: CustomerFilters) -> Page:
         CustomerRow(c, f"{first} {last}" if last else "", out or ZERO, over or ZERO)
         for c, first, last, out, over in uow.session.execute(query).all()
     ]
+    return Page(rows, total, page, filters.per_page)
+
+
+def _searched(query, filters: CustomerFilters):
+    if filters.q.strip():
+        term = f"%{filters.q.strip().lower()}%"
+        query = query.where(or_(
+            func.lower(Customer.name).like(term), func.lower(Customer.code).like(term),
+            func.lower(Customer.city).like(term), Customer.siren.like(term.replace(" ", "")),
+            func.lower(Customer.email).like(term),
+        ))
+    if filters.country:
+        query = query.where(Customer.country == filters.country)
+    if filters.sales_rep_id:
+        query = query.where(Customer.sales_rep_id == filters.sales_rep_id)
+    return query
+
+
+def _list_customers_then_balances(uow, filters: CustomerFilters, today: date) -> Page:
+    total = uow.session.scalar(_searched(select(func.count(Customer.id)), filters))
+    columns = {"code": Customer.code, "name": func.lower(Customer.name), "city": func.lower(Customer.city),
+               "country": Customer.country, "sales_rep": func.coalesce(SalesRep.last_name, "")}
+    order = columns.get(filters.sort, columns["name"])
+    direction = desc if filters.direction == "desc" else asc
+    page = max(1, filters.page)
+    query = (_searched(select(Customer, SalesRep.first_name, SalesRep.last_name)
+                       .outerjoin(SalesRep, SalesRep.id == Customer.sales_rep_id), filters)
+             .order_by(direction(order), Customer.code)
+             .offset((page - 1) * filters.per_page).limit(filters.per_page))
+    found = uow.session.execute(query).all()
+    balances = _balances(today, customer_ids=[c.id for c, _, _ in found])
+    figures = {row.customer_id: (row.outstanding, row.overdue)
+               for row in uow.session.execute(select(balances))} if found else {}
+    rows = [CustomerRow(c, f"{first} {last}" if last else "", *(v or ZERO for v in figures.get(c.id, (ZERO, ZERO))))
+            for c, first, last in found]
     return Page(rows, total, page, filters.per_page)
 
 
