@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from math import ceil
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, literal, or_, select, union_all
 
 from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Claim, Interaction
@@ -44,10 +44,11 @@ class Event:
     channel: str = ""  # a message's channel (email, phone, letter, meeting, note)
     open_amount: Decimal | None = None  # an invoice's amount still due
     due: date | None = None
+    id: int = 0  # the row's id: the last tie-breaker (two reminders of one day)
 
     @property
     def sort_key(self):
-        return (self.when, self.timed, _RANK[self.kind], self.number)
+        return (self.when, self.timed, _RANK[self.kind], self.number, self.id)
 
 
 @dataclass
@@ -75,61 +76,88 @@ _MESSAGE_LABELS = {
 }
 
 
-def events(uow, customer_id: int, newest_first: int | None = None) -> list[Event]:
-    """The customer's history, newest first: every item, or (``newest_first=k``)
-    at least the k newest — from each source its k newest rows, ties on the
-    boundary day included, which is all the merged top k can hold. A customer
-    of three years has hundreds of documents; a page of 25 reads ~9 × k rows."""
+def _sources():
+    """Per kind of item: its model, the column that dates it, the columns of its
+    number, and how one row becomes an Event."""
     from sim.billing.models import InvoiceStatus
     from sim.crm.models import ClaimStatus, PaymentMethod
     from sim.receivables.models import ReminderLevel
     from sim.sales.models import OrderStatus, QuoteStatus
     from sim.stock.models import DeliveryStatus
 
-    s = uow.session
-    out: list[Event] = []
-
-    def newest(model, day):
-        query = select(model).where(model.customer_id == customer_id)
-        if newest_first is not None:
-            boundary = (select(day).where(model.customer_id == customer_id).order_by(day.desc().nulls_last())
-                        .offset(newest_first - 1).limit(1).scalar_subquery())
-            query = query.where(or_(boundary.is_(None), day >= boundary))
-        return s.scalars(query)
-    for q in newest(Quote, Quote.issue_date):
-        out.append(Event(_day(q.issue_date), False, "quote", "Devis", q.number,
-                         f"valable jusqu'au {q.valid_until:%d/%m/%Y}", amount=q.total_ttc,
-                         status=QuoteStatus(q.status).label, href=f"/quotes/{q.id}"))
-    for o in newest(SalesOrder, SalesOrder.order_date):
-        out.append(Event(_day(o.order_date), False, "order", "Commande", o.number,
-                         o.customer_po and f"réf. client {o.customer_po}" or "", amount=o.total_ttc,
-                         status=OrderStatus(o.status).label, href=f"/orders/{o.id}"))
-    for d in newest(Delivery, func.coalesce(Delivery.ship_date, Delivery.delivered_date)):
-        out.append(Event(_day(d.ship_date or d.delivered_date), False, "delivery", "Livraison", d.number,
-                         d.tracking_number and f"suivi {d.tracking_number}" or "",
-                         status=DeliveryStatus(d.status).label, href=f"/deliveries/{d.id}"))
-    for i in newest(Invoice, Invoice.issue_date):
-        out.append(Event(_day(i.issue_date), False, "invoice", "Facture", i.number,
-                         f"échéance {i.due_date:%d/%m/%Y}", amount=i.total_ttc,
-                         status=InvoiceStatus(i.status).label, href=f"/invoices/{i.id}",
-                         open_amount=i.amount_due or None, due=i.due_date))
-    for c in newest(CreditNote, CreditNote.issue_date):
-        out.append(Event(_day(c.issue_date), False, "credit_note", "Avoir", c.number, c.reason,
-                         amount=-c.total_ttc, href=f"/credit-notes/{c.id}/pdf"))
-    for p in newest(Payment, Payment.received_on):
-        out.append(Event(_day(p.received_on), False, "payment", "Règlement", p.number or p.reference,
-                         PaymentMethod(p.method).label + (f" · {p.reference}" if p.reference else ""),
-                         amount=-p.amount, status="Rejeté" if p.rejected else ""))
-    for r in newest(Reminder, Reminder.sent_on):
-        out.append(Event(_day(r.sent_on), False, "reminder", "Relance", "", ReminderLevel(r.level).label))
-    for cl in newest(Claim, Claim.opened_on):
-        out.append(Event(_day(cl.opened_on), False, "claim", "Réclamation", cl.number, cl.subject,
-                         detail=cl.description, status=ClaimStatus(cl.status).label))
-    for m in newest(Interaction, Interaction.sim_time):
+    def message(m):
         label = _MESSAGE_LABELS.get((m.channel, m.direction), m.channel)
         who = f" · {m.counterpart_name}" if m.counterpart_name else ""
-        out.append(Event(m.sim_time, True, "message", label + who, m.reference, m.subject, detail=m.body,
-                         channel=m.channel, href=f"/inbox/{m.id}" if m.channel == "email" else ""))
+        return Event(m.sim_time, True, "message", label + who, m.reference, m.subject, detail=m.body,
+                     channel=m.channel, href=f"/inbox/{m.id}" if m.channel == "email" else "", id=m.id)
+
+    return (
+        ("quote", Quote, Quote.issue_date, (Quote.number,), lambda q: Event(
+            _day(q.issue_date), False, "quote", "Devis", q.number, f"valable jusqu'au {q.valid_until:%d/%m/%Y}",
+            amount=q.total_ttc, status=QuoteStatus(q.status).label, href=f"/quotes/{q.id}", id=q.id)),
+        ("order", SalesOrder, SalesOrder.order_date, (SalesOrder.number,), lambda o: Event(
+            _day(o.order_date), False, "order", "Commande", o.number,
+            o.customer_po and f"réf. client {o.customer_po}" or "", amount=o.total_ttc,
+            status=OrderStatus(o.status).label, href=f"/orders/{o.id}", id=o.id)),
+        ("delivery", Delivery, func.coalesce(Delivery.ship_date, Delivery.delivered_date), (Delivery.number,),
+         lambda d: Event(_day(d.ship_date or d.delivered_date), False, "delivery", "Livraison", d.number,
+                         d.tracking_number and f"suivi {d.tracking_number}" or "",
+                         status=DeliveryStatus(d.status).label, href=f"/deliveries/{d.id}", id=d.id)),
+        ("invoice", Invoice, Invoice.issue_date, (Invoice.number,), lambda i: Event(
+            _day(i.issue_date), False, "invoice", "Facture", i.number, f"échéance {i.due_date:%d/%m/%Y}",
+            amount=i.total_ttc, status=InvoiceStatus(i.status).label, href=f"/invoices/{i.id}",
+            open_amount=i.amount_due or None, due=i.due_date, id=i.id)),
+        ("credit_note", CreditNote, CreditNote.issue_date, (CreditNote.number,), lambda c: Event(
+            _day(c.issue_date), False, "credit_note", "Avoir", c.number, c.reason, amount=-c.total_ttc,
+            href=f"/credit-notes/{c.id}/pdf", id=c.id)),
+        ("payment", Payment, Payment.received_on, (Payment.number, Payment.reference), lambda p: Event(
+            _day(p.received_on), False, "payment", "Règlement", p.number or p.reference,
+            PaymentMethod(p.method).label + (f" · {p.reference}" if p.reference else ""),
+            amount=-p.amount, status="Rejeté" if p.rejected else "", id=p.id)),
+        ("reminder", Reminder, Reminder.sent_on, (), lambda r: Event(
+            _day(r.sent_on), False, "reminder", "Relance", "", ReminderLevel(r.level).label, id=r.id)),
+        ("claim", Claim, Claim.opened_on, (Claim.number,), lambda cl: Event(
+            _day(cl.opened_on), False, "claim", "Réclamation", cl.number, cl.subject, detail=cl.description,
+            status=ClaimStatus(cl.status).label, id=cl.id)),
+        ("message", Interaction, Interaction.sim_time, (Interaction.reference,), message),
+    )
+
+
+def events(uow, customer_id: int, window: slice | None = None) -> list[Event]:
+    """The customer's history, newest first: every item, or only the ``window``
+    of it (a page). For a page, the sort keys come first — from each source
+    its newest rows up to the window's end, ties on the boundary day included,
+    as light tuples — then only the page's rows are loaded whole: a customer of
+    three years has hundreds of documents, a page shows 25."""
+    s = uow.session
+    sources = _sources()
+    if window is None:
+        out = [make(row) for _, model, _, _, make in sources
+               for row in s.scalars(select(model).where(model.customer_id == customer_id))]
+        out.sort(key=lambda e: e.sort_key, reverse=True)
+        return out
+    parts = []
+    for kind, model, day, numbers, _ in sources:
+        boundary = (select(day).where(model.customer_id == customer_id).order_by(day.desc().nulls_last())
+                    .offset(window.stop - 1).limit(1).scalar_subquery())
+        number = func.coalesce(*(func.nullif(n, "") for n in numbers), "") if numbers else literal("")
+        # ISO text sorts in time order on both databases, and makes one column of dates and times
+        parts.append(select(literal(kind).label("kind"), model.id.label("id"), cast(day, String).label("at"),
+                            number.label("number"))
+                     .where(model.customer_id == customer_id, or_(boundary.is_(None), day >= boundary)))
+    light = union_all(*parts).subquery()
+    keys = []
+    for kind, row_id, at, number in s.execute(select(light)):
+        timed = kind == "message"
+        when = datetime.fromisoformat(at) if at else datetime.min
+        when = when if timed else _day(when.date())
+        keys.append(((when, timed, _RANK[kind], number or "", row_id), kind, row_id))
+    keys.sort(reverse=True)
+    wanted: dict[str, list[int]] = {}
+    for _, kind, row_id in keys[window]:
+        wanted.setdefault(kind, []).append(row_id)
+    out = [make(row) for kind, model, _, _, make in sources if kind in wanted
+           for row in s.scalars(select(model).where(model.id.in_(wanted[kind])))]
     out.sort(key=lambda e: e.sort_key, reverse=True)
     return out
 
@@ -149,5 +177,4 @@ def customer_timeline(uow, customer_id: int, page: int = 1, per_page: int = PER_
     pages = max(1, ceil(total / per_page))
     page = min(max(1, page), pages)
     start = (page - 1) * per_page
-    newest = events(uow, customer_id, newest_first=page * per_page)
-    return Timeline(newest[start:start + per_page], total, page, per_page)
+    return Timeline(events(uow, customer_id, slice(start, start + per_page)), total, page, per_page)
