@@ -140,7 +140,7 @@ class Interaction(WorkspaceOwned, table=True):
     subject: str = Field(default="", sa_type=String(200))
     body: str = Field(default="", sa_type=Text)
     sim_time: datetime = Field(sa_type=DateTime(timezone=False))
-    thread_id: int | None = Field(default=None, foreign_key="interaction.id")
+    thread_id: int | None = Field(default=None, foreign_key="interaction.id", index=True)
     read: bool = False
 
 

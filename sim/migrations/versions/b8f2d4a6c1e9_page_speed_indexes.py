@@ -1,4 +1,4 @@
-"""page speed: the unread-messages count every page shows
+"""page speed: the unread-messages count every page shows, a thread's messages
 
 Revision ID: b8f2d4a6c1e9
 Revises: a3c9e1f4b7d2
@@ -18,8 +18,10 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.create_index('ix_interaction_unread', ['workspace_id', 'channel', 'direction', 'read'], unique=False)
+        batch_op.create_index('ix_interaction_thread_id', ['thread_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('interaction', schema=None) as batch_op:
+        batch_op.drop_index('ix_interaction_thread_id')
         batch_op.drop_index('ix_interaction_unread')
