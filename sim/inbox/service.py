@@ -134,10 +134,11 @@ def thread(uow, message_id: int) -> list[Interaction]:
     """
     message = _message(uow, message_id)
     root_id = message.thread_id or message.id
-    messages = list(uow.session.scalars(
-        select(Interaction).where(Interaction.channel == EMAIL,
-                                  or_(Interaction.id == root_id, Interaction.thread_id == root_id))
-        .order_by(Interaction.sim_time, Interaction.id)))
+    # the channel is checked here, not in SQL: with it SQLite prefers the
+    # (workspace, channel) index to the two lookups by id and by thread
+    messages = [m for m in uow.session.scalars(
+        select(Interaction).where(or_(Interaction.id == root_id, Interaction.thread_id == root_id))
+        .order_by(Interaction.sim_time, Interaction.id)) if m.channel == EMAIL]
     found = attachments_of(uow, [m.id for m in messages])
     for m in messages:
         object.__setattr__(m, "attachments", found.get(m.id, []))
