@@ -259,10 +259,13 @@ class UnitOfWork:
     Leaving the ``with`` block without ``commit()`` rolls everything back.
     """
 
-    def __init__(self, workspace_id: int | None = None, *, write: bool = True, engine: Engine | None = None):
+    def __init__(self, workspace_id: int | None = None, *, write: bool = True, engine: Engine | None = None,
+                 inspecting: bool = False):
         self.workspace_id = workspace_id
         self.engine = engine or get_engine()
         self.write = write
+        # a staff member reading a candidate's workspace (sim/web/inspection.py): reads only, leaves no evidence
+        self.inspecting = inspecting
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
@@ -325,6 +328,8 @@ class UnitOfWork:
         write lock is taken at the block's first statement and released when the
         block commits at its end (or rolls back, on an error). Afterwards the
         unit of work reads again, with the objects it loaded still readable."""
+        if self.inspecting:
+            raise RuntimeError("a staff member inspecting a workspace never writes in it")
         if self.session.in_transaction():
             self.session.commit()  # a reading transaction: ends it, writes nothing
         self.session.bind = self.engine.execution_options(writer=True)
@@ -341,8 +346,15 @@ class UnitOfWork:
     def evidence(self) -> Iterator["UnitOfWork"]:
         """``writing()`` for a read that leaves evidence (an account seen, a
         message read, a PDF opened): once the exam is over for this workspace the
-        page still shows, and nothing is journaled."""
+        page still shows, and nothing is journaled.
+
+        A staff member inspecting the workspace must leave no evidence in the
+        candidate's journal: the caller checks ``uow.inspecting`` and skips the
+        block; reaching here while inspecting is a bug, refused loudly."""
         from sim.errors import WorkspaceClosed
+
+        if self.inspecting:
+            raise RuntimeError("a staff member inspecting a workspace leaves no evidence in it")
 
         try:
             with self.writing():

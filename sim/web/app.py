@@ -19,7 +19,7 @@ from sim.accounts.service import SESSION_LIFETIME  # the server ends the session
 from sim.config import get_settings
 from sim.db import NotFound
 from sim.errors import SimError
-from sim.web.deps import LoginRequired, PasswordChangeRequired
+from sim.web.deps import LoginRequired, NotInspecting, PasswordChangeRequired
 from sim.web.limits import RequestLimits
 from sim.web.rendering import render
 from sim.web.routes import auth, billing, customers, exam, inbox, products, sales, scenarios, workspaces
@@ -190,6 +190,13 @@ def create_app() -> FastAPI:
             return RedirectResponse("/login", status_code=303, headers={"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={target}" if request.method == "GET" else "/login",
                                 status_code=303)
+
+    @app.exception_handler(NotInspecting)
+    async def _not_inspecting(request: Request, exc: NotInspecting):
+        # a staff member on a candidate's page: choose whose workspace to read first
+        if request.headers.get("HX-Request") == "true":
+            return RedirectResponse("/workspaces", status_code=303, headers={"HX-Redirect": "/workspaces"})
+        return RedirectResponse("/workspaces", status_code=303)
 
     @app.exception_handler(PasswordChangeRequired)
     async def _password_change_required(request: Request, exc: PasswordChangeRequired):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from sim.accounts.models import Role, User
@@ -25,7 +25,14 @@ class PasswordChangeRequired(Exception):
     """Logged in with a one-time password (a login sheet): choose one's own first."""
 
 
+class NotInspecting(Exception):
+    """A staff member on a candidate's page without having opened a workspace: back to the workspace list."""
+
+
 OPEN_WITH_A_ONE_TIME_PASSWORD = ("/account/password", "/logout")
+STAFF_ROLES = frozenset((Role.TRAINER, Role.EVALUATOR, Role.ADMIN))
+READ_ONLY = ("Consultation en lecture seule : vous consultez l'espace d'un candidat, rien ne peut y être "
+             "modifié ni saisi. Quittez la consultation (bandeau en haut de page) pour revenir à vos pages.")
 
 
 class AccessRule:
@@ -45,6 +52,9 @@ class AccessRule:
         if user is None:
             raise LoginRequired()
         if user.role not in self.roles:
+            if inspected_workspace(request) is not None:
+                # a candidate's form or action while a staff member reads their workspace
+                raise HTTPException(status_code=403, detail=READ_ONLY)
             raise HTTPException(status_code=403, detail="Accès refusé : cette page n'est pas ouverte à votre rôle.")
         if user.must_change_password and request.url.path not in OPEN_WITH_A_ONE_TIME_PASSWORD:
             raise PasswordChangeRequired()
@@ -63,19 +73,29 @@ def current_user(request: Request) -> User | None:
 
         with UnitOfWork(write=False) as uow:
             # the session, its user and, for a candidate, the workspace they work in, in one round trip;
-            # a session ends at logout, at a password change, after 12 hours, or when the user is deactivated
+            # a session ends at logout, at a password change, after 12 hours, or when the user is deactivated;
+            # a staff member's session names the workspace they inspect, read-only (sim/accounts/inspection.py)
+            is_candidate = User.role == Role.CANDIDATE
             row = uow.session.execute(
                 select(User, Workspace).join(UserSession, UserSession.user_id == User.id)
-                .outerjoin(Workspace, and_(Workspace.owner_id == User.id,
-                                           Workspace.id == func.coalesce(UserSession.active_workspace_id,
-                                                                         _default_workspace())))
+                .outerjoin(Workspace, or_(
+                    and_(is_candidate, Workspace.owner_id == User.id,
+                         Workspace.id == func.coalesce(UserSession.active_workspace_id, _default_workspace())),
+                    and_(~is_candidate, Workspace.id == UserSession.active_workspace_id)))
                 .where(UserSession.token_hash == token_digest(token), UserSession.revoked_at.is_(None),
                        UserSession.expires_at > wall_now(), User.active.is_(True))
                 .limit(1)).first()
+            if row is not None and row[1] is not None and row[0].role in STAFF_ROLES:
+                from sim.accounts.inspection import banner
+
+                request.state.inspection = banner(uow, row[1])  # same connection: whose, which session
         if row is not None:
             user = row[0]
             if row[1] is not None:
-                request.state.workspace = row[1]
+                if user.role in STAFF_ROLES:
+                    request.state.inspected = row[1]
+                else:
+                    request.state.workspace = row[1]
         else:
             request.session.pop("sid", None)
     request.state.user = user
@@ -89,6 +109,22 @@ def _default_workspace():
     live_first = case((and_(mine.exam_session_id.is_not(None), mine.ended_at.is_(None)), 0), else_=1)
     return (select(mine.id).where(mine.owner_id == User.id).order_by(live_first, mine.id.desc()).limit(1)
             .correlate(User).scalar_subquery())
+
+
+def inspected_workspace(request: Request) -> Workspace | None:
+    """The candidate's workspace a staff member's session reads, if any."""
+    return request.state._state.get("inspected")
+
+
+class CandidateOrInspector(AccessRule):
+    """A candidate's reading page: the candidate, or a staff member inspecting a
+    workspace (read-only). A staff member who has opened none goes to the list."""
+
+    def __call__(self, request: Request) -> User | None:
+        user = super().__call__(request)
+        if user.role in STAFF_ROLES and inspected_workspace(request) is None:
+            raise NotInspecting()
+        return user
 
 
 def requires(*roles: Role) -> AccessRule:
@@ -111,6 +147,23 @@ def candidate_workspace(request: Request, user: User = Depends(candidate_only)) 
     if workspace is None:
         raise HTTPException(status_code=404, detail="Aucun espace de travail ne vous est attribué.")
     return workspace
+
+
+candidate_or_inspector = CandidateOrInspector(Role.CANDIDATE, *STAFF_ROLES)
+
+
+def viewed_workspace(request: Request, user: User = Depends(candidate_or_inspector)) -> Workspace:
+    """The workspace a reading page shows: the candidate's own, or the one a staff member inspects."""
+    if user.role in STAFF_ROLES:
+        return inspected_workspace(request)
+    return candidate_workspace(request, user)
+
+
+def viewing_uow(request: Request, workspace: Workspace = Depends(viewed_workspace)) -> Iterator[UnitOfWork]:
+    """A read-only unit of work for a page staff may inspect: ``uow.inspecting``
+    tells the page to leave no evidence (no account seen, no message read)."""
+    with UnitOfWork(workspace.id, write=False, inspecting=request.state.user.role in STAFF_ROLES) as uow:
+        yield uow
 
 
 def reading_uow(workspace: Workspace = Depends(candidate_workspace)) -> Iterator[UnitOfWork]:

@@ -262,7 +262,8 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
     }
 
 
-SKIPPED = {"/logout"}  # ends the session: nothing to spoil
+SKIPPED = {"/logout",  # ends the session: nothing to spoil
+           "/inspect/end"}  # takes no field; ends a staff member's inspection (tests/web/test_staff_inspection.py)
 
 
 def _state(ws: int) -> tuple:

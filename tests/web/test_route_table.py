@@ -19,6 +19,14 @@ from tests.inbox import a_message_with_an_attachment
 
 C, T, E, A = Role.CANDIDATE, Role.TRAINER, Role.EVALUATOR, Role.ADMIN
 PUBLIC = "public"
+READABLE = [
+    "/customers", "/customers/{customer_id}", "/customers/{customer_id}/statement.pdf",
+    "/quotes", "/quotes/{quote_id}", "/quotes/{quote_id}/pdf",
+    "/orders", "/orders/{order_id}", "/orders/{order_id}/acknowledgement.pdf",
+    "/deliveries/{delivery_id}", "/deliveries/{delivery_id}/pdf",
+    "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
+    "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
+]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/login"): PUBLIC,
@@ -27,11 +35,9 @@ EXPECTED = {
     ("GET", "/"): {C, T, E, A},
     ("GET", "/account/password"): {C, T, E, A},
     ("POST", "/account/password"): {C, T, E, A},
-    # the candidate's ERP/CRM: their own workspace only
+    # the candidate's ERP/CRM, forms and actions: their own workspace only (staff get 403, inspecting or not)
     **{(method, path): {C} for method, path in [
-        ("GET", "/customers"), ("GET", "/customers/{customer_id}"),
         ("GET", "/customers/{customer_id}/payments/new"), ("POST", "/customers/{customer_id}/payments"),
-        ("GET", "/customers/{customer_id}/statement.pdf"),
         ("GET", "/customers/new"), ("POST", "/customers"), ("POST", "/customers/{customer_id}/interactions"),
         ("GET", "/customers/{customer_id}/edit"), ("POST", "/customers/{customer_id}/edit"),
         ("GET", "/customers/{customer_id}/contacts/new"), ("POST", "/customers/{customer_id}/contacts"),
@@ -40,28 +46,29 @@ EXPECTED = {
         ("GET", "/customers/{customer_id}/addresses/new"), ("POST", "/customers/{customer_id}/addresses"),
         ("GET", "/customers/{customer_id}/addresses/{address_id}/edit"),
         ("POST", "/customers/{customer_id}/addresses/{address_id}"),
-        ("GET", "/quotes"), ("GET", "/quotes/new"), ("POST", "/quotes/preview"), ("GET", "/quotes/editor-row"),
-        ("POST", "/quotes"), ("GET", "/quotes/{quote_id}"), ("POST", "/quotes/{quote_id}/send"),
+        ("GET", "/quotes/new"), ("POST", "/quotes/preview"), ("GET", "/quotes/editor-row"),
+        ("POST", "/quotes"), ("POST", "/quotes/{quote_id}/send"),
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
-        ("POST", "/quotes/{quote_id}/order"), ("GET", "/quotes/{quote_id}/pdf"),
+        ("POST", "/quotes/{quote_id}/order"),
         ("GET", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/delete"),
         ("POST", "/quotes/{quote_id}/cancel"), ("GET", "/orders/{order_id}/edit"), ("POST", "/orders/{order_id}/edit"),
         ("POST", "/orders/{order_id}/delete"), ("POST", "/orders/{order_id}/cancel"),
-        ("GET", "/orders"), ("GET", "/orders/new"), ("POST", "/orders"), ("GET", "/orders/{order_id}"),
+        ("GET", "/orders/new"), ("POST", "/orders"),
         ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
-        ("POST", "/orders/{order_id}/deliveries"), ("GET", "/orders/{order_id}/acknowledgement.pdf"),
-        ("GET", "/deliveries/{delivery_id}"), ("POST", "/deliveries/{delivery_id}/invoice"),
-        ("GET", "/deliveries/{delivery_id}/pdf"),
-        ("GET", "/invoices"), ("GET", "/invoices/{invoice_id}"), ("POST", "/invoices/{invoice_id}/credit-notes"),
+        ("POST", "/orders/{order_id}/deliveries"),
+        ("POST", "/deliveries/{delivery_id}/invoice"),
+        ("POST", "/invoices/{invoice_id}/credit-notes"),
         ("POST", "/invoices/{invoice_id}/credit-notes/amount"),
         ("POST", "/customers/{customer_id}/credits/allocate"), ("POST", "/customers/{customer_id}/credits/refund"),
-        ("GET", "/invoices/{invoice_id}/pdf"), ("GET", "/credit-notes/{credit_note_id}/pdf"),
-        ("GET", "/products"),
-        ("GET", "/inbox"), ("GET", "/inbox/new"), ("POST", "/inbox"), ("GET", "/inbox/{message_id}"),
-        ("POST", "/inbox/{message_id}/reply"), ("GET", "/inbox/{message_id}/attachments/{document_id}"),
+        ("GET", "/inbox/new"), ("POST", "/inbox"),
+        ("POST", "/inbox/{message_id}/reply"),
     ]},
+    # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
+    **{("GET", path): {C, T, E, A} for path in READABLE},
     # staff: the candidates' workspaces, journals and management approvals
     ("GET", "/workspaces"): {T, E, A},
+    ("GET", "/inspect/{workspace_id}"): {T, E, A},
+    ("POST", "/inspect/end"): {T, E, A},
     # the scenario library: trainers and evaluators read it; trainers (and admins) upload
     ("GET", "/scenarios"): {T, E, A},
     ("GET", "/scenarios/view"): {T, E, A},

@@ -20,7 +20,7 @@ from sim.receivables.models import Payment, PaymentAllocation
 from sim.receivables.service import record_payment
 from sim.sales.models import OrderLine, SalesOrder
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
-from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
 from sim.web.forms import indexed, new_form_token
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
@@ -45,7 +45,7 @@ def _delivery_context(uow, delivery_id: int) -> dict:
 
 
 @router.get("/deliveries/{delivery_id}")
-def delivery_page(request: Request, delivery_id: int, uow: UnitOfWork = Depends(reading_uow)):
+def delivery_page(request: Request, delivery_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     return render(request, "billing/delivery_page.html", {**_delivery_context(uow, delivery_id), "error": "",
                                                           **shell(uow, "orders")})
 
@@ -69,7 +69,7 @@ def delivery_invoice(request: Request, delivery_id: int, user: User = Depends(ca
 # ===== invoices =========================================================
 
 @router.get("/invoices")
-def invoice_list(request: Request, show: str = "", uow: UnitOfWork = Depends(reading_uow)):
+def invoice_list(request: Request, show: str = "", uow: UnitOfWork = Depends(viewing_uow)):
     today = sim_date(uow)
     query = select(Invoice, Customer).join(Customer, Customer.id == Invoice.customer_id)
     if show == "open":
@@ -108,7 +108,7 @@ def _invoice_page(request, uow, invoice_id, *, errors=None, values=None, status_
 
 
 @router.get("/invoices/{invoice_id}")
-def invoice_page(request: Request, invoice_id: int, uow: UnitOfWork = Depends(reading_uow)):
+def invoice_page(request: Request, invoice_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     return _invoice_page(request, uow, invoice_id)
 
 
@@ -269,38 +269,39 @@ def _pdf(uow, user: User, kind: str, ref_id: int) -> Response:
     rendered = render(uow, kind, ref_id)  # reads only
     uow.session.close()  # the connection goes back to the pool while WeasyPrint prints
     content = html_to_pdf(rendered.html)
-    with uow.evidence():  # short: look for this version in the journal, journal it if new
-        record_view(uow, actor=actor(user), rendered=rendered)
+    if not uow.inspecting:  # a staff member opening it is not the candidate having seen it
+        with uow.evidence():  # short: look for this version in the journal, journal it if new
+            record_view(uow, actor=actor(user), rendered=rendered)
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{rendered.filename}"'})
 
 
 @router.get("/quotes/{quote_id}/pdf")
-def quote_pdf(quote_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
+def quote_pdf(quote_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
     return _pdf(uow, user, "quote", quote_id)
 
 
 @router.get("/orders/{order_id}/acknowledgement.pdf")
-def order_ack_pdf(order_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
+def order_ack_pdf(order_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
     return _pdf(uow, user, "order_ack", order_id)
 
 
 @router.get("/deliveries/{delivery_id}/pdf")
-def delivery_pdf(delivery_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
+def delivery_pdf(delivery_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
     return _pdf(uow, user, "delivery_note", delivery_id)
 
 
 @router.get("/invoices/{invoice_id}/pdf")
-def invoice_pdf(invoice_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
+def invoice_pdf(invoice_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
     return _pdf(uow, user, "invoice", invoice_id)
 
 
 @router.get("/credit-notes/{credit_note_id}/pdf")
-def credit_note_pdf(credit_note_id: int, user: User = Depends(candidate_only),
-                    uow: UnitOfWork = Depends(reading_uow)):
+def credit_note_pdf(credit_note_id: int, user: User = Depends(candidate_or_inspector),
+                    uow: UnitOfWork = Depends(viewing_uow)):
     return _pdf(uow, user, "credit_note", credit_note_id)
 
 
 @router.get("/customers/{customer_id}/statement.pdf")
-def statement_pdf(customer_id: int, user: User = Depends(candidate_only), uow: UnitOfWork = Depends(reading_uow)):
+def statement_pdf(customer_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
     return _pdf(uow, user, "statement", customer_id)

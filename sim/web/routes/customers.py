@@ -15,7 +15,7 @@ from sim.db import UnitOfWork
 from sim.errors import SimError, ValidationFailed
 from sim.web.forms import new_form_token
 from sim.web.routes import form_data, router as routes_router
-from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
 
@@ -26,7 +26,7 @@ MAX_PAGE = 10_000  # beyond, an offset no list reaches (and no integer overflow)
 @router.get("/customers")
 def customer_list(request: Request, q: str = "", country: str = "", rep: str = "", overdue: str = "",
                   sort: str = "name", dir: str = "asc", page: int = 1,
-                  uow: UnitOfWork = Depends(reading_uow)):
+                  uow: UnitOfWork = Depends(viewing_uow)):
     filters = crm.CustomerFilters(
         q=q[:100], country=country[:2].upper(), sales_rep_id=int(rep) if rep.isdigit() else None,
         overdue_only=overdue == "1", sort=sort if sort in crm.SORTABLE else "name",
@@ -64,11 +64,12 @@ def customer_create(request: Request, user: User = Depends(candidate_only), uow:
 
 
 @router.get("/customers/{customer_id}")
-def customer_page(request: Request, customer_id: int, page: int = 1, user: User = Depends(candidate_only),
-                  uow: UnitOfWork = Depends(reading_uow)):
+def customer_page(request: Request, customer_id: int, page: int = 1, user: User = Depends(candidate_or_inspector),
+                  uow: UnitOfWork = Depends(viewing_uow)):
     context = _page_context(uow, customer_id, page)
-    with uow.evidence():  # the same unit of work, one connection: a short write, then the page renders
-        crm.record_account_view(uow, actor=actor(user), account=context["account"])
+    if not uow.inspecting:  # a staff member reading the workspace leaves no trace in the candidate's journal
+        with uow.evidence():  # the same unit of work, one connection: a short write, then the page renders
+            crm.record_account_view(uow, actor=actor(user), account=context["account"])
     return render(request, "crm/customer_page.html", context)
 
 

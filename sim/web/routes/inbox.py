@@ -18,7 +18,7 @@ from sim.errors import SimError, ValidationFailed
 from sim.inbox import service as inbox
 from sim.sales.models import Quote, SalesOrder
 from sim.stock.models import Carrier, Supplier
-from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
 from sim.parsing import read_id
 from sim.web.forms import customer_key, new_form_token
 from sim.web.rendering import is_htmx, render
@@ -39,7 +39,7 @@ COMPOSE_FIELDS = ("to_role", "customer", "supplier", "carrier", "language", "sub
 # ===== the list ==========================================================
 
 @router.get("/inbox")
-def inbox_list(request: Request, box: str = "inbox", uow: UnitOfWork = Depends(reading_uow)):
+def inbox_list(request: Request, box: str = "inbox", uow: UnitOfWork = Depends(viewing_uow)):
     box = box if box in dict(BOXES) else "inbox"
     summaries = inbox.threads(uow, box="inbox" if box == "unread" else box, unread_only=box == "unread")
     context = {"summaries": summaries[:LIST_LIMIT], "total": len(summaries), "box": box, "boxes": BOXES,
@@ -192,14 +192,14 @@ def _thread_page(request, uow, message_id, *, just_read=(), values=None, attach=
 
 
 @router.get("/inbox/{message_id}")
-def thread_page(request: Request, message_id: int, user: User = Depends(candidate_only),
-                uow: UnitOfWork = Depends(reading_uow)):
+def thread_page(request: Request, message_id: int, user: User = Depends(candidate_or_inspector),
+                uow: UnitOfWork = Depends(viewing_uow)):
     # Opening the thread reads its unread messages (journaled: when the candidate
     # noticed the event). The write lock is only taken when there is something to
     # mark, briefly, in the page's own unit of work (one connection at a time).
     unread = any(m.direction == "in" and not m.read for m in inbox.thread(uow, message_id))
     just_read = []
-    if unread:
+    if unread and not uow.inspecting:  # a staff member reading it leaves the message unread
         with uow.evidence():
             just_read = inbox.mark_thread_read(uow, actor=actor(user), message_id=message_id)
     return _thread_page(request, uow, message_id, just_read=just_read)
@@ -231,7 +231,7 @@ def reply(request: Request, message_id: int, user: User = Depends(candidate_only
 
 
 @router.get("/inbox/{message_id}/attachments/{document_id}")
-def attachment(message_id: int, document_id: int, uow: UnitOfWork = Depends(reading_uow)):
+def attachment(message_id: int, document_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     document = inbox.attached_document(uow, message_id=message_id, document_id=document_id)
     # A PDF opens in the browser; anything else a scenario attached is downloaded, never rendered here.
     disposition = "inline" if document.mime_type == "application/pdf" else "attachment"

@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from sim.db import UnitOfWork
 from sim.stock import service as stock
 from sim.web.routes import router as routes_router
-from sim.web.deps import reading_uow
+from sim.web.deps import reading_uow, viewing_uow, candidate_or_inspector
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
 
@@ -16,7 +16,7 @@ MAX_PAGE = 10_000  # beyond, an offset no list reaches (and no integer overflow)
 
 @router.get("/products")
 def product_list(request: Request, q: str = "", category: str = "", reorder: str = "", sort: str = "reference",
-                 dir: str = "asc", page: int = 1, uow: UnitOfWork = Depends(reading_uow)):
+                 dir: str = "asc", page: int = 1, uow: UnitOfWork = Depends(viewing_uow)):
     filters = stock.ProductFilters(q=q[:100], category=category[:60], below_reorder=reorder == "1",
                                    sort=sort if sort in stock.SORTABLE else "reference",
                                    direction="desc" if dir == "desc" else "asc", page=min(max(1, page), MAX_PAGE))

@@ -15,7 +15,7 @@ from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStat
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
 from sim.documents.service import order_revision
-from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
 from sim.parsing import read_id
 from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
 from sim.web.rendering import render
@@ -113,7 +113,7 @@ def _refused_page(request, uow, refused: SimError, page):
 # ===== quotes ===========================================================
 
 @router.get("/quotes")
-def quote_list(request: Request, status: str = "", uow: UnitOfWork = Depends(reading_uow)):
+def quote_list(request: Request, status: str = "", uow: UnitOfWork = Depends(viewing_uow)):
     query = select(Quote, Customer).join(Customer, Customer.id == Quote.customer_id)
     if status in {s.value for s in QuoteStatus}:
         query = query.where(Quote.status == status)
@@ -237,7 +237,7 @@ def _totals_of(lines, document) -> dict:
 
 
 @router.get("/quotes/{quote_id}")
-def quote_page(request: Request, quote_id: int, uow: UnitOfWork = Depends(reading_uow)):
+def quote_page(request: Request, quote_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     return _quote_page_with(request, uow, quote_id, "", 200)
 
 
@@ -337,7 +337,7 @@ def quote_to_order(request: Request, quote_id: int, user: User = Depends(candida
 # ===== orders ===========================================================
 
 @router.get("/orders")
-def order_list(request: Request, status: str = "", uow: UnitOfWork = Depends(reading_uow)):
+def order_list(request: Request, status: str = "", uow: UnitOfWork = Depends(viewing_uow)):
     query = select(SalesOrder, Customer).join(Customer, Customer.id == SalesOrder.customer_id)
     if status in {s.value for s in OrderStatus}:
         query = query.where(SalesOrder.status == status)
@@ -388,7 +388,7 @@ def _order_page(request, uow, order_id, *, errors=None, error="", values=None, s
 
 
 @router.get("/orders/{order_id}")
-def order_page(request: Request, order_id: int, uow: UnitOfWork = Depends(reading_uow)):
+def order_page(request: Request, order_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     return _order_page(request, uow, order_id)
 
 

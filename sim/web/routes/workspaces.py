@@ -125,3 +125,29 @@ def workspace_decide_order(request: Request, workspace_id: int, order_id: int, u
                                "can_approve": True, **staff_shell("workspaces")},
                               status_code=refused.status_code)
     return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)
+
+
+# ===== reading a candidate's workspace (sim/accounts/inspection.py) =========
+
+@router.get("/inspect/{workspace_id}")
+def inspect_workspace(request: Request, workspace_id: int, next: str = "", user: User = Depends(staff)):
+    """Open a candidate's workspace read-only in this browser session, then go to ``next`` (a local path)."""
+    from sim.accounts import inspection
+
+    with UnitOfWork() as uow:
+        inspection.start(uow, token=request.session.get("sid", ""), workspace_id=workspace_id)
+        uow.commit()
+    return RedirectResponse(inspection.safe_next(next), status_code=303)
+
+
+@router.post("/inspect/end")
+def end_inspection(request: Request, user: User = Depends(staff)):
+    """Leave the candidate's workspace: back to its exam session's console, or to the workspace list."""
+    from sim.accounts import inspection
+
+    with UnitOfWork() as uow:
+        workspace_id = inspection.stop(uow, token=request.session.get("sid", ""))
+        uow.commit()
+        workspace = uow.session.get(Workspace, workspace_id) if workspace_id else None
+        back = f"/sessions/{workspace.exam_session_id}" if workspace and workspace.exam_session_id else "/workspaces"
+    return RedirectResponse(back, status_code=303)
