@@ -43,7 +43,7 @@ def test_the_filters_come_back_in_the_form_and_htmx_gets_the_table_only(browser)
 def test_every_list_shows_its_count_and_the_product_page_its_stock(browser):
     for path in LISTS:
         response = browser.get(path)
-        assert response.status_code == 200 and 'class="pager"' in response.text, path
+        assert response.status_code == 200 and 'class="pager top"' in response.text, path
     products = browser.get("/products")
     import re
 
