@@ -14,9 +14,8 @@ OPEN = "open"  # not a stored status: every invoice with something left to pay
 
 
 def invoice_params(params) -> ListParams:
-    found = read_params(params, sortable=INVOICE_SORTS, default_sort="date",
-                        statuses=[OPEN, *(s.value for s in InvoiceStatus)])
-    return found
+    return read_params(params, sortable=INVOICE_SORTS, default_sort="date",
+                       statuses=[OPEN, *(s.value for s in InvoiceStatus)])
 
 
 def list_invoices(uow, params: ListParams) -> ListPage:
