@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
 from sim.db import money_field, rate_field
@@ -20,7 +20,8 @@ class InvoiceStatus(Labelled):
 
 
 class Invoice(_DocumentTotals, table=True):
-    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),
+                      Index("ix_invoice_ws_issue_date", "workspace_id", "issue_date"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))

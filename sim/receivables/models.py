@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field
@@ -12,6 +12,7 @@ from sim.labels import Labelled
 
 
 class Payment(WorkspaceOwned, table=True):
+    __table_args__ = (Index("ix_payment_ws_received_on", "workspace_id", "received_on"),)
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(default="", sa_type=String(20))  # RG-2026-00012: the journal's key for it
     customer_id: int = Field(foreign_key="customer.id", index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field, quantity_field, rate_field
@@ -38,7 +38,8 @@ class _Line(WorkspaceOwned):
 
 
 class Quote(_DocumentTotals, table=True):
-    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),
+                      Index("ix_quote_ws_issue_date", "workspace_id", "issue_date"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))
@@ -80,7 +81,8 @@ class OrderStatus(Labelled):
 
 class SalesOrder(_DocumentTotals, table=True):
     __tablename__ = "sales_order"
-    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),
+                      Index("ix_sales_order_ws_order_date", "workspace_id", "order_date"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))
@@ -102,6 +104,7 @@ class SalesOrder(_DocumentTotals, table=True):
 
 
 class OrderLine(_Line, table=True):
+    __table_args__ = (Index("ix_order_line_ws_product", "workspace_id", "product_id"),)
     __tablename__ = "order_line"
 
     id: int | None = Field(default=None, primary_key=True)

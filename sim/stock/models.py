@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field, quantity_field, rate_field
@@ -79,6 +79,7 @@ class StockMoveKind(Labelled):
 
 class StockMove(WorkspaceOwned, table=True):
     __tablename__ = "stock_move"
+    __table_args__ = (Index("ix_stock_move_ws_product_date", "workspace_id", "product_id", "move_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)
@@ -118,6 +119,7 @@ class PurchaseOrder(WorkspaceOwned, table=True):
 
 class PurchaseOrderLine(WorkspaceOwned, table=True):
     __tablename__ = "purchase_order_line"
+    __table_args__ = (Index("ix_purchase_order_line_ws_product", "workspace_id", "product_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     purchase_order_id: int = Field(foreign_key="purchase_order.id", index=True)
@@ -138,7 +140,8 @@ class DeliveryStatus(Labelled):
 class Delivery(WorkspaceOwned, table=True):
     """A delivery note (bon de livraison) for all or part of a sales order."""
 
-    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),
+                      Index("ix_delivery_ws_ship_date", "workspace_id", "ship_date"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))

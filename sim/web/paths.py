@@ -7,7 +7,7 @@ from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document
 from sim.exam.models import ExamSession
 from sim.sales.models import Quote, SalesOrder
-from sim.stock.models import Delivery
+from sim.stock.models import Delivery, Product
 from sim.workspace.models import Workspace
 
 PATH_OBJECTS = {
@@ -24,4 +24,5 @@ PATH_OBJECTS = {
     "key": None,  # a scenario event's key (text), looked up within the session
     "contact_id": Contact,
     "address_id": DeliveryAddress,
+    "product_id": Product,
 }

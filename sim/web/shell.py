@@ -10,8 +10,9 @@ from sim.workspace.models import Workspace
 CANDIDATE_NAV = [
     ("Messagerie", [("inbox", "Messagerie", "/inbox")]),
     ("Relation client", [("customers", "Clients", "/customers")]),
-    ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders")]),
-    ("Facturation", [("invoices", "Factures", "/invoices")]),
+    ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
+                ("deliveries", "Livraisons", "/deliveries")]),
+    ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments")]),
     ("Stocks", [("products", "Produits", "/products")]),
     ("Épreuve", [("my-workspaces", "Mes espaces", "/my-workspaces"), ("practice", "S'entraîner", "/practice")]),
 ]

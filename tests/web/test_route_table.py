@@ -26,6 +26,7 @@ READABLE = [
     "/deliveries/{delivery_id}", "/deliveries/{delivery_id}/pdf",
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
+    "/products/{product_id}", "/deliveries", "/payments",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,

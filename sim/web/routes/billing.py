@@ -22,7 +22,7 @@ from sim.sales.models import OrderLine, SalesOrder
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
 from sim.web.forms import indexed, new_form_token
-from sim.web.rendering import render
+from sim.web.rendering import is_htmx, render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
@@ -42,6 +42,18 @@ def _delivery_context(uow, delivery_id: int) -> dict:
             "carrier": uow.session.get(Carrier, delivery.carrier_id) if delivery.carrier_id else None,
             "invoice": uow.session.scalars(select(Invoice).where(Invoice.delivery_id == delivery.id)).first(),
             "form_token": new_form_token()}
+
+
+@router.get("/deliveries")
+def delivery_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    from sim.stock import lists
+    from sim.stock.models import DeliveryStatus
+
+    page = lists.list_deliveries(uow, lists.delivery_params(request.query_params))
+    return render(request, "billing/delivery_list.html",
+                  {"page": page, "statuses": [(s.value, s.label) for s in DeliveryStatus], "labels": DeliveryStatus,
+                   **shell(uow, "deliveries")},
+                  block="delivery_table" if is_htmx(request) else None)
 
 
 @router.get("/deliveries/{delivery_id}")
@@ -69,16 +81,27 @@ def delivery_invoice(request: Request, delivery_id: int, user: User = Depends(ca
 # ===== invoices =========================================================
 
 @router.get("/invoices")
-def invoice_list(request: Request, show: str = "", uow: UnitOfWork = Depends(viewing_uow)):
-    today = sim_date(uow)
-    query = select(Invoice, Customer).join(Customer, Customer.id == Invoice.customer_id)
-    if show == "open":
-        query = query.where(Invoice.amount_due > 0)
-    elif show == "overdue":
-        query = query.where(Invoice.amount_due > 0, Invoice.due_date < today)
-    rows = uow.session.execute(query.order_by(Invoice.issue_date.desc(), Invoice.number.desc()).limit(300)).all()
-    return render(request, "billing/invoice_list.html", {"rows": rows, "show": show, "today": today,
-                                                         **shell(uow, "invoices")})
+def invoice_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    from sim.billing import lists
+
+    page = lists.list_invoices(uow, lists.invoice_params(request.query_params))
+    statuses = [(lists.OPEN, "Non réglées"), *((s.value, s.label) for s in InvoiceStatus)]
+    return render(request, "billing/invoice_list.html",
+                  {"page": page, "statuses": statuses, "labels": InvoiceStatus, "today": sim_date(uow),
+                   **shell(uow, "invoices")},
+                  block="invoice_table" if is_htmx(request) else None)
+
+
+@router.get("/payments")
+def payment_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    from sim.receivables import lists
+
+    page = lists.list_payments(uow, lists.payment_params(request.query_params))
+    methods = {m.value: m.label for m in PaymentMethod}
+    return render(request, "billing/payment_list.html",
+                  {"page": page, "statuses": [*methods.items(), (lists.REJECTED, "Impayés (rejetés)")],
+                   "methods": methods, **shell(uow, "payments")},
+                  block="payment_table" if is_htmx(request) else None)
 
 
 def _invoice_context(uow, invoice_id: int) -> dict:

@@ -31,7 +31,6 @@ router = routes_router()
 BOXES = [("inbox", "Boîte de réception"), ("unread", "Non lus"), ("sent", "Envoyés"), ("all", "Tous")]
 RECIPIENTS = [("customer", "Client"), ("supplier", "Fournisseur"), ("carrier", "Transporteur"),
               ("management", "Direction"), ("accounting", "Comptabilité")]
-LIST_LIMIT = 500
 RECENT_DOCUMENTS = 10
 COMPOSE_FIELDS = ("to_role", "customer", "supplier", "carrier", "language", "subject", "body", "form_token")
 
@@ -40,9 +39,12 @@ COMPOSE_FIELDS = ("to_role", "customer", "supplier", "carrier", "language", "sub
 
 @router.get("/inbox")
 def inbox_list(request: Request, box: str = "inbox", uow: UnitOfWork = Depends(viewing_uow)):
+    from sim.inbox.lists import inbox_params, thread_page
+
     box = box if box in dict(BOXES) else "inbox"
-    summaries = inbox.threads(uow, box="inbox" if box == "unread" else box, unread_only=box == "unread")
-    context = {"summaries": summaries[:LIST_LIMIT], "total": len(summaries), "box": box, "boxes": BOXES,
+    page = thread_page(uow, inbox_params(request.query_params), box="inbox" if box == "unread" else box,
+                       unread_only=box == "unread")
+    context = {"page": page, "summaries": page.rows, "total": page.total, "box": box, "boxes": BOXES,
                "unread": inbox.unread_count(uow), "role_label": inbox.role_label, **shell(uow, "inbox")}
     return render(request, "inbox/inbox.html", context, block="inbox_table" if is_htmx(request) else None)
 

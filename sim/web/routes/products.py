@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from sim.db import UnitOfWork
 from sim.stock import service as stock
 from sim.web.routes import router as routes_router
-from sim.web.deps import reading_uow, viewing_uow, candidate_or_inspector
+from sim.web.deps import viewing_uow
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
 
@@ -24,3 +24,16 @@ def product_list(request: Request, q: str = "", category: str = "", reorder: str
                "categories": stock.categories(uow), **shell(uow, "products")}
     return render(request, "stock/product_list.html", context,
                   block="product_table" if is_htmx(request) else None)
+
+
+@router.get("/products/{product_id}")
+def product_page(request: Request, product_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+    from sim.listing import read_params
+    from sim.sales.models import OrderStatus
+    from sim.stock.availability import position
+    from sim.stock.models import PurchaseOrderStatus, StockMoveKind
+
+    page = read_params(request.query_params, sortable=(), default_sort="").page
+    return render(request, "stock/product_page.html",
+                  {"pos": position(uow, product_id, page), "order_statuses": OrderStatus,
+                   "purchase_statuses": PurchaseOrderStatus, "move_kinds": StockMoveKind, **shell(uow, "products")})

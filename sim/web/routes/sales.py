@@ -10,15 +10,16 @@ from sim.accounts.models import User
 from sim.crm.models import Customer
 from sim.db import UnitOfWork
 from sim.errors import SimError, ValidationFailed
-from sim.sales import service as sales
+from sim.clock import sim_date
+from sim.sales import lists, service as sales
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
 from sim.documents.service import order_revision
-from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow
 from sim.parsing import read_id
 from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
-from sim.web.rendering import render
+from sim.web.rendering import is_htmx, render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
@@ -113,13 +114,12 @@ def _refused_page(request, uow, refused: SimError, page):
 # ===== quotes ===========================================================
 
 @router.get("/quotes")
-def quote_list(request: Request, status: str = "", uow: UnitOfWork = Depends(viewing_uow)):
-    query = select(Quote, Customer).join(Customer, Customer.id == Quote.customer_id)
-    if status in {s.value for s in QuoteStatus}:
-        query = query.where(Quote.status == status)
-    rows = uow.session.execute(query.order_by(Quote.issue_date.desc(), Quote.number.desc()).limit(200)).all()
-    return render(request, "sales/quote_list.html", {"rows": rows, "status": status, "statuses": QuoteStatus,
-                                                     **shell(uow, "quotes")})
+def quote_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    page = lists.list_quotes(uow, lists.quote_params(request.query_params))
+    return render(request, "sales/quote_list.html",
+                  {"page": page, "statuses": [(s.value, s.label) for s in QuoteStatus], "labels": QuoteStatus,
+                   "today": sim_date(uow), **shell(uow, "quotes")},
+                  block="quote_table" if is_htmx(request) else None)
 
 
 @router.get("/quotes/new")
@@ -337,14 +337,12 @@ def quote_to_order(request: Request, quote_id: int, user: User = Depends(candida
 # ===== orders ===========================================================
 
 @router.get("/orders")
-def order_list(request: Request, status: str = "", uow: UnitOfWork = Depends(viewing_uow)):
-    query = select(SalesOrder, Customer).join(Customer, Customer.id == SalesOrder.customer_id)
-    if status in {s.value for s in OrderStatus}:
-        query = query.where(SalesOrder.status == status)
-    rows = uow.session.execute(query.order_by(SalesOrder.order_date.desc(), SalesOrder.number.desc())
-                               .limit(200)).all()
-    return render(request, "sales/order_list.html", {"rows": rows, "status": status, "statuses": OrderStatus,
-                                                     **shell(uow, "orders")})
+def order_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    page = lists.list_orders(uow, lists.order_params(request.query_params))
+    return render(request, "sales/order_list.html",
+                  {"page": page, "statuses": [(s.value, s.label) for s in OrderStatus], "labels": OrderStatus,
+                   **shell(uow, "orders")},
+                  block="order_table" if is_htmx(request) else None)
 
 
 @router.get("/orders/new")
