@@ -251,6 +251,19 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                ("hold", {"reason": "Poste bloqué"}, {"reason": "text"}), ("release", {}, {}),
                ("extra-time", {"minutes": "20", "reason": "Tiers-temps"}, {"minutes": "number", "reason": "text"}),
                ("end", {}, {}))},
+        # the evaluator's decisions on the session's candidate (their journal, not the bench's workspace)
+        **{f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}": Form(
+            {"session_id": o["session_id"], "workspace_id": o["session_workspace"]}, values, kinds, as_staff=True)
+           for action, values, kinds in (
+               ("judge", {"expectation_id": "no-such-item", "status": "met", "points": "1", "comment": "Bien.",
+                          "form_token": "tok-judge"},
+                {"expectation_id": "choice", "status": "choice", "points": "number", "comment": "text",
+                 "form_token": "token"}),
+               ("override", {"target": "cp:CP9", "status": "acquired", "points": "", "comment": "Vu en salle.",
+                             "form_token": "tok-override"},
+                {"target": "choice", "status": "choice", "points": "number", "comment": "text", "form_token": "token"}),
+               ("validate", {"cp": "CP9", "comment": "", "form_token": "tok-validate"},
+                {"cp": "choice", "comment": "text", "form_token": "token"}))},
         # the candidate: practice runs, the choice of workspace
         "/practice": Form({}, {"scenario": "non-payment", "speed": "10"}, {"scenario": "choice", "speed": "choice"}),
         "/my-workspaces/{workspace_id}/enter": Form({"workspace_id": ws}, {}, {}),
