@@ -133,9 +133,8 @@ def _links(uow, entries: list[JournalEntry]) -> dict[int, str]:
     return found
 
 
-def candidate(engine, session_id: int, workspace_id: int) -> Review:
-    """One candidate's evaluation and their journal in sim-time order, each entry with the expectations
-    it is evidence of."""
+def candidate_of(engine, session_id: int, workspace_id: int) -> tuple[ExamSession, Workspace, User | None]:
+    """The session and its candidate's workspace, or NotFound (a workspace of another session)."""
     with UnitOfWork(write=False, engine=engine) as uow:
         session = _session(uow, session_id)
         row = uow.session.execute(select(Workspace, User).outerjoin(User, User.id == Workspace.owner_id)
@@ -143,8 +142,15 @@ def candidate(engine, session_id: int, workspace_id: int) -> Review:
                                          Workspace.exam_session_id == session_id)).first()
     if row is None:
         raise NotFound(f"Workspace {workspace_id}")
+    return session, row[0], row[1]
+
+
+def candidate(engine, session_id: int, workspace_id: int) -> Review:
+    """One candidate's evaluation and their journal in sim-time order, each entry with the expectations
+    it is evidence of."""
+    session, workspace, user = candidate_of(engine, session_id, workspace_id)
     with UnitOfWork(workspace_id, write=False, engine=engine) as uow:
-        result = scored(uow, row[0], row[1])
+        result = scored(uow, workspace, user)
         entries = list(uow.session.scalars(select(JournalEntry).order_by(JournalEntry.sim_time, JournalEntry.seq)))
         links = _links(uow, entries)
     cited: dict[int, list] = {}

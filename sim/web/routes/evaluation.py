@@ -64,7 +64,7 @@ def evaluation_candidate(request: Request, session_id: int, workspace_id: int, u
 def _decide(request, session_id: int, workspace_id: int, user: User, form, which: str, service, fields):
     """Run one decision in the candidate's journal (a sealed one too); a refusal shows next to its field."""
     values = {k: str(form.get(k, ""))[:5000] for k in fields}
-    review.candidate(get_engine(), session_id, workspace_id)  # 404 unless a candidate of this session
+    review.candidate_of(get_engine(), session_id, workspace_id)  # 404 unless a candidate of this session
     try:
         with judgements.judging_uow(workspace_id) as uow:
             form_tokens.claim(uow, str(form.get("form_token", "")) or None, which)
