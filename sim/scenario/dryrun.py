@@ -32,6 +32,7 @@ class DryRun:
     refused_actions: list[dict] = field(default_factory=list)
     unrun_actions: list[dict] = field(default_factory=list)
     install_error: str = ""
+    evaluation: object = None  # sim.evaluation.result.Evaluation of the run (None if it could not be played)
 
     @property
     def ok(self) -> bool:
@@ -158,6 +159,9 @@ def run(scenario_path: str | Path, script_path: str | Path | None = None, *, wor
                                        "actor": e.actor, "kind": e.kind, "version": e.version, "refs": e.refs,
                                        "payload": e.payload})
             result.chain_ok = verify_chain(uow.session, uow.session.get(Workspace, ws)).ok
+            from sim.evaluation.engine import evaluate
+
+            result.evaluation = evaluate(uow, ws, scenario)
     finally:
         engine.dispose()
     return result
@@ -230,7 +234,9 @@ def print_run(result: DryRun, as_json: bool = False) -> str:
                            "install_error": result.install_error or None,
                            "failed_events": result.failed_events, "unfired_events": result.unfired_events,
                            "refused_actions": result.refused_actions, "unrun_actions": result.unrun_actions,
-                           "errors": result.errors, "journal": result.entries}, ensure_ascii=False, indent=2)
+                           "errors": result.errors, "journal": result.entries,
+                           "evaluation": result.evaluation.to_json() if result.evaluation else None},
+                          ensure_ascii=False, indent=2)
     lines = [f"Scénario « {result.scenario['title']} » ({result.scenario['id']}) — essai à vitesse maximale", ""]
     for e in result.entries:
         refs = " ".join(f"{k}={v}" for k, v in e["refs"].items())
@@ -247,6 +253,8 @@ def print_run(result: DryRun, as_json: bool = False) -> str:
             lines.append(f"{title} :")
             lines += [f"  {name(item)}{_when(item.get('at'))} : {item['reason']}" for item in items]
             lines.append("")
+    if result.evaluation is not None:
+        lines += evaluation_lines(result.evaluation)
     lines.append(f"{len(result.entries)} entrées au journal ; chaîne de hachage "
                  f"{'intègre' if result.chain_ok else 'ROMPUE'}.")
     if result.ok:
@@ -263,3 +271,23 @@ def print_run(result: DryRun, as_json: bool = False) -> str:
             summary = "chaîne de hachage rompue" + (f", {summary}" if summary else "")
         lines.append(f"Résultat : ÉCHEC — {summary}.")
     return "\n".join(lines)
+
+
+_STATUS_FR = {"met": "atteinte", "partly": "en partie", "missed": "manquée", "to_judge": "à juger"}
+_PROPOSED_FR = {"acquired": "acquise", "not_acquired": "non acquise", "to_judge": "à juger"}
+
+
+def evaluation_lines(evaluation) -> list[str]:
+    """The evaluation as the dry run prints it: each expectation, then each CP."""
+    from sim.evaluation.result import number
+
+    lines = ["Évaluation :"]
+    for e in evaluation.expectations:
+        points = f"{number(e.points)}/{number(e.max_points)}"
+        seqs = f" [n° {', '.join(map(str, e.evidence))}]" if e.evidence else ""
+        lines.append(f"  {e.id:<32} {_STATUS_FR[e.status]:<9} {points:>7}  {e.why}{seqs}")
+    for c in evaluation.competences:
+        lines.append(f"  {c.cp} {_PROPOSED_FR[c.proposed]} ({number(c.points)}/{number(c.max_points)}) — {c.why}")
+    lines.append(f"  Partie automatique : {number(evaluation.auto_points)}/{number(evaluation.auto_max_points)} points.")
+    lines.append("")
+    return lines

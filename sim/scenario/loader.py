@@ -148,6 +148,18 @@ def _message(error) -> str:
     return error.message
 
 
+_ONE_OF_HINTS = {"journal": "un type d'entrée du journal (order.confirmed, message.*) ou une liste de types",
+                 "if": "late, incomplete, ou une liste des deux",
+                 "partly": "une table {points, if} ou une liste de telles tables",
+                 "status": "un statut ou une liste de statuts",
+                 "text": "un texte ou une liste de textes"}
+
+
+def _shown_value(value) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def _schema_problems(validator, instance, positions, file, base_path=()) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(instance):
@@ -168,7 +180,11 @@ def _schema_problems(validator, instance, positions, file, base_path=()) -> list
         if error.validator in ("if", "allOf"):
             continue
         line, col = positions.of(path)
-        problems.append(Problem(file, line, col, _message(error)))
+        message = _message(error)
+        if error.validator == "oneOf" and path and path[0] in ("expectations", "scoring"):
+            message = f"valeur « {_shown_value(error.instance)} » invalide ici : " + _ONE_OF_HINTS.get(
+                str(path[-1]) if not isinstance(path[-1], int) else str(path[-2]), "forme non reconnue")
+        problems.append(Problem(file, line, col, message))
     return problems
 
 

@@ -82,10 +82,69 @@ COMPANY = {"type": "object", "properties": {
         "required": ["customer", "lines", "date"], "additionalProperties": False}}, "additionalProperties": False},
 }, "required": ["seed"], "additionalProperties": False}
 
+# ----- expectations (sim/evaluation/engine.py scores them; README "Expectations and scoring")
+JOURNAL_KINDS = {"oneOf": [{"type": "string", "pattern": r"^[a-z_]+(\.[a-z_*]+)?$"},
+                           {"type": "array", "minItems": 1,
+                            "items": {"type": "string", "pattern": r"^[a-z_]+(\.[a-z_*]+)?$"}}]}
+WHERE = {"type": "object", "description": "filtres sur les refs et le contenu de l'entrée (noms du scénario "
+                                          "résolus en clés métier ; actor, role)",
+         "additionalProperties": {"type": ["string", "number", "boolean"]}}
+PATTERN = {"type": "object", "properties": {"journal": JOURNAL_KINDS, "where": WHERE},
+           "required": ["journal"], "additionalProperties": False}
+ANCHOR = {"type": "object", "properties": {"event": {"type": "string"}, "journal": JOURNAL_KINDS, "where": WHERE,
+                                           "at": DATETIME},
+          "minProperties": 1, "additionalProperties": False}
+POINTS = {"type": ["number", "string"]}
+PARTLY_RULE = {"type": "object", "properties": {
+    "points": POINTS,
+    "if": {"oneOf": [{"enum": ["late", "incomplete"]},
+                     {"type": "array", "minItems": 1, "items": {"enum": ["late", "incomplete"]}}]}},
+    "required": ["points", "if"], "additionalProperties": False}
+PARTY = {"type": "object", "properties": {"customer": {"type": "string"}, "supplier": {"type": "string"},
+                                          "role": {"enum": ["management", "accounting"]}},
+         "minProperties": 1, "maxProperties": 1, "additionalProperties": False}
+MENTION = {"type": "object", "properties": {
+    "order": {"type": "string"}, "invoice": {"type": "string"}, "quote": {"type": "string"},
+    "purchase_order": {"type": "string"}, "date": DATE, "amount": AMOUNT,
+    "text": {"oneOf": [{"type": "string", "minLength": 1},
+                       {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}]}},
+    "minProperties": 1, "maxProperties": 1, "additionalProperties": False}
+STATUS_LIST = {"oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}]}
+STATE = {"type": "object", "properties": {
+    "invoice": {"type": "string"}, "order": {"type": "string"}, "product": {"type": "string"},
+    "customer": {"type": "string"},
+    "credit_note": {"type": "object", "properties": {"customer": {"type": "string"}, "invoice": {"type": "string"}},
+                    "minProperties": 1, "maxProperties": 1, "additionalProperties": False},
+    "status": STATUS_LIST, "amount_due_at_most": AMOUNT, "stock_at_least": AMOUNT, "stock_at_most": AMOUNT,
+    "reminder_level_at_least": {"enum": ["courtesy", "first", "phone", "second", "formal_notice", "escalated"]},
+    "in_litigation": {"type": "boolean"}, "total_at_most": AMOUNT, "total_at_least": AMOUNT},
+    "minProperties": 2, "additionalProperties": False}
 EXPECTATION = {"type": "object", "properties": {
     "id": ID, "criterion": {"type": "string", "pattern": r"^[a-z-]+/CP\d+/\d+$"},
-    "description": {"type": "string"}, "judge": {"enum": ["auto", "human"]},
-    "rule": {"type": "object"}}, "required": ["id", "criterion", "description"], "additionalProperties": False}
+    "description": {"type": "string", "minLength": 1}, "points": POINTS, "essential": {"type": "boolean"},
+    "journal": JOURNAL_KINDS, "where": WHERE,
+    "sequence": {"type": "array", "minItems": 2, "items": PATTERN},
+    "state": STATE,
+    "message": {"type": "object", "properties": {"to": PARTY, "language": {"enum": ["fr", "en"]},
+                                                 "mentions": {"type": "array", "minItems": 1, "items": MENTION}},
+                "required": ["to"], "additionalProperties": False},
+    "judge": {"const": "evaluator"},
+    "evidence": {"type": "array", "minItems": 1, "items": PATTERN},
+    "before": ANCHOR, "after": ANCHOR,
+    "within": {"type": "object", "properties": {"delay": DELAY, "of": ANCHOR}, "required": ["delay", "of"],
+               "additionalProperties": False},
+    "count": {"type": "object", "properties": {"min": {"type": "integer", "minimum": 1},
+                                               "max": {"type": "integer", "minimum": 1}},
+              "minProperties": 1, "additionalProperties": False},
+    "never": {"type": "array", "minItems": 1, "items": PATTERN},
+    "partly": {"oneOf": [PARTLY_RULE, {"type": "array", "minItems": 1, "items": PARTLY_RULE}]}},
+    "required": ["id", "criterion", "description", "points"], "additionalProperties": False}
+SCORING_RULE = {"type": "object", "properties": {"essential": {"enum": ["all", "none"]},
+                                                 "min_pct": {"type": "number", "minimum": 0, "maximum": 100}},
+                "additionalProperties": False}
+SCORING = {"type": "object", "description": "règle de synthèse par CP : default, puis CP1..CP8",
+           "properties": {"default": SCORING_RULE}, "patternProperties": {"^CP[1-9][0-9]*$": SCORING_RULE},
+           "additionalProperties": False}
 
 
 def event_schema(kind: str) -> dict:
@@ -118,6 +177,7 @@ def scenario_schema(with_events: bool = True) -> dict:
             "company": COMPANY,
             "timeline": {"type": "array", "items": event},
             "expectations": {"type": "array", "items": EXPECTATION},
+            "scoring": SCORING,
             "notes": {"type": "string", "description": "pour les évaluateurs"},
         },
         "required": ["id", "title", "referential", "start", "duration_days", "briefing", "company", "timeline"],

@@ -36,8 +36,8 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     "yaml-at-sign.yaml": [(18, 14, "YAML invalide : caractère « @ » interdit en début de valeur : mettez la "
                                    "valeur entre guillemets")],
     "not-a-mapping.yaml": [(1, 1, "le fichier doit être une table YAML")],
-    "billion-laughs.yaml": [(61, 10, "les alias YAML (*nom) développent le fichier au-delà de 100")],
-    "deep-nesting.yaml": [(55, 58, "imbrication trop profonde : 50 niveaux au plus")],
+    "billion-laughs.yaml": [(63, 10, "les alias YAML (*nom) développent le fichier au-delà de 100")],
+    "deep-nesting.yaml": [(57, 58, "imbrication trop profonde : 50 niveaux au plus")],
     # --- structure and types (JSON Schema) ----------------------------------
     "missing-required-field.yaml": [(47, 7, "champ obligatoire manquant : « body »")],
     "unknown-field.yaml": [(42, 5, "champ obligatoire manquant : « message »"),
@@ -98,7 +98,7 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
         (45, 43, "format invalide « 2x »"),
         (47, 22, "client inconnu(e) : « galwey »"),
         (54, 16, "critère inconnu"),
-        (56, 9, "identifiant d'attente en double : « customer-told »"),
+        (58, 9, "identifiant d'attente en double : « customer-told »"),
     ],
 }
 
