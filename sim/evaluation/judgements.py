@@ -54,8 +54,7 @@ def _evaluator(actor: str) -> str:
 
 
 def _comment(raw, errors: dict, *, required: bool) -> str:
-    text = read_text(raw, "comment", errors, label="Commentaire", max_length=COMMENT_MAX, required=required,
-                     multiline=True)
+    text = read_text(raw, "comment", errors, label="Commentaire", max_length=COMMENT_MAX, multiline=True)
     if required and not errors.get("comment") and not text:
         errors["comment"] = "Commentaire : obligatoire pour corriger un verdict automatique (dites pourquoi)."
     return text or ""
