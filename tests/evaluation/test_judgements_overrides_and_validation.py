@@ -171,3 +171,27 @@ def test_only_staff_decide(sealed):
     with pytest.raises(SimError):
         decide(sealed.id, judgements.judge, actor="candidate:x", expectation_id="tone", status="met", points="4",
                comment="")
+
+
+def test_the_engine_ignores_the_judgements_and_the_real_evaluation_takes_them(sealed):
+    """On the sample scenario's real evaluation (the engine's): decisions change the final verdicts,
+    never the automatic part."""
+    from sim.evaluation.engine import evaluate, scenario_of
+
+    def automatic():
+        with UnitOfWork(sealed.id, write=False) as uow:
+            scenario = scenario_of(uow, sealed.id)
+            return evaluate(uow, sealed.id, scenario), scenario
+
+    before, scenario = automatic()
+    [tone] = [e for e in before.expectations if e.judge == "evaluator"]
+    with judgements.judging_uow(sealed.id) as uow:
+        judgements.judge(uow, actor=EVALUATOR, evaluation=before, scenario=scenario, expectation_id=tone.id,
+                         status="met", points=str(tone.max_points), comment="Ton juste.")
+        uow.commit()
+    after, _ = automatic()
+    assert after.expectations == before.expectations and after.competences == before.competences
+    with UnitOfWork(sealed.id, write=False) as uow:
+        result = verdicts.final(after, judgements.entries_of(uow), scenario)
+    assert result.expectation(tone.id).status == "met"
+    assert result.competence(tone.cp).status == "acquired" and tone.cp != "CP4"
