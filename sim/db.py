@@ -260,12 +260,15 @@ class UnitOfWork:
     """
 
     def __init__(self, workspace_id: int | None = None, *, write: bool = True, engine: Engine | None = None,
-                 inspecting: bool = False):
+                 inspecting: bool = False, judging: bool = False):
         self.workspace_id = workspace_id
         self.engine = engine or get_engine()
         self.write = write
         # a staff member reading a candidate's workspace (sim/web/inspection.py): reads only, leaves no evidence
         self.inspecting = inspecting
+        # an evaluator's judgement: the one write an ended (sealed) workspace still takes,
+        # and only ``evaluation.*`` journal entries (sim/journal/service.py checks)
+        self.judging = judging
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
@@ -295,7 +298,7 @@ class UnitOfWork:
                                    .with_for_update()).first()
         if found is None:
             raise NotFound(f"Workspace {self.workspace_id}")
-        if found.ended_at is not None:
+        if found.ended_at is not None and not self.judging:
             # the exam is over: nothing changes any more, whoever asks (checked under the lock)
             from sim.errors import WorkspaceClosed
 

@@ -207,6 +207,18 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"subject": "text", "due": "text"}),
     Kind("trade_show.announced", "Salon annoncé", refs=("event",),
          payload={"name": "text", "date": "text", "place": "text", "budget": "text", "objectives": "list"}),
+    # --- the evaluator's judgements (sim/evaluation/judgements.py): signed entries of the evaluator in the
+    # candidate's journal, written after the seal too; the engine ignores them, verdicts.final() reads them.
+    # An override names exactly one of expectation / criterion / cp; points only for an expectation.
+    Kind("evaluation.judged", "Attente jugée par l'évaluateur", refs=("expectation",),
+         payload={"criterion": "text", "status": "text", "points": "decimal", "max_points": "decimal",
+                  "comment": "text"}),
+    Kind("evaluation.overridden", "Verdict automatique corrigé par l'évaluateur",
+         optional_refs=("expectation", "criterion", "cp"),
+         payload={"previous": "text", "status": "text", "points": "decimal?", "comment": "text"}),
+    Kind("evaluation.validated", "Verdict de la compétence validé par l'évaluateur", refs=("cp",),
+         payload={"verdict": "text", "points": "decimal", "max_points": "decimal", "comment": "text"},
+         optional=("comment",)),
     Kind("trade_show.visitors_arrived", "Visiteurs au stand", refs=("event",), payload={"visitors": "list"}),
 )
 

@@ -89,6 +89,11 @@ def append(uow, *, kind: str, actor: str, refs: dict | None = None, payload: dic
         raise ValueError("a journal entry belongs to a workspace")
     if kind not in KINDS:
         raise ValueError(f"journal kind {kind!r} is not in sim/journal/catalogue.py")
+    judging = getattr(uow, "judging", False)
+    if judging != kind.startswith("evaluation."):
+        # a judging unit of work writes judgements only, and judgements are written only by one:
+        # nothing else enters a sealed journal, and no judgement hides among a candidate's actions
+        raise ValueError(f"journal kind {kind!r} in a {'judging' if judging else 'plain'} unit of work")
     refs = json.loads(canonical_json(refs or {}))
     payload = json.loads(canonical_json(payload or {}))
     # a scenario's set-up records the situation as it stands at the start

@@ -98,6 +98,16 @@ EXPECTED = {
         ("GET", "/practice"), ("POST", "/practice"),
     ]},
     ("POST", "/workspaces/{workspace_id}/orders/{order_id}/decision"): {T, A},
+    # the evaluator's pages: staff only (a candidate never sees another's scores, nor their own exam's)
+    **{(method, path): {T, E, A} for method, path in [
+        ("GET", "/evaluation/sessions/{session_id}"), ("GET", "/evaluation/sessions/{session_id}/summary"),
+        ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}"),
+        ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/judge"),
+        ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/override"),
+        ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/validate"),
+    ]},
+    # a practice run's own evaluation, for its candidate
+    ("GET", "/my-workspaces/{workspace_id}/feedback"): {C},
 }
 
 
