@@ -18,7 +18,9 @@ def statements_url(endpoint: str) -> str:
 
 def post(statements: list[dict], *, url: str | None = None, username: str | None = None,
          password: str | None = None, timeout: float = 30.0) -> list[str]:
-    """POST the statements in one batch; the LRS's ids back. Raises LRSError on refusal."""
+    """POST the statements in one batch; their ids back. Re-posting the same export is harmless: the ids are
+    deterministic and an LRS answers 204 for statements it already holds identical. Raises LRSError on
+    refusal (409: same ids, different content; 401: credentials)."""
     settings = get_settings()
     url = url if url is not None else settings.lrs_url
     if not url:
@@ -35,4 +37,6 @@ def post(statements: list[dict], *, url: str | None = None, username: str | None
         raise LRSError("le LRS a déjà ces déclarations (mêmes identifiants) : 409 Conflict")
     if response.status_code >= 300:
         raise LRSError(f"le LRS a refusé : {response.status_code} {response.text[:500]}")
+    if response.status_code == 204:  # already stored, identical (our ids are deterministic): nothing new
+        return [s["id"] for s in statements]
     return response.json()

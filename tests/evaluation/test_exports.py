@@ -226,3 +226,60 @@ def test_pdf_renders_as_an_image(judged_exam, tmp_path):
                    check=True)
     [png] = list(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 5000
+
+
+@pytest.fixture(scope="module")
+def ralph(tmp_path_factory):
+    from tests.evaluation import ralph as lrs_server
+
+    try:
+        with lrs_server.running(tmp_path_factory.mktemp("ralph")) as endpoint:
+            yield endpoint
+    except lrs_server.RalphUnavailable as reason:
+        pytest.skip(f"LRS Ralph indisponible : {reason}")
+
+
+def test_statements_posted_to_a_real_lrs_are_read_back(judged_exam, ralph, monkeypatch, capsys):
+    """Ralph (its own virtualenv, FS backend) accepts every statement; a GET returns them as sent."""
+    from sim.cli import main
+    from sim.config import get_settings
+    from sim.evaluation import lrs
+    from tests.evaluation.ralph import PASSWORD, USERNAME
+
+    session_id, users, _, _ = judged_exam
+    monkeypatch.setenv("ADVSIM_LRS_URL", ralph)
+    monkeypatch.setenv("ADVSIM_LRS_USERNAME", USERNAME)
+    monkeypatch.setenv("ADVSIM_LRS_PASSWORD", PASSWORD)
+    get_settings.cache_clear()
+    try:
+        assert main(["evaluate", str(session_id), "--format", "xapi", "--post"]) == 0
+        sent = json.loads(capsys.readouterr().out)
+        # the same export posted again: same ids, the LRS keeps one copy of each
+        assert lrs.post(sent) == [s["id"] for s in sent]
+        # same ids, different content: the LRS refuses, we say so
+        changed = json.loads(json.dumps(sent[:1]))
+        changed[0]["result"]["score"]["raw"] = 0
+        with pytest.raises(lrs.LRSError, match="409"):
+            lrs.post(changed)
+    finally:
+        get_settings.cache_clear()
+    auth = (USERNAME, PASSWORD)
+    headers = {"X-Experience-API-Version": "1.0.3"}
+    import httpx
+
+    registration = sent[0]["context"]["registration"]
+    found = httpx.get(lrs.statements_url(ralph), params={"registration": registration, "limit": 500},
+                      auth=auth, headers=headers, timeout=30).json()["statements"]
+    assert sorted(s["id"] for s in found) == sorted(s["id"] for s in sent)
+    one = next(s for s in sent if s["object"]["id"].endswith("/tone"))
+    back = httpx.get(lrs.statements_url(ralph), params={"statementId": one["id"]}, auth=auth, headers=headers,
+                     timeout=30).json()
+    if "statements" in back:  # Ralph (FS backend) answers a statementId GET as a StatementResult of one
+        [back] = back["statements"]
+    assert back["id"] == one["id"]
+    assert back["actor"]["account"] == one["actor"]["account"] and back["verb"]["id"] == one["verb"]["id"]
+    assert back["result"]["score"] == one["result"]["score"] and back["result"]["duration"] == one["result"]["duration"]
+    assert back["context"]["registration"] == registration and "stored" in back
+    # without credentials the LRS refuses: the error says so, nothing is claimed as sent
+    with pytest.raises(lrs.LRSError, match="401"):
+        lrs.post(sent[:1], url=ralph, username="", password="")
