@@ -68,8 +68,8 @@ class Export:
     candidates: list[Candidate]
 
 
-def collect(engine, session_id: int, login: str | None = None) -> Export:
-    """The session's candidates (or the one whose login is given) with their final evaluations."""
+def collect(engine, session_id: int, login: str | None = None, workspace_id: int | None = None) -> Export:
+    """The session's candidates (or the one whose login, or workspace, is given) with their final evaluations."""
     with UnitOfWork(write=False, engine=engine) as uow:
         session = uow.session.get(ExamSession, session_id)
         if session is None:
@@ -79,6 +79,10 @@ def collect(engine, session_id: int, login: str | None = None) -> Export:
         candidates = [(w, u) for w, u in candidates if u is not None and u.username == login]
         if not candidates:
             raise NotFound(f"candidat {login} dans la session {session_id}")
+    if workspace_id is not None:
+        candidates = [(w, u) for w, u in candidates if w.id == workspace_id]
+        if not candidates:
+            raise NotFound(f"Workspace {workspace_id}")
     result = []
     for workspace, user in candidates:
         with UnitOfWork(workspace.id, write=False, engine=engine) as uow:
@@ -265,6 +269,12 @@ def report_html(export: Export, candidate: Candidate) -> str:
     return render_html("documents/evaluation_report.html", {
         "session": export.session, "c": candidate, "f": candidate.final, "labels": STATUS_LABELS,
         "printed_at": datetime.now(timezone.utc), "kinds": {k: v.title for k, v in KINDS.items()}})
+
+
+def report_filename(export: Export, candidate: Candidate) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"evaluation-{export.session.id}-{candidate.login}") + ".pdf"
 
 
 def report_pdf(export: Export, candidate: Candidate) -> bytes:
