@@ -190,6 +190,25 @@ def cmd_scenario_lint(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_referential_show(args) -> int:
+    from sim.referentials import REFERENTIALS, UnknownReferentialItem, load
+
+    try:
+        referential = load(args.referential)
+    except UnknownReferentialItem:
+        print(f"référentiel inconnu : « {args.referential} » (connus : {', '.join(REFERENTIALS)})")
+        return 1
+    level = f", niveau {referential.level}" + (f", {referential.code}" if referential.code else "")
+    print(f"{referential.title} ({referential.id}{level})")
+    for activity in referential.activities:
+        print(f"\nActivité {activity.number} — {activity.title}")
+        for competence in activity.competences:
+            print(f"  {competence.id} — {competence.title}")
+            for criterion in competence.criteria:
+                print(f"    {criterion.id}  {criterion.text}")
+    return 0
+
+
 def cmd_scenario_schema(args) -> int:
     import json
 
@@ -339,6 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_journal_kinds)
     journal.add_parser("rotate-key", help="nouvelle clé de signature du journal (l'ancienne est archivée)") \
         .set_defaults(func=cmd_journal_rotate_key)
+
+    referential = sub.add_parser("referential", help="référentiels de certification (REAC)").add_subparsers(
+        dest="referential_command", required=True)
+    show = referential.add_parser("show", help="les CP et leurs critères de performance, mot pour mot")
+    show.add_argument("referential")
+    show.set_defaults(func=cmd_referential_show)
 
     scenario = sub.add_parser("scenario", help="scénarios").add_subparsers(dest="scenario_command", required=True)
     lint = scenario.add_parser("lint", help="vérifier des fichiers de scénario (fichier:ligne:colonne: message)")

@@ -378,6 +378,7 @@ def lint_text(text: str, file: str = "<scenario>") -> LintResult:
                                      ("timeline", index))
     problems += _semantic_problems(data, events, positions, file)
     problems += _value_problems(data, events, positions, file)
+    problems += _expectation_problems(data, events, positions, file)
     return LintResult(file, data, sorted(set(problems)))
 
 
@@ -979,3 +980,218 @@ def load(path: str | Path) -> dict:
     if result.problems:
         raise ScenarioInvalid(result.problems)
     return result.data
+
+
+# ===== expectations (the evaluator's language) ============================
+#
+# The schema has checked shapes; here the meaning: one kind of check per
+# expectation, ``never`` never alone, journal kinds of the catalogue, filters
+# a matched kind can have, scenario names and events that exist, points and
+# delays as the engine reads them (sim/evaluation/engine.py).
+
+_CHECK_KINDS = ("journal", "sequence", "state", "message", "judge")
+_TIMED = ("before", "after", "within", "count", "partly")
+_WHERE_SPECIAL = {"actor", "role"}
+_STATE_FIELDS = {
+    "invoice": {"status", "amount_due_at_most"},
+    "order": {"status"},
+    "product": {"stock_at_least", "stock_at_most"},
+    "customer": {"reminder_level_at_least", "in_litigation"},
+    "credit_note": {"total_at_most", "total_at_least"},
+}
+_STATUSES = {"invoice": ["issued", "partial", "paid", "credited", "litigation"],
+             "order": ["draft", "blocked", "pending", "confirmed", "partial", "delivered", "invoiced", "cancelled"]}
+
+
+def _expectation_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(path, message, key=None):
+        line, col = positions.of_key(path, key) if key is not None else positions.of(path)
+        problems.append(Problem(file, line, col, message))
+
+    expectations = data.get("expectations") if isinstance(data.get("expectations"), list) else []
+    names = scenario_names(data)
+    event_ids = {e.get("id") for e in events if isinstance(e, dict)}
+
+    def entity(path, kind, value):
+        if isinstance(value, str) and value not in names.get(kind, set()):
+            known = ", ".join(sorted(names.get(kind, set()))) or "aucune"
+            add(path, f"{_KIND_FR.get(kind, kind)} inconnu(e) : « {value} » (définis : {known})")
+
+    def kinds_of(path, pattern) -> list[str]:
+        found = []
+        for i, one in enumerate(pattern if isinstance(pattern, list) else [pattern]):
+            if not isinstance(one, str):
+                continue
+            kinds = matching(one)
+            where = (*path, i) if isinstance(pattern, list) else path
+            if not kinds:
+                close = get_close_matches(one, list(KINDS), n=1)
+                add(where, f"type d'entrée de journal inconnu : « {one} »"
+                    + (f" (vouliez-vous dire « {close[0]} » ?)" if close else "")
+                    + " — la commande « advsim journal kinds » les liste")
+            found += kinds
+        return found
+
+    def where_ok(path, where, kinds):
+        if not isinstance(where, dict):
+            return
+        for name, value in where.items():
+            if name in ENTITY_SECTIONS.values() or name == "quote":
+                entity((*path, name), name, value)
+            elif name == "event":
+                if isinstance(value, str) and value not in event_ids:
+                    add((*path, name), f"événement inconnu : « {value} »")
+                continue
+            if name in _WHERE_SPECIAL or not kinds:
+                continue
+            fields = {f for k in kinds for f in (*KINDS[k].refs, *KINDS[k].optional_refs, *KINDS[k].payload)}
+            if name not in fields:
+                add(path, f"filtre « {name} » impossible : aucune entrée {', '.join(sorted(set(kinds))[:4])} "
+                          f"n'a ce champ (possibles : {', '.join(sorted(fields | _WHERE_SPECIAL))})", key=name)
+
+    def pattern_ok(path, pattern):
+        if isinstance(pattern, dict) and "journal" in pattern:
+            where_ok((*path, "where"), pattern.get("where"), kinds_of((*path, "journal"), pattern["journal"]))
+
+    def anchor_ok(path, anchor):
+        if not isinstance(anchor, dict):
+            return
+        given = [k for k in ("event", "journal", "at") if k in anchor]
+        if len(given) != 1:
+            add(path, "un repère est exactement un de : event (un événement), journal (une entrée), at (une date)")
+        if isinstance(anchor.get("event"), str) and anchor["event"] not in event_ids:
+            add((*path, "event"), f"événement inconnu : « {anchor['event']} »"
+                + (f" (événements : {', '.join(sorted(i for i in event_ids if isinstance(i, str)))})"
+                   if event_ids else ""))
+        if "where" in anchor and "journal" not in anchor:
+            add((*path, "where"), "« where » ne va qu'avec « journal »")
+        if "journal" in anchor:
+            pattern_ok(path, anchor)
+
+    def points(path, raw, what="points"):
+        value, message = _read(raw, what, "decimal", positive=True)
+        if message:
+            add(path, message)
+        return value
+
+    for index, exp in enumerate(expectations):
+        if not isinstance(exp, dict):
+            continue
+        path = ("expectations", index)
+        checks = [k for k in _CHECK_KINDS if k in exp]
+        if len(checks) > 1:
+            add((*path, checks[1]), f"deux sortes de vérification dans une attente : {' et '.join(checks)} "
+                                    "(une seule parmi journal, sequence, state, message, judge)", key=None)
+        elif not checks:
+            if "never" in exp:
+                add((*path, "never"), "« never » seul est refusé : un candidat qui ne fait rien le gagnerait "
+                                      "(ajoutez ce qui doit être fait : journal, sequence, message ou state)")
+            else:
+                add(path, "attente sans vérification : journal, sequence, state, message ou judge attendu")
+        maximum = points((*path, "points"), exp["points"]) if "points" in exp else None
+        check = checks[0] if checks else None
+        if check in ("judge", "state"):
+            for name in (*_TIMED, "never") if check == "judge" else ("before", "after", "within", "count"):
+                if name in exp:
+                    add(path, f"« {name} » ne va pas avec « {check} »", key=name)
+        if "evidence" in exp and check != "judge":
+            add(path, "« evidence » ne va qu'avec « judge: evaluator »", key="evidence")
+        if "where" in exp and check != "journal":
+            add(path, "« where » ne va qu'avec « journal » (ailleurs, chaque motif a le sien)", key="where")
+        if check == "journal":
+            where_ok((*path, "where"), exp.get("where"), kinds_of((*path, "journal"), exp["journal"]))
+        for name in ("sequence", "never", "evidence"):
+            for i, item in enumerate(exp.get(name) or [] if isinstance(exp.get(name), list) else []):
+                pattern_ok((*path, name, i), item)
+        for name in ("before", "after"):
+            anchor_ok((*path, name), exp.get(name))
+        if isinstance(exp.get("within"), dict):
+            anchor_ok((*path, "within", "of"), exp["within"].get("of"))
+            delay = exp["within"].get("delay")
+            if isinstance(delay, str):
+                try:
+                    if parse_delay(delay).total_seconds() <= 0:
+                        add((*path, "within", "delay"), "délai nul : « within » demande une durée")
+                except ValueError:
+                    pass  # the schema reported it
+        count = exp.get("count") if isinstance(exp.get("count"), dict) else {}
+        if isinstance(count.get("min"), int) and isinstance(count.get("max"), int) and count["min"] > count["max"]:
+            add((*path, "count", "max"), f"« max » ({count['max']}) plus petit que « min » ({count['min']})")
+        rules = exp.get("partly")
+        for i, rule in enumerate(rules if isinstance(rules, list) else [rules] if isinstance(rules, dict) else []):
+            where = (*path, "partly", i) if isinstance(rules, list) else (*path, "partly")
+            if not isinstance(rule, dict) or "points" not in rule:
+                continue
+            credit = points((*where, "points"), rule["points"], "points partiels")
+            if credit is not None and maximum is not None and credit >= maximum:
+                add((*where, "points"), f"crédit partiel de {credit} point(s) : moins que les {maximum} point(s) "
+                                        "de l'attente attendu")
+            conditions = rule.get("if") if isinstance(rule.get("if"), list) else [rule.get("if")]
+            if "late" in conditions and check in ("journal", "sequence", "message") \
+                    and not ({"before", "within"} & set(exp)):
+                add((*where, "if"), "« late » sans « before » ni « within » : rien ne peut être en retard")
+        if check == "message" and isinstance(exp.get("message"), dict):
+            rule = exp["message"]
+            to = rule.get("to") if isinstance(rule.get("to"), dict) else {}
+            for kind in ("customer", "supplier"):
+                if kind in to:
+                    entity((*path, "message", "to", kind), kind, to[kind])
+            for i, mention in enumerate(rule.get("mentions") or [] if isinstance(rule.get("mentions"), list) else []):
+                if not isinstance(mention, dict):
+                    continue
+                for kind in ("order", "invoice", "quote", "purchase_order"):
+                    if kind in mention:
+                        entity((*path, "message", "mentions", i, kind), kind, mention[kind])
+                if "amount" in mention:
+                    _, message = _read(mention["amount"], "montant", "amount", positive=True)
+                    if message:
+                        add((*path, "message", "mentions", i, "amount"), message)
+            if "incomplete" in str(exp.get("partly")) and not (rule.get("language") or rule.get("mentions")):
+                add((*path, "partly"), "« incomplete » sans « language » ni « mentions » : rien ne peut manquer")
+        if check == "state" and isinstance(exp.get("state"), dict):
+            state = exp["state"]
+            subjects = [k for k in _STATE_FIELDS if k in state]
+            if len(subjects) != 1:
+                add((*path, "state"), "« state » porte sur exactement un de : invoice, order, product, customer, "
+                                      "credit_note")
+            else:
+                subject = subjects[0]
+                if subject == "credit_note":
+                    owner = state["credit_note"] if isinstance(state["credit_note"], dict) else {}
+                    for kind, value in owner.items():
+                        entity((*path, "state", "credit_note", kind), kind, value)
+                else:
+                    entity((*path, "state", subject), subject, state[subject])
+                tests = [k for k in state if k != subject]
+                if not tests:
+                    add((*path, "state"), f"« state » sur « {subject} » sans condition "
+                                          f"(possibles : {', '.join(sorted(_STATE_FIELDS[subject]))})")
+                for name in tests:
+                    if name not in _STATE_FIELDS[subject]:
+                        add((*path, "state"), f"« {name} » ne s'applique pas à « {subject} » "
+                                              f"(possibles : {', '.join(sorted(_STATE_FIELDS[subject]))})", key=name)
+                if "status" in state and subject in _STATUSES:
+                    wanted = state["status"] if isinstance(state["status"], list) else [state["status"]]
+                    for value in wanted:
+                        if value not in _STATUSES[subject]:
+                            add((*path, "state", "status"), f"statut « {value} » inconnu pour « {subject} » "
+                                                            f"(possibles : {', '.join(_STATUSES[subject])})")
+                for name in ("amount_due_at_most", "stock_at_least", "stock_at_most", "total_at_most",
+                             "total_at_least"):
+                    if name in state:
+                        _, message = _read(state[name], name, "decimal", minimum=0)
+                        if message:
+                            add((*path, "state", name), message)
+
+    # the roll-up rule names CPs of the referential
+    scoring = data.get("scoring") if isinstance(data.get("scoring"), dict) else {}
+    known = _criteria(data.get("referential"))
+    if known is not None:
+        cps = {c.split("/")[1] for c in known}
+        for name in scoring:
+            if name != "default" and name not in cps:
+                add(("scoring",), f"compétence inconnue : « {name} » (le référentiel a {', '.join(sorted(cps))})",
+                    key=name)
+    return problems

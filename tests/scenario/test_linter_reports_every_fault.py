@@ -91,6 +91,20 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
         (69, 11, "« reply » sans message à quoi répondre : déclenchez-le par « when: {journal: message.sent, "
                  "customer: galway} »")],
     # --- all of them, not only the first ------------------------------------
+    # --- expectations (the evaluator's language) -----------------------------
+    "expectation-faults.yaml": [
+        (107, 14, "type d'entrée de journal inconnu : « mesage.sent » (vouliez-vous dire « message.sent » ?)"),
+        (113, 23, "client inconnu(e) : « galwey »"),
+        (119, 21, "événement inconnu : « customer_ask »"),
+        (121, 16, "critère inconnu : « assistant-commercial/CP2/9 »"),
+        (130, 14, "deux sortes de vérification dans une attente : journal et message"),
+        (135, 12, "« never » seul est refusé : un candidat qui ne fait rien le gagnerait"),
+        (141, 21, "format invalide « 4 heures » : une durée"),
+        (145, 13, "Points : un nombre plus grand que 0 attendu"),
+        (152, 13, "filtre « blocked » impossible : aucune entrée order.confirmed n'a ce champ"),
+        (159, 22, "crédit partiel de 2 point(s) : moins que les 1 point(s)"),
+        (164, 42, "statut « shipped » inconnu pour « order »"),
+    ],
     "several-faults.yaml": [
         (7, 8, "valeur 0 hors limites (minimum 1)"),
         (23, 7, "champ inconnu : « stok »"),

@@ -255,14 +255,15 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         **{f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}": Form(
             {"session_id": o["session_id"], "workspace_id": o["session_workspace"]}, values, kinds, as_staff=True)
            for action, values, kinds in (
-               ("judge", {"expectation_id": "no-such-item", "status": "met", "points": "1", "comment": "Bien.",
+               ("judge", {"expectation_id": "tone", "status": "met", "points": "2", "comment": "Bien.",
                           "form_token": "tok-judge"},
                 {"expectation_id": "choice", "status": "choice", "points": "number", "comment": "text",
                  "form_token": "token"}),
-               ("override", {"target": "cp:CP9", "status": "acquired", "points": "", "comment": "Vu en salle.",
+               ("override", {"target": "expectation:first-reminder", "status": "partly", "points": "1",
+                             "comment": "Vu en salle.",
                              "form_token": "tok-override"},
                 {"target": "choice", "status": "choice", "points": "number", "comment": "text", "form_token": "token"}),
-               ("validate", {"cp": "CP9", "comment": "", "form_token": "tok-validate"},
+               ("validate", {"cp": "CP4", "comment": "", "form_token": "tok-validate"},
                 {"cp": "choice", "comment": "text", "form_token": "token"}))},
         # the candidate: practice runs, the choice of workspace
         "/practice": Form({}, {"scenario": "non-payment", "speed": "10"}, {"scenario": "choice", "speed": "choice"}),
@@ -356,7 +357,9 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/customers", "/customers/{customer_id}/edit", "/customers/{customer_id}/interactions",
                  "/customers/{customer_id}/contacts", "/customers/{customer_id}/contacts/{contact_id}",
                  "/customers/{customer_id}/addresses", "/customers/{customer_id}/addresses/{address_id}",
-                 "/workspaces/{workspace_id}/orders/{order_id}/approve"):
+                 "/workspaces/{workspace_id}/orders/{order_id}/approve",
+                 *(f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}"
+                   for action in ("judge", "override", "validate"))):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

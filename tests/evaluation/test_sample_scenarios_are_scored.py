@@ -1,0 +1,124 @@
+"""Each sample scenario played three ways, and scored: the reference script earns every
+automatic point, the idle script (``[]``) none (a ``never`` rule earns nothing by
+inaction), the careless script loses exactly the points its scenario designs it to lose."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sim.scenario.dryrun import run
+
+ROOT = Path(__file__).resolve().parents[2]
+IDLE = Path(__file__).resolve().parent / "idle.yaml"
+
+# expectation id -> (status, points) for each script
+DESIGNED = {
+    "late-delivery": {
+        "reference": {"supplier-mail-read": ("met", 1), "customer-told-before-asking": ("met", 2),
+                      "customer-told-in-english": ("met", 3), "new-date-from-supplier": ("met", 2),
+                      "english-level": ("to_judge", 0)},
+        "careless": {"supplier-mail-read": ("partly", Decimal("0.5")), "customer-told-before-asking": ("partly", 1),
+                     "customer-told-in-english": ("partly", 1), "new-date-from-supplier": ("met", 2),
+                     "english-level": ("to_judge", 0)},
+        "max": 8, "careless_total": Decimal("4.5"),
+        "competences": {"reference": {"CP2": "acquired", "CP3": "acquired"},
+                        "careless": {"CP2": "not_acquired", "CP3": "not_acquired"},
+                        "idle": {"CP2": "not_acquired", "CP3": "not_acquired"}},
+    },
+    "non-payment": {
+        "reference": {"first-reminder": ("met", 2), "recovery-ladder": ("met", 2),
+                      "outstanding-checked-before-order": ("met", 2), "no-blind-confirmation": ("met", 3),
+                      "tone": ("to_judge", 0)},
+        "careless": {"first-reminder": ("partly", 1), "recovery-ladder": ("missed", 0),
+                     "outstanding-checked-before-order": ("missed", 0), "no-blind-confirmation": ("missed", 0),
+                     "tone": ("to_judge", 0)},
+        "max": 9, "careless_total": Decimal(1),
+        "competences": {"reference": {"CP3": "to_judge", "CP4": "acquired"},
+                        "careless": {"CP3": "to_judge", "CP4": "not_acquired"},
+                        "idle": {"CP3": "to_judge", "CP4": "not_acquired"}},
+    },
+    "trade-show": {
+        "reference": {"checklist-on-time": ("met", 2), "checklist-covers-the-posts": ("met", 3),
+                      "checklist-complete": ("to_judge", 0), "budget": ("to_judge", 0),
+                      "new-customer-checked": ("met", 2), "first-order-confirmed": ("met", 2),
+                      "order-acknowledged-in-english": ("met", 2), "english-visitor": ("to_judge", 0)},
+        "careless": {"checklist-on-time": ("partly", 1), "checklist-covers-the-posts": ("partly", 1),
+                     "checklist-complete": ("to_judge", 0), "budget": ("to_judge", 0),
+                     "new-customer-checked": ("missed", 0), "first-order-confirmed": ("met", 2),
+                     "order-acknowledged-in-english": ("partly", 1), "english-visitor": ("to_judge", 0)},
+        "max": 11, "careless_total": Decimal(5),
+        "competences": {"reference": {"CP1": "acquired", "CP4": "acquired", "CP7": "acquired", "CP8": "to_judge"},
+                        "careless": {"CP1": "acquired", "CP4": "not_acquired", "CP7": "to_judge",
+                                     "CP8": "to_judge"},
+                        "idle": {"CP1": "not_acquired", "CP4": "not_acquired", "CP7": "to_judge",
+                                 "CP8": "to_judge"}},
+    },
+}
+
+
+def _script(scenario: str, who: str) -> Path:
+    return {"reference": ROOT / "scenarios" / f"{scenario}.candidate.yaml",
+            "careless": ROOT / "scenarios" / f"{scenario}.careless.yaml", "idle": IDLE}[who]
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory):
+    cache = {}
+
+    def play(scenario: str, who: str):
+        if (scenario, who) not in cache:
+            result = run(ROOT / "scenarios" / f"{scenario}.yaml", _script(scenario, who),
+                         workdir=str(tmp_path_factory.mktemp(f"{scenario}-{who}")))
+            # idle: a reply waiting for the candidate's message never fires, nothing else may fail
+            assert result.chain_ok and not result.failed_events and not result.refused_actions, result.errors
+            if who != "idle":
+                assert result.ok, (result.errors, result.unfired_events, result.unrun_actions)
+            cache[scenario, who] = result.evaluation
+        return cache[scenario, who]
+
+    return play
+
+
+@pytest.mark.parametrize("scenario", sorted(DESIGNED))
+def test_the_reference_script_earns_every_automatic_point(played, scenario):
+    evaluation = played(scenario, "reference")
+
+    assert evaluation.auto_points == evaluation.auto_max_points == DESIGNED[scenario]["max"]
+    assert {e.id: (e.status, e.points) for e in evaluation.expectations} == DESIGNED[scenario]["reference"]
+    for e in evaluation.expectations:
+        if e.status == "met":
+            assert e.evidence, e.id  # every point earned points at the journal
+    assert {c.cp: c.proposed for c in evaluation.competences} == DESIGNED[scenario]["competences"]["reference"]
+
+
+@pytest.mark.parametrize("scenario", sorted(DESIGNED))
+def test_the_idle_script_earns_nothing(played, scenario):
+    evaluation = played(scenario, "idle")
+
+    assert evaluation.auto_points == 0
+    assert evaluation.auto_max_points == DESIGNED[scenario]["max"]
+    for e in evaluation.expectations:
+        assert e.points == 0
+        assert e.status == ("to_judge" if e.judge == "evaluator" else "missed"), e.id
+    assert {c.cp: c.proposed for c in evaluation.competences} == DESIGNED[scenario]["competences"]["idle"]
+
+
+@pytest.mark.parametrize("scenario", sorted(DESIGNED))
+def test_the_careless_script_loses_exactly_the_designed_points(played, scenario):
+    evaluation = played(scenario, "careless")
+
+    assert {e.id: (e.status, e.points) for e in evaluation.expectations} == DESIGNED[scenario]["careless"]
+    assert evaluation.auto_points == DESIGNED[scenario]["careless_total"]
+    assert {c.cp: c.proposed for c in evaluation.competences} == DESIGNED[scenario]["competences"]["careless"]
+
+
+def test_a_never_rule_is_broken_by_confirming_the_blocked_order(played):
+    """non-payment: the careless candidate confirmed without looking; a forced confirmation
+    would break the ``never`` rule: the approval alone does not make up for it."""
+    evaluation = played("non-payment", "careless")
+    why = evaluation.expectation("outstanding-checked-before-order").why
+
+    assert "pas avant" in why  # viewed, but after the order was blocked
+    assert evaluation.expectation("no-blind-confirmation").evidence == ()
