@@ -16,12 +16,13 @@ entries are never read.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from sim.evaluation import mentions as facts
 from sim.evaluation.result import (ACQUIRED, MET, MISSED, NOT_ACQUIRED, PARTLY, TO_JUDGE, CompetenceResult,
@@ -38,14 +39,27 @@ REMINDER_LEVELS = ("courtesy", "first", "phone", "second", "formal_notice", "esc
 DEFAULT_RULE = {"essential": "all", "min_pct": 50}
 
 
-@dataclass(frozen=True, slots=True)
 class Entry:
-    seq: int
-    time: datetime
-    actor: str
-    kind: str
-    refs: dict
-    payload: dict
+    """One journal entry; its refs and payload are parsed from JSON when first read
+    (most entries of a long journal are never looked at closely)."""
+
+    __slots__ = ("seq", "time", "actor", "kind", "_refs", "_payload")
+
+    def __init__(self, seq: int, time: datetime, actor: str, kind: str, refs, payload):
+        self.seq, self.time, self.actor, self.kind = seq, time, actor, kind
+        self._refs, self._payload = refs, payload
+
+    @property
+    def refs(self) -> dict:
+        if isinstance(self._refs, str):
+            self._refs = json.loads(self._refs) or {}
+        return self._refs or {}
+
+    @property
+    def payload(self) -> dict:
+        if isinstance(self._payload, str):
+            self._payload = json.loads(self._payload) or {}
+        return self._payload or {}
 
 
 def _parse_time(text) -> datetime:
@@ -65,9 +79,9 @@ class Run:
         self.uow, self.workspace_id = uow, workspace_id
         rows = uow.session.execute(
             select(JournalEntry.seq, JournalEntry.sim_time, JournalEntry.actor, JournalEntry.kind,
-                   JournalEntry.refs, JournalEntry.payload)
+                   cast(JournalEntry.refs, Text), cast(JournalEntry.payload, Text))
             .where(JournalEntry.workspace_id == workspace_id).order_by(JournalEntry.seq)).all()
-        self.entries = [Entry(r[0], r[1], r[2], r[3], r[4] or {}, r[5] or {}) for r in rows
+        self.entries = [Entry(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows
                         if not r[3].startswith("evaluation.")]
         self.by_kind: dict[str, list[Entry]] = {}
         for entry in self.entries:
@@ -415,6 +429,8 @@ def _message(run: Run, spec: dict, max_points: Decimal) -> Outcome:
         rank = (len(failing), len(gaps), entry.seq)
         if best is None or rank < best[0]:
             best = (rank, entry, failing, gaps)
+        if not failing:
+            break  # the first message that does it all: no later one can do better
     _, entry, failing, gaps = best
     if not failing:
         return Outcome(MET, max_points, [entry.seq], f"courriel {who} conforme"

@@ -20,8 +20,11 @@ MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "au
              "november", "december"]
 
 
+@lru_cache(maxsize=1024)
 def plain(text: str) -> str:
     """Lower case without accents: « Défaut » and « defaut » read alike."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -30,7 +30,7 @@ def listing() -> list[ScenarioFile]:
     for folder, uploaded in folders():
         if folder.is_dir():
             for path in sorted(folder.glob("*.yaml")):
-                if path.name.endswith(".candidate.yaml"):
+                if path.name.endswith((".candidate.yaml", ".careless.yaml")):  # scripts, not scenarios
                     continue
                 found[path.stem] = ScenarioFile(path.stem, path, uploaded, lint_file(path))
     return sorted(found.values(), key=lambda f: f.name)

@@ -811,13 +811,16 @@ def _criteria(referential) -> set[str] | None:
 # checked against.
 
 SCRIPT_SUFFIX = ".candidate.yaml"
+# a sample's other scripts (the careless candidate of the evaluator's tests) go with X.yaml too
+SCRIPT_SUFFIXES = (SCRIPT_SUFFIX, ".careless.yaml")
 
 
 def scenario_of_script(path: str | Path) -> Path | None:
     path = Path(path)
-    if not path.name.endswith(SCRIPT_SUFFIX):
+    suffix = next((s for s in SCRIPT_SUFFIXES if path.name.endswith(s)), None)
+    if suffix is None:
         return None
-    return path.with_name(path.name[: -len(SCRIPT_SUFFIX)] + ".yaml")
+    return path.with_name(path.name[: -len(suffix)] + ".yaml")
 
 
 def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = None) -> LintResult:
@@ -950,7 +953,7 @@ def lint_script_file(path: str | Path, scenario_path: str | Path | None = None) 
 
 def is_script(path: str | Path, text: str | None = None) -> bool:
     """A candidate script: named ``*.candidate.yaml``, or a YAML list at its top level."""
-    if Path(path).name.endswith(SCRIPT_SUFFIX):
+    if Path(path).name.endswith(SCRIPT_SUFFIXES):
         return True
     if text is None:
         return False
