@@ -151,6 +151,7 @@ class Pattern:
     def __init__(self, run: Run, spec: dict, *, candidate_only: bool):
         self.run = run
         self.kinds = run.kinds(spec["journal"])
+        self.kind_set = frozenset(self.kinds)
         where = dict(spec.get("where") or {})
         self.actor = where.pop("actor", None)
         self.candidate_only = candidate_only and self.actor is None
@@ -170,6 +171,8 @@ class Pattern:
                 self.filters.append(("field", name, wanted))
 
     def matches(self, entry: Entry) -> bool:
+        if entry.kind not in self.kind_set:
+            return False
         if self.candidate_only and not entry.actor.startswith("candidate"):
             return False
         if self.actor is not None and not (entry.actor == self.actor or entry.actor.startswith(self.actor + ":")):

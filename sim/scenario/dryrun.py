@@ -279,7 +279,10 @@ _PROPOSED_FR = {"acquired": "acquise", "not_acquired": "non acquise", "to_judge"
 
 def evaluation_lines(evaluation) -> list[str]:
     """The evaluation as the dry run prints it: each expectation, then each CP."""
-    from sim.evaluation.result import number
+    from sim.evaluation.result import number as as_json
+
+    def number(value) -> str:  # French decimal comma: 0,5
+        return str(as_json(value)).replace(".", ",")
 
     lines = ["Évaluation :"]
     for e in evaluation.expectations:
