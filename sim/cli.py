@@ -267,6 +267,37 @@ def ensure_demo() -> list[tuple[str, str]]:
     return created
 
 
+def cmd_evaluate(args) -> int:
+    import json
+
+    from sim.db import NotFound, get_engine
+    from sim.evaluation import exports
+
+    try:
+        export = exports.collect(get_engine(), args.session, args.candidate)
+    except NotFound as missing:
+        print(f"introuvable : {missing}", file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        sys.stdout.write(exports.to_csv(export))
+        return 0
+    if args.format == "json":
+        print(json.dumps(exports.to_json(export), ensure_ascii=False, indent=2))
+        return 0
+    statements = exports.statements(export)
+    if args.post:
+        from sim.evaluation import lrs
+
+        try:
+            ids = lrs.post(statements)
+        except lrs.LRSError as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        print(f"{len(ids)} déclaration(s) xAPI envoyée(s) au LRS.", file=sys.stderr)
+    print(json.dumps(statements, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_demo(args) -> int:
     os.environ["ADVSIM_DEMO"] = "1"
     from sim.config import get_settings
@@ -354,6 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
     dry.add_argument("--candidate", help="script du candidat (YAML)")
     dry.add_argument("--json", action="store_true", help="sortie JSON")
     dry.set_defaults(func=cmd_scenario_run)
+
+    evaluate = sub.add_parser("evaluate", help="évaluation d'une session (JSON, CSV, déclarations xAPI)")
+    evaluate.add_argument("session", type=int, help="numéro de la session")
+    evaluate.add_argument("--candidate", help="identifiant (login) d'un candidat")
+    evaluate.add_argument("--format", choices=("json", "csv", "xapi"), default="json")
+    evaluate.add_argument("--post", action="store_true", help="xapi : envoyer aussi au LRS configuré")
+    evaluate.set_defaults(func=cmd_evaluate)
 
     for name, func, help_ in (("demo", cmd_demo, "démonstration : comptes de démo, puis serveur"),
                               ("serve", cmd_serve, "lancer le serveur web")):

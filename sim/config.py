@@ -23,6 +23,12 @@ class Settings:
     secure_cookies: bool = False
     # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDR networks).
     trusted_proxies: tuple = ()
+    # The application's public address: the xAPI actors' account homePage and the activities' IRIs.
+    public_url: str = "http://127.0.0.1:8000"
+    # A Learning Record Store the xAPI export may be POSTed to (README, "Exports").
+    lrs_url: str = ""
+    lrs_username: str = ""
+    lrs_password: str = ""
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -54,6 +60,10 @@ def get_settings() -> Settings:
         cheap_password_hashing=os.environ.get("ADVSIM_CHEAP_HASHING", "") == "1",
         secure_cookies=os.environ.get("ADVSIM_SECURE_COOKIES", "") == "1",
         trusted_proxies=parse_networks(os.environ.get("ADVSIM_TRUSTED_PROXIES", "")),
+        public_url=os.environ.get("ADVSIM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        lrs_url=os.environ.get("ADVSIM_LRS_URL", ""),
+        lrs_username=os.environ.get("ADVSIM_LRS_USERNAME", ""),
+        lrs_password=os.environ.get("ADVSIM_LRS_PASSWORD", ""),
     )
 
 

@@ -105,6 +105,9 @@ EXPECTED = {
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/judge"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/override"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/validate"),
+        # the exports (sim/web/routes/exports.py)
+        ("GET", "/evaluation/sessions/{session_id}/export.csv"),
+        ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/report.pdf"),
     ]},
     # a practice run's own evaluation, for its candidate
     ("GET", "/my-workspaces/{workspace_id}/feedback"): {C},
