@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sim.billing.models import CreditNote, Invoice, InvoiceStatus
 from sim.receivables.models import Payment, PaymentAllocation
 from sim.sales.models import OrderStatus, Quote, QuoteStatus, SalesOrder
-from sim.stock.models import Delivery
+from sim.stock.models import Delivery, DeliveryStatus
 
 # kind -> (French name, URL prefix or None when the document has no page)
 KINDS = {"quote": ("Devis", "/quotes"), "order": ("Commande", "/orders"), "delivery": ("Livraison", "/deliveries"),
@@ -98,6 +98,8 @@ _PATHS = {
               [QuoteStatus.REFUSED, QuoteStatus.EXPIRED, QuoteStatus.CANCELLED]),
     "order": ([OrderStatus.CONFIRMED, OrderStatus.PARTIAL, OrderStatus.DELIVERED, OrderStatus.INVOICED],
               [OrderStatus.CANCELLED]),
+    "delivery": ([DeliveryStatus.PREPARED, DeliveryStatus.SHIPPED, DeliveryStatus.DELIVERED],
+                 [DeliveryStatus.INCIDENT]),
     "invoice": ([InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID],
                 [InvoiceStatus.CREDITED]),
 }
@@ -117,7 +119,8 @@ def status_steps(kind: str, status: str, *, disputed: bool = False) -> list[dict
         path.insert(0, enum(status) if status in _BEFORE_CONFIRMATION else OrderStatus.DRAFT)
     if status in exits:
         # left the path: the steps passed stay done, the exit is the current step
-        passed = 2 if status in (QuoteStatus.REFUSED, QuoteStatus.EXPIRED) else 1  # both left a sent quote
+        # a refused or expired quote had been sent; a transport incident happens once shipped
+        passed = 2 if status in (QuoteStatus.REFUSED, QuoteStatus.EXPIRED, DeliveryStatus.INCIDENT) else 1
         steps = [{"label": s.label, "state": "done"} for s in path[:passed]]
         return steps + [{"label": enum(status).label, "state": "current exit"}]
     at = path.index(enum(status))

@@ -20,6 +20,10 @@ def render(request: Request, template: str, context: dict | None = None, *, bloc
     """Render the page, or only ``block`` (an htmx request replacing one fragment)."""
     ctx = {"csrf_token": csrf_token(request), "user": getattr(request.state, "user", None)}
     ctx.update(context or {})
+    if not block:  # a fragment never takes the message a full page is to show
+        from sim.web.flash import pop_flash
+
+        ctx.setdefault("flash", pop_flash(request))
     kwargs = {"block_name": block} if block else {}
     return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers, **kwargs)
 
