@@ -40,6 +40,7 @@ EXPECTED = {
         ("GET", "/customers/{customer_id}/addresses/{address_id}/edit"),
         ("POST", "/customers/{customer_id}/addresses/{address_id}"),
         ("GET", "/quotes"), ("GET", "/quotes/new"), ("POST", "/quotes/preview"), ("GET", "/quotes/editor-row"),
+        ("GET", "/quotes/product-suggestions"),
         ("POST", "/quotes"), ("GET", "/quotes/{quote_id}"), ("POST", "/quotes/{quote_id}/send"),
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
         ("POST", "/quotes/{quote_id}/order"), ("GET", "/quotes/{quote_id}/pdf"),

@@ -144,6 +144,16 @@ def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow),
                    "errors": errors_by_row(live.errors, numbers)}, block="editor_totals")
 
 
+@router.get("/quotes/product-suggestions")
+def quote_product_suggestions(request: Request, n: int = 0, uow: UnitOfWork = Depends(reading_uow)):
+    """Products matching the words typed in line N (htmx), with their available stock."""
+    from sim.stock.search import search_products
+
+    n = max(0, min(n, 999))
+    found = search_products(uow, request.query_params.get(f"product-{n}", ""))
+    return render(request, "sales/editor.html", {"suggestions": found, "n": n}, block="product_suggestions")
+
+
 @router.get("/quotes/editor-row")
 def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(reading_uow)):
     """One more empty line in the editor (htmx)."""
