@@ -12,9 +12,10 @@ from sim.receivables.models import Payment, PaymentAllocation
 from sim.sales.models import OrderStatus, Quote, QuoteStatus, SalesOrder
 from sim.stock.models import Delivery, DeliveryStatus
 
-# kind -> (French name, URL prefix or None when the document has no page)
+# kind -> (French name, URL of its page)
 KINDS = {"quote": ("Devis", "/quotes"), "order": ("Commande", "/orders"), "delivery": ("Livraison", "/deliveries"),
-         "invoice": ("Facture", "/invoices"), "credit_note": ("Avoir", None), "payment": ("Règlement", None)}
+         "invoice": ("Facture", "/invoices"), "credit_note": ("Avoir", "/credit-notes"),
+         "payment": ("Règlement", "/payments")}
 
 
 @dataclass
@@ -34,8 +35,7 @@ class Chain:
                            ("payment", self.payments)):
             name, prefix = KINDS[kind]
             for doc in docs:
-                url = f"{prefix}/{doc.id}" if prefix else (f"/credit-notes/{doc.id}/pdf" if kind == "credit_note"
-                                                            else None)
+                url = f"{prefix}/{doc.id}"
                 out.append({"kind": kind, "label": name, "number": doc.number or f"n° {doc.id}", "url": url,
                             "current": doc is current})
         return out
@@ -138,3 +138,15 @@ def invoice_disputed(uow, invoice: Invoice) -> bool:
     return uow.session.scalars(select(Claim.id).where(
         Claim.invoice_id == invoice.id, Claim.status.in_([ClaimStatus.OPEN, ClaimStatus.IN_PROGRESS]))).first() \
         is not None
+
+
+def settlement_steps(document) -> list[dict]:
+    """The status bar of a credit note or a payment: issued (received), then set
+    against invoices; a part left over is a customer credit still to allocate or refund."""
+    first = "Émis" if isinstance(document, CreditNote) else "Reçu"
+    if isinstance(document, Payment) and document.rejected:
+        return [{"label": first, "state": "done"}, {"label": "Rejeté", "state": "current exit"}]
+    if document.unapplied > 0:
+        return [{"label": first, "state": "done"}, {"label": "Crédit client à imputer", "state": "current"},
+                {"label": "Imputé", "state": "todo"}]
+    return [{"label": first, "state": "done"}, {"label": "Imputé", "state": "current"}]

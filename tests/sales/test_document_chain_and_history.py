@@ -69,9 +69,9 @@ def test_every_document_of_a_chain_links_to_the_others(workspace):
             links = chain_of(uow, current).links(current)
             assert [(k, n) for k, n, _ in _numbers(links)] == expected, model.__name__
             assert [n for _, n, c in _numbers(links) if c] == [doc.number]
-        # pages exist for quote, order, deliveries and invoices; a credit note opens its PDF
         by_kind = {link["kind"]: link["url"] for link in chain_of(uow, uow.get(Quote, quote.id)).links(None)}
-        assert by_kind["order"] == f"/orders/{order.id}" and by_kind["credit_note"] == f"/credit-notes/{note.id}/pdf"
+        assert by_kind["order"] == f"/orders/{order.id}" and by_kind["credit_note"] == f"/credit-notes/{note.id}"
+        assert by_kind["payment"] == f"/payments/{payment.id}"
 
 
 def test_an_order_without_a_quote_and_a_quote_without_an_order(workspace):
@@ -120,3 +120,12 @@ def test_the_status_bar_follows_the_workflow():
     assert bar("invoice", "issued", disputed=True) == [("Émise", "current"), ("Payée partiellement", "todo"),
                                                       ("Payée", "todo"), ("En litige", "current exit")]
     assert bar("invoice", "paid")[-1] == ("Payée", "current")
+
+
+def test_a_credit_note_and_a_payment_show_whether_they_are_set_against_invoices(workspace):
+    ws = workspace.id
+    *_, note, payment = _full_chain(ws)
+    from sim.sales.chain import settlement_steps
+
+    assert [s["label"] for s in settlement_steps(payment)] == ["Reçu", "Imputé"]  # 48.00 all on the invoice
+    assert settlement_steps(note)[-1]["state"] == "current"

@@ -95,3 +95,18 @@ def test_an_action_leaves_a_confirmation_shown_once_and_the_pages_show_their_cha
     assert re.search(r"Commande \S+ confirmée\.", confirmed)
     assert 'class="step current" aria-current="step">Confirmée' in confirmed
     assert "<td>Commande confirmée</td>" in confirmed
+
+
+def test_the_credit_note_and_payment_pages_show_their_chain(login, candidate_with_workspace):
+    from tests.sales.test_document_chain_and_history import _full_chain
+
+    user, workspace = candidate_with_workspace
+    _, quote, order, _, (i1, i2), note, payment = _full_chain(workspace.id)
+    browser = login(user)
+    note_page = browser.get(f"/credit-notes/{note.id}")
+    assert note_page.status_code == 200 and f"Avoir {note.number}" in note_page.text
+    assert f'href="/invoices/{i2.id}">Facture {i2.number}</a>' in note_page.text
+    assert "<td>Avoir émis</td>" in note_page.text
+    paid = browser.get(f"/payments/{payment.id}")
+    assert paid.status_code == 200 and f'href="/orders/{order.id}">Commande {order.number}</a>' in paid.text
+    assert "<td>Règlement enregistré</td>" in paid.text and "48,00" in paid.text

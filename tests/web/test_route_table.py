@@ -56,6 +56,7 @@ EXPECTED = {
         ("POST", "/invoices/{invoice_id}/credit-notes/amount"),
         ("POST", "/customers/{customer_id}/credits/allocate"), ("POST", "/customers/{customer_id}/credits/refund"),
         ("GET", "/invoices/{invoice_id}/pdf"), ("GET", "/credit-notes/{credit_note_id}/pdf"),
+        ("GET", "/credit-notes/{credit_note_id}"), ("GET", "/payments/{payment_id}"),
         ("GET", "/products"),
         ("GET", "/inbox"), ("GET", "/inbox/new"), ("POST", "/inbox"), ("GET", "/inbox/{message_id}"),
         ("POST", "/inbox/{message_id}/reply"), ("GET", "/inbox/{message_id}/attachments/{document_id}"),

@@ -106,6 +106,31 @@ def _invoice_context(uow, invoice_id: int) -> dict:
             **document_navigation(uow, "invoice", invoice)}
 
 
+@router.get("/credit-notes/{credit_note_id}")
+def credit_note_page(request: Request, credit_note_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    from sim.billing.models import CreditNoteLine
+
+    note = uow.get(CreditNote, credit_note_id)
+    lines = uow.session.scalars(select(CreditNoteLine).where(CreditNoteLine.credit_note_id == note.id)
+                                .order_by(CreditNoteLine.position)).all()
+    return render(request, "billing/credit_note_page.html",
+                  {"note": note, "lines": lines, "invoice": uow.get(Invoice, note.invoice_id),
+                   "customer": uow.session.get(Customer, note.customer_id),
+                   **document_navigation(uow, "credit_note", note), **shell(uow, "invoices")})
+
+
+@router.get("/payments/{payment_id}")
+def payment_page(request: Request, payment_id: int, uow: UnitOfWork = Depends(reading_uow)):
+    payment = uow.get(Payment, payment_id)
+    allocations = uow.session.execute(
+        select(PaymentAllocation, Invoice).join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(PaymentAllocation.payment_id == payment.id).order_by(Invoice.number)).all()
+    return render(request, "billing/payment_page.html",
+                  {"payment": payment, "allocations": allocations,
+                   "customer": uow.session.get(Customer, payment.customer_id),
+                   **document_navigation(uow, "payment", payment), **shell(uow, "invoices")})
+
+
 def _invoice_page(request, uow, invoice_id, *, errors=None, values=None, status_code=200):
     return render(request, "billing/invoice_page.html",
                   {**_invoice_context(uow, invoice_id), "errors": errors or {}, "values": values or {},
