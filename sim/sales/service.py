@@ -7,7 +7,7 @@ action changes nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -59,7 +59,14 @@ def _find_product(uow, key) -> Product | None:
     reference = text.split(" — ")[0].strip().upper()
     if len(reference) > 40 or "\x00" in reference:
         return None
-    return uow.session.scalars(select(Product).where(Product.reference == reference)).first()
+    found = uow.session.scalars(select(Product).where(Product.reference == reference)).first()
+    if found is None:
+        # words of the name ("film 23"): taken only when they name one product, never a guess
+        from sim.stock.search import search_products
+
+        matches = search_products(uow, text, limit=2)
+        found = matches[0] if len(matches) == 1 else None
+    return found
 
 
 def _decimal(raw, field: str, errors: dict[str, str], *, label: str) -> Decimal | None:
@@ -83,7 +90,11 @@ def _priced_lines(uow, company: Company, customer: Customer, lines: list[LineInp
         if line.product_id in (None, ""):
             errors[f"{key}-product"] = "Choisissez un produit du catalogue."
         elif product is None or not product.active:
-            errors[f"{key}-product"] = "Produit inconnu dans votre catalogue."
+            from sim.stock.search import search_products
+
+            several = product is None and len(search_products(uow, str(line.product_id), limit=2)) > 1
+            errors[f"{key}-product"] = ("Plusieurs produits correspondent : choisissez-en un dans la liste."
+                                        if several else "Produit inconnu dans votre catalogue.")
         quantity = read_quantity(line.quantity, f"{key}-quantity", errors, unit=product.unit if product else "kg")
         if quantity is not None and quantity <= 0:
             errors[f"{key}-quantity"] = "La quantité doit être strictement positive."
@@ -541,6 +552,8 @@ class Preview:
     lines: list[dict | None]  # priced line, or None where the line has an error
     errors: dict[str, str]
     totals: object  # sim.sales.pricing.Totals
+    # per line: the product's available stock (None: no product found), shown next to the line
+    available: list = field(default_factory=list)
 
 
 def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_discount_pct="0") -> Preview:
@@ -555,7 +568,10 @@ def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_disc
     customer = customer or SimpleNamespace(country="FR", vat_number="", kind="b2b")
     errors: dict[str, str] = {}
     priced: list[dict | None] = []
+    available: list = []
     for index, line in enumerate(lines):
+        product = _find_product(uow, line.product_id)
+        available.append(product.stock_available if product is not None and product.active else None)
         if line.product_id in (None, "") and str(line.quantity).strip() in ("", "1"):
             priced.append(None)  # an empty row, not an error yet
             continue
@@ -570,4 +586,4 @@ def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_disc
     from types import SimpleNamespace as NS
 
     totals = document_totals([NS(**p) for p in priced if p], discount)
-    return Preview(priced, errors, totals)
+    return Preview(priced, errors, totals, available)

@@ -6,6 +6,7 @@ from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document
 from sim.exam.models import ExamSession
+from sim.receivables.models import Payment
 from sim.sales.models import Quote, SalesOrder
 from sim.stock.models import Delivery, Product
 from sim.workspace.models import Workspace
@@ -17,6 +18,7 @@ PATH_OBJECTS = {
     "delivery_id": Delivery,
     "invoice_id": Invoice,
     "credit_note_id": CreditNote,
+    "payment_id": Payment,
     "workspace_id": Workspace,
     "message_id": Interaction,
     "document_id": Document,

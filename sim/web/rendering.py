@@ -25,6 +25,10 @@ def render(request: Request, template: str, context: dict | None = None, *, bloc
     inspection = request.state._state.get("inspection")
     ctx = {"csrf_token": csrf_token(request), "user": getattr(request.state, "user", None), "inspection": inspection}
     ctx.update(context or {})
+    if not block:  # a fragment never takes the message a full page is to show
+        from sim.web.flash import pop_flash
+
+        ctx.setdefault("flash", pop_flash(request))
     kwargs = {"block_name": block} if block else {}
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers, **kwargs)
     if inspection is not None and ctx.get("nav") is CANDIDATE_NAV:

@@ -26,7 +26,7 @@ READABLE = [
     "/deliveries/{delivery_id}", "/deliveries/{delivery_id}/pdf",
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
-    "/products/{product_id}", "/deliveries", "/payments",
+    "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -49,6 +49,7 @@ EXPECTED = {
         ("POST", "/customers/{customer_id}/addresses/{address_id}"),
         ("GET", "/quotes/new"), ("POST", "/quotes/preview"), ("GET", "/quotes/editor-row"),
         ("POST", "/quotes"), ("POST", "/quotes/{quote_id}/send"),
+        ("GET", "/quotes/product-suggestions"),
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
         ("POST", "/quotes/{quote_id}/order"),
         ("GET", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/delete"),

@@ -22,7 +22,10 @@ from sim.sales.models import OrderLine, SalesOrder
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
 from sim.web.forms import indexed, new_form_token
+from sim.web.flash import flash
+from sim.web.navigation import document_navigation
 from sim.web.rendering import is_htmx, render
+from sim.formatting import eur, fr_date
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
@@ -41,7 +44,7 @@ def _delivery_context(uow, delivery_id: int) -> dict:
             "customer": uow.session.get(Customer, delivery.customer_id),
             "carrier": uow.session.get(Carrier, delivery.carrier_id) if delivery.carrier_id else None,
             "invoice": uow.session.scalars(select(Invoice).where(Invoice.delivery_id == delivery.id)).first(),
-            "form_token": new_form_token()}
+            "form_token": new_form_token(), **document_navigation(uow, "delivery", delivery)}
 
 
 @router.get("/deliveries")
@@ -69,6 +72,7 @@ def delivery_invoice(request: Request, delivery_id: int, user: User = Depends(ca
     try:
         invoice = invoice_delivery(uow, actor=actor(user), delivery_id=delivery_id, form_token=form.get("form_token"))
         uow.commit()
+        flash(request, f"Facture {invoice.number} émise, échéance le {fr_date(invoice.due_date)}.")
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -121,7 +125,33 @@ def _invoice_context(uow, invoice_id: int) -> dict:
             "customer": uow.session.get(Customer, invoice.customer_id),
             "order": uow.session.get(SalesOrder, invoice.order_id) if invoice.order_id else None,
             "totals": document_totals(lines, invoice.global_discount_pct), "today": sim_date(uow),
-            "statuses": InvoiceStatus, "form_token": new_form_token()}
+            "statuses": InvoiceStatus, "form_token": new_form_token(),
+            **document_navigation(uow, "invoice", invoice)}
+
+
+@router.get("/credit-notes/{credit_note_id}")
+def credit_note_page(request: Request, credit_note_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+    from sim.billing.models import CreditNoteLine
+
+    note = uow.get(CreditNote, credit_note_id)
+    lines = uow.session.scalars(select(CreditNoteLine).where(CreditNoteLine.credit_note_id == note.id)
+                                .order_by(CreditNoteLine.position)).all()
+    return render(request, "billing/credit_note_page.html",
+                  {"note": note, "lines": lines, "invoice": uow.get(Invoice, note.invoice_id),
+                   "customer": uow.session.get(Customer, note.customer_id),
+                   **document_navigation(uow, "credit_note", note), **shell(uow, "invoices")})
+
+
+@router.get("/payments/{payment_id}")
+def payment_page(request: Request, payment_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+    payment = uow.get(Payment, payment_id)
+    allocations = uow.session.execute(
+        select(PaymentAllocation, Invoice).join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(PaymentAllocation.payment_id == payment.id).order_by(Invoice.number)).all()
+    return render(request, "billing/payment_page.html",
+                  {"payment": payment, "allocations": allocations,
+                   "customer": uow.session.get(Customer, payment.customer_id),
+                   **document_navigation(uow, "payment", payment), **shell(uow, "invoices")})
 
 
 def _invoice_page(request, uow, invoice_id, *, errors=None, values=None, status_code=200):
@@ -156,6 +186,7 @@ def invoice_credit_note(request: Request, invoice_id: int, user: User = Depends(
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _invoice_page(request, reader, invoice_id, errors={"form": refused.message},
                                  status_code=refused.status_code)
+    flash(request, f"Avoir {note.number} émis pour {eur(note.total_ttc)} TTC.")
     return RedirectResponse(f"/invoices/{invoice_id}#avoir-{note.id}", status_code=303)
 
 
@@ -181,6 +212,7 @@ def invoice_credit_note_by_amount(request: Request, invoice_id: int, user: User 
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _invoice_page(request, reader, invoice_id, errors={"form": refused.message},
                                  status_code=refused.status_code)
+    flash(request, f"Avoir {note.number} émis pour {eur(note.total_ttc)} TTC.")
     return RedirectResponse(f"/invoices/{invoice_id}#avoir-{note.id}", status_code=303)
 
 
@@ -223,10 +255,12 @@ def payment_create(request: Request, customer_id: int, user: User = Depends(cand
             return _payment_page(request, reader, customer_id, errors={"received_on": "Date invalide."},
                                  values=values, status_code=422)
     try:
-        record_payment(uow, actor=actor(user), customer_id=customer_id, method=values["method"],
-                       amount=values["amount"], allocations=allocations, reference=values["reference"],
-                       received_on=received, form_token=values["form_token"])
+        payment = record_payment(uow, actor=actor(user), customer_id=customer_id, method=values["method"],
+                                 amount=values["amount"], allocations=allocations, reference=values["reference"],
+                                 received_on=received, form_token=values["form_token"])
         uow.commit()
+        flash(request, f"Règlement {payment.number} de {eur(payment.amount)} enregistré"
+              + (f" ; {eur(payment.unapplied)} restent au crédit du client." if payment.unapplied else "."))
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -256,6 +290,7 @@ def _credit_action(request, uow, user, customer_id: int, form: FormData, action:
                           amount=form.get("amount", ""), method=form.get("method", ""),
                           reference=form.get("reference", ""), form_token=form.get("form_token"))
         uow.commit()
+        flash(request, "Crédit imputé sur la facture." if action == "allocate" else "Remboursement enregistré.")
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:

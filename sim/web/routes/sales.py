@@ -16,6 +16,7 @@ from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStat
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
 from sim.documents.service import order_revision
+from sim.web.flash import flash
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow
 from sim.parsing import read_id
 from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
@@ -142,6 +143,16 @@ def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow),
                    "errors": errors_by_row(live.errors, numbers)}, block="editor_totals")
 
 
+@router.get("/quotes/product-suggestions")
+def quote_product_suggestions(request: Request, n: int = 0, uow: UnitOfWork = Depends(reading_uow)):
+    """Products matching the words typed in line N (htmx), with their available stock."""
+    from sim.stock.search import search_products
+
+    n = max(0, min(n, 999))
+    found = search_products(uow, request.query_params.get(f"product-{n}", ""))
+    return render(request, "sales/editor.html", {"suggestions": found, "n": n}, block="product_suggestions")
+
+
 @router.get("/quotes/editor-row")
 def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(reading_uow)):
     """One more empty line in the editor (htmx)."""
@@ -159,7 +170,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
     try:
         if document_id is not None:
             document = uow.get(Quote if kind == "quote" else SalesOrder, document_id)
-            return _save_edit(uow, user, kind, document, customer, lines, values)
+            return _save_edit(request, uow, user, kind, document, customer, lines, values)
         if customer is None:
             raise ValidationFailed({"customer": "Choisissez un client existant (code ou nom dans la liste)."})
         if kind == "quote":
@@ -168,6 +179,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                           incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
                                           notes=values["notes"], form_token=values["form_token"])
             uow.commit()
+            flash(request, f"Devis {document.number} enregistré (brouillon).")
             return RedirectResponse(f"/quotes/{document.id}", status_code=303)
         document = sales.create_order(uow, actor=actor(user), customer_id=customer.id, lines=lines,
                                       customer_po=values["customer_po"],
@@ -175,6 +187,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                       incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
                                       form_token=values["form_token"])
         uow.commit()
+        flash(request, f"Commande {document.number} enregistrée (brouillon) : confirmez-la pour réserver le stock.")
         return RedirectResponse(f"/orders/{document.id}", status_code=303)
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
@@ -192,7 +205,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
             return _order_page(request, reader, document_id, error=refused.message, status_code=refused.status_code)
 
 
-def _save_edit(uow, user: User, kind: str, document, customer, lines, values: dict):
+def _save_edit(request: Request, uow, user: User, kind: str, document, customer, lines, values: dict):
     from sim.sales import corrections
 
     if kind == "quote" or document.status == OrderStatus.DRAFT:
@@ -210,6 +223,12 @@ def _save_edit(uow, user: User, kind: str, document, customer, lines, values: di
                                  promised_date=values["promised_date"], customer_po=values["customer_po"],
                                  form_token=values["form_token"])
     uow.commit()
+    if kind == "quote":
+        flash(request, f"Devis {document.number} modifié.")
+    elif document.status in (OrderStatus.BLOCKED, OrderStatus.PENDING_APPROVAL):
+        flash(request, f"Commande {document.number} modifiée ; elle reste bloquée : {document.blocked_reason}")
+    else:
+        flash(request, f"Commande {document.number} modifiée.")
     return RedirectResponse(f"/{'quotes' if kind == 'quote' else 'orders'}/{document.id}", status_code=303)
 
 
@@ -226,7 +245,10 @@ def _quote_context(uow, quote_id: int) -> dict:
     products = {p.id: p for p in uow.session.scalars(select(Product).where(
         Product.id.in_([l.product_id for l in lines])))}
     order = uow.session.scalars(select(SalesOrder).where(SalesOrder.quote_id == quote.id)).first()
+    from sim.web.navigation import document_navigation
+
     return {"quote": quote, "lines": lines, "products": products, "order": order,
+            **document_navigation(uow, "quote", quote, quote.status_on(sim_date(uow))),
             "customer": uow.session.get(Customer, quote.customer_id), **_totals_of(lines, quote)}
 
 
@@ -254,16 +276,21 @@ def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOf
         if action is sales.order_from_quote:
             order = action(uow, actor=actor(user), quote_id=quote_id, customer_po=form.get("customer_po", ""))
             uow.commit()
+            flash(request, f"Commande {order.number} créée depuis le devis : confirmez-la pour réserver le stock.")
             return RedirectResponse(f"/orders/{order.id}", status_code=303)
         if action is corrections.delete_quote:
-            action(uow, actor=actor(user), quote_id=quote_id)
+            number = action(uow, actor=actor(user), quote_id=quote_id)
             uow.commit()
+            flash(request, f"Brouillon de devis {number} supprimé.")
             return RedirectResponse("/quotes", status_code=303)
         if action in (sales.refuse_quote, corrections.cancel_quote):
-            action(uow, actor=actor(user), quote_id=quote_id, reason=form.get("reason", ""))
+            quote = action(uow, actor=actor(user), quote_id=quote_id, reason=form.get("reason", ""))
         else:
-            action(uow, actor=actor(user), quote_id=quote_id)
+            quote = action(uow, actor=actor(user), quote_id=quote_id)
         uow.commit()
+        done = {sales.send_quote: "marqué comme envoyé", sales.accept_quote: "accepté par le client",
+                sales.refuse_quote: "refusé par le client", corrections.cancel_quote: "annulé"}[action]
+        flash(request, f"Devis {quote.number} {done}.")
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -370,13 +397,15 @@ def order_context(uow, order_id: int) -> dict:
     invoiced = {i.delivery_id for i in invoices}
     carriers = uow.session.scalars(select(Carrier).order_by(Carrier.name)).all()
     from sim.crm.service import customer_balance
+    from sim.web.navigation import document_navigation
 
     return {"order": order, "lines": lines, "products": products, "customer": customer, "deliveries": deliveries,
             "invoices": invoices, "invoiced": invoiced, "carriers": carriers,
             "balance": customer_balance(uow, customer), "statuses": OrderStatus,
             "approvals": sales.approval_history(uow, order), "decisions": sales.DECISIONS,
             "revision": order_revision(uow, order),
-            "form_token": new_form_token(), **_totals_of(lines, order)}
+            "form_token": new_form_token(), **_totals_of(lines, order),
+            **document_navigation(uow, "order", order)}
 
 
 def _order_page(request, uow, order_id, *, errors=None, error="", values=None, status_code=200):
@@ -394,8 +423,10 @@ def order_page(request: Request, order_id: int, uow: UnitOfWork = Depends(viewin
 def order_confirm(request: Request, order_id: int, user: User = Depends(candidate_only),
                   uow: UnitOfWork = Depends(writing_uow)):
     try:
-        sales.confirm_order(uow, actor=actor(user), order_id=order_id)
+        order = sales.confirm_order(uow, actor=actor(user), order_id=order_id)
         uow.commit()
+        flash(request, f"Commande {order.number} confirmée." if order.status == OrderStatus.CONFIRMED
+              else f"Commande {order.number} bloquée : {order.blocked_reason}")
     except SimError as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -409,8 +440,9 @@ def order_approval_request(request: Request, order_id: int, user: User = Depends
         form: FormData = Depends(form_data)):
     message = form.get("message", "")
     try:
-        sales.request_approval(uow, actor=actor(user), order_id=order_id, message=message)
+        order = sales.request_approval(uow, actor=actor(user), order_id=order_id, message=message)
         uow.commit()
+        flash(request, f"Demande d'accord envoyée à votre responsable pour la commande {order.number}.")
     except ValidationFailed as refused:
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
@@ -437,6 +469,7 @@ def order_ship(request: Request, order_id: int, user: User = Depends(candidate_o
                                  carrier_id=read_id(carrier),
                                  form_token=form.get("form_token"))
         uow.commit()
+        flash(request, f"Livraison {delivery.number} expédiée.")
     except ValidationFailed as refused:
         errors = {k.replace("qty-", "ship-"): v for k, v in refused.errors.items()}
         uow.rollback()  # refused: release the write lock before rendering
@@ -476,8 +509,9 @@ def order_delete(request: Request, order_id: int, user: User = Depends(candidate
     from sim.sales.corrections import delete_order
 
     try:
-        delete_order(uow, actor=actor(user), order_id=order_id)
+        number = delete_order(uow, actor=actor(user), order_id=order_id)
         uow.commit()
+        flash(request, f"Brouillon de commande {number} supprimé.")
     except SimError as refused:
         return _refused_page(request, uow, refused, lambda reader, message, code: _order_page(
             request, reader, order_id, error=message, status_code=code))
@@ -491,8 +525,9 @@ def order_cancel(request: Request, order_id: int, user: User = Depends(candidate
 
     reason = form.get("reason", "")
     try:
-        cancel_order(uow, actor=actor(user), order_id=order_id, reason=reason)
+        order = cancel_order(uow, actor=actor(user), order_id=order_id, reason=reason)
         uow.commit()
+        flash(request, f"Commande {order.number} annulée.")
     except ValidationFailed as refused:
         uow.rollback()
         with UnitOfWork(uow.workspace_id, write=False) as reader:

@@ -77,4 +77,27 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
   });
+
+  // Line editor: a product suggestion fills its line, then the totals, stock and flags follow.
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest("[data-fill]");
+    var form = choice && choice.closest("form.editor");
+    if (!form) return;
+    var input = form.querySelector("input[name='" + choice.getAttribute("data-fill") + "']");
+    if (!input) return;
+    input.value = choice.getAttribute("data-value");
+    choice.closest(".suggestions").innerHTML = "";
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    var qty = input.closest("tr").querySelector("input[name^='qty-']");
+    if (qty) qty.focus();
+  });
+
+  // ...and the list closes when the line's product field is left.
+  document.addEventListener("focusout", function (event) {
+    var cell = event.target.closest && event.target.closest(".product-cell");
+    if (!cell) return;
+    setTimeout(function () {
+      if (!cell.contains(document.activeElement)) cell.querySelector(".suggestions").innerHTML = "";
+    }, 150);
+  });
 })();
