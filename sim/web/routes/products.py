@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from sim.db import UnitOfWork
 from sim.stock import service as stock
 from sim.web.routes import router as routes_router
-from sim.web.deps import reading_uow, viewing_uow, candidate_or_inspector
+from sim.web.deps import viewing_uow
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
 

@@ -15,7 +15,7 @@ from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStat
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
 from sim.documents.service import order_revision
-from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
+from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow
 from sim.parsing import read_id
 from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
 from sim.web.rendering import render
