@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sim.accounts.models import Role
 from sim.db import UnitOfWork
