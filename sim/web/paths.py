@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
-from sim.documents.models import Document
+from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
 from sim.sales.models import Quote, SalesOrder
 from sim.stock.models import Delivery
@@ -24,4 +24,5 @@ PATH_OBJECTS = {
     "key": None,  # a scenario event's key (text), looked up within the session
     "contact_id": Contact,
     "address_id": DeliveryAddress,
+    "filed_id": FiledDocument,
 }

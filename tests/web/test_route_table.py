@@ -58,6 +58,11 @@ EXPECTED = {
         ("GET", "/products"),
         ("GET", "/inbox"), ("GET", "/inbox/new"), ("POST", "/inbox"), ("GET", "/inbox/{message_id}"),
         ("POST", "/inbox/{message_id}/reply"), ("GET", "/inbox/{message_id}/attachments/{document_id}"),
+        # folders (sim/documents/filing.py)
+        ("GET", "/customers/{customer_id}/folder"), ("GET", "/orders/{order_id}/folder"),
+        ("GET", "/filed/{filed_id}"), ("GET", "/filed/{filed_id}/file"), ("POST", "/filed/{filed_id}/refile"),
+        ("POST", "/filed/{filed_id}/pass-on"), ("GET", "/inbox/{message_id}/attachments/{document_id}/filing"),
+        ("POST", "/inbox/{message_id}/attachments/{document_id}/filing"),
     ]},
     # staff: the candidates' workspaces, journals and management approvals
     ("GET", "/workspaces"): {T, E, A},
