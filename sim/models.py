@@ -4,7 +4,7 @@ from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine 
 from sim.company.models import Company, NumberSeries, SalesRep  # noqa: F401
 from sim.crm.models import Claim, Contact, Customer, DeliveryAddress, Interaction, MessageAttachment  # noqa: F401
 from sim.scenario.models import ScenarioEntity, ScenarioEvent  # noqa: F401
-from sim.documents.models import Document  # noqa: F401
+from sim.documents.models import Document, FiledDocument  # noqa: F401
 from sim.exam.models import ExamSession  # noqa: F401
 from sim.journal.models import JournalEntry  # noqa: F401
 from sim.receivables.models import CreditUse, Payment, PaymentAllocation, Reminder  # noqa: F401

@@ -89,7 +89,8 @@ def store(uow, *, actor: str, kind: str, ref_id: int) -> Document:
 
 
 def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
-    """Print an already rendered document, keep it and journal it (no commit).
+    """Print an already rendered document, keep it, journal it and file it in
+    its customer's (and order's) folder (sim/documents/filing.py); no commit.
     A copy ``print_ahead`` printed from exactly this HTML is kept as it is."""
     content = uow.session.info.get("printed", {}).get(version_of(rendered)) or html_to_pdf(rendered.html)
     digest = hashlib.sha256(content).hexdigest()
@@ -102,6 +103,10 @@ def keep(uow, *, actor: str, rendered: "Rendered", ref_id: int) -> Document:
                    refs={rendered.kind: rendered.number, "customer": rendered.customer.code},
                    payload={"document": rendered.kind, "filename": rendered.filename, "sha256": digest,
                             "bytes": len(content)})
+    from sim.documents.filing import auto_file  # the folders build on this module's documents
+
+    auto_file(uow, actor=actor, document=document, kind=rendered.kind, number=rendered.number,
+              customer_id=rendered.customer.id, ref_id=ref_id)
     return document
 
 

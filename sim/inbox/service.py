@@ -75,8 +75,12 @@ class ThreadSummary:
         return self.root.id
 
 
+# Colleagues a filed document is passed on to (sim/documents/filing.pass_on): shown, not a recipient of send().
+_COLLEAGUE_LABELS = {"shipping": "Expéditions", "sales_rep": "Commercial terrain"}
+
+
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
+    return ROLE_LABELS.get(role) or _COLLEAGUE_LABELS.get(role, role)
 
 
 def unread_count(uow) -> int:

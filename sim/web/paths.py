@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
-from sim.documents.models import Document
+from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
 from sim.receivables.models import Payment
 from sim.sales.models import Quote, SalesOrder
@@ -27,4 +27,5 @@ PATH_OBJECTS = {
     "contact_id": Contact,
     "address_id": DeliveryAddress,
     "product_id": Product,
+    "filed_id": FiledDocument,
 }

@@ -84,9 +84,27 @@ def _workspace_objects(ws: int) -> dict:
 
     contact = act(save_contact, customer_id=customer.id, values={"first_name": "Léa", "last_name": "Martin"})
     address = a_delivery_address(ws, customer.id)
-    return {"contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
+    inbound, po, filed = _filing_objects(ws, shipped)
+    return {"inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
             "blocked": blocked, "message": message}
+
+
+def _filing_objects(ws: int, order):
+    """A customer's email carrying its purchase order (to file), and a filed document (the sent quote's)."""
+    from sim.documents.models import FiledDocument
+    from sim.documents.service import store
+    from sim.inbox.service import deliver
+
+    with UnitOfWork(ws) as uow:
+        po = store(uow, actor="scenario:test", kind="customer_po", ref_id=order.id)
+        inbound = deliver(uow, actor="scenario:test", role="customer", name="Acheteur", email="achat@client.example",
+                          subject="Notre commande", body="Ci-joint.", customer_id=order.customer_id,
+                          attachments=[po.id])
+        uow.commit()
+    with UnitOfWork(ws, write=False) as uow:
+        filed = uow.session.scalars(select(FiledDocument).order_by(FiledDocument.id)).first()
+    return inbound, po, filed
 
 
 _contact_form = {"first_name": "Paul", "last_name": "Roy", "job_title": "Comptable", "email": "paul@roy.fr",
@@ -227,6 +245,19 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                                            "form_token": "tok-reply"},
                                           {"subject": "text", "language": "choice", "body": "text",
                                            "form_token": "token"}),
+        "/inbox/{message_id}/attachments/{document_id}/filing": Form(
+            {"message_id": o["inbound"].id, "document_id": o["po"].id},
+            {"folder": f"order:{o['order'].id}", "doc_type": "customer_po", "number": "PO-9", "note": "Signé",
+             "form_token": "tok-file"},
+            {"folder": "choice", "doc_type": "choice", "number": "text", "note": "text", "form_token": "token"}),
+        "/filed/{filed_id}/refile": Form(
+            {"filed_id": o["filed"].id},
+            {"folder": f"customer:{o['filed'].customer_id}", "doc_type": o["filed"].doc_type, "note": "Corrigé",
+             "form_token": "tok-refile"},
+            {"folder": "choice", "doc_type": "choice", "note": "text", "form_token": "token"}),
+        "/filed/{filed_id}/pass-on": Form(
+            {"filed_id": o["filed"].id}, {"to": "accounting", "note": "Pour information", "form_token": "tok-pass"},
+            {"to": "choice", "note": "text", "form_token": "token"}),
         "/workspaces/{workspace_id}/orders/{order_id}/approve": Form(
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"comment": "OK"}, {"comment": "text"},
             as_staff=True),
@@ -360,7 +391,9 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/customers/{customer_id}/addresses", "/customers/{customer_id}/addresses/{address_id}",
                  "/workspaces/{workspace_id}/orders/{order_id}/approve",
                  *(f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}"
-                   for action in ("judge", "override", "validate"))):
+                   for action in ("judge", "override", "validate")),
+                 "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",
+                 "/filed/{filed_id}/pass-on"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

@@ -64,6 +64,11 @@ EXPECTED = {
         ("POST", "/customers/{customer_id}/credits/allocate"), ("POST", "/customers/{customer_id}/credits/refund"),
         ("GET", "/inbox/new"), ("POST", "/inbox"),
         ("POST", "/inbox/{message_id}/reply"),
+        # folders (sim/documents/filing.py)
+        ("GET", "/customers/{customer_id}/folder"), ("GET", "/orders/{order_id}/folder"),
+        ("GET", "/filed/{filed_id}"), ("GET", "/filed/{filed_id}/file"), ("POST", "/filed/{filed_id}/refile"),
+        ("POST", "/filed/{filed_id}/pass-on"), ("GET", "/inbox/{message_id}/attachments/{document_id}/filing"),
+        ("POST", "/inbox/{message_id}/attachments/{document_id}/filing"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},

@@ -12,6 +12,7 @@ from sim.crm import records
 from sim.crm import service as crm
 from sim.crm.timeline import customer_timeline
 from sim.db import UnitOfWork
+from sim.documents.filing import customer_folder
 from sim.errors import SimError, ValidationFailed
 from sim.web.forms import new_form_token
 from sim.web.routes import form_data, router as routes_router
@@ -41,7 +42,8 @@ def customer_list(request: Request, q: str = "", country: str = "", rep: str = "
 def _page_context(uow, customer_id: int, page: int = 1, *, errors=None, values=None) -> dict:
     account = crm.customer_account(uow, customer_id)  # reads: no write lock held meanwhile
     return {"account": account, "timeline": customer_timeline(uow, customer_id, min(max(1, page), MAX_PAGE)),
-            "addresses": records.delivery_addresses(uow, customer_id), "errors": errors or {},
+            "addresses": records.delivery_addresses(uow, customer_id), "folder": customer_folder(uow, customer_id),
+            "errors": errors or {},
             "values": values or {}, "form_token": new_form_token(), **shell(uow, "customers")}
 
 

@@ -13,6 +13,7 @@ from sim.accounts.models import User
 from sim.billing.models import Invoice
 from sim.crm.models import Customer
 from sim.db import UnitOfWork
+from sim.documents import filing
 from sim.documents.service import print_ahead
 from sim.errors import SimError, ValidationFailed
 from sim.inbox import service as inbox
@@ -181,6 +182,9 @@ def _thread_context(uow, message_id: int, *, just_read=()) -> dict:
         "customer": customer, "supplier": supplier, "target_role": inbox.role_label(target.counterpart_role),
         "reply_subject": inbox.reply_subject(target.subject),
         "documents": customer_documents(uow, customer) if target.counterpart_role == "customer" else [],
+        # the inbound attachments already filed (« Classer » on the others)
+        "filed": filing.filed_in(uow, [a.id for m in messages if m.direction == "in" for a in m.attachments]),
+        "filing_labels": filing.DOC_TYPES,
     }
 
 

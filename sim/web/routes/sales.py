@@ -15,6 +15,7 @@ from sim.sales import lists, service as sales
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.stock.models import Carrier, Delivery, Product
 from sim.billing.models import Invoice
+from sim.documents.filing import order_folder
 from sim.documents.service import order_revision
 from sim.web.flash import flash
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow
@@ -403,7 +404,7 @@ def order_context(uow, order_id: int) -> dict:
             "invoices": invoices, "invoiced": invoiced, "carriers": carriers,
             "balance": customer_balance(uow, customer), "statuses": OrderStatus,
             "approvals": sales.approval_history(uow, order), "decisions": sales.DECISIONS,
-            "revision": order_revision(uow, order),
+            "revision": order_revision(uow, order), "folder": order_folder(uow, order.id),
             "form_token": new_form_token(), **_totals_of(lines, order),
             **document_navigation(uow, "order", order)}
 
