@@ -12,6 +12,7 @@ first, so two trainers clicking *Pause* at once pause once.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select, update
 
@@ -460,18 +461,55 @@ def end_session(engine, session_id: int, *, actor: str) -> ExamSession:
     return session
 
 
+def scenario_end(session: ExamSession) -> datetime:
+    """The scenario's end in sim time (its start + ``duration_days``)."""
+    return session.sim_start + timedelta(days=_duration_days(session.scenario_source))
+
+
+@lru_cache(maxsize=256)
+def _duration_days(source: str) -> int:
+    # The source is the session's own frozen copy: parsed once per process, not at every tick.
+    from ruamel.yaml import YAML
+
+    return int(YAML(typ="safe").load(source)["duration_days"])
+
+
 def end_overdue(engine, wall: datetime | None = None) -> list[int]:
-    """End the candidates whose own deadline (planned length + extra time) has passed."""
+    """End the candidates whose time is up: with a planned length, their own
+    deadline (length + extra time, wall time); without one, the scenario's end
+    in their sim time (a practice run, an exam left open-ended) — nothing more
+    can happen after it. A held candidate's clock is frozen: never ended here."""
     wall = wall or wall_now()
     ended = []
     with UnitOfWork(write=False, engine=engine) as uow:
         rows = uow.session.execute(
             select(ExamSession, Workspace).join(Workspace, Workspace.exam_session_id == ExamSession.id)
             .where(ExamSession.status.in_([SessionStatus.RUNNING, SessionStatus.PAUSED]),
-                   ExamSession.duration_minutes.is_not(None), Workspace.ended_at.is_(None))).all()
+                   Workspace.ended_at.is_(None))).all()
     for session, workspace in rows:
+        if workspace.held:
+            continue
         limit = deadline(session, workspace)
-        if limit is not None and wall >= limit and not workspace.held:
-            end_candidate(engine, session.id, workspace.id, actor="system:clock", reason="temps écoulé")
+        if limit is not None:
+            over, reason = wall >= limit, "temps écoulé"
+        else:
+            over, reason = workspace.sim_now(wall) >= scenario_end(session), "fin du scénario"
+        if over:
+            end_candidate(engine, session.id, workspace.id, actor="system:clock", reason=reason)
             ended.append(workspace.id)
+    _end_finished_sessions(engine, {s.id: s for s, _ in rows})
     return ended
+
+
+def _end_finished_sessions(engine, sessions: dict[int, ExamSession]) -> None:
+    """A session whose every candidate has ended is ended too (the console then says so)."""
+    for session_id, session in sessions.items():
+        if all(w.ended_at is not None for w in workspaces_of(engine, session_id)):
+            wall = _now()
+            with UnitOfWork(engine=engine) as uow:
+                table = ExamSession.__table__
+                uow.session.execute(update(table).where(
+                    table.c.id == session_id, table.c.status.in_([SessionStatus.RUNNING, SessionStatus.PAUSED]))
+                    .values(status=SessionStatus.ENDED, ended_at=wall, clock_sim=session_sim_now(session, wall),
+                            clock_wall=wall, clock_speed=0))
+                uow.commit()
