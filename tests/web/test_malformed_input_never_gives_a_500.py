@@ -298,6 +298,9 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                 {"cp": "choice", "comment": "text", "form_token": "token"}))},
         # the candidate: practice runs, the choice of workspace
         "/practice": Form({}, {"scenario": "non-payment", "speed": "10"}, {"scenario": "choice", "speed": "choice"}),
+        "/practice/pause": Form({}, {}, {}),
+        "/practice/resume": Form({}, {}, {}),
+        "/practice/speed": Form({}, {"speed": "10"}, {"speed": "choice"}),
         "/my-workspaces/{workspace_id}/enter": Form({"workspace_id": ws}, {}, {}),
         # a new password that cannot be accepted: every spoiled value is refused before any check of the
         # current password (which would count as a login attempt)

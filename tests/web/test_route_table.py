@@ -101,7 +101,7 @@ EXPECTED = {
     # the candidate: the live notice, their workspaces, practice runs
     **{(method, path): {C} for method, path in [
         ("GET", "/live"), ("GET", "/my-workspaces"), ("POST", "/my-workspaces/{workspace_id}/enter"),
-        ("GET", "/practice"), ("POST", "/practice"),
+        ("GET", "/practice"), ("POST", "/practice"), ("POST", "/practice/pause"), ("POST", "/practice/resume"), ("POST", "/practice/speed"),
     ]},
     ("POST", "/workspaces/{workspace_id}/orders/{order_id}/decision"): {T, A},
     # the evaluator's pages: staff only (a candidate never sees another's scores, nor their own exam's)

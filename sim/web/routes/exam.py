@@ -263,14 +263,72 @@ def my_workspace_enter(request: Request, workspace_id: int, user: User = Depends
     return RedirectResponse("/inbox", status_code=303)
 
 
+def _practice_run(current: Workspace):
+    """The practice run the candidate works in, if the current workspace is one."""
+    if current.exam_session_id is None:
+        return None
+    session = exam.get_session(get_engine(), current.exam_session_id)
+    return session if session.mode == SessionMode.PRACTICE else None
+
+
+def _practice_page(request, user: User, current: Workspace, *, values=None, errors=None, clock_error: str = "",
+                   status_code: int = 200):
+    with UnitOfWork(current.id, write=False) as uow:
+        context = shell(uow, "practice")
+    run = _practice_run(current)
+    return render(request, "exam/practice.html", {
+        "scenarios": _scenarios(), "speeds": exam.SPEEDS, "values": values or {"speed": "10"},
+        "errors": errors or {}, "form_token": new_form_token(), "run": run, "statuses": SessionStatus,
+        "run_sim_now": exam.session_sim_now(run) if run else None, "clock_error": clock_error, **context},
+        status_code=status_code)
+
+
 @router.get("/practice")
 def practice_page(request: Request, user: User = Depends(candidate_only),
                   current: Workspace = Depends(candidate_workspace)):
-    with UnitOfWork(current.id, write=False) as uow:
-        context = shell(uow, "practice")
-    return render(request, "exam/practice.html", {"scenarios": _scenarios(), "speeds": exam.SPEEDS,
-                                                   "values": {"speed": "10"}, "errors": {},
-                                                   "form_token": new_form_token(), **context})
+    return _practice_page(request, user, current)
+
+
+def _practice_clock(request, user: User, current: Workspace, change):
+    """A candidate sets the clock of their own practice run, never an exam's
+    (there the trainer alone does, for the whole room)."""
+    run = _practice_run(current)
+    if run is None:
+        return _practice_page(request, user, current, status_code=409, clock_error=(
+            "Seul le formateur règle l'horloge d'une épreuve : ces commandes sont celles d'un entraînement."))
+    try:
+        change(run.id)
+    except SimError as refused:
+        message = "; ".join(refused.errors.values()) if isinstance(refused, ValidationFailed) else refused.message
+        return _practice_page(request, user, current, clock_error=message, status_code=refused.status_code)
+    from sim.exam.scheduler import tick
+
+    tick(get_engine())  # what the change made due fires now
+    return RedirectResponse("/practice", status_code=303)
+
+
+@router.post("/practice/pause")
+def practice_pause(request: Request, user: User = Depends(candidate_only),
+                   current: Workspace = Depends(candidate_workspace)):
+    return _practice_clock(request, user, current,
+                           lambda run: exam.pause_session(get_engine(), run, actor=actor(user)))
+
+
+@router.post("/practice/resume")
+def practice_resume(request: Request, user: User = Depends(candidate_only),
+                    current: Workspace = Depends(candidate_workspace)):
+    return _practice_clock(request, user, current,
+                           lambda run: exam.resume_session(get_engine(), run, actor=actor(user)))
+
+
+@router.post("/practice/speed")
+def practice_speed(request: Request, user: User = Depends(candidate_only),
+                   current: Workspace = Depends(candidate_workspace), form=Depends(form_data)):
+    from sim.parsing import read_id
+
+    speed = read_id(str(form.get("speed", ""))) or -1
+    return _practice_clock(request, user, current,
+                           lambda run: exam.set_speed(get_engine(), run, actor=actor(user), speed=speed))
 
 
 @router.post("/practice")
@@ -286,12 +344,8 @@ def practice_start(request: Request, user: User = Depends(candidate_only), form=
                                          scenario_name=scenario, candidate_ids=[user.id],
                                          mode=SessionMode.PRACTICE, speed=speed)
     except ValidationFailed as refused:
-        current = candidate_workspace(request, user)
-        with UnitOfWork(current.id, write=False) as uow:
-            context = shell(uow, "practice")
-        return render(request, "exam/practice.html", {"scenarios": _scenarios(), "speeds": exam.SPEEDS,
-                                                       "values": {"speed": raw, "scenario": scenario},
-                                                       "errors": refused.errors, **context}, status_code=422)
+        return _practice_page(request, user, candidate_workspace(request, user),
+                              values={"speed": raw, "scenario": scenario}, errors=refused.errors, status_code=422)
     exam.start_session(get_engine(), session_id, actor=actor(user))
     [workspace] = exam.workspaces_of(get_engine(), session_id)
     _enter(request, user, workspace.id)
