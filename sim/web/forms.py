@@ -72,3 +72,19 @@ def customer_key(raw: str) -> str:
     if text is None or len(text) > 200:
         return ""  # no customer has such a code: "choose an existing customer"
     return text.split(" — ")[0].strip().upper()
+
+
+def show_refusal(uow, refused, page):
+    """A refused form: roll back (the write lock goes), then show the form again
+    with its messages — ``page(reader, errors, status)`` renders it from a
+    fresh read-only unit of work."""
+    from sim.db import UnitOfWork
+    from sim.errors import ValidationFailed
+
+    uow.rollback()
+    if isinstance(refused, ValidationFailed):
+        errors, status = refused.errors, 422
+    else:
+        errors, status = {"form": refused.message}, refused.status_code
+    with UnitOfWork(uow.workspace_id, write=False) as reader:
+        return page(reader, errors, status)

@@ -13,12 +13,13 @@ from sim.crm import service as crm
 from sim.crm.timeline import customer_timeline
 from sim.db import UnitOfWork
 from sim.documents.filing import customer_folder
-from sim.errors import SimError, ValidationFailed
+from sim.errors import SimError
 from sim.web.forms import new_form_token
 from sim.web.routes import form_data, router as routes_router
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow, candidate_or_inspector
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
+from sim.web.forms import show_refusal as _refused
 
 router = routes_router()
 MAX_PAGE = 10_000  # beyond, an offset no list reaches (and no integer overflow)
@@ -159,17 +160,6 @@ def address_update(request: Request, customer_id: int, address_id: int, user: Us
 def _strings(form: FormData) -> dict[str, str]:
     """The form's text fields (a file sent in place of a field is no value)."""
     return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-def _refused(uow: UnitOfWork, refused: SimError, page):
-    """Roll back (the write lock goes), then show the form again with its messages."""
-    uow.rollback()
-    if isinstance(refused, ValidationFailed):
-        errors, status = refused.errors, 422
-    else:
-        errors, status = {"form": refused.message}, refused.status_code
-    with UnitOfWork(uow.workspace_id, write=False) as reader:
-        return page(reader, errors, status)
 
 
 def _record_page(request, uow, customer_id, *, errors=None, values=None, status_code=200):

@@ -15,7 +15,7 @@ from sim.crm.models import Customer, Interaction
 from sim.db import UnitOfWork
 from sim.documents import filing
 from sim.documents.models import Document
-from sim.errors import SimError, ValidationFailed
+from sim.errors import SimError
 from sim.inbox import service as inbox
 from sim.sales.models import SalesOrder
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow
@@ -23,6 +23,7 @@ from sim.web.forms import new_form_token
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
+from sim.web.forms import show_refusal as _refused
 
 router = routes_router()
 FIELDS = ("folder", "doc_type", "number", "note", "to", "form_token")
@@ -30,17 +31,6 @@ FIELDS = ("folder", "doc_type", "number", "note", "to", "form_token")
 
 def _values(form: FormData) -> dict[str, str]:
     return {k: str(form.get(k, "")) for k in FIELDS}
-
-
-def _refused(uow: UnitOfWork, refused: SimError, page):
-    """Roll back (the write lock goes), then show the form again with its messages."""
-    uow.rollback()
-    if isinstance(refused, ValidationFailed):
-        errors, status = refused.errors, 422
-    else:
-        errors, status = {"form": refused.message}, refused.status_code
-    with UnitOfWork(uow.workspace_id, write=False) as reader:
-        return page(reader, errors, status)
 
 
 # ===== the folders =======================================================
