@@ -47,6 +47,9 @@ def workspace_journal(request: Request, workspace_id: int, kind: str = "", page:
     pages = max(1, -(-total // PER_PAGE))
     context = {"workspace": workspace, "entries": entries, "kinds": kinds, "kind": kind, "page": page,
                "pages": pages, "total": total, "chain": chain, **staff_shell("workspaces")}
+    from sim.journal.sentences import sentence
+
+    context["sentence"] = sentence
     return render(request, "workspaces/journal.html", context,
                   block="journal_table" if is_htmx(request) else None)
 
