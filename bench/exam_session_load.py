@@ -29,26 +29,19 @@ import argparse
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 100.0
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import percentile, start_server  # noqa: E402
 POLL_SECONDS = 5.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(engine, candidates: int, scenario: str, speed: int) -> tuple[int, list[tuple[str, int, str]]]:
@@ -184,11 +177,6 @@ class Candidate:
         self.flow_step = (step + 1) % 7
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def _fired(engine, session_id: int) -> int:
     from sqlalchemy import func, select
 
@@ -237,17 +225,7 @@ def main(argv=None) -> int:
         session_id, prepared = _prepare(engine, args.candidates, args.scenario, args.speed)
         print(f"set-up: session of {len(prepared)} candidates started in {time.perf_counter() - started:.1f} s")
 
-        port = _free_port()
-        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "sim.web.app:app", "--port", str(port),
-                                   "--workers", str(args.workers), "--log-level", "warning"],
-                                  env=dict(os.environ, ADVSIM_SCHEDULER="on"), cwd=ROOT)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        server, base = start_server(workers=args.workers, env={"ADVSIM_SCHEDULER": "on"})
 
         timings: dict[str, list[float]] = defaultdict(list)
         statuses: Counter = Counter()

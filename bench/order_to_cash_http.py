@@ -19,25 +19,18 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from serving import percentile, start_server  # noqa: E402
 TARGET_P95_MS = 50.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(candidates: int) -> list[tuple[str, int, str]]:
@@ -140,11 +133,6 @@ class Candidate:
         self.call("GET /customers", "GET", "/customers?sort=outstanding&dir=desc")
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--candidates", type=int, default=30)
@@ -164,16 +152,7 @@ def main(argv=None) -> int:
     prepared = _prepare(args.candidates)
     print(f"set-up: {args.candidates} workspaces in {time.perf_counter() - started:.1f} s")
 
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "sim.web.app:app", "--port", str(port),
-                               "--workers", str(args.workers), "--log-level", "warning"], env=dict(os.environ))
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/login", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    server, base = start_server(workers=args.workers)
 
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[BaseException] = []

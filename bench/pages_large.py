@@ -20,10 +20,8 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
@@ -32,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 TARGET_RATIO, TARGET_P95_MS = 25.0, 50.0
 
 sys.path.insert(0, str(ROOT / "bench"))
-from order_to_cash_http import _free_port, percentile  # noqa: E402
+from serving import percentile, start_server  # noqa: E402
 
 
 def _ensure_database(url: str) -> None:
@@ -75,7 +73,7 @@ def _prepare(url: str, size_name: str, seed: int) -> int:
         print(f"seeded the {size_name} company in {time.perf_counter() - started:.0f} s")
     from sim.db import get_engine, refresh_statistics
 
-    refresh_statistics(get_engine())  # what `advsim seed` does after seeding
+    refresh_statistics(get_engine())  # what `advsim seed` and `advsim db upgrade` do
     return workspace.id
 
 
@@ -144,17 +142,8 @@ def main(argv=None) -> int:
 
     import httpx
 
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "sim.web.app:app", "--port", str(port),
-                               "--log-level", "warning"], env=dict(os.environ), cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server()
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
         client = httpx.Client(base_url=base, timeout=60)
         anonymous = httpx.Client(base_url=base, timeout=60)
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)

@@ -18,9 +18,11 @@ DEMO_ACCOUNTS = [
 
 def cmd_db_upgrade(args) -> int:
     from sim.config import get_settings
+    from sim.db import get_engine, refresh_statistics
     from sim.migrations import upgrade
 
     upgrade(get_settings().database_url)
+    refresh_statistics(get_engine())  # new indexes are only chosen once the planner has statistics on them
     print("Base de données à jour.")
     return 0
 
