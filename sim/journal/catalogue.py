@@ -153,6 +153,10 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"reason": "text", **_TOTALS, "invoice_amount_due": "money", "customer_credit": "money",
                   "basis": "text", "motive": "text", "lines": "list"},
          optional=("basis", "motive", "lines")),  # basis: quantity | return | amount
+    # the e-invoicing platform's status of an invoice (sim/billing/einvoice.py); code: the reform's (200, 202, 210, 212)
+    Kind("invoice.einvoice_status", "Statut de facture électronique transmis par la plateforme",
+         refs=("invoice", "customer"), optional_refs=("event",),
+         payload={"status": "text", "code": "text", "previous": "text", "reason": "text"}),
     Kind("payment.recorded", "Règlement enregistré", refs=("payment", "customer"),
          payload={"amount": "money", "method": "text", "received_on": "date", "reference": "text",
                   "allocations": "list", "excess": "money"}, optional=("excess",)),  # excess: left as a credit
