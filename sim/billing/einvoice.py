@@ -130,3 +130,21 @@ def delivery_address(uow, invoice: Invoice) -> tuple[Address, bool]:
 def invoices_by_status(uow, status: str) -> list[Invoice]:
     return list(uow.session.scalars(select(Invoice).where(Invoice.einvoice_status == status)
                                     .order_by(Invoice.issue_date, Invoice.id)))
+
+
+def status_history(uow, invoice: Invoice) -> list[dict]:
+    """The invoice's platform statuses, oldest first: its deposit at issue, then
+    each move the journal recorded."""
+    from sim.journal.models import JournalEntry
+
+    history = [{"status": EInvoiceStatus.DEPOSITED, "label": EInvoiceStatus.DEPOSITED.label, "code": "200",
+                "at": None, "reason": ""}]
+    entries = uow.session.scalars(select(JournalEntry).where(JournalEntry.kind == "invoice.einvoice_status")
+                                  .order_by(JournalEntry.id)).all()
+    for entry in entries:
+        if (entry.refs or {}).get("invoice") != invoice.number:
+            continue
+        status = entry.payload.get("status", "")
+        history.append({"status": status, "label": status_label(status), "code": entry.payload.get("code", ""),
+                        "at": entry.sim_time, "reason": entry.payload.get("reason", "")})
+    return history
