@@ -54,6 +54,7 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("company.delegation_set", "Délégation du candidat fixée",
          payload={"max_discount_pct": "decimal", "max_credit_overrun_pct": "decimal",
                   "max_payment_plan_months": "int", "max_gesture_pct": "decimal"}, optional=("max_gesture_pct",)),
+    Kind("company.vat_on_debits_set", "Option pour la TVA d'après les débits fixée", payload={"opted": "bool"}),
     Kind("customer.created", "Client créé", refs=("customer",),
          payload={"name": "text", "kind": "text", "country": "text", "language": "text", "payment_terms": "text",
                   "credit_limit": "money", "risk_rating": "text", "in_litigation": "bool",

@@ -244,3 +244,26 @@ def test_the_printed_factur_x_shows_the_new_mentions(issued):
     assert f"Avoir sur facture n° {issued.fr_invoice.number}" in note
     assert "Nature de l'opération Livraison de biens — rectification" in note
 
+
+
+def test_the_command_line_checks_pdfs_and_xml_files_and_fails_on_a_broken_one(issued, reports, tmp_path,
+                                                                               monkeypatch, capsys):
+    """``advsim facturx check``: a PDF's embedded XML or an XML file, each file's
+    verdict, exit 1 if one fails (the Saxon run is the module's, already made)."""
+    from sim.cli import main
+
+    pdf, xml = tmp_path / "facture.pdf", tmp_path / "casse.xml"
+    pdf.write_bytes(issued.pdfs["french"])
+    xml.write_bytes(_broken(issued.prepared["french"].xml))
+    seen = {}
+
+    def check(files):
+        seen.update(files)
+        return [facturx_check.Report(name, reports[key].xsd_errors, reports[key].failures, reports[key].rules_fired)
+                for name, key in zip(files, ("french", "broken"))]
+
+    monkeypatch.setattr(facturx_check, "check", check)
+    assert main(["facturx", "check", str(pdf), str(xml)]) == 1
+    assert seen == {str(pdf): issued.prepared["french"].xml, str(xml): xml.read_bytes()}
+    out = capsys.readouterr().out
+    assert f"{pdf}: valide" in out and f"{xml}: NON VALIDE" in out and "[BR-CO-15]" in out
