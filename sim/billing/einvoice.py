@@ -127,11 +127,6 @@ def delivery_address(uow, invoice: Invoice) -> tuple[Address, bool]:
     return Address(customer.name, customer.address, customer.postcode, customer.city, customer.country), True
 
 
-def invoices_by_status(uow, status: str) -> list[Invoice]:
-    return list(uow.session.scalars(select(Invoice).where(Invoice.einvoice_status == status)
-                                    .order_by(Invoice.issue_date, Invoice.id)))
-
-
 def status_history(uow, invoice: Invoice) -> list[dict]:
     """The invoice's platform statuses, oldest first: its deposit at issue, then
     each move the journal recorded."""

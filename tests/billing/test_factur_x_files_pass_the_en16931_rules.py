@@ -4,7 +4,8 @@ official EN 16931 schematron run by Saxon-HE (domain/payment-and-invoicing.md §
 
 A French invoice (two VAT rates, a line discount, a global discount, the
 buyer's PO, the VAT-on-debits option), an intra-EU supply to Germany, an export
-to Switzerland and a credit note, all checked in one Saxon run; a broken copy
+to Switzerland, a credit note on returned goods, a commercial gesture by
+amount and a consumer's invoice, all checked in one Saxon run; a broken copy
 of the French XML is reported with the rules it breaks, so a failing rule does
 fail here."""
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from sim.billing import facturx_check
 from sim.billing.facturx import NSMAP
 from sim.billing.models import InvoiceLine
-from sim.billing.service import invoice_delivery, issue_credit_note
+from sim.billing.service import invoice_delivery, issue_credit_note, issue_credit_note_by_amount
 from sim.crm.models import Customer
 from sim.db import UnitOfWork
 from sim.documents.service import prepare_facturx, print_facturx
@@ -34,8 +35,9 @@ from tests.money_helpers import shipped
 
 def _customer(ws, **values) -> Customer:
     with UnitOfWork(ws) as uow:
-        customer = Customer(workspace_id=ws, kind="b2b", payment_terms="30_net", credit_limit=D("90000.00"),
-                            created_on=date(2026, 1, 5), **values)
+        customer = Customer(workspace_id=ws, **{"kind": "b2b", "payment_terms": "30_net",
+                                                "credit_limit": D("90000.00"), "created_on": date(2026, 1, 5),
+                                                **values})
         uow.session.add(customer)
         uow.commit()
         return customer
@@ -73,6 +75,8 @@ def issued():
                        address="Hafenstraße 12", postcode="20457", city="Hamburg", country="DE", language="en")
     swiss = _customer(ws, code="FX0003", name="Emballages Léman SA", address="Rue du Rhône 40", postcode="1204",
                       city="Genève", country="CH")
+    consumer = _customer(ws, code="FX0004", kind="b2c", name="Julie Martin", address="3 impasse des Lilas",
+                         postcode="35000", city="Rennes", country="FR")
     boxes = make_product(ws, price="12.40", vat="20.00", stock="500", name="Caisse américaine 400×300×300")
     books = make_product(ws, price="19.90", vat="5.50", stock="500", name="Guide de l'emballage")
     # 7 boxes at 12.40 −5 % = 82.46 (20 %), 3 guides at 19.90 = 59.70 (5.5 %), then −2 % overall
@@ -86,10 +90,16 @@ def issued():
         note = issue_credit_note(uow, actor=ACTOR, invoice_id=fr_invoice.id, quantities={box_line.id: "2"},
                                  reason="Deux caisses écrasées à la livraison")
         uow.commit()
+    with UnitOfWork(ws) as uow:  # a commercial gesture: a line without a product
+        gesture = issue_credit_note_by_amount(uow, actor=ACTOR, invoice_id=de_invoice.id, amount="20.00",
+                                              reason="Retard de livraison")
+        uow.commit()
+    b2c_invoice = _invoice(ws, consumer, [(books, 1, 0)])
     prepared, pdfs = {}, {}
     with UnitOfWork(ws, write=False) as uow:
         for name, kind, ref_id in [("french", "invoice", fr_invoice.id), ("intra_eu", "invoice", de_invoice.id),
-                                   ("export", "invoice", ch_invoice.id), ("credit_note", "credit_note", note.id)]:
+                                   ("export", "invoice", ch_invoice.id), ("credit_note", "credit_note", note.id),
+                                   ("gesture", "credit_note", gesture.id), ("consumer", "invoice", b2c_invoice.id)]:
             prepared[name] = prepare_facturx(uow, kind, ref_id)
     for name, p in prepared.items():
         pdfs[name] = print_facturx(p)
@@ -119,7 +129,7 @@ def reports(issued):
     return {r.name: r for r in facturx_check.check(files)}
 
 
-@pytest.mark.parametrize("name", ["french", "intra_eu", "export", "credit_note"])
+@pytest.mark.parametrize("name", ["french", "intra_eu", "export", "credit_note", "gesture", "consumer"])
 def test_the_factur_x_xml_passes_the_xsd_and_every_en16931_rule(reports, name):
     report = reports[name]
     assert report.xsd_errors == [], report.summary()
