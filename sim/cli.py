@@ -300,6 +300,22 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_facturx_check(args) -> int:
+    """XSD and EN 16931 schematron (Saxon-HE) on Factur-X PDFs or CII XML files; 1 if any fails."""
+    from pathlib import Path
+
+    from sim.billing import facturx_check
+
+    files = {}
+    for name in args.files:
+        content = Path(name).read_bytes()
+        files[name] = facturx_check.xml_of(content) if content.startswith(b"%PDF") else content
+    reports = facturx_check.check(files)
+    for report in reports:
+        print(report.summary())
+    return 0 if all(r.valid for r in reports) else 1
+
+
 def cmd_demo(args) -> int:
     os.environ["ADVSIM_DEMO"] = "1"
     from sim.config import get_settings
@@ -387,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
     dry.add_argument("--candidate", help="script du candidat (YAML)")
     dry.add_argument("--json", action="store_true", help="sortie JSON")
     dry.set_defaults(func=cmd_scenario_run)
+
+    facturx = sub.add_parser("facturx", help="factures électroniques Factur-X").add_subparsers(
+        dest="facturx_command", required=True)
+    fx_check = facturx.add_parser("check", help="vérifier des Factur-X (PDF) ou des XML CII : XSD et règles EN 16931")
+    fx_check.add_argument("files", nargs="+")
+    fx_check.set_defaults(func=cmd_facturx_check)
 
     evaluate = sub.add_parser("evaluate", help="évaluation d'une session (JSON, CSV, déclarations xAPI)")
     evaluate.add_argument("session", type=int, help="numéro de la session")

@@ -1,10 +1,10 @@
 """Invoices and credit notes (an avoir is an invoice that amends another, CGI 289 I-5)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
 from sim.db import money_field, rate_field
@@ -17,6 +17,16 @@ class InvoiceStatus(Labelled):
     PARTIALLY_PAID = "partial", "Payée partiellement"
     PAID = "paid", "Payée"
     CREDITED = "credited", "Annulée par avoir"
+
+
+class EInvoiceStatus(Labelled):
+    """The e-invoicing life cycle a platform (plateforme agréée) reports for an
+    invoice, with the reform's status codes: the four every platform must
+    carry (sim/billing/einvoice.py)."""
+    DEPOSITED = "deposited", "Déposée"  # 200: the issuer's platform has it
+    RECEIVED = "received", "Reçue"  # 202: the buyer's platform received it
+    REFUSED = "refused", "Refusée"  # 210: the buyer refuses it (a reason is given)
+    COLLECTED = "collected", "Encaissée"  # 212: the seller reports the payment received
 
 
 class Invoice(_DocumentTotals, table=True):
@@ -39,6 +49,11 @@ class Invoice(_DocumentTotals, table=True):
     # What the customer still owes on it, kept by the payment and credit-note services.
     amount_due: Decimal = money_field()
     notes: str = Field(default="", sa_type=Text)
+    # --- electronic invoicing (Factur-X through a platform): its status, when, why ---
+    einvoice_status: str = Field(default=EInvoiceStatus.DEPOSITED, sa_type=String(10),
+                                 sa_column_kwargs={"server_default": "deposited"})
+    einvoice_status_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=False))
+    einvoice_reason: str = Field(default="", sa_type=String(200), sa_column_kwargs={"server_default": ""})
 
 
 class InvoiceLine(_Line, table=True):

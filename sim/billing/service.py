@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceStatus
 from sim.billing.terms import due_date
 from sim.billing.vat import vat_mention, vat_regime
-from sim.clock import sim_date
+from sim.clock import sim_date, sim_now
 from sim.company.models import Company
 from sim.company.numbering import next_number
 from sim.crm.models import Customer
@@ -69,6 +69,7 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
                                                                           customer.kind)),
         total_ht=totals.total_ht, total_vat=totals.total_vat, total_ttc=totals.total_ttc, amount_due=totals.total_ttc,
         global_discount_pct=order.global_discount_pct,
+        einvoice_status_at=sim_now(uow),  # deposited on its platform as it is issued (sim/billing/einvoice.py)
     )
     uow.session.add(invoice)
     uow.session.flush()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint, false
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field, rate_field
@@ -38,6 +38,8 @@ class Company(WorkspaceOwned, table=True):
     recovery_indemnity: Decimal = money_field()  # 40.00 € (D441-5)
     early_payment_discount: str = Field(default="Pas d'escompte pour paiement anticipé", sa_type=String(200))
     terms_text: str = Field(default="", sa_type=Text)
+    # "Option pour le paiement de la taxe d'après les débits" (décret 2022-1299): printed when opted
+    vat_on_debits: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # --- the candidate's delegation levels ---
     max_discount_pct: Decimal = rate_field()
     max_credit_overrun_pct: Decimal = rate_field()

@@ -24,3 +24,13 @@ def set_delegation(uow, *, actor: str, **levels) -> Company:
     journal.append(uow, kind="company.delegation_set", actor=actor,
                    payload={key: getattr(company, key) for key in DELEGATION_FIELDS})
     return company
+
+
+def set_vat_on_debits(uow, *, actor: str, opted: bool) -> Company:
+    """The company has opted (or not) to pay VAT on debits (the invoice date)
+    rather than on receipts for its services: its invoices then say so
+    (sim/billing/einvoice.py), journaled ``company.vat_on_debits_set``."""
+    company = uow.session.scalars(select(Company)).one()
+    company.vat_on_debits = bool(opted)
+    journal.append(uow, kind="company.vat_on_debits_set", actor=actor, payload={"opted": company.vat_on_debits})
+    return company

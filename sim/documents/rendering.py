@@ -5,6 +5,7 @@ A Jinja environment of its own, with the shared French formats of
 """
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -47,11 +48,18 @@ def render_html(template: str, context: dict) -> str:
 before_print: list[Callable[[str], None]] = []
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, variant: str | None = None) -> bytes:
+    """The PDF of the HTML; ``variant="pdf/a-3b"`` for an archivable PDF/A-3
+    (the base of a Factur-X file: sim/billing/facturx.py)."""
     from weasyprint import HTML  # heavy import: only when a document is printed
 
     for hook in list(before_print):
         hook(html)
 
     base = Path(get_settings().templates_dir) / "documents"
-    return HTML(string=html, base_url=str(base)).write_pdf()
+    if not variant:
+        return HTML(string=html, base_url=str(base)).write_pdf()
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile (the PDF/A output intent) and never closes it
+        warnings.simplefilter("ignore", ResourceWarning)
+        return HTML(string=html, base_url=str(base)).write_pdf(pdf_variant=variant)

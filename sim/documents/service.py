@@ -82,6 +82,51 @@ def render_pdf(uow, kind: str, ref_id: int) -> tuple[str, bytes]:
     return rendered.filename, html_to_pdf(rendered.html)
 
 
+FACTURX_KINDS = ("invoice", "credit_note")
+
+
+@dataclass
+class FacturX:
+    rendered: Rendered  # the printed document it is made from
+    xml: bytes  # its CII XML (EN 16931 profile)
+    data: object  # what the XML was built from (sim.billing.facturx)
+
+    @property
+    def filename(self) -> str:
+        return self.rendered.filename.removesuffix(".pdf") + "_factur-x.pdf"
+
+    def viewed_as(self) -> Rendered:
+        """The Factur-X file as ``record_view`` journals it: its own file name,
+        its version the printed HTML and the XML together."""
+        return Rendered(self.rendered.kind, self.rendered.number, self.rendered.customer, self.filename,
+                        self.rendered.html + "\n<!-- factur-x.xml -->\n" + self.xml.decode("utf-8"))
+
+
+def prepare_facturx(uow, kind: str, ref_id: int) -> FacturX:
+    """An invoice's or credit note's printed HTML and CII XML (reads only)."""
+    from sim.billing import facturx
+
+    if kind not in FACTURX_KINDS:
+        raise UnknownDocumentKind(f"Pas de Factur-X pour un document {kind!r}.")
+    rendered = render(uow, kind, ref_id)
+    data, xml = facturx.build(uow, kind, ref_id)
+    return FacturX(rendered, xml, data)
+
+
+def print_facturx(prepared: FacturX) -> bytes:
+    """The Factur-X PDF: the document printed as PDF/A-3 with its XML embedded
+    (needs no database: call it with the connection given back)."""
+    from sim.billing import facturx
+
+    return facturx.facturx_pdf(html_to_pdf(prepared.rendered.html, variant="pdf/a-3b"), prepared.xml, prepared.data)
+
+
+def render_facturx(uow, kind: str, ref_id: int) -> tuple[str, bytes]:
+    """(filename, Factur-X PDF bytes) of an invoice or a credit note. Reads only."""
+    prepared = prepare_facturx(uow, kind, ref_id)
+    return prepared.filename, print_facturx(prepared)
+
+
 def store(uow, *, actor: str, kind: str, ref_id: int) -> Document:
     """Render the PDF, keep it with the workspace and journal ``document.generated``
     (a message that attaches it, a scenario event); the caller commits."""
@@ -358,8 +403,20 @@ def _invoice(uow, invoice_id: int) -> dict:
         "doc": _doc("Facture", invoice.number, invoice.issue_date),
         "invoice": invoice, "order": order, "delivery": delivery,
         "lines": _line_rows(uow, lines), "totals": _totals(lines, invoice.global_discount_pct),
-        "payment_method": _method_label(customer.payment_method),
+        "payment_method": _method_label(customer.payment_method), **_reform_mentions(uow, invoice),
     }
+
+
+def _reform_mentions(uow, invoice: Invoice) -> dict:
+    """The e-invoicing reform's mentions (sim/billing/einvoice.py): nature of the
+    operation, delivery address, VAT-on-debits option (the customer's SIREN is
+    printed with the customer)."""
+    from sim.billing.einvoice import VAT_ON_DEBITS_MENTION, delivery_address, operation_nature
+
+    address, same = delivery_address(uow, invoice)
+    lines = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    return {"nature": operation_nature(lines).label, "ship_to": None if same else address.one_line(),
+            "vat_on_debits": VAT_ON_DEBITS_MENTION if _company(uow).vat_on_debits else ""}
 
 
 def _credit_note(uow, credit_note_id: int) -> dict:
@@ -370,7 +427,7 @@ def _credit_note(uow, credit_note_id: int) -> dict:
     return {
         "company": _company(uow), **_customer_ctx(customer),
         "doc": _doc("Avoir", note.number, note.issue_date),
-        "note": note, "invoice": invoice,
+        "note": note, "invoice": invoice, **_reform_mentions(uow, invoice),
         # the credit note repeats the invoice's global discount (sim.billing.service.issue_credit_note),
         # not one by amount; the last one prints the exact remainder it took
         "lines": _line_rows(uow, lines), "totals": _credit_note_totals(uow, note, invoice, lines),

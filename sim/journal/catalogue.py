@@ -54,6 +54,7 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("company.delegation_set", "Délégation du candidat fixée",
          payload={"max_discount_pct": "decimal", "max_credit_overrun_pct": "decimal",
                   "max_payment_plan_months": "int", "max_gesture_pct": "decimal"}, optional=("max_gesture_pct",)),
+    Kind("company.vat_on_debits_set", "Option pour la TVA d'après les débits fixée", payload={"opted": "bool"}),
     Kind("customer.created", "Client créé", refs=("customer",),
          payload={"name": "text", "kind": "text", "country": "text", "language": "text", "payment_terms": "text",
                   "credit_limit": "money", "risk_rating": "text", "in_litigation": "bool",
@@ -153,6 +154,10 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"reason": "text", **_TOTALS, "invoice_amount_due": "money", "customer_credit": "money",
                   "basis": "text", "motive": "text", "lines": "list"},
          optional=("basis", "motive", "lines")),  # basis: quantity | return | amount
+    # the e-invoicing platform's status of an invoice (sim/billing/einvoice.py); code: the reform's (200, 202, 210, 212)
+    Kind("invoice.einvoice_status", "Statut de facture électronique transmis par la plateforme",
+         refs=("invoice", "customer"), optional_refs=("event",),
+         payload={"status": "text", "code": "text", "previous": "text", "reason": "text"}),
     Kind("payment.recorded", "Règlement enregistré", refs=("payment", "customer"),
          payload={"amount": "money", "method": "text", "received_on": "date", "reference": "text",
                   "allocations": "list", "excess": "money"}, optional=("excess",)),  # excess: left as a credit

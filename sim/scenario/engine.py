@@ -176,6 +176,10 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         from sim.company.service import set_delegation
 
         set_delegation(uow, actor=ctx.actor, **company["delegation"])
+    if "vat_on_debits" in company:
+        from sim.company.service import set_vat_on_debits
+
+        set_vat_on_debits(uow, actor=ctx.actor, opted=company["vat_on_debits"])
     for name, spec in (company.get("customers") or {}).items():
         ctx.create_customer(name, spec)
     for name, spec in (company.get("suppliers") or {}).items():

@@ -52,6 +52,8 @@ COMPANY = {"type": "object", "properties": {
                                   "max_payment_plan_months": {"type": "integer", "minimum": 0, "maximum": 24},
                                   "max_gesture_pct": AMOUNT},
                    "additionalProperties": False},
+    "vat_on_debits": {"type": "boolean", "description": "option pour le paiement de la TVA d'après les débits "
+                                                         "(mention portée sur les factures)"},
     "customers": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": CUSTOMER},
                   "additionalProperties": False},
     "suppliers": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {

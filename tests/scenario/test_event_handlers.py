@@ -156,7 +156,8 @@ def test_every_event_kind_of_the_library_has_a_test_here():
     """Adding an event kind is adding a module (events/__init__.py): it needs its test too."""
     tested = {"email", "customer_order", "supplier_delay", "carrier_incident", "payment_missed",
               "partial_payment", "bill_rejected", "new_customer", "stock_shortage", "price_increase",
-              "trade_show_announced", "trade_show_day", "management_request", "management_decision", "reply"}
+              "trade_show_announced", "trade_show_day", "management_request", "management_decision", "reply",
+              "einvoice_status"}
     assert set(registry()) == tested
 
 
@@ -505,6 +506,46 @@ def test_a_rejected_bill_cancels_the_payment_and_the_invoice_is_owed_again(make_
     message = message_of(ws, "lcr_returned")  # from the bank, shown as accounting
     assert (message.counterpart_role, message.counterpart_name) == ("accounting", "Banque — service des effets")
     assert_received(ws, message, "lcr_returned")
+
+
+def test_the_e_invoicing_platform_moves_the_invoice_status_and_the_journal_keeps_each_move(make_workspace):
+    """einvoice_status: the platform reports the invoice received by the buyer's
+    platform, then refused with the buyer's reason (sim/billing/einvoice.py); a
+    refused invoice is final, so a later "collected" fails and changes nothing."""
+    scn = scenario({"id": "received", "kind": "einvoice_status", "at": "2026-11-02T09:00",
+                    "invoice": "oct_invoice", "status": "received"},
+                   {"id": "refused", "kind": "einvoice_status", "at": "2026-11-03T11:00",
+                    "invoice": "oct_invoice", "status": "refused", "reason": "Prix non conforme à la commande",
+                    "message": msg("Facture refusée par le destinataire")},
+                   {"id": "too_late", "kind": "einvoice_status", "at": "2026-11-04T09:00",
+                    "invoice": "oct_invoice", "status": "collected"},
+                   invoices=_invoice_section())
+    ws = installed(make_workspace, scn)
+    invoice = entity(ws, "invoice", "oct_invoice")
+    durand = entity(ws, "customer", "durand")
+    assert invoice.einvoice_status == "deposited"  # deposited on its platform as it was issued
+
+    assert play_until(ws, datetime(2026, 11, 2, 9, 0)) == ["received"]
+    assert entity(ws, "invoice", "oct_invoice").einvoice_status == "received"
+    assert play_until(ws, datetime(2026, 11, 3, 11, 0)) == ["refused"]
+    refused = entity(ws, "invoice", "oct_invoice")
+    assert (refused.einvoice_status, refused.einvoice_reason) == ("refused", "Prix non conforme à la commande")
+    assert refused.einvoice_status_at == datetime(2026, 11, 3, 11, 0)
+    moves = entries(ws, "invoice.einvoice_status")
+    assert [(e.refs, e.payload) for e in moves] == [
+        ({"invoice": invoice.number, "customer": durand.code, "event": "received"},
+         {"status": "received", "code": "202", "previous": "deposited", "reason": ""}),
+        ({"invoice": invoice.number, "customer": durand.code, "event": "refused"},
+         {"status": "refused", "code": "210", "previous": "received", "reason": "Prix non conforme à la commande"}),
+    ]
+    message = message_of(ws, "refused")
+    assert message.counterpart_name == "Plateforme agréée — facturation électronique"
+
+    play_until(ws, datetime(2026, 11, 4, 9, 0))
+    assert entity(ws, "invoice", "oct_invoice").einvoice_status == "refused"
+    assert len(entries(ws, "invoice.einvoice_status")) == 2
+    failed = one_entry(ws, "scenario.event_failed")
+    assert failed.refs == {"event": "too_late"} and "ne peut pas devenir « Encaissée »" in failed.payload["error"]
 
 
 def test_a_bill_rejected_after_a_part_payment_leaves_the_invoice_partly_paid(make_workspace):

@@ -25,6 +25,7 @@ READABLE = [
     "/orders", "/orders/{order_id}", "/orders/{order_id}/acknowledgement.pdf",
     "/deliveries/{delivery_id}", "/deliveries/{delivery_id}/pdf",
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
+    "/invoices/{invoice_id}/facturx.pdf", "/credit-notes/{credit_note_id}/facturx.pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
 ]

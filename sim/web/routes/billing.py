@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from sim.accounts.models import User
 from sim.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus
+from sim.billing.einvoice import STATUS_CODES, status_history, status_label
 from sim.billing.service import invoice_delivery, issue_credit_note
 from sim.clock import sim_date
 from sim.crm.models import Customer, PaymentMethod
@@ -126,6 +127,8 @@ def _invoice_context(uow, invoice_id: int) -> dict:
             "order": uow.session.get(SalesOrder, invoice.order_id) if invoice.order_id else None,
             "totals": document_totals(lines, invoice.global_discount_pct), "today": sim_date(uow),
             "statuses": InvoiceStatus, "form_token": new_form_token(),
+            "einvoice_history": status_history(uow, invoice), "einvoice_label": status_label,
+            "einvoice_code": STATUS_CODES,
             **document_navigation(uow, "invoice", invoice)}
 
 
@@ -352,6 +355,34 @@ def delivery_pdf(delivery_id: int, user: User = Depends(candidate_or_inspector),
 @router.get("/invoices/{invoice_id}/pdf")
 def invoice_pdf(invoice_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
     return _pdf(uow, user, "invoice", invoice_id)
+
+
+def _facturx(uow, user: User, kind: str, ref_id: int) -> Response:
+    """Download the Factur-X file (PDF/A-3 with its EN 16931 XML embedded) of an
+    invoice or a credit note, printed as it stands now; journaled as
+    ``document.viewed`` once per version (the printed HTML and the XML), like a PDF."""
+    from sim.documents.service import prepare_facturx, print_facturx, record_view
+
+    prepared = prepare_facturx(uow, kind, ref_id)  # reads only
+    uow.session.close()  # the connection goes back to the pool while it prints
+    content = print_facturx(prepared)
+    if not uow.inspecting:
+        with uow.evidence():
+            record_view(uow, actor=actor(user), rendered=prepared.viewed_as())
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{prepared.filename}"'})
+
+
+@router.get("/invoices/{invoice_id}/facturx.pdf")
+def invoice_facturx(invoice_id: int, user: User = Depends(candidate_or_inspector),
+                    uow: UnitOfWork = Depends(viewing_uow)):
+    return _facturx(uow, user, "invoice", invoice_id)
+
+
+@router.get("/credit-notes/{credit_note_id}/facturx.pdf")
+def credit_note_facturx(credit_note_id: int, user: User = Depends(candidate_or_inspector),
+                        uow: UnitOfWork = Depends(viewing_uow)):
+    return _facturx(uow, user, "credit_note", credit_note_id)
 
 
 @router.get("/credit-notes/{credit_note_id}/pdf")
