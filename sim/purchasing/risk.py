@@ -194,7 +194,10 @@ def achievable_for_new_lines(uow, lines: list[tuple[int, Decimal]], order_id: in
 
 def order_outlooks(uow, *, only_at_risk: bool = True, order_id: int | None = None) -> list[OrderOutlook]:
     """Confirmed or partly delivered orders with what they wait for, most late first."""
-    lines, _ = outlook(uow)
+    product_ids = None
+    if order_id is not None:  # each product's queue is its own: only the order's products matter
+        product_ids = list(uow.session.scalars(select(OrderLine.product_id).where(OrderLine.order_id == order_id)))
+    lines, _ = outlook(uow, product_ids)
     by_order: dict[int, list[LineOutlook]] = {}
     for line in lines:
         by_order.setdefault(line.order_id, []).append(line)

@@ -488,12 +488,15 @@ def purchase_order_page(uow, purchase_order_id: int) -> dict:
 
 
 def history(uow, po: PurchaseOrder) -> list:
-    """The journal entries about this purchase order, oldest first."""
+    """What happened to this purchase order, oldest first: (sim time, French sentence)."""
     from sim.journal.models import JournalEntry
 
     entries = uow.session.scalars(select(JournalEntry).where(JournalEntry.kind.like("purchase_order.%"))
                                   .order_by(JournalEntry.seq)).all()
-    return [e for e in entries if (e.refs or {}).get("purchase_order") == po.number]
+    from sim.journal.sentences import sentence
+
+    return [(e.sim_time, sentence(e.kind, e.refs, e.payload)) for e in entries
+            if (e.refs or {}).get("purchase_order") == po.number]
 
 
 def record_position_view(uow, *, actor: str, pos) -> None:

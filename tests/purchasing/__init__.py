@@ -66,3 +66,35 @@ def product(ws: int, product_id: int) -> Product:
 
 
 D = Decimal
+
+
+def a_sent_purchase_order(ws: int, *, quantity="50", when="2026-12-31"):
+    """A purchase order the candidate sent (on a supplier and product of its own), and its line."""
+    from sim.purchasing import service as purchasing
+    from sim.stock.models import PurchaseOrderLine
+
+    supplier = a_supplier(ws)
+    item = supplied_product(ws, supplier, stock="0")
+    with UnitOfWork(ws) as uow:
+        po = purchasing.create_purchase_order(uow, actor=ACTOR, supplier_id=supplier.id,
+                                              lines=[purchasing.POLineInput(item.id, quantity)],
+                                              requested_date=max(when, _today(uow)))
+        purchasing.send_purchase_order(uow, actor=ACTOR, purchase_order_id=po.id)
+        uow.commit()
+    with UnitOfWork(ws, write=False) as uow:
+        line = uow.session.scalars(select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == po.id)).one()
+    return po, line
+
+
+def a_goods_receipt(ws: int):
+    """A partial receipt against a sent purchase order (10 of 50)."""
+    from sim.purchasing.service import receive_goods
+
+    po, line = a_sent_purchase_order(ws)
+    return act(ws, receive_goods, purchase_order_id=po.id, received={line.id: "10"})
+
+
+def _today(uow) -> str:
+    from sim.clock import sim_date
+
+    return sim_date(uow).isoformat()
