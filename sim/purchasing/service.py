@@ -52,8 +52,9 @@ class POLineInput:
 
 # ===== reading dates and products ========================================
 
-def read_day(raw, key: str, errors: dict, today: date, *, label: str, required: bool = True) -> date | None:
-    """A date typed in a form (ISO from a date field, or jj/mm/aaaa): not in the past, within a year."""
+def read_day(raw, key: str, errors: dict, today: date | None, *, label: str, required: bool = True) -> date | None:
+    """A date typed in a form (ISO from a date field, or jj/mm/aaaa): not before
+    ``today``, within a year of it (``today`` None: any date, a supplier's own)."""
     text = "" if raw is None else str(raw).strip()[:10]
     if not text:
         if required:
@@ -70,6 +71,8 @@ def read_day(raw, key: str, errors: dict, today: date, *, label: str, required: 
         except ValueError:
             errors[key] = f"{label} : jj/mm/aaaa attendu."
             return None
+    if today is None:
+        return value
     if value < today:
         errors[key] = f"{label} : la date ne peut pas être passée (aujourd'hui : {today:%d/%m/%Y})."
         return None
@@ -276,7 +279,7 @@ def record_acknowledgement(uow, *, actor: str, purchase_order_id: int, confirmed
                           "pas d'accusé de réception à enregistrer.")
     errors: dict[str, str] = {}
     today = sim_date(uow)
-    day = read_day(confirmed_date, "confirmed_date", errors, today if check_past else date.min,
+    day = read_day(confirmed_date, "confirmed_date", errors, today if check_past else None,
                    label="Date confirmée")
     note = read_text(note, "note", errors, label="Commentaire", max_length=500, multiline=True) or ""
     if errors:
