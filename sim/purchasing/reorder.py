@@ -7,7 +7,8 @@ For each active product with a supplier:
 - reorder point = daily consumption × lead time (days) + safety stock, rounded
   up to a whole unit; with no consumption yet, the product's own reorder point;
 - projected stock = available (on hand − reserved) + on order (open purchase
-  orders not yet received);
+  orders not yet received) − backorders (what confirmed customer orders still
+  need beyond their reservations: units promised, not yet set aside);
 - a proposal is made when projected stock ≤ reorder point, for the quantity
   that brings the projected stock up to the order-up-to level: reorder point +
   ``REVIEW_DAYS`` days of consumption (with no consumption: reorder point +
@@ -27,7 +28,8 @@ from sqlalchemy import func, select
 
 from sim.clock import sim_date
 from sim.stock.models import Product, StockMove, StockMoveKind, Supplier
-from sim.purchasing.risk import incoming
+from sim.purchasing.risk import WAITING_ORDERS, incoming
+from sim.sales.models import OrderLine, SalesOrder
 
 CONSUMPTION_DAYS = 90
 REVIEW_DAYS = 30
@@ -46,18 +48,20 @@ class Proposal:
     reorder_point: Decimal
     available: Decimal
     on_order: Decimal
+    backorders: Decimal
     quantity: Decimal
 
     @property
     def projected(self) -> Decimal:
-        return self.available + self.on_order
+        return self.available + self.on_order - self.backorders
 
     @property
     def amount(self) -> Decimal:
         return (self.quantity * self.product.purchase_cost).quantize(Decimal("0.01"))
 
 
-def figures(product: Product, shipped: Decimal, on_order: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+def figures(product: Product, shipped: Decimal, on_order: Decimal,
+            backorders: Decimal = ZERO) -> tuple[Decimal, Decimal, Decimal]:
     """(daily consumption, reorder point, quantity to order — 0 when none is due)."""
     daily = (shipped / CONSUMPTION_DAYS).quantize(Decimal("0.001"))
     if daily > 0:
@@ -66,7 +70,7 @@ def figures(product: Product, shipped: Decimal, on_order: Decimal) -> tuple[Deci
     else:
         point = product.reorder_point
         target = point + product.safety_stock
-    projected = product.stock_available + on_order
+    projected = product.stock_available + on_order - backorders
     quantity = _up(target - projected) if projected <= point else Decimal("0")
     return daily, point, max(quantity, Decimal("0"))
 
@@ -87,10 +91,19 @@ def proposals(uow, supplier_id: int | None = None) -> list[Proposal]:
                StockMove.move_date > today - timedelta(days=CONSUMPTION_DAYS), StockMove.move_date <= today)
         .group_by(StockMove.product_id)).all())
     supplies = incoming(uow, ids)
+    waiting = dict(uow.session.execute(
+        select(OrderLine.product_id,
+               func.sum(OrderLine.quantity - OrderLine.quantity_delivered - OrderLine.quantity_reserved))
+        .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
+        .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.product_id.in_(ids),
+               OrderLine.quantity > OrderLine.quantity_delivered + OrderLine.quantity_reserved)
+        .group_by(OrderLine.product_id)).all())
     result = []
     for product, supplier in rows:
         on_order = sum((s.quantity for s in supplies.get(product.id, [])), ZERO)
-        daily, point, quantity = figures(product, -Decimal(shipped.get(product.id) or 0), on_order)
+        backorders = Decimal(waiting.get(product.id) or 0)
+        daily, point, quantity = figures(product, -Decimal(shipped.get(product.id) or 0), on_order, backorders)
         if quantity > 0:
-            result.append(Proposal(product, supplier, daily, point, product.stock_available, on_order, quantity))
+            result.append(Proposal(product, supplier, daily, point, product.stock_available, on_order, backorders,
+                                   quantity))
     return sorted(result, key=lambda p: (p.supplier.name, p.product.reference))

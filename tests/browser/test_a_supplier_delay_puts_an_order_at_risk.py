@@ -104,3 +104,11 @@ def test_delay_at_risk_inform_repromise_then_partial_receipt_and_split_delivery(
     expect(page.get_by_role("heading", level=1)).to_contain_text("BL-")
     page.goto(f"{live_server}/orders/{order.id}")
     expect(page.locator("h1 .status")).to_have_text("Livrée partiellement")
+
+    # The purchasing pages around it: the list, and the reorder proposals
+    page.goto(live_server + "/purchase-orders")
+    expect(page.get_by_role("link", name=re.compile(r"CF-2026-"))).not_to_have_count(0)
+    screenshot("purchase-orders")
+    page.goto(live_server + "/reorder-proposals")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Propositions de réapprovisionnement")
+    screenshot("reorder-proposals")

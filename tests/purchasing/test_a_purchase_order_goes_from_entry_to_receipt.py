@@ -124,3 +124,18 @@ def test_a_supplier_without_an_email_address_cannot_be_sent_the_order(workspace)
     assert "adresse courriel" in refused.value.errors["form"]
     with UnitOfWork(ws, write=False) as uow:
         assert uow.get(PurchaseOrder, po.id).status == PurchaseOrderStatus.DRAFT
+
+
+def test_a_receipt_submitted_twice_is_booked_once(workspace):
+    """The same form sent twice (double click, two tabs): the second is refused, stock moves once."""
+    from sim.workspace.forms import AlreadySubmitted
+    from tests.purchasing import a_sent_purchase_order
+
+    ws = workspace.id
+    at(ws)
+    po, line = a_sent_purchase_order(ws, quantity="20")
+    act(ws, purchasing.receive_goods, purchase_order_id=po.id, received={line.id: "5"}, form_token="tok-receipt")
+    with pytest.raises(AlreadySubmitted):
+        act(ws, purchasing.receive_goods, purchase_order_id=po.id, received={line.id: "5"}, form_token="tok-receipt")
+    assert product(ws, line.product_id).stock_on_hand == D(5)
+    assert len(_entries(ws, "purchase_order.received")) == 1

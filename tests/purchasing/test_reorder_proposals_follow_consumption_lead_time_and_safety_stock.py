@@ -1,6 +1,7 @@
 """Reorder proposals (domain/supply-chain.md §1): reorder point = daily
 consumption × lead time + safety stock; ordered when available + on order
-falls to it, up to the reorder point + 30 days of consumption."""
+(− what customer orders still need beyond their reservations) falls to it, up
+to the reorder point + 30 days of consumption."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -9,7 +10,7 @@ from decimal import Decimal
 from sim.db import UnitOfWork
 from sim.purchasing import reorder, service as purchasing
 from sim.stock.models import Product, StockMove, StockMoveKind
-from tests.purchasing import D, a_supplier, act, at, supplied_product
+from tests.purchasing import D, a_supplier, act, at, confirmed_order, supplied_product
 
 
 def test_the_domain_files_worked_example():
@@ -23,6 +24,8 @@ def test_the_domain_files_worked_example():
     assert reorder.figures(product, D(3600), on_order=D(0))[2] == 0
     product.stock_on_hand, product.stock_reserved = D(600), D(250)  # available 350 + 100 on order = 450 ≤ 520
     assert reorder.figures(product, D(3600), on_order=D(100))[2] == D(1270)  # 1 720 − 450
+    # 80 more promised to customers and not set aside: projected 370
+    assert reorder.figures(product, D(3600), on_order=D(100), backorders=D(80))[2] == D(1350)
 
 
 def test_without_consumption_the_products_own_reorder_point_and_safety_stock_rule():
@@ -55,3 +58,9 @@ def test_proposals_from_the_shipments_of_the_last_90_days_and_what_is_on_order(w
     act(ws, purchasing.send_purchase_order, purchase_order_id=po.id)
     with UnitOfWork(ws, write=False) as uow:  # on order now: 430 > 130
         assert reorder.proposals(uow, supplier_id=supplier.id) == []
+    # a customer order for 400: the 100 on hand reserved, 300 backordered → 0 + 330 − 300 = 30 ≤ 130
+    confirmed_order(ws, film, "400")
+    with UnitOfWork(ws, write=False) as uow:
+        [proposal] = reorder.proposals(uow, supplier_id=supplier.id)
+    assert (proposal.available, proposal.on_order, proposal.backorders, proposal.projected, proposal.quantity) == (
+        D(0), D(330), D(300), D(30), D(400))  # 130 + 300 − 30
