@@ -55,6 +55,10 @@ def test_entry_send_acknowledge_remind_reschedule_and_receive_in_two_parts(works
         pos = position(uow, film.id)
         assert (pos.on_hand, pos.reserved, pos.available, pos.incoming_total, pos.projected) == (
             D(10), D(10), D(0), D(50), D(50))
+        from sim.stock.service import ProductFilters, list_products
+
+        [(listed, _, on_order)] = list_products(uow, ProductFilters(q=film.reference)).rows
+        assert listed.id == film.id and on_order == D(50)  # the product list's « À recevoir »
 
     act(ws, purchasing.record_acknowledgement, purchase_order_id=po.id, confirmed_date="12/11/2026")
     [ack] = _entries(ws, "purchase_order.acknowledged")

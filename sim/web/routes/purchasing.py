@@ -17,7 +17,7 @@ from sim.purchasing import lists, promises, reorder, service as purchasing
 from sim.purchasing.documents import render_pdf
 from sim.purchasing.risk import order_outlook, order_outlooks
 from sim.sales.models import OrderLine, OrderStatus
-from sim.stock.models import Product, PurchaseOrder, PurchaseOrderStatus, Supplier
+from sim.stock.models import Product, PurchaseOrderStatus, Supplier
 from sim.web.deps import actor, candidate_only, reading_uow, viewing_uow, writing_uow
 from sim.web.flash import flash
 from sim.web.forms import indexed, new_form_token
@@ -127,9 +127,9 @@ def purchase_order_create(request: Request, user: User = Depends(candidate_only)
         return _refused(uow, lambda reader: _form_page(request, reader, values=values, rows=rows, errors=errors,
                                                        status_code=422))
     except SimError as refused:
+        message, status = refused.message, refused.status_code
         return _refused(uow, lambda reader: _form_page(request, reader, values=values, rows=rows,
-                                                       errors={"form": refused.message},
-                                                       status_code=refused.status_code))
+                                                       errors={"form": message}, status_code=status))
     flash(request, f"Commande fournisseur {po.number} enregistrée (brouillon) : vérifiez-la, puis envoyez-la.")
     return RedirectResponse(f"/purchase-orders/{po.id}", status_code=303)
 
@@ -171,8 +171,9 @@ def _po_action(request, uow, purchase_order_id, form, run, done: str, fields: tu
         return _refused(uow, lambda reader: _po_page(request, reader, purchase_order_id, errors=errors,
                                                      error=errors.get("form", ""), values=values, status_code=422))
     except SimError as refused:
-        return _refused(uow, lambda reader: _po_page(request, reader, purchase_order_id, error=refused.message,
-                                                     values=values, status_code=refused.status_code))
+        message, status = refused.message, refused.status_code
+        return _refused(uow, lambda reader: _po_page(request, reader, purchase_order_id, error=message,
+                                                     values=values, status_code=status))
     flash(request, done.format(po=po))
     return RedirectResponse(f"/purchase-orders/{purchase_order_id}", status_code=303)
 
@@ -233,8 +234,9 @@ def purchase_order_receive(request: Request, purchase_order_id: int, user: User 
         return _refused(uow, lambda reader: _po_page(request, reader, purchase_order_id, errors=errors,
                                                      values=values, status_code=422))
     except SimError as failed:
-        return _refused(uow, lambda reader: _po_page(request, reader, purchase_order_id, error=failed.message,
-                                                     values=values, status_code=failed.status_code))
+        message, status = failed.message, failed.status_code
+        return _refused(uow, lambda reader: _po_page(request, reader, purchase_order_id, error=message,
+                                                     values=values, status_code=status))
     flash(request, f"Réception {receipt.number} enregistrée : le stock est à jour.")
     return RedirectResponse(f"/purchase-orders/{purchase_order_id}#receptions", status_code=303)
 
@@ -297,8 +299,9 @@ def _risk_action(request, uow, order_id, form, run, done, fields, rename=None):
         return _refused(uow, lambda reader: _risk_page(request, reader, order_id, errors=errors, values=values,
                                                        status_code=422))
     except SimError as refused:
-        return _refused(uow, lambda reader: _risk_page(request, reader, order_id, error=refused.message,
-                                                       values=values, status_code=refused.status_code))
+        message, status = refused.message, refused.status_code
+        return _refused(uow, lambda reader: _risk_page(request, reader, order_id, error=message,
+                                                       values=values, status_code=status))
     flash(request, done(result))
     return RedirectResponse(f"/orders/{order_id}/risk", status_code=303)
 
