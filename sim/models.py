@@ -9,6 +9,7 @@ from sim.exam.models import ExamSession  # noqa: F401
 from sim.journal.models import JournalEntry  # noqa: F401
 from sim.receivables.models import CreditUse, Payment, PaymentAllocation, Reminder  # noqa: F401
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder  # noqa: F401
+from sim.purchasing.models import GoodsReceipt, GoodsReceiptLine  # noqa: F401
 from sim.stock.models import (  # noqa: F401
     Carrier, Delivery, DeliveryLine, Product, PurchaseOrder, PurchaseOrderLine, StockMove, Supplier,
 )

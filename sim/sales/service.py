@@ -377,16 +377,18 @@ def release_reservations(uow, order: SalesOrder) -> list[dict]:
 
 def _promised_date(uow, order: SalesOrder, stock: list[dict]) -> date:
     """Two working days to prepare and ship if stock covers every line, else
-    after the longest supplier lead time (domain/supply-chain.md §1,
-    "Promising a date"); never a weekend or a French public holiday."""
+    when the open purchase orders bring what is short (after the orders already
+    waiting for them), else after the supplier's lead time
+    (domain/supply-chain.md §1, "Promising a date"; sim/purchasing/risk.py);
+    never a weekend or a French public holiday."""
+    from sim.purchasing.risk import achievable_for_new_lines
+
     today = sim_date(uow)
     if all(line["short"] == 0 for line in stock):
         return add_working_days(today, 2)
-    lead = 0
-    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
-        product = uow.session.get(Product, line.product_id)
-        lead = max(lead, product.lead_time_days)
-    return add_working_days(today + timedelta(days=lead), 2)
+    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    return achievable_for_new_lines(uow, [(l.product_id, l.quantity - l.quantity_delivered - l.quantity_reserved)
+                                          for l in lines], order_id=order.id)
 
 
 def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:

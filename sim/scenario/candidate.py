@@ -122,10 +122,95 @@ def log_call(uow, ctx, spec):
             subject=spec.get("subject", "Appel"))
 
 
+def view_product(uow, ctx, spec):
+    """The product page: stock on hand, reserved, available, incoming (journaled ``product.position_viewed``)."""
+    from sim.purchasing.service import record_position_view
+    from sim.stock.availability import position
+
+    record_position_view(uow, actor=ACTOR, pos=position(uow, ctx.entity("product", spec["product"]).id))
+
+
+def _purchase_order(ctx, spec):
+    from sim.scenario.events._purchasing import purchase_order
+
+    return purchase_order(ctx, spec)
+
+
+def create_purchase_order(uow, ctx, spec):
+    """A purchase order entered and (unless ``send: false``) sent to the supplier as PDF."""
+    from sim.purchasing import service
+
+    po = service.create_purchase_order(
+        uow, actor=ACTOR, supplier_id=ctx.entity("supplier", spec["supplier"]).id,
+        lines=[service.POLineInput(ctx.entity("product", l["product"]).id, str(l["quantity"])) for l in spec["lines"]],
+        requested_date=str(spec["date"]), notes=spec.get("notes", ""))
+    if spec.get("send", True):
+        service.send_purchase_order(uow, actor=ACTOR, purchase_order_id=po.id)
+    if spec.get("name"):
+        ctx.register("purchase_order", spec["name"], po)
+
+
+def remind_supplier(uow, ctx, spec):
+    from sim.purchasing.service import remind_supplier as service
+
+    service(uow, actor=ACTOR, purchase_order_id=_purchase_order(ctx, spec).id, body=spec["body"],
+            subject=spec.get("subject", ""))
+
+
+def agree_new_date(uow, ctx, spec):
+    from sim.purchasing.service import agree_new_date as service
+
+    service(uow, actor=ACTOR, purchase_order_id=_purchase_order(ctx, spec).id, new_date=str(spec["date"]),
+            reason=spec["reason"])
+
+
+def receive_goods(uow, ctx, spec):
+    """Book a receipt: the quantities counted per product (a product not listed: nothing came)."""
+    from sim.purchasing.service import receive_goods as service
+    from sim.stock.models import PurchaseOrderLine
+
+    po = _purchase_order(ctx, spec)
+    by_product = {line.product_id: line.id for line in uow.session.scalars(
+        select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == po.id))}
+    counted = {by_product[ctx.entity("product", l["product"]).id]: str(l["quantity"]) for l in spec["lines"]}
+    refused = {by_product[ctx.entity("product", l["product"]).id]: str(l["quantity"])
+               for l in spec.get("damaged") or []}
+    service(uow, actor=ACTOR, purchase_order_id=po.id, received=counted, refused=refused,
+            supplier_note=spec.get("supplier_note", ""), note=spec.get("note", ""))
+
+
+def repromise(uow, ctx, spec):
+    """Promise the customer a new date: the one given, else the achievable date the ERP computes."""
+    from sim.purchasing.promises import repromise as service
+    from sim.purchasing.risk import order_outlook
+
+    order = ctx.entity("order", spec["order"])
+    day = spec.get("date") or order_outlook(uow, order.id).achievable
+    service(uow, actor=ACTOR, order_id=order.id, new_date=str(day), reason=spec["reason"])
+
+
+def propose_substitute(uow, ctx, spec):
+    from sim.purchasing.promises import propose_substitute as service
+    from sim.sales.models import OrderLine
+
+    order = ctx.entity("order", spec["order"])
+    product = ctx.entity("product", spec["product"])
+    line = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                       OrderLine.product_id == product.id)).first()
+    from sim.crm.models import Customer
+
+    customer_language = uow.session.get(Customer, order.customer_id).language
+    service(uow, actor=ACTOR, order_id=order.id, order_line_id=line.id if line else None,
+            product=ctx.entity("product", spec["substitute"]).id, subject=spec["subject"], body=spec["body"],
+            language=spec.get("language", customer_language))
+
+
 # What each action takes, as JSON Schema fields (the linter checks scripts
 # with them, at file:line:col), which fields name scenario entities (REFS) and
 # which names an action gives to what it creates (DEFINES).
 _TEXT = {"type": "string", "minLength": 1}
+_DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_PO = {"purchase_order": {"type": "string"}, "supplier": {"type": "string"}}
 _LINES = {"type": "array", "minItems": 1, "items": {
     "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
     "required": ["product", "quantity"], "additionalProperties": False}}
@@ -152,10 +237,28 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
                         "reference": {"type": "string", "maxLength": 60}}, ["invoice"]),
     "log_call": ({"customer": {"type": "string"}, "note": {**_TEXT, "maxLength": 4000},
                   "subject": {**_TEXT, "maxLength": 200}}, ["customer", "note"]),
+    # purchasing and orders at risk (sim/purchasing)
+    "view_product": ({"product": {"type": "string"}}, ["product"]),
+    "create_purchase_order": ({"supplier": {"type": "string"}, "lines": _LINES, "date": _DAY,
+                               "name": {"type": "string"}, "send": {"type": "boolean"},
+                               "notes": {"type": "string", "maxLength": 2000}}, ["supplier", "lines", "date"]),
+    "remind_supplier": ({**_PO, "subject": {**_TEXT, "maxLength": 200}, "body": {**_TEXT, "maxLength": 20_000}},
+                        ["body"]),
+    "agree_new_date": ({**_PO, "date": _DAY, "reason": {**_TEXT, "maxLength": 300}}, ["date", "reason"]),
+    "receive_goods": ({**_PO, "lines": _LINES, "damaged": _LINES, "supplier_note": {"type": "string", "maxLength": 40},
+                       "note": {"type": "string", "maxLength": 2000}}, ["lines"]),
+    "repromise": ({"order": {"type": "string"}, "date": _DAY, "reason": {**_TEXT, "maxLength": 300}},
+                  ["order", "reason"]),
+    "propose_substitute": ({"order": {"type": "string"}, "product": {"type": "string"},
+                            "substitute": {"type": "string"}, "language": {"enum": ["fr", "en"]},
+                            "subject": {**_TEXT, "maxLength": 200}, "body": {**_TEXT, "maxLength": 20_000}},
+                           ["order", "product", "substitute", "subject", "body"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
-        "order": "order", "invoice": "invoice"}
-DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice"}
+        "order": "order", "invoice": "invoice", "product": "product", "substitute": "product",
+        "supplier": "supplier", "purchase_order": "purchase_order", "damaged[].product": "product"}
+DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice",
+           "create_purchase_order": "purchase_order"}
 
 
 def action_schema(do: str) -> dict:
@@ -171,7 +274,9 @@ def action_schema(do: str) -> dict:
 
 
 ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,
-                                   confirm_order, request_approval, ship, invoice, record_payment, log_call)}
+                                   confirm_order, request_approval, ship, invoice, record_payment, log_call,
+                                   view_product, create_purchase_order, remind_supplier, agree_new_date,
+                                   receive_goods, repromise, propose_substitute)}
 
 
 def perform(uow, spec: dict) -> None:

@@ -55,7 +55,23 @@ def list_products(uow, filters: ProductFilters) -> Page:
     query = query.order_by(direction(columns.get(filters.sort, Product.reference)), Product.reference)
     page = max(1, filters.page)
     rows = uow.session.execute(query.offset((page - 1) * filters.per_page).limit(filters.per_page)).all()
-    return Page([(p, supplier or "") for p, supplier in rows], total, page, filters.per_page)
+    on_order = _on_order(uow, [p.id for p, _ in rows])
+    return Page([(p, supplier or "", on_order.get(p.id, Decimal("0.000"))) for p, supplier in rows], total, page,
+                filters.per_page)
+
+
+def _on_order(uow, product_ids: list[int]) -> dict[int, Decimal]:
+    """What open purchase orders (sent, confirmed, partly received) still bring, per product."""
+    if not product_ids:
+        return {}
+    return dict(uow.session.execute(
+        select(PurchaseOrderLine.product_id, func.sum(PurchaseOrderLine.quantity - PurchaseOrderLine.quantity_received))
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(PurchaseOrderLine.product_id.in_(product_ids),
+               PurchaseOrder.status.in_((PurchaseOrderStatus.SENT, PurchaseOrderStatus.CONFIRMED,
+                                         PurchaseOrderStatus.PARTIAL)),
+               PurchaseOrderLine.quantity > PurchaseOrderLine.quantity_received)
+        .group_by(PurchaseOrderLine.product_id)).all())
 
 
 def categories(uow) -> list[str]:

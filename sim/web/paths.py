@@ -8,7 +8,8 @@ from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
 from sim.receivables.models import Payment
 from sim.sales.models import Quote, SalesOrder
-from sim.stock.models import Delivery, Product
+from sim.purchasing.models import GoodsReceipt
+from sim.stock.models import Delivery, Product, PurchaseOrder
 from sim.workspace.models import Workspace
 
 PATH_OBJECTS = {
@@ -28,4 +29,6 @@ PATH_OBJECTS = {
     "address_id": DeliveryAddress,
     "product_id": Product,
     "filed_id": FiledDocument,
+    "purchase_order_id": PurchaseOrder,
+    "receipt_id": GoodsReceipt,
 }

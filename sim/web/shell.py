@@ -13,7 +13,9 @@ CANDIDATE_NAV = [
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
                 ("deliveries", "Livraisons", "/deliveries")]),
     ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments")]),
-    ("Stocks", [("products", "Produits", "/products")]),
+    ("Stocks", [("products", "Produits", "/products"), ("at-risk", "Commandes à risque", "/orders-at-risk")]),
+    ("Achats", [("purchase-orders", "Commandes fournisseur", "/purchase-orders"),
+                ("reorder", "Réapprovisionnement", "/reorder-proposals")]),
     ("Épreuve", [("my-workspaces", "Mes espaces", "/my-workspaces"), ("practice", "S'entraîner", "/practice")]),
 ]
 STAFF_NAV = [

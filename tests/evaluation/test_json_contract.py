@@ -45,14 +45,15 @@ def test_evaluation_top_level(printed):
                                "auto_points", "auto_max_points", "journal_seq"}
     assert evaluation["scenario"] == "late-delivery"
     assert evaluation["referential"] == "assistant-commercial"
-    assert evaluation["auto_points"] == 4.5 and evaluation["auto_max_points"] == 8
+    assert evaluation["auto_points"] == 6.5 and evaluation["auto_max_points"] == 14
     assert evaluation["journal_seq"] == printed["journal"][-1]["seq"]
 
 
 def test_expectations(printed):
     expectations = {e["id"]: e for e in printed["evaluation"]["expectations"]}
     assert list(expectations) == ["supplier-mail-read", "customer-told-before-asking", "customer-told-in-english",
-                                  "new-date-from-supplier", "english-level"]
+                                  "new-date-from-supplier", "stock-checked", "date-repromised", "reorder-placed",
+                                  "shortage-chased", "english-level"]
     seqs = {e["seq"] for e in printed["journal"]}
     for e in expectations.values():
         assert set(e) == {"id", "criterion", "status", "points", "max_points", "evidence", "why", "cp",
@@ -67,7 +68,7 @@ def test_expectations(printed):
     assert (told["status"], told["points"], told["max_points"], told["essential"], told["judge"]) == \
         ("partly", 1, 3, True, "auto")
     assert "français" in told["why"]
-    sent = next(x["seq"] for x in printed["journal"] if x["kind"] == "message.sent")
+    sent = next(x["seq"] for x in printed["journal"] if x["kind"] == "message.sent" and x["refs"].get("customer"))
     assert told["evidence"] == [sent]
     assert expectations["supplier-mail-read"]["points"] == 0.5
     judged = expectations["english-level"]
@@ -82,7 +83,7 @@ def test_criteria(printed):
     for c in criteria.values():
         assert set(c) == {"id", "cp", "text", "status", "points", "max_points"}
     assert (criteria["assistant-commercial/CP2/1"]["points"], criteria["assistant-commercial/CP2/1"]["max_points"],
-            criteria["assistant-commercial/CP2/1"]["status"]) == (2.5, 3, "partly")
+            criteria["assistant-commercial/CP2/1"]["status"]) == (4.5, 8, "partly")
     assert criteria["assistant-commercial/CP3/5"]["status"] == "to_judge"
     assert criteria["assistant-commercial/CP2/3"]["text"] == "Les professionnels concernés sont informés"
 

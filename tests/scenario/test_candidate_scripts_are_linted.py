@@ -95,5 +95,5 @@ def test_writing_to_a_customer_without_an_address_is_reported(tmp_path):
     shutil.copy(SCENARIOS / "late-delivery.candidate.yaml", script)
     [problem] = lint_file(script).problems
     assert (problem.line, problem.col, problem.message) == (
-        9, 18, "le client « galway » n'a pas d'adresse courriel dans le scénario (email, ou contact.email) : "
+        26, 18, "le client « galway » n'a pas d'adresse courriel dans le scénario (email, ou contact.email) : "
               "le message serait refusé")

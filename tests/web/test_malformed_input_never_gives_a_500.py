@@ -85,9 +85,38 @@ def _workspace_objects(ws: int) -> dict:
     contact = act(save_contact, customer_id=customer.id, values={"first_name": "Léa", "last_name": "Martin"})
     address = a_delivery_address(ws, customer.id)
     inbound, po, filed = _filing_objects(ws, shipped)
-    return {"inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
+    from tests.purchasing import a_sent_purchase_order
+
+    draft_po = _draft_purchase_order(ws, product)
+    sent_po, sent_po_line = a_sent_purchase_order(ws)
+    waiting = act(create_order, customer_id=customer.id, lines=[LineInput(product.id, "500")])
+    act(confirm_order, order_id=waiting.id)
+    with UnitOfWork(ws, write=False) as uow:
+        [waiting_line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == waiting.id)).all()
+    return {"draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
+            "waiting_line": waiting_line, "sent_po_line_product": _reference(ws, sent_po_line.product_id),
+            "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
             "blocked": blocked, "message": message}
+
+
+def _reference(ws: int, product_id: int) -> str:
+    from sim.stock.models import Product
+
+    with UnitOfWork(ws, write=False) as uow:
+        return uow.get(Product, product_id).reference
+
+
+def _draft_purchase_order(ws: int, product):
+    from sim.purchasing.service import POLineInput, create_purchase_order
+    from sim.stock.models import Supplier
+
+    with UnitOfWork(ws) as uow:
+        supplier = uow.session.scalars(select(Supplier).where(Supplier.email != "").order_by(Supplier.id)).first()
+        po = create_purchase_order(uow, actor=ACTOR, supplier_id=supplier.id, lines=[POLineInput(product.id, "5")],
+                                   requested_date="2026-12-31")
+        uow.commit()
+        return po
 
 
 def _filing_objects(ws: int, order):
@@ -258,6 +287,52 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/filed/{filed_id}/pass-on": Form(
             {"filed_id": o["filed"].id}, {"to": "accounting", "note": "Pour information", "form_token": "tok-pass"},
             {"to": "choice", "note": "text", "form_token": "token"}),
+        # purchasing (sim/purchasing): a draft to send, a sent order to acknowledge, chase, reschedule, receive
+        "/purchase-orders": Form({}, {"supplier": str(o["draft_po"].supplier_id), "requested_date": "2026-12-30",
+                                      "product-0": o["product"].reference, "qty-0": "3", "notes": "Urgent",
+                                      "form_token": "tok-po"},
+                                 {"supplier": "choice", "requested_date": "choice", "product-0": "choice",
+                                  "qty-0": "number", "notes": "text", "form_token": "token"}),
+        "/purchase-orders/{purchase_order_id}/send": Form(
+            {"purchase_order_id": o["draft_po"].id}, {"subject": "Commande", "body": "Ci-joint notre commande.",
+                                                      "form_token": "tok-po-send"},
+            {"subject": "text", "body": "text", "form_token": "token"}),
+        "/purchase-orders/{purchase_order_id}/acknowledgement": Form(
+            {"purchase_order_id": o["sent_po"].id}, {"confirmed_date": "2026-12-31", "note": "ARC reçu",
+                                                     "form_token": "tok-po-ack"},
+            {"confirmed_date": "choice", "note": "text", "form_token": "token"}),
+        "/purchase-orders/{purchase_order_id}/reminder": Form(
+            {"purchase_order_id": o["sent_po"].id}, {"reminder_subject": "Relance", "reminder_body": "Où en est-on ?",
+                                                     "form_token": "tok-po-remind"},
+            {"reminder_subject": "text", "reminder_body": "text", "form_token": "token"}),
+        "/purchase-orders/{purchase_order_id}/new-date": Form(
+            {"purchase_order_id": o["sent_po"].id}, {"new_date": "2026-12-29", "reason": "Négocié",
+                                                     "form_token": "tok-po-date"},
+            {"new_date": "choice", "reason": "text", "form_token": "token"}),
+        "/purchase-orders/{purchase_order_id}/receipts": Form(
+            {"purchase_order_id": o["sent_po"].id},
+            {f"received-{o['sent_po_line'].id}": "5", f"refused-{o['sent_po_line'].id}": "1",
+             f"discrepancy-{o['sent_po_line'].id}": "Casse", "supplier_note": "BL-1", "note": "RAS",
+             "form_token": "tok-po-receive"},
+            {f"received-{o['sent_po_line'].id}": "number", f"refused-{o['sent_po_line'].id}": "number",
+             f"discrepancy-{o['sent_po_line'].id}": "text", "supplier_note": "text", "note": "text",
+             "form_token": "token"},
+            indexed=(f"received-{o['sent_po_line'].id}",)),
+        # an order waiting for stock: re-promise, inform, propose a substitute
+        "/orders/{order_id}/repromise": Form(
+            {"order_id": o["waiting"].id}, {"new_date": "2026-12-31", "reason": "Retard fournisseur",
+                                           "form_token": "tok-repromise"},
+            {"new_date": "choice", "reason": "text", "form_token": "token"}),
+        "/orders/{order_id}/inform": Form(
+            {"order_id": o["waiting"].id}, {"language": "fr", "subject": "Votre commande", "body": "Un retard.",
+                                           "form_token": "tok-inform"},
+            {"language": "choice", "subject": "text", "body": "text", "form_token": "token"}),
+        "/orders/{order_id}/substitute": Form(
+            {"order_id": o["waiting"].id}, {"line": str(o["waiting_line"].id), "product": o["sent_po_line_product"],
+                                           "language": "fr", "sub_subject": "Produit équivalent",
+                                           "sub_body": "Nous vous proposons…", "form_token": "tok-substitute"},
+            {"line": "choice", "product": "choice", "language": "choice", "sub_subject": "text", "sub_body": "text",
+             "form_token": "token"}),
         "/workspaces/{workspace_id}/orders/{order_id}/approve": Form(
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"comment": "OK"}, {"comment": "text"},
             as_staff=True),
@@ -393,6 +468,10 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/customers/{customer_id}/contacts", "/customers/{customer_id}/contacts/{contact_id}",
                  "/customers/{customer_id}/addresses", "/customers/{customer_id}/addresses/{address_id}",
                  "/workspaces/{workspace_id}/orders/{order_id}/approve",
+                 "/purchase-orders", "/purchase-orders/{purchase_order_id}/acknowledgement",
+                 "/purchase-orders/{purchase_order_id}/new-date", "/purchase-orders/{purchase_order_id}/receipts",
+                 "/orders/{order_id}/repromise", "/orders/{order_id}/inform", "/orders/{order_id}/substitute",
+                 "/purchase-orders/{purchase_order_id}/reminder",
                  *(f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}"
                    for action in ("judge", "override", "validate")),
                  "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",

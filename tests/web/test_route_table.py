@@ -16,6 +16,7 @@ from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
 from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
+from tests.purchasing import a_goods_receipt
 
 C, T, E, A = Role.CANDIDATE, Role.TRAINER, Role.EVALUATOR, Role.ADMIN
 PUBLIC = "public"
@@ -28,6 +29,8 @@ READABLE = [
     "/invoices/{invoice_id}/facturx.pdf", "/credit-notes/{credit_note_id}/facturx.pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
+    "/purchase-orders", "/purchase-orders/{purchase_order_id}", "/purchase-orders/{purchase_order_id}/pdf",
+    "/goods-receipts/{receipt_id}/pdf", "/reorder-proposals", "/orders-at-risk", "/orders/{order_id}/risk",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -70,6 +73,15 @@ EXPECTED = {
         ("GET", "/filed/{filed_id}"), ("GET", "/filed/{filed_id}/file"), ("POST", "/filed/{filed_id}/refile"),
         ("POST", "/filed/{filed_id}/pass-on"), ("GET", "/inbox/{message_id}/attachments/{document_id}/filing"),
         ("POST", "/inbox/{message_id}/attachments/{document_id}/filing"),
+        # purchasing and orders at risk (sim/purchasing)
+        ("GET", "/purchase-orders/new"), ("POST", "/purchase-orders"),
+        ("POST", "/purchase-orders/{purchase_order_id}/send"),
+        ("POST", "/purchase-orders/{purchase_order_id}/acknowledgement"),
+        ("POST", "/purchase-orders/{purchase_order_id}/reminder"),
+        ("POST", "/purchase-orders/{purchase_order_id}/new-date"),
+        ("POST", "/purchase-orders/{purchase_order_id}/receipts"),
+        ("POST", "/orders/{order_id}/repromise"), ("POST", "/orders/{order_id}/inform"),
+        ("POST", "/orders/{order_id}/substitute"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -161,6 +173,7 @@ def one_of_each_role(make_user, make_workspace, login):
     workspace = make_workspace(owner=candidate)
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     a_delivery_address(workspace.id)
+    a_goods_receipt(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

@@ -6,7 +6,8 @@ from fastapi import Depends, Request
 from sim.db import UnitOfWork
 from sim.stock import service as stock
 from sim.web.routes import router as routes_router
-from sim.web.deps import viewing_uow
+from sim.accounts.models import User
+from sim.web.deps import actor, candidate_or_inspector, viewing_uow
 from sim.web.rendering import is_htmx, render
 from sim.web.shell import shell
 
@@ -27,13 +28,20 @@ def product_list(request: Request, q: str = "", category: str = "", reorder: str
 
 
 @router.get("/products/{product_id}")
-def product_page(request: Request, product_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+def product_page(request: Request, product_id: int, user: User = Depends(candidate_or_inspector),
+                 uow: UnitOfWork = Depends(viewing_uow)):
     from sim.listing import read_params
     from sim.sales.models import OrderStatus
     from sim.stock.availability import position
     from sim.stock.models import PurchaseOrderStatus, StockMoveKind
 
     page = read_params(request.query_params, sortable=(), default_sort="").page
+    pos = position(uow, product_id, page)
+    if not uow.inspecting:  # the candidate checked stock and incoming: evidence (staff reading leave none)
+        from sim.purchasing.service import record_position_view
+
+        with uow.evidence():
+            record_position_view(uow, actor=actor(user), pos=pos)
     return render(request, "stock/product_page.html",
-                  {"pos": position(uow, product_id, page), "order_statuses": OrderStatus,
+                  {"pos": pos, "order_statuses": OrderStatus,
                    "purchase_statuses": PurchaseOrderStatus, "move_kinds": StockMoveKind, **shell(uow, "products")})

@@ -405,8 +405,18 @@ def order_context(uow, order_id: int) -> dict:
             "balance": customer_balance(uow, customer), "statuses": OrderStatus,
             "approvals": sales.approval_history(uow, order), "decisions": sales.DECISIONS,
             "revision": order_revision(uow, order), "folder": order_folder(uow, order.id),
-            "form_token": new_form_token(), **_totals_of(lines, order),
+            "form_token": new_form_token(), **_totals_of(lines, order), "risk": _risk(uow, order),
             **document_navigation(uow, "order", order)}
+
+
+def _risk(uow, order):
+    """The order's outlook when it waits for stock (sim/purchasing/risk.py), else None."""
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.PARTIAL):
+        return None
+    from sim.purchasing.risk import order_outlook
+
+    found = order_outlook(uow, order.id)
+    return found if found.lines else None
 
 
 def _order_page(request, uow, order_id, *, errors=None, error="", values=None, status_code=200):
