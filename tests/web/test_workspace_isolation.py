@@ -14,6 +14,7 @@ from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
 from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
+from tests.purchasing import a_goods_receipt
 from sim.workspace.models import Workspace
 
 
@@ -36,6 +37,7 @@ def test_candidate2_gets_404_for_every_url_naming_candidate1s_objects(app, make_
     first = make_workspace(owner=candidate1)
     a_message_with_an_attachment(first.id)  # so that every kind of URL has an object to name
     a_delivery_address(first.id)
+    a_goods_receipt(first.id)
     make_workspace(owner=candidate2)
     theirs = _objects_of(first.id)
     browser = login(candidate2)
