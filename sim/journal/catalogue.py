@@ -214,6 +214,17 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"kind": "text", "error": "text"}),
     Kind("management.request_received", "Demande de la direction", refs=("event",),
          payload={"subject": "text", "due": "text"}),
+    Kind("communication.requested", "Support de communication demandé par la direction", refs=("event",),
+         payload={"subject": "text", "objective": "text", "target": "text", "channels": "list", "due": "text"}),
+    # --- communication supports (sim/communication/service.py) ---
+    Kind("support.drafted", "Support de communication commencé", refs=("support",), optional_refs=("event",),
+         payload={"kind": "text", "channel": "text", "title": "text"}),
+    Kind("support.saved", "Support de communication enregistré", refs=("support",), optional_refs=("event",),
+         payload={"kind": "text", "channel": "text", "title": "text", "changed": "list", "revision": "int"}),
+    Kind("support.published", "Support de communication publié", refs=("support",), optional_refs=("event",),
+         payload={"kind": "text", "channel": "text", "title": "text", "objective": "text", "text": "text",
+                  "filters": "dict", "purpose": "text", "matched": "int", "recipients": "int", "excluded": "dict",
+                  "reach": "int", "advice_not_met": "list", "within_limits": "bool", "customers": "list"}),
     Kind("trade_show.announced", "Salon annoncé", refs=("event",),
          payload={"name": "text", "date": "text", "place": "text", "budget": "text", "objectives": "list"}),
     # --- the evaluator's judgements (sim/evaluation/judgements.py): signed entries of the evaluator in the

@@ -122,6 +122,26 @@ def log_call(uow, ctx, spec):
             subject=spec.get("subject", "Appel"))
 
 
+def write_support(uow, ctx, spec):
+    """A communication support drafted in the editor (and published if ``publish: true``)."""
+    from sim.communication import service
+
+    support = service.create_support(uow, actor=ACTOR, kind=spec["kind"], channel=spec["channel"],
+                                     title=spec.get("title", ""), objective=spec.get("objective", ""),
+                                     body=spec.get("body", ""), filters=spec.get("segment") or {},
+                                     request_event=spec.get("request", ""))
+    if spec.get("name"):
+        ctx.register("support", spec["name"], support)
+    if spec.get("publish"):
+        service.publish(uow, actor=ACTOR, support_id=support.id)
+
+
+def publish_support(uow, ctx, spec):
+    from sim.communication import service
+
+    service.publish(uow, actor=ACTOR, support_id=ctx.entity("support", spec["support"]).id)
+
+
 # What each action takes, as JSON Schema fields (the linter checks scripts
 # with them, at file:line:col), which fields name scenario entities (REFS) and
 # which names an action gives to what it creates (DEFINES).
@@ -152,10 +172,21 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
                         "reference": {"type": "string", "maxLength": 60}}, ["invoice"]),
     "log_call": ({"customer": {"type": "string"}, "note": {**_TEXT, "maxLength": 4000},
                   "subject": {**_TEXT, "maxLength": 200}}, ["customer", "note"]),
+    "write_support": ({"kind": {"enum": ["offer", "newsletter", "invitation", "social_post"]},
+                       "channel": {"enum": ["email", "website", "social", "leaflet"]},
+                       "title": {"type": "string", "maxLength": 200}, "objective": {"type": "string", "maxLength": 2000},
+                       "body": {"type": "string", "maxLength": 20_000}, "request": {"type": "string"},
+                       "segment": {"type": "object", "properties": {
+                           "status": {"enum": ["customer", "prospect", ""]}, "kind": {"enum": ["b2b", "b2c", ""]},
+                           "country": {"type": "string", "maxLength": 6}, "language": {"enum": ["fr", "en", ""]},
+                           "inactive_months": {"type": "integer", "minimum": 0, "maximum": 60},
+                           "exclude_litigation": {"type": "boolean"}}, "additionalProperties": False},
+                       "name": {"type": "string"}, "publish": {"type": "boolean"}}, ["kind", "channel"]),
+    "publish_support": ({"support": {"type": "string"}}, ["support"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
-        "order": "order", "invoice": "invoice"}
-DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice"}
+        "order": "order", "invoice": "invoice", "support": "support"}
+DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice", "write_support": "support"}
 
 
 def action_schema(do: str) -> dict:
@@ -171,7 +202,8 @@ def action_schema(do: str) -> dict:
 
 
 ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,
-                                   confirm_order, request_approval, ship, invoice, record_payment, log_call)}
+                                   confirm_order, request_approval, ship, invoice, record_payment, log_call,
+                                   write_support, publish_support)}
 
 
 def perform(uow, spec: dict) -> None:
