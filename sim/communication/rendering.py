@@ -31,8 +31,30 @@ def to_html(markdown_text: str) -> Markup:
 
         _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     raw = _MD.render(markdown_text or "")
-    return Markup(nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                            link_rel="noopener noreferrer"))
+    clean = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                      link_rel="noopener noreferrer")
+    return Markup(_IMG.sub(_image_box, clean))
+
+
+_IMG = re.compile(r"<img\b([^>]*)>")
+_ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def _image_box(match) -> str:
+    """An image is shown as its frame and its text: the simulator loads nothing from
+    outside (the pages' Content-Security-Policy, the PDFs printed offline)."""
+    alt = _ALT.search(match.group(1))
+    label = alt.group(1) if alt and alt.group(1) else "image sans texte de remplacement"
+    return f'<span class="image-box">Image : {label}</span>'
+
+
+def brand_css(company) -> str:
+    """The company's colours as a stylesheet (pages allow no inline style)."""
+    brand = colour(getattr(company, "brand_colour", ""), "#1f4e79")
+    accent = colour(getattr(company, "accent_colour", ""), "#e07b00")
+    return (f".brand-bg {{ background: {brand}; color: #fff; }}\n.brand-text {{ color: {brand}; }}\n"
+            f".accent-under {{ border-bottom: 4px solid {accent}; }}\n.accent-over {{ border-top: 2px solid {accent}; }}\n"
+            f".md strong {{ color: {brand}; }}\n")
 
 
 def social_text(text: str) -> Markup:
@@ -61,7 +83,7 @@ def logo_svg(company, size: int = 48) -> Markup:
     name = html.escape(getattr(company, "name", ""))
     return Markup(
         f'<svg class="logo" xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 48 48" '
-        f'role="img" aria-label="Logo {name}"><rect x="1" y="1" width="46" height="46" rx="9" fill="{brand}"/>'
+        f'role="img" aria-label="Logo {name}"><rect x="1.5" y="1.5" width="45" height="45" rx="9" fill="{brand}" stroke="#fff" stroke-width="2"/>'
         f'<rect x="10" y="36" width="28" height="4" rx="2" fill="{accent}"/>'
         f'<text x="24" y="30" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="19" '
         f'font-weight="bold" fill="#fff">{letters}</text></svg>')

@@ -47,42 +47,61 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def read_filters(raw: dict) -> tuple[dict, dict[str, str]]:
-    """The filters from a form or a script, checked: (filters, errors by field)."""
+    """The filters from a form or a script, checked: (filters, errors by field).
+
+    A value refused is left out of the filters (it filters nothing), so that a
+    preview of a half-typed form still shows a segment."""
     errors: dict[str, str] = {}
     filters: dict = {}
-    status = str(raw.get("status", "") or "")
+
+    def text(name: str) -> str:
+        value = raw.get(name, "")
+        return "" if value is None else str(value).strip()
+
+    status = text("status")
     if status and status not in {s.value for s in CustomerStatus}:
-        errors["status"] = "Statut inconnu."
+        errors["status"], status = "Statut inconnu.", ""
     filters["status"] = status
-    kind = str(raw.get("kind", "") or "")
+    kind = text("kind")
     if kind and kind not in {k.value for k in CustomerKind}:
-        errors["kind"] = "Type de client inconnu."
+        errors["kind"], kind = "Type de client inconnu.", ""
     filters["kind"] = kind
-    country = str(raw.get("country", "") or "").strip().upper()
-    country = "abroad" if country == "ABROAD" else country
-    if country not in ("", "FR", "abroad") and not (len(country) == 2 and country.isalpha()):
-        errors["country"] = "Pays : code ISO à deux lettres (FR, GB…) ou « étranger »."
+    country = text("country")
+    country = "abroad" if country.lower() == "abroad" else country.upper()
+    if country not in ("", "abroad") and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        errors["country"], country = "Pays : code ISO à deux lettres (FR, GB…) ou « étranger ».", ""
     filters["country"] = country
-    language = str(raw.get("language", "") or "")
+    language = text("language")
     if language not in ("", "fr", "en"):
-        errors["language"] = "Langue : français ou anglais."
+        errors["language"], language = "Langue : français ou anglais.", ""
     filters["language"] = language
-    months = str(raw.get("inactive_months", "") or "").strip()
-    if months in ("", "0"):
-        filters["inactive_months"] = 0
-    elif months.isdigit() and 0 < int(months) <= MAX_INACTIVE_MONTHS:
-        filters["inactive_months"] = int(months)
-    else:
-        errors["inactive_months"] = f"Inactivité : un nombre de mois entre 1 et {MAX_INACTIVE_MONTHS}."
-        filters["inactive_months"] = 0
-    rep = str(raw.get("sales_rep", "") or "").strip()
-    if rep and not (rep.isdigit() and len(rep) < 10):
-        errors["sales_rep"] = "Commercial inconnu."
-        rep = ""
-    filters["sales_rep"] = int(rep) if rep else None
+    months = text("inactive_months")
+    filters["inactive_months"] = 0
+    if months and months != "0":
+        if _digits(months) and len(months) <= 2 and 0 < int(months) <= MAX_INACTIVE_MONTHS:
+            filters["inactive_months"] = int(months)
+        else:
+            errors["inactive_months"] = f"Inactivité : un nombre de mois entre 1 et {MAX_INACTIVE_MONTHS}."
+    rep = text("sales_rep")
+    filters["sales_rep"] = None
+    if rep and rep != "None":
+        if _digits(rep) and len(rep) < 10:
+            filters["sales_rep"] = int(rep)
+        else:
+            errors["sales_rep"] = "Commercial inconnu."
     value = raw.get("exclude_litigation", True)
-    filters["exclude_litigation"] = value if isinstance(value, bool) else str(value) in ("1", "on", "true", "yes")
+    if isinstance(value, bool):
+        filters["exclude_litigation"] = value
+    elif str(value).strip().lower() in ("", "1", "on", "true", "0", "false", "off"):
+        filters["exclude_litigation"] = str(value).strip().lower() in ("", "1", "on", "true")
+    else:
+        errors["exclude_litigation"] = "Exclusion des litiges : oui ou non."
+        filters["exclude_litigation"] = True
     return filters, errors
 
 

@@ -24,12 +24,14 @@ from sqlalchemy import func, select
 from sim.clock import sim_now
 from sim.communication import channels as limits
 from sim.communication import segments
+from sim.communication.spelling_hook import detected_language
 from sim.communication.models import (PURPOSE_OF, Channel, CommunicationRequest, CommunicationSupport, SupportKind,
                                       SupportStatus)
 from sim.crm.models import Customer
 from sim.errors import SimError, ValidationFailed
 from sim.journal import service as journal
-from sim.parsing import read_text
+from sim.company.models import SalesRep
+from sim.parsing import has_control_characters, read_text
 
 TITLE_MAX = 200
 OBJECTIVE_MAX = 2_000
@@ -95,8 +97,14 @@ def _read(uow, *, kind, channel, title, objective, body, filters, request_event)
     values["body"] = read_text(body, "body", errors, label="Texte", max_length=BODY_MAX, multiline=True) or ""
     values["filters"], filter_errors = segments.read_filters(filters or {})
     errors.update({f"filter_{k}": v for k, v in filter_errors.items()})
+    rep = values["filters"].get("sales_rep")
+    if rep is not None and uow.session.scalars(select(SalesRep.id).where(SalesRep.id == rep)).first() is None:
+        errors["filter_sales_rep"] = "Commercial inconnu."
     values["request_id"] = None
-    if request_event:
+    request_event = "" if request_event is None else str(request_event)
+    if request_event and (has_control_characters(request_event) or len(request_event) > 80):
+        errors["request"] = "Cette demande n'existe pas dans votre espace."
+    elif request_event:
         request = uow.session.scalars(select(CommunicationRequest).where(
             CommunicationRequest.event_key == str(request_event))).first()
         if request is None:
@@ -238,5 +246,6 @@ def publish(uow, *, actor: str, support_id: int, revision: int | None = None) ->
         "matched": len(segment.matched), "recipients": support.reach if support.channel == Channel.EMAIL else 0,
         "excluded": segment.excluded_by_reason(), "reach": support.reach,
         "advice_not_met": limits.advice_not_met(checks), "within_limits": not limits.advice_not_met(checks),
+        "language": detected_language(f"{support.title}\n{support.body}") or "",
         "customers": list(support.recipients)})
     return support

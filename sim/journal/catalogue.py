@@ -224,7 +224,8 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("support.published", "Support de communication publié", refs=("support",), optional_refs=("event",),
          payload={"kind": "text", "channel": "text", "title": "text", "objective": "text", "text": "text",
                   "filters": "dict", "purpose": "text", "matched": "int", "recipients": "int", "excluded": "dict",
-                  "reach": "int", "advice_not_met": "list", "within_limits": "bool", "customers": "list"}),
+                  "reach": "int", "advice_not_met": "list", "within_limits": "bool", "language": "text",
+                  "customers": "list"}),
     Kind("trade_show.announced", "Salon annoncé", refs=("event",),
          payload={"name": "text", "date": "text", "place": "text", "budget": "text", "objectives": "list"}),
     # --- the evaluator's judgements (sim/evaluation/judgements.py): signed entries of the evaluator in the

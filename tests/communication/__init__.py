@@ -41,3 +41,15 @@ def customers_with_known_consents(workspace_id: int) -> dict[str, str]:
         cases["litigation"].in_litigation = True
         uow.commit()
         return {case: customer.code for case, customer in cases.items()}
+
+
+def a_support(workspace_id: int):
+    """A draft offer by e-mail to the B2B customers, so that every kind of URL has an object to name."""
+    from sim.communication.service import create_support
+
+    with UnitOfWork(workspace_id) as uow:
+        support = create_support(uow, actor=ACTOR, kind="offer", channel="email", title="-10 % sur le film étirable",
+                                 objective="Relancer les ventes de film", body="Bonjour,\n\n**-10 %** jusqu'au 30/11.",
+                                 filters={"status": "customer", "kind": "b2b"})
+        uow.commit()
+        return support

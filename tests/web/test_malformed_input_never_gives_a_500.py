@@ -19,6 +19,7 @@ from sim.accounts.models import Role, User
 from sim.db import UnitOfWork, owned_models
 from sim.web.deps import access_rule
 from sim.workspace.models import Workspace
+from tests.communication import a_support
 from tests.crm import a_delivery_address
 from tests.factories import ACTOR, a_carrier, make_customer, make_product
 from tests.inbox import a_customer_with_a_quote, a_message_with_an_attachment
@@ -85,7 +86,8 @@ def _workspace_objects(ws: int) -> dict:
     contact = act(save_contact, customer_id=customer.id, values={"first_name": "Léa", "last_name": "Martin"})
     address = a_delivery_address(ws, customer.id)
     inbound, po, filed = _filing_objects(ws, shipped)
-    return {"inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
+    support = a_support(ws)
+    return {"support": support, "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
             "blocked": blocked, "message": message}
 
@@ -115,6 +117,16 @@ _address_form = {"label": "Magasin", "recipient": "Accueil", "address": "1 place
                  "city": "Arras", "country": "FR", "instructions": "8h-12h", "active": "1"}
 _address_kinds = {"label": "text", "recipient": "text", "address": "text", "postcode": "text", "city": "text",
                   "country": "choice", "instructions": "text"}
+
+
+_support_form = {"kind": "offer", "channel": "email", "request": "", "objective": "Relancer les inactifs",
+                 "seg_status": "customer", "seg_kind": "b2b", "seg_country": "FR", "seg_language": "fr",
+                 "seg_inactive_months": "6", "seg_sales_rep": "", "seg_exclude_litigation": "1",
+                 "title": "-10 % sur le film", "body": "Bonjour,\n\n**-10 %** jusqu'au 30/11."}
+_support_kinds = {"kind": "choice", "channel": "choice", "request": "choice", "objective": "text",
+                  "seg_status": "choice", "seg_kind": "choice", "seg_country": "choice", "seg_language": "choice",
+                  "seg_inactive_months": "number", "seg_sales_rep": "choice", "seg_exclude_litigation": "choice",
+                  "title": "text", "body": "text"}
 
 
 def _customer_form(o: dict) -> tuple[dict, dict]:
@@ -264,6 +276,15 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/workspaces/{workspace_id}/orders/{order_id}/decision": Form(
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"decision": "refused", "comment": "Non"},
             {"decision": "choice", "comment": "text"}, as_staff=True),
+        # communication supports: the editor's form, its live preview, publishing
+        **{path: Form(path_values, {**_support_form, **extra}, {**_support_kinds, **extra_kinds}, read_only=read_only)
+           for path, path_values, extra, extra_kinds, read_only in (
+               ("/communication", {}, {"form_token": "tok-support"}, {"form_token": "token"}, False),
+               ("/communication/preview", {}, {}, {}, True),
+               ("/communication/{support_id}/edit", {"support_id": o["support"].id},
+                {"revision": str(o["support"].revision)}, {"revision": "number"}, False))},
+        "/communication/{support_id}/publish": Form({"support_id": o["support"].id},
+                                                    {"revision": str(o["support"].revision)}, {"revision": "number"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
@@ -396,7 +417,8 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  *(f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}"
                    for action in ("judge", "override", "validate")),
                  "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",
-                 "/filed/{filed_id}/pass-on"):
+                 "/filed/{filed_id}/pass-on", "/communication", "/communication/preview",
+                 "/communication/{support_id}/edit", "/communication/{support_id}/publish"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

@@ -14,6 +14,7 @@ from sim.db import UnitOfWork
 from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
+from tests.communication import a_support
 from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 
@@ -27,6 +28,7 @@ READABLE = [
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
+    "/communication", "/communication/brand.css", "/communication/{support_id}", "/communication/{support_id}/leaflet.pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -69,6 +71,10 @@ EXPECTED = {
         ("GET", "/filed/{filed_id}"), ("GET", "/filed/{filed_id}/file"), ("POST", "/filed/{filed_id}/refile"),
         ("POST", "/filed/{filed_id}/pass-on"), ("GET", "/inbox/{message_id}/attachments/{document_id}/filing"),
         ("POST", "/inbox/{message_id}/attachments/{document_id}/filing"),
+        # communication supports (sim/web/routes/communication.py)
+        ("GET", "/communication/new"), ("POST", "/communication/preview"), ("POST", "/communication"),
+        ("GET", "/communication/{support_id}/edit"), ("POST", "/communication/{support_id}/edit"),
+        ("POST", "/communication/{support_id}/publish"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -160,6 +166,7 @@ def one_of_each_role(make_user, make_workspace, login):
     workspace = make_workspace(owner=candidate)
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     a_delivery_address(workspace.id)
+    a_support(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
