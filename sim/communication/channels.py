@@ -102,3 +102,8 @@ def refusals(checks: list[LimitCheck]) -> list[LimitCheck]:
 
 def advice_not_met(checks: list[LimitCheck]) -> list[str]:
     return [c.limit.code for c in checks if not c.ok and c.limit.level == ADVICE]
+
+
+def label_of(channel: str, code: str) -> str:
+    """A limit's French label from its code (the journal keeps the code)."""
+    return next((limit.label for limit in LIMITS.get(channel, ()) if limit.code == code), code)

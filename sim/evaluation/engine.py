@@ -490,7 +490,10 @@ def _support(run: Run, spec: dict, max_points: Decimal) -> Outcome:
         payload = entry.payload
         gaps = _segment_gaps(payload, rule.get("segment") or {})
         if rule.get("within_limits") and payload.get("advice_not_met"):
-            gaps.append("limites du canal non respectées (" + ", ".join(payload["advice_not_met"]) + ")")
+            from sim.communication.channels import label_of
+
+            gaps.append("limites du canal non respectées (" + " ; ".join(
+                label_of(payload.get("channel", ""), code) for code in payload["advice_not_met"]) + ")")
         text = f"{payload.get('title', '')}\n{payload.get('text', '')}"
         if rule.get("language"):
             found = facts.language_of(text)
