@@ -216,7 +216,9 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"subject": "text", "due": "text"}),
     Kind("communication.requested", "Support de communication demandé par la direction", refs=("event",),
          payload={"subject": "text", "objective": "text", "target": "text", "channels": "list", "due": "text"}),
-    # --- communication supports (sim/communication/service.py) ---
+    # --- communication supports (sim/communication/service.py, consents.py) ---
+    Kind("customer.consents_changed", "Consentements RGPD du client modifiés", refs=("customer",),
+         payload={"changes": "dict", "source": "text"}),
     Kind("support.drafted", "Support de communication commencé", refs=("support",), optional_refs=("event",),
          payload={"kind": "text", "channel": "text", "title": "text"}),
     Kind("support.saved", "Support de communication enregistré", refs=("support",), optional_refs=("event",),

@@ -19,6 +19,7 @@ from sim.accounts.models import Role, User
 from sim.db import UnitOfWork, owned_models
 from sim.web.deps import access_rule
 from sim.workspace.models import Workspace
+from sim.communication.consents import consent_revision
 from tests.communication import a_support
 from tests.crm import a_delivery_address
 from tests.factories import ACTOR, a_carrier, make_customer, make_product
@@ -283,6 +284,11 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                ("/communication/preview", {}, {}, {}, True),
                ("/communication/{support_id}/edit", {"support_id": o["support"].id},
                 {"revision": str(o["support"].revision)}, {"revision": "number"}, False))},
+        "/customers/{customer_id}/consents": Form(
+            {"customer_id": o["customer"].id},
+            {"consent": "offers", "objection": "1", "consent_source": "Appel du client",
+             "consent_revision": consent_revision(o["customer"])},
+            {"consent": "choice", "objection": "choice", "consent_source": "text", "consent_revision": "choice"}),
         "/communication/{support_id}/publish": Form({"support_id": o["support"].id},
                                                     {"revision": str(o["support"].revision)}, {"revision": "number"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
@@ -418,7 +424,8 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                    for action in ("judge", "override", "validate")),
                  "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",
                  "/filed/{filed_id}/pass-on", "/communication", "/communication/preview",
-                 "/communication/{support_id}/edit", "/communication/{support_id}/publish"):
+                 "/communication/{support_id}/edit", "/communication/{support_id}/publish",
+                 "/customers/{customer_id}/consents"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

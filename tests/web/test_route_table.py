@@ -74,7 +74,7 @@ EXPECTED = {
         # communication supports (sim/web/routes/communication.py)
         ("GET", "/communication/new"), ("POST", "/communication/preview"), ("POST", "/communication"),
         ("GET", "/communication/{support_id}/edit"), ("POST", "/communication/{support_id}/edit"),
-        ("POST", "/communication/{support_id}/publish"),
+        ("POST", "/communication/{support_id}/publish"), ("POST", "/customers/{customer_id}/consents"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},

@@ -241,3 +241,33 @@ def leaflet_pdf(support_id: int, user: User = Depends(candidate_or_inspector), u
     uow.session.close()  # the connection goes back to the pool while WeasyPrint prints
     return Response(html_to_pdf(html), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{support.number}.pdf"'})
+
+
+# ===== a customer's consents (the customer page's form) ==================
+
+@router.post("/customers/{customer_id}/consents")
+def customer_consents(request: Request, customer_id: int, user: User = Depends(candidate_only),
+                      uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    """Record the consents a customer gave or withdrew, or its objection (sim/communication/consents.py)."""
+    from sim.communication.consents import record_consents
+    from sim.web.forms import show_refusal
+    from sim.web.routes.customers import _page_context
+
+    given = {str(v) for v in form.getlist("consent")}
+    objection = str(form.get("objection", ""))
+    try:
+        if objection not in ("", "1"):
+            raise ValidationFailed({"consent_form": "Opposition : cochée ou non."})
+        changes = record_consents(uow, actor=actor(user), customer_id=customer_id, given=given,
+                                  objected=objection == "1", source=str(form.get("consent_source", "")),
+                                  seen_revision=str(form.get("consent_revision", "")))
+        uow.commit()
+    except SimError as refused:
+        return show_refusal(uow, refused, lambda reader, errors, status: render(
+            request, "crm/customer_page.html",
+            {**_page_context(reader, customer_id, errors=errors), "consent_values": {
+                "consent": given, "objection": objection, "source": str(form.get("consent_source", ""))}},
+            status_code=status))
+    if changes:
+        flash(request, "Consentements enregistrés : le prochain emailing en tiendra compte.")
+    return RedirectResponse(f"/customers/{customer_id}#consentements", status_code=303)
