@@ -787,7 +787,8 @@ def _reply_problems(event: dict, path, positions: _Positions, file: str) -> list
 
 _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
-            "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur"}
+            "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
+            "support": "support de communication"}
 
 
 def _criteria(referential) -> set[str] | None:

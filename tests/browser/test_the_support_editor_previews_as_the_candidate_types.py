@@ -1,7 +1,8 @@
 """In a real browser: the support editor's preview follows what the candidate
 types — the channel's rendering, the segment's count with who is left out for
-want of consent, a social post's length against its limit — without a single
-Content-Security-Policy violation."""
+want of consent, a social post's length against its limit — then the draft is
+published to its recipients, without a single Content-Security-Policy
+violation."""
 from __future__ import annotations
 
 import pytest
@@ -49,4 +50,12 @@ def test_the_preview_follows_the_text_the_segment_and_the_channel(live_server, p
     page.get_by_label("Texte (Markdown").fill("## Portes ouvertes\n\nVenez découvrir la gamme **carton recyclé**.")
     expect(preview.get_by_test_id("preview-leaflet").locator("h2")).to_have_text("Portes ouvertes")
     screenshot("support-editor-leaflet")
+
+    # saved as a draft, then published from its page: the emailing reaches its one recipient
+    page.locator("select[name=channel]").select_option("email")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("COM-2026-001")
+    page.get_by_role("button", name="Envoyer l'emailing à 1 destinataire(s)").click()
+    expect(page.get_by_test_id("reach")).to_contain_text("1 destinataire(s)")
+    screenshot("support-published")
     assert watch.violations() == []

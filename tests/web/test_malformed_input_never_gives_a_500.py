@@ -122,7 +122,7 @@ _address_kinds = {"label": "text", "recipient": "text", "address": "text", "post
 
 _support_form = {"kind": "offer", "channel": "email", "request": "", "objective": "Relancer les inactifs",
                  "seg_status": "customer", "seg_kind": "b2b", "seg_country": "FR", "seg_language": "fr",
-                 "seg_inactive_months": "6", "seg_sales_rep": "", "seg_exclude_litigation": "1",
+                 "seg_inactive_months": "", "seg_sales_rep": "", "seg_exclude_litigation": "1",
                  "title": "-10 % sur le film", "body": "Bonjour,\n\n**-10 %** jusqu'au 30/11."}
 _support_kinds = {"kind": "choice", "channel": "choice", "request": "choice", "objective": "text",
                   "seg_status": "choice", "seg_kind": "choice", "seg_country": "choice", "seg_language": "choice",
@@ -289,8 +289,8 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             {"consent": "offers", "objection": "1", "consent_source": "Appel du client",
              "consent_revision": consent_revision(o["customer"])},
             {"consent": "choice", "objection": "choice", "consent_source": "text", "consent_revision": "choice"}),
-        "/communication/{support_id}/publish": Form({"support_id": o["support"].id},
-                                                    {"revision": str(o["support"].revision)}, {"revision": "number"}),
+        # (no revision: the valid edit above is saved first, before the valid publication)
+        "/communication/{support_id}/publish": Form({"support_id": o["support"].id}, {}, {"revision": "number"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
