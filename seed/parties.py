@@ -109,6 +109,11 @@ TERMS_TEXT = (
 )
 
 
+# (brand, accent) colour pairs of a packaging distributor's house style: dark enough for white text.
+HOUSE_COLOURS = (("#1f4e79", "#e07b00"), ("#2d6a4f", "#f4a259"), ("#7a2e2e", "#e9c46a"),
+                 ("#264653", "#2a9d8f"), ("#3d348b", "#f18701"), ("#5c4033", "#7cb518"))
+
+
 def make_company(rng: random.Random, people: People) -> CompanyPlan:
     postcode, city, sector, rcs_city = rng.choice(COMPANY_SITES)
     last = people.fr.last_name()
@@ -123,7 +128,9 @@ def make_company(rng: random.Random, people: People) -> CompanyPlan:
     bank_name, bank_code, bic = rng.choice(BANKS)
     eom_method = rng.choice(("45_then_eom", "eom_then_45"))
     penalty_rate, indemnity = Decimal("12.15"), Decimal("40.00")
+    brand, accent = random.Random(f"colours:{name}").choice(HOUSE_COLOURS)
     return CompanyPlan(
+        brand_colour=brand, accent_colour=accent,
         name=name, legal_form=legal_form, siren=siren, siret=siren + _nic(siren),
         vat_number=ids.french_vat(siren), capital=Decimal(capital).quantize(Decimal("0.01")),
         rcs_city=rcs_city, naf_code="46.76Z", address=people.fr_street(),
@@ -351,11 +358,46 @@ def make_customers(rng: random.Random, people: People, count: int, reps: list[Sa
             customer.gdpr_purpose = _GDPR_B2C if kind == "b2c" else _GDPR_B2B
             customer.gdpr_consent_date = min(customer.created_on + timedelta(days=rng.randint(0, 20)),
                                              sim_start - timedelta(days=1))
+        _consents_per_purpose(customer, kind, sim_start)
         if kind != "b2c" and rng.random() < 0.12:
             customer.notes = rng.choice(_NOTES_EN if customer.language == "en" else _NOTES_FR)
         customers.append(customer)
         contacts.extend(_contacts_for(rng, people, customer))
     return customers, contacts
+
+
+def _consents_per_purpose(customer: CustomerPlan, kind: str, sim_start: date) -> None:
+    """What the customer consented to, purpose by purpose (sim/communication/segments.py).
+
+    The recorded consent names its purposes: a business's covers commercial
+    offers by e-mail, sometimes also the newsletter and the event invitations
+    (given later, at a trade show or by a form); a private customer's covers the
+    newsletter and the offers. A few objected to any marketing (RGPD art. 21),
+    some after having consented. Drawn from a generator of the customer's own
+    (its code and name), so the rest of the company is what it was before."""
+    rng = random.Random(f"consent:{customer.code}:{customer.name}")
+    last_day = sim_start - timedelta(days=1)
+
+    def later(day: date) -> date:
+        return min(day + timedelta(days=rng.randint(0, 240)), last_day)
+
+    given = customer.gdpr_consent_date
+    if given is not None:
+        customer.consent_offers_on = given
+        if kind == "b2c":
+            customer.consent_newsletter_on = given
+            if rng.random() < 0.20:
+                customer.consent_events_on = later(given)
+        else:
+            if rng.random() < 0.55:
+                customer.consent_newsletter_on = later(given)
+            if rng.random() < (0.35 if kind == "abroad" else 0.60):
+                customer.consent_events_on = later(given)
+        if rng.random() < 0.03:
+            customer.marketing_objection_on = later(given)
+    elif rng.random() < 0.25:
+        start = max(customer.created_on, sim_start - timedelta(days=3 * 365))
+        customer.marketing_objection_on = min(start + timedelta(days=rng.randint(0, 365)), last_day)
 
 
 def _risk(rng: random.Random) -> str:

@@ -53,6 +53,8 @@ class CompanyPlan:
     max_payment_plan_months: int
     domain: str
     sector: str
+    brand_colour: str = "#1f4e79"
+    accent_colour: str = "#e07b00"
     id: int | None = None
 
     def row(self) -> dict:
@@ -66,6 +68,7 @@ class CompanyPlan:
             early_payment_discount=self.early_payment_discount, terms_text=self.terms_text,
             max_discount_pct=self.max_discount_pct, max_credit_overrun_pct=self.max_credit_overrun_pct,
             max_payment_plan_months=self.max_payment_plan_months,
+            brand_colour=self.brand_colour, accent_colour=self.accent_colour,
         )
 
 
@@ -168,6 +171,10 @@ class CustomerPlan:
     orders_per_year: float
     delivery_address: str
     in_litigation: bool = False
+    consent_offers_on: date | None = None
+    consent_newsletter_on: date | None = None
+    consent_events_on: date | None = None
+    marketing_objection_on: date | None = None
     contacts: list["ContactPlan"] = field(default_factory=list)
     id: int | None = None
 
@@ -180,7 +187,9 @@ class CustomerPlan:
             payment_method=self.payment_method, credit_limit=self.credit_limit,
             risk_rating=self.risk_rating, in_litigation=self.in_litigation,
             gdpr_consent=self.gdpr_consent, gdpr_purpose=self.gdpr_purpose,
-            gdpr_consent_date=self.gdpr_consent_date, sales_rep_id=_id(self.sales_rep),
+            gdpr_consent_date=self.gdpr_consent_date, consent_offers_on=self.consent_offers_on,
+            consent_newsletter_on=self.consent_newsletter_on, consent_events_on=self.consent_events_on,
+            marketing_objection_on=self.marketing_objection_on, sales_rep_id=_id(self.sales_rep),
             created_on=self.created_on, notes=self.notes,
         )
 

@@ -1,6 +1,7 @@
 """Imports every table so that SQLModel.metadata is complete (Alembic, tests)."""
 from sim.accounts.models import LoginAttempt, User, UserSession  # noqa: F401
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine  # noqa: F401
+from sim.communication.models import CommunicationRequest, CommunicationSupport  # noqa: F401
 from sim.company.models import Company, NumberSeries, SalesRep  # noqa: F401
 from sim.crm.models import Claim, Contact, Customer, DeliveryAddress, Interaction, MessageAttachment  # noqa: F401
 from sim.scenario.models import ScenarioEntity, ScenarioEvent  # noqa: F401

@@ -28,6 +28,9 @@ class Company(WorkspaceOwned, table=True):
     phone: str = Field(default="", sa_type=String(30))
     email: str = Field(default="", sa_type=String(120))
     website: str = Field(default="", sa_type=String(120))
+    # the house colours of its communication supports (its logo is drawn from them)
+    brand_colour: str = Field(default="#1f4e79", sa_type=String(7), sa_column_kwargs={"server_default": "#1f4e79"})
+    accent_colour: str = Field(default="#e07b00", sa_type=String(7), sa_column_kwargs={"server_default": "#e07b00"})
     iban: str = Field(sa_type=String(34))
     bic: str = Field(sa_type=String(11))
     # --- general terms of sale (CGV) ---

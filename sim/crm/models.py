@@ -65,6 +65,12 @@ class Customer(WorkspaceOwned, table=True):
     gdpr_consent: bool = False
     gdpr_purpose: str = Field(default="", sa_type=String(200))
     gdpr_consent_date: date | None = None
+    # Consent per purpose (sim/communication/segments.py): the day it was given, None if never.
+    consent_offers_on: date | None = None
+    consent_newsletter_on: date | None = None
+    consent_events_on: date | None = None
+    # The customer objected to any marketing (droit d'opposition, RGPD art. 21): it overrides the consents.
+    marketing_objection_on: date | None = None
     sales_rep_id: int | None = Field(default=None, foreign_key="sales_rep.id", index=True)
     created_on: date
     notes: str = Field(default="", sa_type=Text)

@@ -31,7 +31,7 @@ from sim.journal.catalogue import KINDS
 from sim.journal.models import JournalEntry
 from sim.scenario.durations import parse_delay
 
-CHECKS = ("journal", "sequence", "state", "message", "judge")
+CHECKS = ("journal", "sequence", "state", "message", "support", "judge")
 # scenario entity kinds, and the field that is their business key
 ENTITY_KEYS = {"customer": "code", "supplier": "code", "product": "reference", "order": "number",
                "invoice": "number", "quote": "number", "purchase_order": "number"}
@@ -444,6 +444,80 @@ def _message(run: Run, spec: dict, max_points: Decimal) -> Outcome:
     return _graded(spec, max_points, failing, [entry.seq], "", f"courriel {who} " + ", ".join(reasons))
 
 
+_SUPPORT_KINDS_FR = {"offer": "offre", "newsletter": "lettre d'information", "invitation": "invitation",
+                     "social_post": "publication"}
+_CHANNELS_FR = {"email": "courriel", "website": "site web", "social": "réseau social", "leaflet": "prospectus"}
+SEGMENT_FIELDS = ("status", "kind", "country", "language", "exclude_litigation")
+
+
+def _one_of(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _segment_gaps(payload: dict, wanted: dict) -> list[str]:
+    filters = payload.get("filters") or {}
+    gaps = []
+    for name in SEGMENT_FIELDS:
+        if name in wanted and not any(_same(filters.get(name, ""), w) for w in _one_of(wanted[name])):
+            gaps.append(f"segment « {name} » = « {filters.get(name) or 'tous'} » au lieu de "
+                        f"« {' ou '.join(str(w) for w in _one_of(wanted[name]))} »")
+    if "inactive_months_at_least" in wanted and int(filters.get("inactive_months") or 0) \
+            < int(wanted["inactive_months_at_least"]):
+        gaps.append(f"inactivité de {filters.get('inactive_months') or 0} mois au lieu d'au moins "
+                    f"{wanted['inactive_months_at_least']}")
+    if "recipients_at_least" in wanted and int(payload.get("recipients") or 0) < int(wanted["recipients_at_least"]):
+        gaps.append(f"{payload.get('recipients') or 0} destinataire(s) au lieu d'au moins "
+                    f"{wanted['recipients_at_least']}")
+    return gaps
+
+
+def _support(run: Run, spec: dict, max_points: Decimal) -> Outcome:
+    """``support: {kind, channel, request, segment, within_limits, language, mentions}``: a published support."""
+    rule = spec["support"]
+    timing = Timing(run, spec)
+    kinds, channels = _one_of(rule.get("kind") or []), _one_of(rule.get("channel") or [])
+    what = " / ".join([*(_SUPPORT_KINDS_FR.get(k, k) for k in kinds),
+                       *(_CHANNELS_FR.get(c, c) for c in channels)]) or "support"
+    published = [e for e in run.by_kind.get("support.published", [])
+                 if e.actor.startswith("candidate") and timing.allowed(e)
+                 and (not kinds or e.payload.get("kind") in kinds)
+                 and (not channels or e.payload.get("channel") in channels)
+                 and (not rule.get("request") or e.refs.get("event") == rule["request"])]
+    if not published:
+        return Outcome(MISSED, Decimal(0), [], f"aucun support publié ({what}).")
+    best = None
+    for entry in published:
+        payload = entry.payload
+        gaps = _segment_gaps(payload, rule.get("segment") or {})
+        if rule.get("within_limits") and payload.get("advice_not_met"):
+            from sim.communication.channels import label_of
+
+            gaps.append("limites du canal non respectées (" + " ; ".join(
+                label_of(payload.get("channel", ""), code) for code in payload["advice_not_met"]) + ")")
+        text = f"{payload.get('title', '')}\n{payload.get('text', '')}"
+        if rule.get("language"):
+            found = facts.language_of(text)
+            if found != rule["language"]:
+                gaps.append(f"écrit en {({'fr': 'français', 'en': 'anglais'}).get(found, 'langue indécise')}")
+        for mention in rule.get("mentions") or []:
+            ok, label = _mention_ok(run, text, mention)
+            if not ok:
+                gaps.append(f"sans {label}")
+        failing = ({"incomplete"} if gaps else set()) | (set() if timing.on_time(entry) else {"late"})
+        rank = (len(failing), len(gaps), entry.seq)
+        if best is None or rank < best[0]:
+            best = (rank, entry, failing, gaps)
+        if not failing:
+            break
+    _, entry, failing, gaps = best
+    number = entry.refs.get("support", "")
+    if not failing:
+        return Outcome(MET, max_points, [entry.seq], f"support {number} ({what}) conforme"
+                       + (f", {timing.describe()}." if timing.timed else "."))
+    reasons = list(gaps) + ([f"pas {timing.describe()}"] if "late" in failing else [])
+    return _graded(spec, max_points, failing, [entry.seq], "", f"support {number} ({what}) : " + ", ".join(reasons))
+
+
 def _state(run: Run, spec: dict, max_points: Decimal) -> Outcome:
     from sim.billing.models import CreditNote, Invoice
     from sim.crm.models import Customer
@@ -521,6 +595,8 @@ def check(run: Run, spec: dict) -> Outcome:
         outcome = _sequence(run, spec, max_points)
     elif "message" in spec:
         outcome = _message(run, spec, max_points)
+    elif "support" in spec:
+        outcome = _support(run, spec, max_points)
     else:
         outcome = _state(run, spec, max_points)
     violations = _never(run, spec)

@@ -21,10 +21,11 @@ REF_LABELS = {
     "product": "produit", "message": "message", "thread": "fil", "event": "événement", "session": "session",
     "scenario": "scénario", "document": "document", "claim": "réclamation", "reminder": "relance",
     "expectation": "attendu", "receipt": "réception", "criterion": "critère", "cp": "compétence", "address": "adresse",
+    "support": "support",
 }
-_TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note")
+_TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note", "reach")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",
-                "decision": "décision", "channel": "canal", "language": "langue", "to": "à", "note": "note"}
+                "decision": "décision", "channel": "canal", "language": "langue", "to": "à", "note": "note", "reach": "portée"}
 _MONEY_LABELS = {"total_ht": "HT", "total_ttc": "TTC", "total_vat": "TVA", "amount": "montant",
                  "outstanding": "encours", "overdue": "échu", "credit_limit": "plafond", "exposure": "risque",
                  "order_total": "commande", "allowed": "autorisé", "unapplied": "non affecté"}

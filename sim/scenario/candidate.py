@@ -203,6 +203,24 @@ def propose_substitute(uow, ctx, spec):
     service(uow, actor=ACTOR, order_id=order.id, order_line_id=line.id if line else None,
             product=ctx.entity("product", spec["substitute"]).id, subject=spec["subject"], body=spec["body"],
             language=spec.get("language", customer_language))
+def write_support(uow, ctx, spec):
+    """A communication support drafted in the editor (and published if ``publish: true``)."""
+    from sim.communication import service
+
+    support = service.create_support(uow, actor=ACTOR, kind=spec["kind"], channel=spec["channel"],
+                                     title=spec.get("title", ""), objective=spec.get("objective", ""),
+                                     body=spec.get("body", ""), filters=spec.get("segment") or {},
+                                     request_event=spec.get("request", ""))
+    if spec.get("name"):
+        ctx.register("support", spec["name"], support)
+    if spec.get("publish"):
+        service.publish(uow, actor=ACTOR, support_id=support.id)
+
+
+def publish_support(uow, ctx, spec):
+    from sim.communication import service
+
+    service.publish(uow, actor=ACTOR, support_id=ctx.entity("support", spec["support"]).id)
 
 
 # What each action takes, as JSON Schema fields (the linter checks scripts
@@ -253,12 +271,25 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
                             "substitute": {"type": "string"}, "language": {"enum": ["fr", "en"]},
                             "subject": {**_TEXT, "maxLength": 200}, "body": {**_TEXT, "maxLength": 20_000}},
                            ["order", "product", "substitute", "subject", "body"]),
+    # communication supports (sim/communication)
+    "write_support": ({"kind": {"enum": ["offer", "newsletter", "invitation", "social_post"]},
+                       "channel": {"enum": ["email", "website", "social", "leaflet"]},
+                       "title": {"type": "string", "maxLength": 200}, "objective": {"type": "string", "maxLength": 2000},
+                       "body": {"type": "string", "maxLength": 20_000}, "request": {"type": "string"},
+                       "segment": {"type": "object", "properties": {
+                           "status": {"enum": ["customer", "prospect", ""]}, "kind": {"enum": ["b2b", "b2c", ""]},
+                           "country": {"type": "string", "maxLength": 6}, "language": {"enum": ["fr", "en", ""]},
+                           "inactive_months": {"type": "integer", "minimum": 0, "maximum": 60},
+                           "exclude_litigation": {"type": "boolean"}}, "additionalProperties": False},
+                       "name": {"type": "string"}, "publish": {"type": "boolean"}}, ["kind", "channel"]),
+    "publish_support": ({"support": {"type": "string"}}, ["support"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
         "order": "order", "invoice": "invoice", "product": "product", "substitute": "product",
-        "supplier": "supplier", "purchase_order": "purchase_order", "damaged[].product": "product"}
+        "supplier": "supplier", "purchase_order": "purchase_order", "damaged[].product": "product",
+        "support": "support"}
 DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice",
-           "create_purchase_order": "purchase_order"}
+           "create_purchase_order": "purchase_order", "write_support": "support"}
 
 
 def action_schema(do: str) -> dict:
@@ -276,7 +307,8 @@ def action_schema(do: str) -> dict:
 ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,
                                    confirm_order, request_approval, ship, invoice, record_payment, log_call,
                                    view_product, create_purchase_order, remind_supplier, agree_new_date,
-                                   receive_goods, repromise, propose_substitute)}
+                                   receive_goods, repromise, propose_substitute,
+                                   write_support, publish_support)}
 
 
 def perform(uow, spec: dict) -> None:

@@ -388,6 +388,7 @@ def scenario_names(data: dict) -> dict[str, set[str]]:
     events = data.get("timeline") if isinstance(data.get("timeline"), list) else []
     names: dict[str, set[str]] = {kind: set() for kind in ENTITY_SECTIONS.values()}
     names["quote"] = set()
+    names["support"] = set()  # named by candidate scripts (write_support)
     for section, kind in ENTITY_SECTIONS.items():
         if isinstance(company.get(section), dict):
             names[kind] |= set(company[section])
@@ -786,7 +787,8 @@ def _reply_problems(event: dict, path, positions: _Positions, file: str) -> list
 
 _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
-            "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur"}
+            "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
+            "support": "support de communication"}
 
 
 def _criteria(referential) -> set[str] | None:
@@ -893,6 +895,9 @@ def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = 
             if isinstance(spec, dict) and not spec.get("email") and not (spec.get("contact") or {}).get("email"):
                 add((*path, "to", "customer"), f"le client « {who} » n'a pas d'adresse courriel dans le scénario "
                                                "(email, ou contact.email) : le message serait refusé")
+        if do == "write_support" and scenario is not None and isinstance(action.get("request"), str) \
+                and action["request"] not in event_ids:
+            add((*path, "request"), f"« request » vise un événement inconnu du scénario : « {action['request']} »")
         if do == "record_payment" and "amount" in action:
             _, message = _read(action["amount"], "montant", "amount", positive=True)
             if message:
@@ -992,7 +997,7 @@ def load(path: str | Path) -> dict:
 # a matched kind can have, scenario names and events that exist, points and
 # delays as the engine reads them (sim/evaluation/engine.py).
 
-_CHECK_KINDS = ("journal", "sequence", "state", "message", "judge")
+_CHECK_KINDS = ("journal", "sequence", "state", "message", "support", "judge")
 _TIMED = ("before", "after", "within", "count", "partly")
 _WHERE_SPECIAL = {"actor", "role"}
 _STATE_FIELDS = {
@@ -1086,13 +1091,13 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
         checks = [k for k in _CHECK_KINDS if k in exp]
         if len(checks) > 1:
             add((*path, checks[1]), f"deux sortes de vérification dans une attente : {' et '.join(checks)} "
-                                    "(une seule parmi journal, sequence, state, message, judge)", key=None)
+                                    "(une seule parmi journal, sequence, state, message, support, judge)", key=None)
         elif not checks:
             if "never" in exp:
                 add((*path, "never"), "« never » seul est refusé : un candidat qui ne fait rien le gagnerait "
                                       "(ajoutez ce qui doit être fait : journal, sequence, message ou state)")
             else:
-                add(path, "attente sans vérification : journal, sequence, state, message ou judge attendu")
+                add(path, "attente sans vérification : journal, sequence, state, message, support ou judge attendu")
         maximum = points((*path, "points"), exp["points"]) if "points" in exp else None
         check = checks[0] if checks else None
         if check in ("judge", "state"):
@@ -1132,7 +1137,7 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
                 add((*where, "points"), f"crédit partiel de {credit} point(s) : moins que les {maximum} point(s) "
                                         "de l'attente attendu")
             conditions = rule.get("if") if isinstance(rule.get("if"), list) else [rule.get("if")]
-            if "late" in conditions and check in ("journal", "sequence", "message") \
+            if "late" in conditions and check in ("journal", "sequence", "message", "support") \
                     and not ({"before", "within"} & set(exp)):
                 add((*where, "if"), "« late » sans « before » ni « within » : rien ne peut être en retard")
         if check == "message" and isinstance(exp.get("message"), dict):
@@ -1153,6 +1158,19 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
                         add((*path, "message", "mentions", i, "amount"), message)
             if "incomplete" in str(exp.get("partly")) and not (rule.get("language") or rule.get("mentions")):
                 add((*path, "partly"), "« incomplete » sans « language » ni « mentions » : rien ne peut manquer")
+        if check == "support" and isinstance(exp.get("support"), dict):
+            rule = exp["support"]
+            if isinstance(rule.get("request"), str) and rule["request"] not in event_ids:
+                add((*path, "support", "request"), f"événement inconnu : « {rule['request']} »")
+            for i, mention in enumerate(rule.get("mentions") or [] if isinstance(rule.get("mentions"), list) else []):
+                if isinstance(mention, dict) and "amount" in mention:
+                    _, message = _read(mention["amount"], "montant", "amount", positive=True)
+                    if message:
+                        add((*path, "support", "mentions", i, "amount"), message)
+            if "incomplete" in str(exp.get("partly")) and not ({"segment", "within_limits", "language", "mentions"}
+                                                               & set(rule)):
+                add((*path, "partly"), "« incomplete » sans segment, within_limits, language ni mentions : "
+                                       "rien ne peut manquer")
         if check == "state" and isinstance(exp.get("state"), dict):
             state = exp["state"]
             subjects = [k for k in _STATE_FIELDS if k in state]

@@ -121,6 +121,23 @@ STATE = {"type": "object", "properties": {
     "reminder_level_at_least": {"enum": ["courtesy", "first", "phone", "second", "formal_notice", "escalated"]},
     "in_litigation": {"type": "boolean"}, "total_at_most": AMOUNT, "total_at_least": AMOUNT},
     "minProperties": 2, "additionalProperties": False}
+_ONE_OR_MORE = lambda values: {"oneOf": [{"enum": values}, {"type": "array", "minItems": 1,  # noqa: E731
+                                                             "items": {"enum": values}}]}
+SUPPORT = {"type": "object", "description": "un support de communication publié (sim/communication)", "properties": {
+    "kind": _ONE_OR_MORE(["offer", "newsletter", "invitation", "social_post"]),
+    "channel": _ONE_OR_MORE(["email", "website", "social", "leaflet"]),
+    "request": {"type": "string"},
+    "segment": {"type": "object", "properties": {
+        "status": _ONE_OR_MORE(["customer", "prospect"]), "kind": _ONE_OR_MORE(["b2b", "b2c"]),
+        "country": {"type": "string"}, "language": _ONE_OR_MORE(["fr", "en"]),
+        "exclude_litigation": {"type": "boolean"},
+        "inactive_months_at_least": {"type": "integer", "minimum": 1, "maximum": 60},
+        "recipients_at_least": {"type": "integer", "minimum": 1}},
+        "minProperties": 1, "additionalProperties": False},
+    "within_limits": {"type": "boolean"},
+    "language": {"enum": ["fr", "en"]},
+    "mentions": {"type": "array", "minItems": 1, "items": MENTION}},
+    "minProperties": 1, "additionalProperties": False}
 EXPECTATION = {"type": "object", "properties": {
     "id": ID, "criterion": {"type": "string", "pattern": r"^[a-z-]+/CP\d+/\d+$"},
     "description": {"type": "string", "minLength": 1}, "points": POINTS, "essential": {"type": "boolean"},
@@ -130,6 +147,7 @@ EXPECTATION = {"type": "object", "properties": {
     "message": {"type": "object", "properties": {"to": PARTY, "language": {"enum": ["fr", "en"]},
                                                  "mentions": {"type": "array", "minItems": 1, "items": MENTION}},
                 "required": ["to"], "additionalProperties": False},
+    "support": SUPPORT,
     "judge": {"const": "evaluator"},
     "evidence": {"type": "array", "minItems": 1, "items": PATTERN},
     "before": ANCHOR, "after": ANCHOR,

@@ -3,6 +3,7 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
+from sim.communication.models import CommunicationSupport
 from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
@@ -31,4 +32,5 @@ PATH_OBJECTS = {
     "filed_id": FiledDocument,
     "purchase_order_id": PurchaseOrder,
     "receipt_id": GoodsReceipt,
+    "support_id": CommunicationSupport,
 }

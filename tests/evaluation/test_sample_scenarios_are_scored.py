@@ -58,6 +58,17 @@ DESIGNED = {
                         "idle": {"CP1": "not_acquired", "CP4": "not_acquired", "CP7": "to_judge",
                                  "CP8": "to_judge"}},
     },
+    "offre-promotionnelle": {
+        "reference": {"emailing-to-inactive-b2b": ("met", 3), "offer-facts": ("met", 3),
+                      "email-subject-fits": ("met", 1), "social-post": ("met", 2),
+                      "style-fits-target": ("to_judge", 0), "spelling": ("to_judge", 0)},
+        "careless": {"emailing-to-inactive-b2b": ("partly", 1), "offer-facts": ("partly", 1),
+                     "email-subject-fits": ("missed", 0), "social-post": ("partly", 1),
+                     "style-fits-target": ("to_judge", 0), "spelling": ("to_judge", 0)},
+        "max": 9, "careless_total": Decimal(3),
+        "competences": {"reference": {"CP5": "acquired"}, "careless": {"CP5": "not_acquired"},
+                        "idle": {"CP5": "not_acquired"}},
+    },
 }
 
 

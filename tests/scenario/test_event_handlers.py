@@ -157,7 +157,7 @@ def test_every_event_kind_of_the_library_has_a_test_here():
     tested = {"email", "customer_order", "supplier_delay", "carrier_incident", "payment_missed",
               "partial_payment", "bill_rejected", "new_customer", "stock_shortage", "price_increase",
               "trade_show_announced", "trade_show_day", "management_request", "management_decision", "reply",
-              "einvoice_status",
+              "einvoice_status", "communication_request",
               # in test_purchasing_events_act_on_the_candidates_purchase_order.py
               "supplier_ack", "goods_received"}
     assert set(registry()) == tested
@@ -680,6 +680,34 @@ def test_a_management_request_is_journaled_with_its_deadline(make_workspace):
     assert request.payload == {"subject": "Tableau de bord mensuel pour vendredi", "due": "2026-11-06T12:00"}
     assert request.sim_time == datetime(2026, 11, 2, 16, 0)
     _assert_from_management(ws, "dashboard_please")
+
+
+def test_a_communication_request_is_journaled_and_kept_for_the_editor_with_its_scripted_response(make_workspace):
+    """communication_request (CP5): the objective, the target, the channels and
+    the deadline are journaled; the request is offered in the support editor, and
+    the response it scripts is what a support answering it will get."""
+    from sim.communication.models import CommunicationRequest
+
+    scn = scenario({"id": "promo_please", "kind": "communication_request", "at": "2026-11-02T10:00",
+                    "objective": "Réactiver les clients professionnels inactifs", "target": "clients B2B inactifs",
+                    "channels": ["email", "social"], "due": "2026-11-04T17:00",
+                    "response": {"open_rate": 0.4, "click_rate": 0.1, "replies": 2},
+                    "message": msg("Offre de relance des clients inactifs")})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 2, 10, 0))
+
+    requested = one_entry(ws, "communication.requested")
+    assert (requested.actor, requested.refs) == ("scenario", {"event": "promo_please"})
+    assert requested.payload == {"subject": "Offre de relance des clients inactifs",
+                                 "objective": "Réactiver les clients professionnels inactifs",
+                                 "target": "clients B2B inactifs", "channels": ["email", "social"],
+                                 "due": "2026-11-04T17:00"}
+    with UnitOfWork(ws, write=False) as uow:
+        request = uow.session.scalars(select(CommunicationRequest)).one()
+        assert (request.event_key, request.due_at) == ("promo_please", datetime(2026, 11, 4, 17, 0))
+        assert request.response == {"open_rate": "0.4", "click_rate": "0.1", "replies": 2}
+    _assert_from_management(ws, "promo_please")
 
 
 def test_management_answers_the_approval_request_through_the_managers_service(make_workspace):

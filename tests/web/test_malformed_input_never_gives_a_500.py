@@ -19,6 +19,8 @@ from sim.accounts.models import Role, User
 from sim.db import UnitOfWork, owned_models
 from sim.web.deps import access_rule
 from sim.workspace.models import Workspace
+from sim.communication.consents import consent_revision
+from tests.communication import a_support
 from tests.crm import a_delivery_address
 from tests.factories import ACTOR, a_carrier, make_customer, make_product
 from tests.inbox import a_customer_with_a_quote, a_message_with_an_attachment
@@ -93,7 +95,8 @@ def _workspace_objects(ws: int) -> dict:
     act(confirm_order, order_id=waiting.id)
     with UnitOfWork(ws, write=False) as uow:
         [waiting_line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == waiting.id)).all()
-    return {"draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
+    support = a_support(ws)
+    return {"support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
             "waiting_line": waiting_line, "sent_po_line_product": _reference(ws, sent_po_line.product_id),
             "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
@@ -144,6 +147,16 @@ _address_form = {"label": "Magasin", "recipient": "Accueil", "address": "1 place
                  "city": "Arras", "country": "FR", "instructions": "8h-12h", "active": "1"}
 _address_kinds = {"label": "text", "recipient": "text", "address": "text", "postcode": "text", "city": "text",
                   "country": "choice", "instructions": "text"}
+
+
+_support_form = {"kind": "offer", "channel": "email", "request": "", "objective": "Relancer les inactifs",
+                 "seg_status": "customer", "seg_kind": "b2b", "seg_country": "FR", "seg_language": "fr",
+                 "seg_inactive_months": "", "seg_sales_rep": "", "seg_exclude_litigation": "1",
+                 "title": "-10 % sur le film", "body": "Bonjour,\n\n**-10 %** jusqu'au 30/11."}
+_support_kinds = {"kind": "choice", "channel": "choice", "request": "choice", "objective": "text",
+                  "seg_status": "choice", "seg_kind": "choice", "seg_country": "choice", "seg_language": "choice",
+                  "seg_inactive_months": "number", "seg_sales_rep": "choice", "seg_exclude_litigation": "choice",
+                  "title": "text", "body": "text"}
 
 
 def _customer_form(o: dict) -> tuple[dict, dict]:
@@ -339,6 +352,20 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/workspaces/{workspace_id}/orders/{order_id}/decision": Form(
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"decision": "refused", "comment": "Non"},
             {"decision": "choice", "comment": "text"}, as_staff=True),
+        # communication supports: the editor's form, its live preview, publishing
+        **{path: Form(path_values, {**_support_form, **extra}, {**_support_kinds, **extra_kinds}, read_only=read_only)
+           for path, path_values, extra, extra_kinds, read_only in (
+               ("/communication", {}, {"form_token": "tok-support"}, {"form_token": "token"}, False),
+               ("/communication/preview", {}, {}, {}, True),
+               ("/communication/{support_id}/edit", {"support_id": o["support"].id},
+                {"revision": str(o["support"].revision)}, {"revision": "number"}, False))},
+        "/customers/{customer_id}/consents": Form(
+            {"customer_id": o["customer"].id},
+            {"consent": "offers", "objection": "1", "consent_source": "Appel du client",
+             "consent_revision": consent_revision(o["customer"])},
+            {"consent": "choice", "objection": "choice", "consent_source": "text", "consent_revision": "choice"}),
+        # (no revision: the valid edit above is saved first, before the valid publication)
+        "/communication/{support_id}/publish": Form({"support_id": o["support"].id}, {}, {"revision": "number"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
@@ -475,7 +502,9 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  *(f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}"
                    for action in ("judge", "override", "validate")),
                  "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",
-                 "/filed/{filed_id}/pass-on"):
+                 "/filed/{filed_id}/pass-on", "/communication", "/communication/preview",
+                 "/communication/{support_id}/edit", "/communication/{support_id}/publish",
+                 "/customers/{customer_id}/consents"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

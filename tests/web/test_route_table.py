@@ -14,6 +14,7 @@ from sim.db import UnitOfWork
 from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
+from tests.communication import a_support
 from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 from tests.purchasing import a_goods_receipt
@@ -31,6 +32,7 @@ READABLE = [
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
     "/purchase-orders", "/purchase-orders/{purchase_order_id}", "/purchase-orders/{purchase_order_id}/pdf",
     "/goods-receipts/{receipt_id}/pdf", "/reorder-proposals", "/orders-at-risk", "/orders/{order_id}/risk",
+    "/communication", "/communication/brand.css", "/communication/{support_id}", "/communication/{support_id}/leaflet.pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -82,6 +84,10 @@ EXPECTED = {
         ("POST", "/purchase-orders/{purchase_order_id}/receipts"),
         ("POST", "/orders/{order_id}/repromise"), ("POST", "/orders/{order_id}/inform"),
         ("POST", "/orders/{order_id}/substitute"),
+        # communication supports (sim/web/routes/communication.py)
+        ("GET", "/communication/new"), ("POST", "/communication/preview"), ("POST", "/communication"),
+        ("GET", "/communication/{support_id}/edit"), ("POST", "/communication/{support_id}/edit"),
+        ("POST", "/communication/{support_id}/publish"), ("POST", "/customers/{customer_id}/consents"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -174,6 +180,7 @@ def one_of_each_role(make_user, make_workspace, login):
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     a_delivery_address(workspace.id)
     a_goods_receipt(workspace.id)
+    a_support(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

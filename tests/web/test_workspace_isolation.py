@@ -15,6 +15,7 @@ from sim.web.paths import PATH_OBJECTS
 from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 from tests.purchasing import a_goods_receipt
+from tests.communication import a_support
 from sim.workspace.models import Workspace
 
 
@@ -38,6 +39,7 @@ def test_candidate2_gets_404_for_every_url_naming_candidate1s_objects(app, make_
     a_message_with_an_attachment(first.id)  # so that every kind of URL has an object to name
     a_delivery_address(first.id)
     a_goods_receipt(first.id)
+    a_support(first.id)
     make_workspace(owner=candidate2)
     theirs = _objects_of(first.id)
     browser = login(candidate2)

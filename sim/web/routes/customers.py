@@ -41,11 +41,14 @@ def customer_list(request: Request, q: str = "", country: str = "", rep: str = "
 
 
 def _page_context(uow, customer_id: int, page: int = 1, *, errors=None, values=None) -> dict:
+    from sim.communication.consents import consent_revision
+
     account = crm.customer_account(uow, customer_id)  # reads: no write lock held meanwhile
     return {"account": account, "timeline": customer_timeline(uow, customer_id, min(max(1, page), MAX_PAGE)),
             "addresses": records.delivery_addresses(uow, customer_id), "folder": customer_folder(uow, customer_id),
             "errors": errors or {},
-            "values": values or {}, "form_token": new_form_token(), **shell(uow, "customers")}
+            "values": values or {}, "form_token": new_form_token(),
+            "consent_revision": consent_revision(account.customer), **shell(uow, "customers")}
 
 
 @router.get("/customers/new")

@@ -1,0 +1,1 @@
+"""Communication supports (CP5): offers, newsletters, invitations and social posts."""
