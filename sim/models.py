@@ -12,6 +12,7 @@ from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder  # noqa: F4
 from sim.stock.models import (  # noqa: F401
     Carrier, Delivery, DeliveryLine, Product, PurchaseOrder, PurchaseOrderLine, StockMove, Supplier,
 )
+from sim.shipping.models import CarrierProtest, CarrierRate, CarrierService, TrackingEvent  # noqa: F401
 from sim.workspace.models import FormSubmission, Workspace  # noqa: F401
 
 from sqlmodel import SQLModel

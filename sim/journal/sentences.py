@@ -21,6 +21,8 @@ REF_LABELS = {
     "product": "produit", "message": "message", "thread": "fil", "event": "événement", "session": "session",
     "scenario": "scénario", "document": "document", "claim": "réclamation", "reminder": "relance",
     "expectation": "attendu", "criterion": "critère", "cp": "compétence", "address": "adresse",
+    "protest": "protestation", "replacement": "livraison de remplacement", "proforma": "pro forma",
+    "order_proforma": "pro forma", "packing_list": "liste de colisage", "carrier_protest": "lettre de protestation",
 }
 _TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",

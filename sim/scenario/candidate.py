@@ -84,7 +84,8 @@ def ship(uow, ctx, spec):
 
     order = ctx.entity("order", spec["order"])
     quantities = {}
-    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                            OrderLine.product_id.is_not(None))):
         rest = line.quantity - line.quantity_delivered
         quantities[line.id] = min(rest, uow.session.get(Product, line.product_id).stock_on_hand)
     carrier_id = uow.session.scalars(select(Carrier.id).order_by(Carrier.id)).first()

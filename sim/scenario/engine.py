@@ -207,7 +207,8 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         customer = ctx.entity("customer", spec["customer"])
         order = _setup_order(uow, ctx, customer, spec["lines"])
         confirm = confirm_order(uow, actor=ctx.actor, order_id=order.id)
-        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                            OrderLine.product_id.is_not(None))).all()
         for l in lines:  # the goods left: they had come in first
             receive_stock(uow, actor=ctx.actor, product_id=l.product_id, quantity=l.quantity,
                           reason=f"Réception pour la commande {order.number}")

@@ -89,8 +89,9 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
     if order.status not in (OrderStatus.CONFIRMED, OrderStatus.PARTIAL):
         raise WrongStatus(f"La commande {order.number} est « {OrderStatus(order.status).label} » : "
                           "seule une commande confirmée peut être livrée.")
-    lines = {line.id: line for line in uow.session.scalars(
-        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position))}
+    lines = {line.id: line for line in uow.session.scalars(  # the goods (freight lines are not shipped)
+        select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.product_id.is_not(None))
+        .order_by(OrderLine.position))}
     errors: dict[str, str] = {}
     shipping: list[tuple[OrderLine, Product, Decimal]] = []
     for line_id, raw in quantities.items():
@@ -136,7 +137,8 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
     number = next_number(uow, "delivery", today)
     delivery = Delivery(workspace_id=uow.workspace_id, number=number, order_id=order.id,
                         customer_id=order.customer_id, carrier_id=carrier.id, status=DeliveryStatus.SHIPPED,
-                        ship_date=today, tracking_number=_tracking_number(carrier, number, today))
+                        ship_date=today, tracking_number=_tracking_number(carrier, number, today),
+                        incoterm=order.incoterm, incoterm_place=order.incoterm_place)
     uow.session.add(delivery)
     uow.session.flush()
     shipped = []

@@ -79,3 +79,6 @@ templates.env.globals.update(
     claim_label=_label("sim.crm.models.ClaimStatus"),
     channel_label=_label("sim.crm.models.InteractionChannel"),
 )
+from sim.shipping.incoterms import TRANSPORT_MODES, rule as _incoterm_rule  # noqa: E402
+
+templates.env.globals.update(incoterm_rule=_incoterm_rule, transport_modes=TRANSPORT_MODES)

@@ -56,8 +56,10 @@ def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict],
     from sim.billing.vat import vat_mention, vat_regime
 
     mention = vat_mention(vat_regime(customer.country, customer.vat_number, customer.kind)) if customer else ""
+    from sim.shipping.service import service_choices
+
     context = {"kind": kind, "values": values, "rows": rows, "errors": errors or {}, "preview": live,
-               "vat_mention": mention,
+               "vat_mention": mention, "services": service_choices(uow),
                "customer": customer, "form_token": values.get("form_token") or new_form_token(),
                **_editing(kind, document),
                **_catalogue(uow), **shell(uow, "quotes" if kind == "quote" else "orders")}
@@ -82,6 +84,7 @@ def _rows_of(uow, lines) -> list[dict]:
     """A document's lines as editor rows (reference — name, French quantity), then one empty row."""
     from sim.formatting import number, qty
 
+    lines = [line for line in lines if line.product_id is not None]  # freight is priced again on save
     products = {p.id: p for p in uow.session.scalars(select(Product).where(
         Product.id.in_([line.product_id for line in lines])))}
     rows = [{"n": i, "product": f"{products[line.product_id].reference} — {products[line.product_id].name}",
@@ -96,7 +99,9 @@ def _values_of(uow, document, kind: str) -> dict:
     customer = uow.session.get(Customer, document.customer_id)
     values = {"customer": f"{customer.code} — {customer.name}",
               "global_discount": number(document.global_discount_pct, 2) if document.global_discount_pct else "",
-              "incoterm": document.incoterm, "incoterm_place": document.incoterm_place}
+              "incoterm": document.incoterm, "incoterm_place": document.incoterm_place,
+              "transport_mode": document.transport_mode,
+              "service": str(document.service_id) if document.service_id else ""}
     if kind == "quote":
         values["notes"] = document.notes
     else:
@@ -163,7 +168,8 @@ def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(rea
 
 def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str, document_id: int | None = None):
     values = {k: form.get(k, "") for k in ("customer", "global_discount", "incoterm", "incoterm_place", "notes",
-                                              "customer_po", "promised_date", "form_token")}
+                                              "customer_po", "promised_date", "form_token", "transport_mode",
+                                              "service")}
     rows = editor_rows(form) or [{"n": i} for i in range(EDITOR_ROWS)]
     customer = _customer_from(uow, values["customer"])
     lines, numbers = line_inputs(form)
@@ -178,6 +184,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
             document = sales.create_quote(uow, actor=actor(user), customer_id=customer.id, lines=lines,
                                           global_discount_pct=values["global_discount"] or "0",
                                           incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
+                                          transport_mode=values["transport_mode"], service_id=values["service"] or None,
                                           notes=values["notes"], form_token=values["form_token"])
             uow.commit()
             flash(request, f"Devis {document.number} enregistré (brouillon).")
@@ -186,6 +193,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                       customer_po=values["customer_po"],
                                       global_discount_pct=values["global_discount"] or "0",
                                       incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
+                                      transport_mode=values["transport_mode"], service_id=values["service"] or None,
                                       form_token=values["form_token"])
         uow.commit()
         flash(request, f"Commande {document.number} enregistrée (brouillon) : confirmez-la pour réserver le stock.")
@@ -214,7 +222,8 @@ def _save_edit(request: Request, uow, user: User, kind: str, document, customer,
             raise ValidationFailed({"customer": "Choisissez un client existant (code ou nom dans la liste)."})
         common = {"actor": actor(user), "customer_id": customer.id, "lines": lines,
                   "global_discount_pct": values["global_discount"] or "0", "incoterm": values["incoterm"],
-                  "incoterm_place": values["incoterm_place"], "form_token": values["form_token"]}
+                  "incoterm_place": values["incoterm_place"], "form_token": values["form_token"],
+                  "transport_mode": values["transport_mode"], "service_id": values["service"] or None}
         if kind == "quote":
             corrections.update_quote(uow, quote_id=document.id, notes=values["notes"], **common)
         else:
