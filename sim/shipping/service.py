@@ -195,14 +195,14 @@ def book_carrier(uow, *, actor: str, delivery_id: int, service_id, pickup_date, 
     if weight is not None and weight <= 0:
         errors["weight_kg"] = "Poids strictement positif."
     count = None
-    if str(parcels or "").strip():
-        try:
-            count = int(str(parcels).strip())
-        except ValueError:
+    text = str(parcels or "").strip()
+    if text:
+        if not (text.isascii() and text.isdigit()):
             errors["parcels"] = "Nombre de colis : entier attendu."
+        elif not 1 <= int(text) <= 999:
+            errors["parcels"] = "Entre 1 et 999 colis."
         else:
-            if not 1 <= count <= 999:
-                errors["parcels"] = "Entre 1 et 999 colis."
+            count = int(text)
     if errors:
         raise ValidationFailed(errors)
     count = count or parcels_for(weight)

@@ -207,17 +207,22 @@ def move_purchase_order_date(uow, *, actor: str, purchase_order_id: int, new_dat
     return po
 
 
-def record_carrier_incident(uow, *, actor: str, order_id: int, incident: str, new_date=None) -> Delivery:
+def record_carrier_incident(uow, *, actor: str, order_id: int, incident: str, new_date=None,
+                            delivery_id: int | None = None, lines: list[dict] | None = None) -> Delivery:
+    """The carrier's incident on a delivery (the order's last one unless named), with the lines it touches."""
     order = uow.get(SalesOrder, order_id)
-    delivery = uow.session.scalars(select(Delivery).where(Delivery.order_id == order.id)
-                                   .order_by(Delivery.id.desc())).first()
+    query = select(Delivery).where(Delivery.order_id == order.id)
+    if delivery_id is not None:
+        query = query.where(Delivery.id == delivery_id)
+    delivery = uow.session.scalars(query.order_by(Delivery.id.desc())).first()
     if delivery is None:
         raise WrongStatus(f"La commande {order.number} n'a pas encore été expédiée.")
     delivery.status = DeliveryStatus.INCIDENT
     customer = uow.session.get(Customer, order.customer_id)
     journal.append(uow, kind="delivery.incident", actor=actor,
                    refs={"delivery": delivery.number, "order": order.number, "customer": customer.code},
-                   payload={"incident": incident, "new_date": str(new_date) if new_date else None})
+                   payload={"incident": incident, "new_date": str(new_date) if new_date else None,
+                            **({"lines": lines} if lines else {})})
     return delivery
 
 

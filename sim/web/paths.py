@@ -8,6 +8,7 @@ from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
 from sim.receivables.models import Payment
 from sim.sales.models import Quote, SalesOrder
+from sim.shipping.models import CarrierProtest
 from sim.stock.models import Delivery, Product
 from sim.workspace.models import Workspace
 
@@ -28,4 +29,5 @@ PATH_OBJECTS = {
     "address_id": DeliveryAddress,
     "product_id": Product,
     "filed_id": FiledDocument,
+    "protest_id": CarrierProtest,
 }

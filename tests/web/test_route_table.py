@@ -27,6 +27,9 @@ READABLE = [
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
+    # shipping (sim/web/routes/shipping.py)
+    "/carriers", "/quotes/{quote_id}/proforma.pdf", "/orders/{order_id}/proforma.pdf",
+    "/deliveries/{delivery_id}/packing-list.pdf", "/protests/{protest_id}/pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -59,6 +62,8 @@ EXPECTED = {
         ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
         ("POST", "/orders/{order_id}/deliveries"),
         ("POST", "/deliveries/{delivery_id}/invoice"),
+        ("POST", "/deliveries/{delivery_id}/booking"), ("POST", "/deliveries/{delivery_id}/receipt"),
+        ("POST", "/deliveries/{delivery_id}/protest"), ("POST", "/deliveries/{delivery_id}/replacement"),
         ("POST", "/invoices/{invoice_id}/credit-notes"),
         ("POST", "/invoices/{invoice_id}/credit-notes/amount"),
         ("POST", "/customers/{customer_id}/credits/allocate"), ("POST", "/customers/{customer_id}/credits/refund"),
@@ -160,6 +165,9 @@ def one_of_each_role(make_user, make_workspace, login):
     workspace = make_workspace(owner=candidate)
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     a_delivery_address(workspace.id)
+    from tests.shipping.helpers import a_carrier_protest
+
+    a_carrier_protest(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
