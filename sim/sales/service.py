@@ -591,9 +591,12 @@ class Preview:
     totals: object  # sim.sales.pricing.Totals
     # per line: the product's available stock (None: no product found), shown next to the line
     available: list = field(default_factory=list)
+    # the freight and insurance lines the Incoterm adds (sim/shipping/freight.py), in the totals
+    transport: list = field(default_factory=list)
 
 
-def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_discount_pct="0") -> Preview:
+def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_discount_pct="0", incoterm: str = "",
+            incoterm_place: str = "", transport_mode: str = "", service_id=None) -> Preview:
     """Price the lines being typed, without writing anything: the editor shows
     line totals, VAT per rate and the total as the candidate types."""
     from types import SimpleNamespace
@@ -622,5 +625,11 @@ def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_disc
     discount = _global_discount(global_discount_pct, company, errors)
     from types import SimpleNamespace as NS
 
-    totals = document_totals([NS(**p) for p in priced if p], discount)
-    return Preview(priced, errors, totals, available)
+    transport: list[dict] = []
+    if customer_id and incoterm:
+        rule = (incoterm or "").strip().upper()
+        if rule in INCOTERMS:
+            transport = _transport(uow, customer, rule, (incoterm_place or "")[:80], transport_mode, service_id,
+                                   [p for p in priced if p], discount, errors).lines
+    totals = document_totals([NS(**p) for p in [*priced, *transport] if p], discount)
+    return Preview(priced, errors, totals, available, transport)

@@ -197,7 +197,9 @@ _SERVICES = {
                       ("AIRF", "Fret aérien", "air", 5, ("WORLD",), Decimal("1.80"), Decimal("2.00"))],
 }
 _ZONE_FACTOR = {"FR": Decimal("1.0"), "EU": Decimal("1.6"), "WORLD": Decimal("2.8")}
-_BANDS = ((0, 30), (30, 100), (100, 300), (300, 1000), (1000, 30000))
+# weight bands (kg, from excluded, to included) and the share of the price per kg each pays: degressive
+_BANDS = ((0, 30, Decimal("0")), (30, 100, Decimal("1.00")), (100, 300, Decimal("0.85")),
+          (300, 1000, Decimal("0.70")), (1000, 30000, Decimal("0.55")))
 
 
 def offer_of(carrier: Carrier) -> list[tuple[dict, list[dict]]]:
@@ -210,8 +212,8 @@ def offer_of(carrier: Carrier) -> list[tuple[dict, list[dict]]]:
         for zone in zones:
             factor = _ZONE_FACTOR[zone]
             base = money(Decimal(carrier.min_charge) * factor * (Decimal(4) if mode == "sea" else Decimal(1)))
-            for low, high in _BANDS:
-                per_kg = ZERO if high <= 30 else money(Decimal(carrier.price_per_kg) * factor * kg_factor)
+            for low, high, share in _BANDS:  # up to 30 kg: the flat base only
+                per_kg = money(Decimal(carrier.price_per_kg) * factor * kg_factor * share)
                 rates.append({"zone": zone, "weight_from_kg": Decimal(low), "weight_to_kg": Decimal(high),
                               "base_price": base, "price_per_kg": per_kg, "price_per_parcel": per_parcel})
         offer.append((service, rates))

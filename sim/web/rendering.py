@@ -81,4 +81,12 @@ templates.env.globals.update(
 )
 from sim.shipping.incoterms import TRANSPORT_MODES, rule as _incoterm_rule  # noqa: E402
 
-templates.env.globals.update(incoterm_rule=_incoterm_rule, transport_modes=TRANSPORT_MODES)
+
+
+def _regime_of(customer) -> str:
+    from sim.billing.vat import vat_regime
+
+    return vat_regime(customer.country, customer.vat_number, customer.kind) if customer else ""
+
+
+templates.env.globals.update(incoterm_rule=_incoterm_rule, transport_modes=TRANSPORT_MODES, vat_regime_of=_regime_of)

@@ -176,3 +176,18 @@ def test_the_freight_goes_from_quote_to_order_and_on_the_first_invoice_only(work
     assert [(l.line_kind, l.line_total_ht) for l in first] == [("goods", D("250.00")), ("freight", D("64.00"))]
     assert [(l.line_kind, l.line_total_ht) for l in second] == [("goods", D("150.00"))]
     assert invoices[0].total_ttc + invoices[1].total_ttc == D("464.00")
+
+
+def test_the_editor_preview_shows_the_freight_as_the_candidate_types(workspace):
+    from sim.sales.service import preview
+
+    ws = workspace.id
+    service = a_priced_service(ws)
+    hamburg = make_customer(ws, country="DE", vat_number="DE123456789")
+    product = make_product(ws, price="10.00")
+    with UnitOfWork(ws, write=False) as uow:
+        live = preview(uow, customer_id=hamburg.id, lines=[LineInput(product.id, "40")], incoterm="CIP",
+                       incoterm_place="Hamburg", service_id=str(service.id))
+    assert [(t["line_kind"], t["line_total_ht"]) for t in live.transport] == [("freight", D("64.00")),
+                                                                              ("insurance", D("1.53"))]
+    assert live.totals.total_ttc == D("465.53")

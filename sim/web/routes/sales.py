@@ -52,7 +52,9 @@ def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict],
     customer = _customer_from(uow, values.get("customer", ""))
     lines = [row_input(r) for r in rows]
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
-                         global_discount_pct=values.get("global_discount", "0") or "0")
+                         global_discount_pct=values.get("global_discount", "0") or "0",
+                         incoterm=values.get("incoterm", ""), incoterm_place=values.get("incoterm_place", ""),
+                         transport_mode=values.get("transport_mode", ""), service_id=values.get("service") or None)
     from sim.billing.vat import vat_mention, vat_regime
 
     mention = vat_mention(vat_regime(customer.country, customer.vat_number, customer.kind)) if customer else ""
@@ -132,7 +134,9 @@ def quote_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
 @router.get("/quotes/new")
 def quote_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
     found = _customer_from(uow, customer)
-    values = {"customer": f"{found.code} — {found.name}" if found else ""}
+    values = {"customer": f"{found.code} — {found.name}" if found else "",
+              # the customer's usual Incoterm® 2020, proposed
+              "incoterm": found.incoterm if found else "", "incoterm_place": found.incoterm_place if found else ""}
     return _editor(request, uow, "quote", values=values, rows=[{"n": i} for i in range(EDITOR_ROWS)])
 
 
@@ -143,7 +147,9 @@ def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow),
     customer = _customer_from(uow, form.get("customer", ""))
     lines, numbers = line_inputs(form)
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
-                         global_discount_pct=form.get("global_discount", "0") or "0")
+                         global_discount_pct=form.get("global_discount", "0") or "0",
+                         incoterm=form.get("incoterm", ""), incoterm_place=form.get("incoterm_place", ""),
+                         transport_mode=form.get("transport_mode", ""), service_id=form.get("service") or None)
     return render(request, "sales/editor.html",
                   {"preview": live, "numbers": numbers, "customer": customer,
                    "errors": errors_by_row(live.errors, numbers)}, block="editor_totals")
@@ -385,7 +391,9 @@ def order_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
 @router.get("/orders/new")
 def order_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
     found = _customer_from(uow, customer)
-    values = {"customer": f"{found.code} — {found.name}" if found else ""}
+    values = {"customer": f"{found.code} — {found.name}" if found else "",
+              # the customer's usual Incoterm® 2020, proposed
+              "incoterm": found.incoterm if found else "", "incoterm_place": found.incoterm_place if found else ""}
     return _editor(request, uow, "order", values=values, rows=[{"n": i} for i in range(EDITOR_ROWS)])
 
 
