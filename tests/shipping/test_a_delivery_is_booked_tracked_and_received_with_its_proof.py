@@ -117,3 +117,21 @@ def test_a_receipt_with_damaged_lines_needs_the_reserves_written(workspace):
             record_receipt(uow, actor=ACTOR, delivery_id=delivery.id, received_date=_today(ws),
                            received_by="Mme Roy", reserves="cartons écrasés", damaged={line.id: "11"})
     assert f"damaged-{line.id}" in refused.value.errors  # more than delivered
+
+
+def test_the_customers_usual_incoterm_is_kept_on_its_record_with_its_place(workspace):
+    from sim.crm.records import create_record
+
+    ws = workspace.id
+    values = {"name": "Dublin Packaging Ltd", "status": "customer", "kind": "b2b", "vat_number": "IE6388047V",
+              "address": "1 Quay Street", "postcode": "D02", "city": "Dublin", "country": "IE", "language": "en",
+              "payment_terms": "30_net", "payment_method": "transfer", "credit_limit": "5000",
+              "risk_rating": "A", "incoterm": "DAP", "incoterm_place": ""}
+    with UnitOfWork(ws) as uow:
+        with pytest.raises(ValidationFailed) as refused:
+            create_record(uow, actor=ACTOR, values=values)
+    assert "incoterm_place" in refused.value.errors  # a rule is written with its named place
+    with UnitOfWork(ws) as uow:
+        customer = create_record(uow, actor=ACTOR, values=values | {"incoterm_place": "Dublin"})
+        uow.commit()
+    assert (customer.incoterm, customer.incoterm_place) == ("DAP", "Dublin")
