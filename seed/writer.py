@@ -48,6 +48,7 @@ class _Writer:
         self.workspace_id = workspace_id
         self.counts: dict[str, int] = {}
         self._checked: set[str] = set()
+        self._present: dict[str, set[str]] = {}
 
     def _check(self, model, row: dict) -> None:
         """Every NOT NULL column without a default is given, and nothing else."""
@@ -61,14 +62,25 @@ class _Writer:
             raise ValueError(f"{table.name}: unknown columns {unknown}, missing columns {missing}")
         self._checked.add(table.name)
 
+    def _columns(self, table_name: str) -> set[str]:
+        """The columns the database's table has: a database still at an older
+        revision (the migration tests seed one) lacks the newest defaulted ones."""
+        if table_name not in self._present:
+            from sqlalchemy import inspect
+
+            self._present[table_name] = {c["name"] for c in inspect(self.connection).get_columns(table_name)}
+        return self._present[table_name]
+
     def write(self, model, rows: list[dict], owners: Iterable | None = None) -> None:
         """Insert ``rows``; when ``owners`` is given, set each owner's ``id`` from RETURNING."""
         table = model.__table__
         self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
         if not rows:
             return
+        present = self._columns(table.name)
         defaults = {c.name: c.default.arg for c in table.c
-                    if c.default is not None and c.default.is_scalar and c.name not in rows[0]}
+                    if c.default is not None and c.default.is_scalar and c.name not in rows[0]
+                    and c.name in present}
         for row in rows:
             row["workspace_id"] = self.workspace_id
             row.update(defaults)  # COPY does not apply SQLAlchemy's client-side defaults
@@ -79,13 +91,26 @@ class _Writer:
                 for row, owner, new_id in zip(rows, owners, ids, strict=True):
                     row["id"] = owner.id = new_id
             self._copy(table, rows)
-        elif owners is None:
+            return
+        table = self._target(table)
+        if owners is None:
             self.connection.execute(insert(table), rows)
         else:
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             ids = self.connection.execute(statement, rows).scalars().all()
             for owner, new_id in zip(owners, ids, strict=True):
                 owner.id = new_id
+
+    def _target(self, table):
+        """The table as the database has it: its present columns only, so that no
+        client-side default of a newer column is sent to an older schema."""
+        from sqlalchemy import Column, MetaData, Table
+
+        present = self._columns(table.name)
+        if all(c.name in present for c in table.c):
+            return table
+        return Table(table.name, MetaData(), *[Column(c.name, c.type, primary_key=c.primary_key)
+                                               for c in table.c if c.name in present])
 
     def _next_ids(self, table, count: int) -> list[int]:
         ids = self.connection.execute(
@@ -132,6 +157,7 @@ def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dic
     w.objects(SalesRep, p.reps)
     w.objects(Supplier, p.suppliers)
     w.objects(Carrier, p.carriers)
+    _carrier_offers(session, workspace_id, w)
     w.objects(Customer, p.customers)
     w.objects(Contact, p.contacts)
     w.objects(Product, p.products)
@@ -167,3 +193,18 @@ def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dic
     w.objects(Interaction, [i for i in p.interactions if i.thread is not None], need_ids=False)
     w.objects(Claim, p.claims, need_ids=False)
     return w.counts
+
+
+def _carrier_offers(session: Session, workspace_id: int, w: "_Writer") -> None:
+    """Each carrier's services and rate grid (sim/shipping/freight.py), derived from its prices."""
+    from sqlalchemy import inspect, select
+
+    from sim.shipping.freight import install_offer
+
+    if not inspect(session.connection()).has_table("carrier_service"):
+        return  # a database at a revision before the shipping tables (tests of older migrations)
+    written = 0
+    for carrier in session.scalars(select(Carrier).where(Carrier.workspace_id == workspace_id)):
+        written += install_offer(session, workspace_id, carrier)
+    w.counts["carrier_offer"] = written
+

@@ -42,6 +42,9 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
     delivery = uow.get(Delivery, delivery_id)
     if uow.session.scalar(select(Invoice.id).where(Invoice.delivery_id == delivery.id)) is not None:
         raise AlreadyInvoiced(f"Le bon de livraison {delivery.number} est déjà facturé.")
+    if delivery.replaces_id is not None:
+        raise AlreadyInvoiced(f"Le bon de livraison {delivery.number} remplace une livraison endommagée : "
+                              "il ne se facture pas (la marchandise l'est déjà).")
     from sim.stock.models import DeliveryLine
 
     order = uow.session.get(SalesOrder, delivery.order_id)
@@ -57,6 +60,18 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
                       "unit_price": ol.unit_price, "discount_pct": ol.discount_pct, "vat_rate": ol.vat_rate,
                       "line_total_ht": line_net(dl.quantity, ol.unit_price, ol.discount_pct),
                       "position": ol.position, "order_line_id": ol.id})
+    # the order's freight and insurance lines go on its first invoice, at the ordered price
+    for ol in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                          OrderLine.product_id.is_(None),
+                                                          OrderLine.quantity_invoiced < OrderLine.quantity)
+                                  .order_by(OrderLine.position)):
+        quantity = ol.quantity - ol.quantity_invoiced
+        ol.quantity_invoiced += quantity
+        ol.quantity_delivered = ol.quantity  # a service: rendered with the goods it carries
+        lines.append({"product_id": None, "description": ol.description, "quantity": quantity,
+                      "unit_price": ol.unit_price, "discount_pct": ol.discount_pct, "vat_rate": ol.vat_rate,
+                      "line_total_ht": line_net(quantity, ol.unit_price, ol.discount_pct), "position": ol.position,
+                      "order_line_id": ol.id, "line_kind": ol.line_kind})
     totals = document_totals([SimpleNamespace(**l) for l in lines], order.global_discount_pct)
     invoice = Invoice(
         workspace_id=uow.workspace_id, number=next_number(uow, "invoice", today), customer_id=customer.id,
@@ -86,8 +101,9 @@ def invoice_delivery(uow, *, actor: str, delivery_id: int, form_token: str | Non
                             "total_ht": invoice.total_ht, "total_vat": invoice.total_vat,
                             "total_ttc": invoice.total_ttc,
                             "vat_by_rate": {str(r): [b, v] for r, (b, v) in totals.by_rate.items()},
-                            "lines": [{"product": references[l["product_id"]], "quantity": l["quantity"],
-                                       "line_total_ht": l["line_total_ht"]} for l in lines]})
+                            "lines": [{"product": references.get(l["product_id"], l.get("line_kind", "")),
+                                       "quantity": l["quantity"], "line_total_ht": l["line_total_ht"]}
+                                      for l in lines]})
     return invoice
 
 

@@ -72,6 +72,9 @@ class Customer(WorkspaceOwned, table=True):
     # The customer objected to any marketing (droit d'opposition, RGPD art. 21): it overrides the consents.
     marketing_objection_on: date | None = None
     sales_rep_id: int | None = Field(default=None, foreign_key="sales_rep.id", index=True)
+    # the customer's usual Incoterm® 2020 (proposed on its quotes and orders)
+    incoterm: str = Field(default="", sa_type=String(3), sa_column_kwargs={"server_default": ""})
+    incoterm_place: str = Field(default="", sa_type=String(80), sa_column_kwargs={"server_default": ""})
     created_on: date
     notes: str = Field(default="", sa_type=Text)
 

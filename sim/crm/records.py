@@ -42,6 +42,7 @@ LABELS = {
     "phone": "Téléphone", "payment_terms": "Conditions de paiement", "payment_method": "Mode de règlement",
     "credit_limit": "Plafond d'encours", "risk_rating": "Cotation risque", "in_litigation": "En litige",
     "sales_rep": "Commercial", "notes": "Notes",
+    "incoterm": "Incoterm® 2020 habituel", "incoterm_place": "Lieu convenu",
 }
 
 
@@ -121,7 +122,8 @@ def _postal(values, errors, *, required: bool, prefix: str = "") -> dict:
 
 CUSTOMER_FIELDS = ("name", "status", "kind", "legal_form", "siren", "siret", "vat_number", "address", "postcode",
                    "city", "country", "language", "email", "phone", "payment_terms", "payment_method",
-                   "credit_limit", "risk_rating", "in_litigation", "sales_rep_id", "notes")
+                   "credit_limit", "risk_rating", "in_litigation", "sales_rep_id", "incoterm", "incoterm_place",
+                   "notes")
 
 
 def read_customer(uow, values: dict, *, current: Customer | None = None) -> dict:
@@ -186,6 +188,14 @@ def read_customer(uow, values: dict, *, current: Customer | None = None) -> dict
             errors["sales_rep"] = "Commercial : choisissez dans la liste."
         else:
             out["sales_rep_id"] = rep_id
+    # the customer's usual Incoterm® 2020 (proposed on its new quotes and orders): rule + named place
+    from sim.shipping.incoterms import CODES
+
+    out["incoterm"] = _choice(values.get("incoterm"), "incoterm", errors, {"", *CODES}, "Incoterm", default="")
+    out["incoterm_place"] = read_text(values.get("incoterm_place"), "incoterm_place", errors, label="Lieu convenu",
+                                      max_length=80) or ""
+    if out["incoterm"] and not out["incoterm_place"].strip() and "incoterm_place" not in errors:
+        errors["incoterm_place"] = "Un Incoterm s'écrit avec son lieu convenu (ex. « FCA Lyon »)."
     out["notes"] = read_text(values.get("notes"), "notes", errors, label="Notes", max_length=4000, multiline=True)
     if errors:
         raise ValidationFailed(errors)

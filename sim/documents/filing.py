@@ -38,7 +38,9 @@ from sim.sales.models import SalesOrder
 # doc_type → label. The company's own documents, filed by themselves:
 GENERATED_TYPES = {"quote": "Devis", "order_ack": "Accusé de réception de commande",
                    "delivery_note": "Bon de livraison", "invoice": "Facture", "credit_note": "Avoir",
-                   "statement": "Relevé de compte"}
+                   "statement": "Relevé de compte", "proforma": "Facture pro forma",
+                   "order_proforma": "Facture pro forma", "packing_list": "Liste de colisage",
+                   "carrier_protest": "Protestation transporteur"}
 # ...and what comes in from outside, which the candidate files with one of these types:
 INBOUND_TYPES = {"customer_po": "Bon de commande client", "supplier_ack": "Accusé de réception fournisseur",
                  "proof_of_delivery": "Preuve de livraison", "letter": "Courrier",
@@ -336,8 +338,15 @@ def _order_of(uow, kind: str, ref_id: int) -> int | None:
 
     if kind == "order_ack":
         return ref_id
-    if kind == "delivery_note":
+    if kind in ("delivery_note", "packing_list"):
         return uow.session.scalar(select(Delivery.order_id).where(Delivery.id == ref_id))
+    if kind == "order_proforma":
+        return ref_id
+    if kind == "carrier_protest":
+        from sim.shipping.models import CarrierProtest
+
+        return uow.session.scalar(select(Delivery.order_id).join(CarrierProtest, CarrierProtest.delivery_id
+                                                                 == Delivery.id).where(CarrierProtest.id == ref_id))
     if kind == "invoice":
         return uow.session.scalar(select(Invoice.order_id).where(Invoice.id == ref_id))
     if kind == "credit_note":

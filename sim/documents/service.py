@@ -37,13 +37,16 @@ from sim.journal.models import JournalEntry
 from sim.receivables.statement import account_statement
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, money
+from sim.shipping.documents import TEMPLATES as SHIPPING_TEMPLATES
 from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 
 # The consumer mediator the simulated company names on its B2C documents (C. consom. L612-1, L616-1).
 CONSUMER_MEDIATOR = ("CM2C — Centre de la médiation de la consommation de conciliateurs de justice, "
                      "14 rue Saint-Jean, 75017 Paris — www.cm2c.net")
 
-KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement")
+KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement",
+         # shipping (sim/shipping/documents.py)
+         "proforma", "order_proforma", "packing_list", "carrier_protest")
 
 MIME_PDF = "application/pdf"
 
@@ -57,6 +60,7 @@ _TEMPLATES = {
     "statement": ("documents/statement.html", "Releve-de-compte"),
     "customer_po": ("documents/customer_po.html", "Bon-de-commande-client"),
 }
+_TEMPLATES.update(SHIPPING_TEMPLATES)
 
 
 class UnknownDocumentKind(SimError):
@@ -204,6 +208,10 @@ def render(uow, kind: str, ref_id: int) -> Rendered:
     """The document as HTML (what the PDF is printed from), with its number and file name."""
     builders = {"quote": _quote, "order_ack": _order_ack, "delivery_note": _delivery_note, "invoice": _invoice,
                 "credit_note": _credit_note, "statement": _statement, "customer_po": _customer_po}
+    from sim.shipping import documents as shipping
+
+    builders.update(proforma=shipping.proforma, order_proforma=shipping.order_proforma,
+                    packing_list=shipping.packing_list, carrier_protest=shipping.carrier_protest)
     if kind not in builders:
         raise UnknownDocumentKind(f"Type de document inconnu : {kind!r}.")
     context = builders[kind](uow, ref_id)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-DOCUMENT_REFS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement", "customer_po")
+DOCUMENT_REFS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement", "customer_po",
+                 "proforma", "order_proforma", "packing_list", "carrier_protest")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ _FIGURES = {"outstanding": "money", "order_total": "money", "credit_limit": "mon
             "stock": "list"}
 _TOTALS = {"total_ht": "money", "total_vat": "money", "total_ttc": "money"}
 _MESSAGE_REFS = ("customer", "supplier", "thread", "event")
+# freight and insurance lines a quote or an order carries (sim/shipping/freight.py)
+_TRANSPORT = {"freight": "money", "insurance": "money", "freight_included": "bool", "transport_mode": "text"}
 
 KINDS: dict[str, Kind] = _kinds(
     # --- the company -----------------------------------------------------
@@ -99,13 +102,16 @@ KINDS: dict[str, Kind] = _kinds(
     # --- quotes and orders -----------------------------------------------
     Kind("quote.created", "Devis établi", refs=("quote", "customer"),
          payload={"lines": "list", "global_discount_pct": "decimal", **_TOTALS, "valid_until": "date",
-                  "payment_terms": "text", "incoterm": "text", "incoterm_place": "text"}),
+                  "payment_terms": "text", "incoterm": "text", "incoterm_place": "text", **_TRANSPORT},
+         optional=tuple(_TRANSPORT)),
     Kind("quote.sent", "Devis envoyé", refs=("quote", "customer"), payload={"total_ttc": "money"}),
     Kind("quote.accepted", "Devis accepté par le client", refs=("quote", "customer"), payload={"total_ttc": "money"}),
     Kind("quote.refused", "Devis refusé par le client", refs=("quote", "customer"),
          payload={"total_ttc": "money", "reason": "text"}, version=2),
     Kind("order.created", "Commande saisie", refs=("order", "customer"), optional_refs=("quote",),
-         payload={"lines": "list", "customer_po": "text", "total_ht": "money", "total_ttc": "money"}),
+         payload={"lines": "list", "customer_po": "text", "total_ht": "money", "total_ttc": "money",
+                  "incoterm": "text", "incoterm_place": "text", **_TRANSPORT},
+         optional=("incoterm", "incoterm_place", *_TRANSPORT)),
     Kind("order.blocked", "Commande bloquée", refs=("order", "customer"),
          payload={"reason_code": "text", "reason": "text", **_FIGURES, "open_orders": "money"},
          optional=("open_orders",)),
@@ -141,9 +147,26 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"lines": "list", "backorder": "list", "carrier": "text", "tracking_number": "text",
                   "ship_date": "date", "promised_date": "date?", "late": "bool"}),
     Kind("delivery.incident", "Incident transporteur", refs=("delivery", "order", "customer"),
-         payload={"incident": "text", "new_date": "date?"}),
+         payload={"incident": "text", "new_date": "date?", "lines": "list"}, optional=("lines",)),
     Kind("purchase_order.created", "Commande fournisseur saisie (brouillon)", refs=("purchase_order", "supplier"),
          payload={"lines": "list", "requested_date": "date", "total_ht": "money"}),
+    # --- shipping (sim/shipping/service.py) -----------------------------------
+    Kind("delivery.booked", "Enlèvement réservé chez le transporteur", refs=("delivery", "order", "customer"),
+         payload={"carrier": "text", "service": "text", "transport_mode": "text", "pickup_date": "date",
+                  "parcels": "int", "weight_kg": "decimal", "freight_cost": "money", "tracking_number": "text"}),
+    Kind("delivery.tracked", "Suivi transporteur d'une livraison", refs=("delivery", "order", "customer"),
+         payload={"event": "text", "event_date": "date", "location": "text", "note": "text", "lines": "list"}),
+    Kind("delivery.received", "Réception client enregistrée (preuve de livraison, réserves)",
+         refs=("delivery", "order", "customer"),
+         payload={"received_date": "date", "received_by": "text", "proof_of_delivery": "text", "reserves": "text",
+                  "with_reserves": "bool", "lines": "list", "protest_deadline": "date?", "transport_proof": "bool"}),
+    Kind("carrier.protest_sent", "Protestation motivée envoyée au transporteur (C. com. L133-3)",
+         refs=("delivery", "order", "customer", "protest"),
+         payload={"carrier": "text", "sent_date": "date", "received_date": "date", "deadline": "date",
+                  "on_time": "bool", "lines": "list", "claimed_amount": "money", "facts": "text"}),
+    Kind("delivery.replacement_shipped", "Remplacement expédié (marchandise endommagée ou perdue)",
+         refs=("delivery", "replacement", "order", "customer"),
+         payload={"lines": "list", "carrier": "text", "tracking_number": "text", "ship_date": "date"}),
     Kind("purchase_order.sent", "Commande fournisseur passée", refs=("purchase_order", "supplier"),
          optional_refs=("message",),
          payload={"requested_date": "date", "total_ht": "money", "filename": "text", "sha256": "text"},

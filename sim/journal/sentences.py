@@ -22,6 +22,8 @@ REF_LABELS = {
     "scenario": "scénario", "document": "document", "claim": "réclamation", "reminder": "relance",
     "expectation": "attendu", "receipt": "réception", "criterion": "critère", "cp": "compétence", "address": "adresse",
     "support": "support",
+    "protest": "protestation", "replacement": "livraison de remplacement", "proforma": "pro forma",
+    "order_proforma": "pro forma", "packing_list": "liste de colisage", "carrier_protest": "lettre de protestation",
 }
 _TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note", "reach")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",

@@ -29,6 +29,26 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    """SQLite rebuilds a table to add a foreign key to it (batch mode): with the
+    foreign keys enforced, dropping the old table of a database that has rows
+    fails. SQLite's own procedure (lang_altertable.html, "making other kinds of
+    table schema changes"): foreign keys off outside the transaction, rebuild,
+    ``PRAGMA foreign_key_check``, foreign keys on again."""
+    raw = connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
+    if raw is not None and not connection.in_transaction():
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            _migrate(connection)
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+        return
+    _migrate(connection)
+
+
+def _migrate(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,

@@ -116,7 +116,7 @@ def incoming(uow, product_ids) -> dict[int, list[Supply]]:
 
 def _waiting_lines(uow, product_ids=None, exclude_order_id=None):
     query = (select(OrderLine, SalesOrder).join(SalesOrder, SalesOrder.id == OrderLine.order_id)
-             .where(SalesOrder.status.in_(WAITING_ORDERS),
+             .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.product_id.is_not(None),  # not freight
                     OrderLine.quantity > OrderLine.quantity_delivered + OrderLine.quantity_reserved))
     if product_ids is not None:
         query = query.where(OrderLine.product_id.in_(product_ids))
@@ -196,7 +196,8 @@ def order_outlooks(uow, *, only_at_risk: bool = True, order_id: int | None = Non
     """Confirmed or partly delivered orders with what they wait for, most late first."""
     product_ids = None
     if order_id is not None:  # each product's queue is its own: only the order's products matter
-        product_ids = list(uow.session.scalars(select(OrderLine.product_id).where(OrderLine.order_id == order_id)))
+        product_ids = list(uow.session.scalars(select(OrderLine.product_id).where(OrderLine.order_id == order_id,
+                                                                                OrderLine.product_id.is_not(None))))
     lines, _ = outlook(uow, product_ids)
     by_order: dict[int, list[LineOutlook]] = {}
     for line in lines:

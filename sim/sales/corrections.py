@@ -45,7 +45,9 @@ def _reason(raw: str, errors: dict[str, str], *, missing: str) -> str:
 
 
 def _editor_fields(uow, customer: Customer, lines, global_discount_pct, incoterm, incoterm_place,
-                   errors: dict[str, str]):
+                   errors: dict[str, str], transport_mode: str = "", service_id=None):
+    """The checked fields and the priced lines, freight and insurance included
+    when the Incoterm puts them on the seller; the transport terms last."""
     company = sales._company(uow)
     global_discount = sales._global_discount(global_discount_pct, company, errors)
     rule, place = sales._incoterm(customer, incoterm, incoterm_place, errors)
@@ -54,7 +56,8 @@ def _editor_fields(uow, customer: Customer, lines, global_discount_pct, incoterm
         priced = sales._priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
         errors.update(failed.errors)
-    return global_discount, rule, place, priced
+    terms = sales._transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors)
+    return global_discount, rule, place, priced + terms.lines, terms
 
 
 def _lines_of(uow, model, parent_field, parent_id) -> list:
@@ -64,14 +67,15 @@ def _lines_of(uow, model, parent_field, parent_id) -> list:
 
 def _stored_lines_payload(uow, lines) -> list[dict]:
     return sales._lines_payload(uow, [{k: getattr(line, k) for k in (
-        "product_id", "quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht")} for line in lines])
+        "product_id", "quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht")} for line in lines
+        if line.product_id is not None])
 
 
 # ===== quotes ===========================================================
 
 def update_quote(uow, *, actor: str, quote_id: int, customer_id: int, lines: list, global_discount_pct="0",
-                 incoterm: str = "", incoterm_place: str = "", notes: str = "",
-                 form_token: str | None = None) -> Quote:
+                 incoterm: str = "", incoterm_place: str = "", notes: str = "", transport_mode: str = "",
+                 service_id=None, form_token: str | None = None) -> Quote:
     """Rewrite a draft quote (customer, lines, discounts, Incoterm, notes): ``quote.updated``."""
     claim(uow, form_token, "quote.updated")
     quote = uow.get(Quote, quote_id)
@@ -79,14 +83,16 @@ def update_quote(uow, *, actor: str, quote_id: int, customer_id: int, lines: lis
         raise WrongStatus(f"Le devis {quote.number} est « {_quote_status(quote)} » : seul un brouillon se modifie.")
     customer = uow.get(Customer, customer_id)
     errors: dict[str, str] = {}
-    global_discount, rule, place, priced = _editor_fields(uow, customer, lines, global_discount_pct, incoterm,
-                                                          incoterm_place, errors)
+    global_discount, rule, place, priced, terms = _editor_fields(uow, customer, lines, global_discount_pct,
+                                                                 incoterm, incoterm_place, errors, transport_mode,
+                                                                 service_id)
     notes = read_text(notes, "notes", errors, label="Notes", max_length=2000, multiline=True)
     if errors:
         raise ValidationFailed(errors)
     uow.session.execute(delete(QuoteLine).where(QuoteLine.quote_id == quote.id))
     quote.customer_id, quote.payment_terms = customer.id, customer.payment_terms
     quote.incoterm, quote.incoterm_place, quote.global_discount_pct = rule, place, global_discount
+    quote.transport_mode, quote.service_id = terms.mode, terms.service_id
     quote.notes = (notes or "").strip()[:2000]
     sales._apply_totals(quote, priced)
     uow.session.add_all([QuoteLine(workspace_id=uow.workspace_id, quote_id=quote.id, **line) for line in priced])
@@ -133,8 +139,8 @@ def cancel_quote(uow, *, actor: str, quote_id: int, reason: str) -> Quote:
 # ===== orders ===========================================================
 
 def update_order(uow, *, actor: str, order_id: int, customer_id: int, lines: list, customer_po: str = "",
-                 global_discount_pct="0", incoterm: str = "", incoterm_place: str = "",
-                 form_token: str | None = None) -> SalesOrder:
+                 global_discount_pct="0", incoterm: str = "", incoterm_place: str = "", transport_mode: str = "",
+                 service_id=None, form_token: str | None = None) -> SalesOrder:
     """Rewrite a draft order before it is confirmed: ``order.updated``."""
     claim(uow, form_token, "order.updated")
     order = uow.get(SalesOrder, order_id)
@@ -143,14 +149,16 @@ def update_order(uow, *, actor: str, order_id: int, customer_id: int, lines: lis
                           "modifie librement.")
     customer = uow.get(Customer, customer_id)
     errors: dict[str, str] = {}
-    global_discount, rule, place, priced = _editor_fields(uow, customer, lines, global_discount_pct, incoterm,
-                                                          incoterm_place, errors)
+    global_discount, rule, place, priced, terms = _editor_fields(uow, customer, lines, global_discount_pct,
+                                                                 incoterm, incoterm_place, errors, transport_mode,
+                                                                 service_id)
     customer_po = read_text(customer_po, "customer_po", errors, label="Référence client", max_length=40)
     if errors:
         raise ValidationFailed(errors)
     uow.session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
     order.customer_id, order.payment_terms = customer.id, customer.payment_terms
     order.incoterm, order.incoterm_place, order.global_discount_pct = rule, place, global_discount
+    order.transport_mode, order.service_id = terms.mode, terms.service_id
     order.customer_po = (customer_po or "").strip()[:40]
     sales._apply_totals(order, priced)
     uow.session.add_all([OrderLine(workspace_id=uow.workspace_id, order_id=order.id, **line) for line in priced])
@@ -225,6 +233,9 @@ def modify_order(uow, *, actor: str, order_id: int, lines: list, promised_date: 
         priced = sales._priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
         errors.update(failed.errors)
+    # the freight follows the new weight, with the order's own Incoterm, mode and service
+    priced += sales._transport(uow, customer, order.incoterm, order.incoterm_place, order.transport_mode,
+                               order.service_id, priced, order.global_discount_pct, errors).lines
     wanted_date = _promised(promised_date, sim_date(uow), errors)
     if customer_po is not None:
         customer_po = read_text(customer_po, "customer_po", errors, label="Référence client", max_length=40)

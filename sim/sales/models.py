@@ -35,6 +35,8 @@ class _Line(WorkspaceOwned):
     vat_rate: Decimal = rate_field()
     line_total_ht: Decimal = money_field()  # rounded to the cent per line
     position: int = 0
+    # goods (a catalogue product), or freight / insurance (no product: sim/shipping/freight.py)
+    line_kind: str = Field(default="goods", sa_type=String(10), sa_column_kwargs={"server_default": "goods"})
 
 
 class Quote(_DocumentTotals, table=True):
@@ -50,6 +52,8 @@ class Quote(_DocumentTotals, table=True):
     payment_terms: str = Field(sa_type=String(16))
     incoterm: str = Field(default="", sa_type=String(3))
     incoterm_place: str = Field(default="", sa_type=String(80))
+    transport_mode: str = Field(default="", sa_type=String(16), sa_column_kwargs={"server_default": ""})
+    service_id: int | None = Field(default=None, foreign_key="carrier_service.id")
     global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     notes: str = Field(default="", sa_type=Text)
     status_reason: str = Field(default="", sa_type=String(300))  # why it was refused or cancelled
@@ -96,6 +100,8 @@ class SalesOrder(_DocumentTotals, table=True):
     incoterm: str = Field(default="", sa_type=String(3))
     incoterm_place: str = Field(default="", sa_type=String(80))
     carrier_id: int | None = Field(default=None, foreign_key="carrier.id")
+    transport_mode: str = Field(default="", sa_type=String(16), sa_column_kwargs={"server_default": ""})
+    service_id: int | None = Field(default=None, foreign_key="carrier_service.id")
     delivery_address: str = Field(default="", sa_type=String(300))
     global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     blocked_reason: str = Field(default="", sa_type=String(200))

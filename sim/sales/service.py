@@ -153,11 +153,31 @@ def _apply_totals(document, lines: list[dict]) -> None:
 
 
 def _lines_payload(uow, lines: list[dict]) -> list[dict]:
-    """The lines as the journal keeps them: by product reference, never a database id."""
-    references = _references(uow, [line["product_id"] for line in lines])
+    """The goods lines as the journal keeps them: by product reference, never a database id
+    (freight and insurance lines are journaled apart: ``_transport_payload``)."""
+    goods = [line for line in lines if line.get("product_id") is not None]
+    references = _references(uow, [line["product_id"] for line in goods])
     return [{"product": references[line["product_id"]],
              **{k: line[k] for k in ("quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht")}}
-            for line in lines]
+            for line in goods]
+
+
+def _transport(uow, customer: Customer, rule: str, place: str, transport_mode: str, service_id, priced: list[dict],
+               global_discount: Decimal, errors: dict[str, str]):
+    """The transport terms checked against the rule, and the freight and insurance
+    lines the rule puts on the seller (sim/shipping/freight.py)."""
+    from sim.shipping.freight import transport_terms
+
+    return transport_terms(uow, customer, incoterm=rule, place=place, mode=transport_mode, service_id=service_id,
+                           goods=priced, global_discount_pct=global_discount, errors=errors)
+
+
+def _transport_payload(lines: list[dict], transport_mode: str) -> dict:
+    """Freight and insurance on the document, for the journal (0.00 when the buyer pays them)."""
+    freight = sum((l["line_total_ht"] for l in lines if l.get("line_kind") == "freight"), ZERO)
+    insurance = sum((l["line_total_ht"] for l in lines if l.get("line_kind") == "insurance"), ZERO)
+    return {"freight": freight, "insurance": insurance, "freight_included": bool(freight),
+            "transport_mode": transport_mode}
 
 
 def _references(uow, product_ids) -> dict[int, str]:
@@ -167,8 +187,8 @@ def _references(uow, product_ids) -> dict[int, str]:
 # ===== quotes ===========================================================
 
 def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], global_discount_pct="0",
-                 incoterm: str = "", incoterm_place: str = "", notes: str = "",
-                 form_token: str | None = None) -> Quote:
+                 incoterm: str = "", incoterm_place: str = "", notes: str = "", transport_mode: str = "",
+                 service_id=None, form_token: str | None = None) -> Quote:
     """A draft quote priced from the catalogue, with the customer's payment terms."""
     claim(uow, form_token, "quote.created")  # first: a resubmitted form is refused as such (409)
     customer = uow.get(Customer, customer_id)
@@ -180,13 +200,17 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
     try:
         priced = _priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
+        priced = []
         errors.update(failed.errors)
+    terms = _transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors)
     if errors:
         raise ValidationFailed(errors)
+    priced += terms.lines
     today = sim_date(uow)
     quote = Quote(workspace_id=uow.workspace_id, number=next_number(uow, "quote", today), customer_id=customer.id,
                   issue_date=today, valid_until=today + timedelta(days=QUOTE_VALIDITY_DAYS),
                   payment_terms=customer.payment_terms, incoterm=rule, incoterm_place=place,
+                  transport_mode=terms.mode, service_id=terms.service_id,
                   global_discount_pct=global_discount, notes=notes.strip()[:2000])
     _apply_totals(quote, priced)
     uow.session.add(quote)
@@ -197,7 +221,8 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
                    payload={"lines": _lines_payload(uow, priced), "global_discount_pct": global_discount,
                             "total_ht": quote.total_ht, "total_vat": quote.total_vat, "total_ttc": quote.total_ttc,
                             "valid_until": quote.valid_until, "payment_terms": quote.payment_terms,
-                            "incoterm": rule, "incoterm_place": place})
+                            "incoterm": rule, "incoterm_place": place,
+                            **_transport_payload(priced, terms.mode)})
     return quote
 
 
@@ -246,13 +271,14 @@ def refuse_quote(uow, *, actor: str, quote_id: int, reason: str = "") -> Quote:
 # ===== orders ===========================================================
 
 def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], global_discount: Decimal,
-               customer_po: str, quote: Quote | None, incoterm: str, incoterm_place: str) -> SalesOrder:
+               customer_po: str, quote: Quote | None, incoterm: str, incoterm_place: str,
+               transport_mode: str = "", service_id: int | None = None) -> SalesOrder:
     today = sim_date(uow)
     order = SalesOrder(workspace_id=uow.workspace_id, number=next_number(uow, "order", today),
                        customer_id=customer.id, quote_id=quote.id if quote else None,
                        customer_po=customer_po.strip()[:40], order_date=today, payment_terms=customer.payment_terms,
                        incoterm=incoterm, incoterm_place=incoterm_place, global_discount_pct=global_discount,
-                       status=OrderStatus.DRAFT)
+                       transport_mode=transport_mode, service_id=service_id, status=OrderStatus.DRAFT)
     _apply_totals(order, priced)
     uow.session.add(order)
     uow.session.flush()
@@ -261,13 +287,15 @@ def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], globa
                    refs={"order": order.number, "customer": customer.code,
                          **({"quote": quote.number} if quote else {})},
                    payload={"lines": _lines_payload(uow, priced), "customer_po": order.customer_po,
-                            "total_ht": order.total_ht, "total_ttc": order.total_ttc})
+                            "total_ht": order.total_ht, "total_ttc": order.total_ttc,
+                            "incoterm": incoterm, "incoterm_place": incoterm_place,
+                            **_transport_payload(priced, transport_mode)})
     return order
 
 
 def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], customer_po: str = "",
-                 global_discount_pct="0", incoterm: str = "", incoterm_place: str = "",
-                 form_token: str | None = None) -> SalesOrder:
+                 global_discount_pct="0", incoterm: str = "", incoterm_place: str = "", transport_mode: str = "",
+                 service_id=None, form_token: str | None = None) -> SalesOrder:
     """An order entered directly, e.g. from a customer's purchase order."""
     claim(uow, form_token, "order.created")  # first: a resubmitted form is refused as such (409)
     customer = uow.get(Customer, customer_id)
@@ -279,11 +307,14 @@ def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], c
     try:
         priced = _priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
+        priced = []
         errors.update(failed.errors)
+    terms = _transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors)
     if errors:
         raise ValidationFailed(errors)
-    order = _new_order(uow, actor=actor, customer=customer, priced=priced, global_discount=global_discount,
-                       customer_po=customer_po, quote=None, incoterm=rule, incoterm_place=place)
+    order = _new_order(uow, actor=actor, customer=customer, priced=priced + terms.lines,
+                       global_discount=global_discount, customer_po=customer_po, quote=None, incoterm=rule,
+                       incoterm_place=place, transport_mode=terms.mode, service_id=terms.service_id)
     return order
 
 
@@ -302,10 +333,12 @@ def order_from_quote(uow, *, actor: str, quote_id: int, customer_po: str = "") -
     lines = uow.session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)
                                 .order_by(QuoteLine.position)).all()
     priced = [{k: getattr(line, k) for k in ("product_id", "description", "quantity", "unit_price", "discount_pct",
-                                             "vat_rate", "line_total_ht", "position")} for line in lines]
+                                             "vat_rate", "line_total_ht", "position", "line_kind")}
+              for line in lines]  # freight and insurance lines come with the goods, at the quoted price
     order = _new_order(uow, actor=actor, customer=customer, priced=priced, global_discount=quote.global_discount_pct,
                        customer_po=customer_po, quote=quote, incoterm=quote.incoterm,
-                       incoterm_place=quote.incoterm_place)
+                       incoterm_place=quote.incoterm_place, transport_mode=quote.transport_mode,
+                       service_id=quote.service_id)
     return order
 
 
@@ -337,7 +370,8 @@ def credit_check(uow, customer: Customer, order_total: Decimal) -> CreditCheck:
 
 
 def _stock_check(uow, order: SalesOrder) -> list[dict]:
-    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                        OrderLine.product_id.is_not(None))
                                 .order_by(OrderLine.position)).all()
     result = []
     for line in lines:
@@ -351,7 +385,8 @@ def _stock_check(uow, order: SalesOrder) -> list[dict]:
 def _reserve(uow, order: SalesOrder) -> None:
     """Reserve on-hand units for each line (kept on the line, so that shipping
     another order never takes them); what is missing stays a backorder."""
-    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                            OrderLine.product_id.is_not(None))
                                     .order_by(OrderLine.position)):
         product = uow.session.get(Product, line.product_id)
         units = min(line.quantity - line.quantity_reserved, max(product.stock_available, ZERO))
@@ -363,7 +398,8 @@ def release_reservations(uow, order: SalesOrder) -> list[dict]:
     """Give back what confirming reserved for the order (it is cancelled or its
     lines change); what it released, per product reference."""
     released = []
-    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                            OrderLine.product_id.is_not(None))
                                     .order_by(OrderLine.position)):
         product = uow.session.get(Product, line.product_id)
         # an inventory adjustment may have cut the reservations below what the order took
@@ -386,7 +422,8 @@ def _promised_date(uow, order: SalesOrder, stock: list[dict]) -> date:
     today = sim_date(uow)
     if all(line["short"] == 0 for line in stock):
         return add_working_days(today, 2)
-    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                        OrderLine.product_id.is_not(None))).all()  # not freight
     return achievable_for_new_lines(uow, [(l.product_id, l.quantity - l.quantity_delivered - l.quantity_reserved)
                                           for l in lines], order_id=order.id)
 
@@ -556,9 +593,12 @@ class Preview:
     totals: object  # sim.sales.pricing.Totals
     # per line: the product's available stock (None: no product found), shown next to the line
     available: list = field(default_factory=list)
+    # the freight and insurance lines the Incoterm adds (sim/shipping/freight.py), in the totals
+    transport: list = field(default_factory=list)
 
 
-def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_discount_pct="0") -> Preview:
+def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_discount_pct="0", incoterm: str = "",
+            incoterm_place: str = "", transport_mode: str = "", service_id=None) -> Preview:
     """Price the lines being typed, without writing anything: the editor shows
     line totals, VAT per rate and the total as the candidate types."""
     from types import SimpleNamespace
@@ -587,5 +627,11 @@ def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_disc
     discount = _global_discount(global_discount_pct, company, errors)
     from types import SimpleNamespace as NS
 
-    totals = document_totals([NS(**p) for p in priced if p], discount)
-    return Preview(priced, errors, totals, available)
+    transport: list[dict] = []
+    if customer_id and incoterm:
+        rule = (incoterm or "").strip().upper()
+        if rule in INCOTERMS:
+            transport = _transport(uow, customer, rule, (incoterm_place or "")[:80], transport_mode, service_id,
+                                   [p for p in priced if p], discount, errors).lines
+    totals = document_totals([NS(**p) for p in [*priced, *transport] if p], discount)
+    return Preview(priced, errors, totals, available, transport)

@@ -31,9 +31,21 @@ def send_message(uow, ctx, spec):
     customer = ctx.entity("customer", to["customer"]) if to.get("customer") else None
     supplier = ctx.entity("supplier", to["supplier"]) if to.get("supplier") else None
     role = "customer" if customer else "supplier" if supplier else to.get("role", "management")
+    attach = [(a["kind"], ctx.entity(_ATTACH_OF[a["kind"]], a["of"]).id) for a in spec.get("attach") or []]
+    if any(kind == "carrier_protest" for kind, _ in attach):  # a protest is named by its delivery
+        from sim.shipping.service import protest_of
+
+        attach = [(k, protest_of(uow, i).id if k == "carrier_protest" else i) for k, i in attach]
     send(uow, actor=ACTOR, to_role=role, subject=spec["subject"], body=spec["body"],
          language=spec.get("language", customer.language if customer else "fr"),
-         customer_id=customer.id if customer else None, supplier_id=supplier.id if supplier else None)
+         customer_id=customer.id if customer else None, supplier_id=supplier.id if supplier else None,
+         attach=attach)
+
+
+# a document the script attaches → the kind of scenario entity it is printed from
+_ATTACH_OF = {"quote": "quote", "proforma": "quote", "order_ack": "order", "order_proforma": "order",
+              "invoice": "invoice", "delivery_note": "delivery", "packing_list": "delivery",
+              "carrier_protest": "delivery"}
 
 
 def read_messages(uow, ctx, spec):
@@ -51,7 +63,8 @@ def create_quote(uow, ctx, spec):
     from sim.sales.service import create_quote as service
 
     quote = service(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id,
-                    lines=ctx.line_inputs(spec["lines"]))
+                    lines=ctx.line_inputs(spec["lines"]), incoterm=spec.get("incoterm", ""),
+                    incoterm_place=spec.get("incoterm_place", ""), transport_mode=spec.get("transport_mode", ""))
     if spec.get("name"):
         ctx.register("quote", spec["name"], quote)
 
@@ -84,11 +97,67 @@ def ship(uow, ctx, spec):
 
     order = ctx.entity("order", spec["order"])
     quantities = {}
-    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
+    for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                            OrderLine.product_id.is_not(None))):
         rest = line.quantity - line.quantity_delivered
         quantities[line.id] = min(rest, uow.session.get(Product, line.product_id).stock_on_hand)
-    carrier_id = uow.session.scalars(select(Carrier.id).order_by(Carrier.id)).first()
-    ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities=quantities, carrier_id=carrier_id)
+    carrier_id = (ctx.entity("carrier", spec["carrier"]).id if spec.get("carrier")
+                  else uow.session.scalars(select(Carrier.id).order_by(Carrier.id)).first())
+    delivery = ship_delivery(uow, actor=ACTOR, order_id=order.id, quantities=quantities, carrier_id=carrier_id)
+    if spec.get("name"):
+        ctx.register("delivery", spec["name"], delivery)
+
+
+# ===== shipping (sim/shipping/service.py) ==================================
+
+def book_carrier(uow, ctx, spec):
+    """Book the pickup: the named carrier's service of that mode (its first one), on the
+    date given or the next working day."""
+    from sim.clock import sim_date
+    from sim.sales.working_days import add_working_days
+    from sim.shipping.models import CarrierService
+    from sim.shipping.service import book_carrier as service
+
+    delivery = ctx.entity("delivery", spec["delivery"])
+    query = select(CarrierService.id).where(CarrierService.carrier_id == ctx.entity("carrier", spec["carrier"]).id)
+    if spec.get("mode"):
+        query = query.where(CarrierService.transport_mode == spec["mode"])
+    service(uow, actor=ACTOR, delivery_id=delivery.id, service_id=uow.session.scalars(query.order_by(
+        CarrierService.id)).first(), pickup_date=spec.get("pickup_date") or add_working_days(sim_date(uow), 1),
+        parcels=str(spec.get("parcels", "")))
+
+
+def _delivery_lines(uow, ctx, delivery, items) -> dict:
+    from sim.stock.models import DeliveryLine
+
+    by_product = {dl.product_id: dl.id for dl in uow.session.scalars(select(DeliveryLine).where(
+        DeliveryLine.delivery_id == delivery.id))}
+    return {by_product[ctx.entity("product", i["product"]).id]: str(i["quantity"]) for i in items or []}
+
+
+def record_receipt(uow, ctx, spec):
+    """The customer's receipt: who signed, the proof, the reserves and the lines damaged."""
+    from sim.clock import sim_date
+    from sim.shipping.service import record_receipt as service
+
+    delivery = ctx.entity("delivery", spec["delivery"])
+    service(uow, actor=ACTOR, delivery_id=delivery.id, received_date=spec.get("received_date") or sim_date(uow),
+            received_by=spec["received_by"], proof=spec.get("proof", ""), reserves=spec.get("reserves", ""),
+            damaged=_delivery_lines(uow, ctx, delivery, spec.get("damaged")))
+
+
+def send_protest(uow, ctx, spec):
+    from sim.shipping.service import send_protest as service
+
+    service(uow, actor=ACTOR, delivery_id=ctx.entity("delivery", spec["delivery"]).id, facts=spec["facts"])
+
+
+def ship_replacement(uow, ctx, spec):
+    from sim.shipping.service import ship_replacement as service
+
+    replacement = service(uow, actor=ACTOR, delivery_id=ctx.entity("delivery", spec["delivery"]).id)
+    if spec.get("name"):
+        ctx.register("delivery", spec["name"], replacement)
 
 
 def invoice(uow, ctx, spec):
@@ -229,6 +298,7 @@ def publish_support(uow, ctx, spec):
 _TEXT = {"type": "string", "minLength": 1}
 _DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _PO = {"purchase_order": {"type": "string"}, "supplier": {"type": "string"}}
+from sim.scenario.events._common import TRANSPORT_TERMS as _TRANSPORT_TERMS  # noqa: E402
 _LINES = {"type": "array", "minItems": 1, "items": {
     "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
     "required": ["product", "quantity"], "additionalProperties": False}}
@@ -239,16 +309,29 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
         "role": {"enum": ["management", "accounting"]}}, "additionalProperties": False,
         "minProperties": 1, "maxProperties": 1},
         "language": {"enum": ["fr", "en"]}, "subject": {**_TEXT, "maxLength": 200},
-        "body": {**_TEXT, "maxLength": 20_000}}, ["to", "subject", "body"]),
+        "body": {**_TEXT, "maxLength": 20_000},
+        "attach": {"type": "array", "items": {"type": "object", "properties": {
+            "kind": {"enum": sorted(_ATTACH_OF)}, "of": {"type": "string"}},
+            "required": ["kind", "of"], "additionalProperties": False}}}, ["to", "subject", "body"]),
     "read_messages": ({}, []),
-    "create_quote": ({"customer": {"type": "string"}, "lines": _LINES, "name": {"type": "string"}},
-                     ["customer", "lines"]),
+    "create_quote": ({"customer": {"type": "string"}, "lines": _LINES, "name": {"type": "string"},
+                      **_TRANSPORT_TERMS}, ["customer", "lines"]),
     "create_order": ({"customer": {"type": "string"}, "lines": _LINES, "name": {"type": "string"},
                       "customer_po": {"type": "string", "maxLength": 60}}, ["customer", "lines"]),
     "confirm_order": ({"order": {"type": "string"}}, ["order"]),
     "request_approval": ({"order": {"type": "string"}, "message": {**_TEXT, "maxLength": 4000}},
                          ["order", "message"]),
-    "ship": ({"order": {"type": "string"}}, ["order"]),
+    "ship": ({"order": {"type": "string"}, "name": {"type": "string"}, "carrier": {"type": "string"}}, ["order"]),
+    "book_carrier": ({"delivery": {"type": "string"}, "carrier": {"type": "string"},
+                      "mode": _TRANSPORT_TERMS["transport_mode"], "pickup_date": {"type": "string",
+                                                                                   "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                      "parcels": {"type": "integer", "minimum": 1}}, ["delivery", "carrier"]),
+    "record_receipt": ({"delivery": {"type": "string"}, "received_by": {**_TEXT, "maxLength": 120},
+                        "received_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                        "proof": {"type": "string", "maxLength": 200}, "reserves": {"type": "string", "maxLength": 2000},
+                        "damaged": _LINES}, ["delivery", "received_by"]),
+    "send_protest": ({"delivery": {"type": "string"}, "facts": {**_TEXT, "maxLength": 4000}}, ["delivery", "facts"]),
+    "ship_replacement": ({"delivery": {"type": "string"}, "name": {"type": "string"}}, ["delivery"]),
     "invoice": ({"order": {"type": "string"}, "name": {"type": "string"}}, ["order"]),
     "record_payment": ({"invoice": {"type": "string"}, "amount": {"type": ["number", "string"]},
                         "method": {"enum": ["transfer", "cheque", "card", "bill", "direct_debit"]},
@@ -287,9 +370,10 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
         "order": "order", "invoice": "invoice", "product": "product", "substitute": "product",
         "supplier": "supplier", "purchase_order": "purchase_order", "damaged[].product": "product",
-        "support": "support"}
+        "support": "support", "delivery": "delivery", "carrier": "carrier"}
 DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice",
-           "create_purchase_order": "purchase_order", "write_support": "support"}
+           "create_purchase_order": "purchase_order", "write_support": "support", "ship": "delivery",
+           "ship_replacement": "delivery"}
 
 
 def action_schema(do: str) -> dict:
@@ -308,7 +392,8 @@ ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, c
                                    confirm_order, request_approval, ship, invoice, record_payment, log_call,
                                    view_product, create_purchase_order, remind_supplier, agree_new_date,
                                    receive_goods, repromise, propose_substitute,
-                                   write_support, publish_support)}
+                                   write_support, publish_support,
+                                   book_carrier, record_receipt, send_protest, ship_replacement)}
 
 
 def perform(uow, spec: dict) -> None:

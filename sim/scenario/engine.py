@@ -94,8 +94,8 @@ class EventContext:
             return {"role": "supplier", "name": supplier.name, "email": supplier.email,
                     "supplier_id": supplier.id, "language": supplier.language}
         if party.get("carrier") or party.get("carrier_id"):
-            carrier = (self.uow.session.scalars(select(Carrier).where(Carrier.name == party["carrier"])).first()
-                       if party.get("carrier") else self.uow.get(Carrier, party["carrier_id"]))
+            carrier = (self._named_carrier(party["carrier"]) if party.get("carrier")
+                       else self.uow.get(Carrier, party["carrier_id"]))
             return {"role": "carrier", "name": carrier.name if carrier else party.get("carrier", "Transporteur"),
                     "email": carrier.email if carrier else party.get("email", ""), "language": "fr"}
         role = party.get("role", "management")
@@ -109,6 +109,13 @@ class EventContext:
         name, email = defaults.get(role, (role, ""))
         return {"role": role if role != "bank" else "accounting", "name": party.get("name", name),
                 "email": party.get("email", email), "language": "fr"}
+
+    def _named_carrier(self, name: str) -> Carrier | None:
+        """A carrier of the scenario's ``carriers`` section by its name there, else by its company name."""
+        try:
+            return self.entity("carrier", name)
+        except LookupError:
+            return self.uow.session.scalars(select(Carrier).where(Carrier.name == name)).first()
 
     def deliver(self, party: dict, message: dict, *, attachments=(), thread_id=None) -> Interaction:
         from sim.inbox.service import deliver
@@ -135,7 +142,10 @@ def _late_model(kind: str):
     from sim.communication.models import CommunicationSupport
     from sim.sales.models import Quote, SalesOrder
 
-    return {"order": SalesOrder, "invoice": Invoice, "quote": Quote, "support": CommunicationSupport}[kind]
+    from sim.stock.models import Delivery
+
+    return {"order": SalesOrder, "invoice": Invoice, "quote": Quote, "support": CommunicationSupport,
+            "delivery": Delivery}[kind]
 
 
 def _create_customer(uow, spec: dict, actor: str) -> Customer:
@@ -182,7 +192,10 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
 
         set_vat_on_debits(uow, actor=ctx.actor, opted=company["vat_on_debits"])
     for name, spec in (company.get("customers") or {}).items():
-        ctx.create_customer(name, spec)
+        customer = ctx.create_customer(name, spec)
+        customer.incoterm, customer.incoterm_place = spec.get("incoterm", ""), spec.get("incoterm_place", "")[:80]
+    for name, spec in (company.get("carriers") or {}).items():
+        ctx.register("carrier", name, _create_carrier(uow, spec))
     for name, spec in (company.get("suppliers") or {}).items():
         supplier = create_supplier(uow, actor=ctx.actor, name=spec["name"], country=spec.get("country", "FR"),
                                    language=spec.get("language", "fr"), email=spec.get("email", ""),
@@ -212,7 +225,8 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         customer = ctx.entity("customer", spec["customer"])
         order = _setup_order(uow, ctx, customer, spec["lines"])
         confirm = confirm_order(uow, actor=ctx.actor, order_id=order.id)
-        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                            OrderLine.product_id.is_not(None))).all()
         for l in lines:  # the goods left: they had come in first
             receive_stock(uow, actor=ctx.actor, product_id=l.product_id, quantity=l.quantity,
                           reason=f"Réception pour la commande {order.number}")
@@ -227,10 +241,21 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
     for name, spec in (company.get("orders") or {}).items():
         at_day(spec.get("date"), start)
         order = _setup_order(uow, ctx, ctx.entity("customer", spec["customer"]), spec["lines"],
-                             spec.get("customer_po", ""))
+                             spec.get("customer_po", ""), terms=spec)
         if spec.get("status", "confirmed") == "confirmed":
             order = confirm_order(uow, actor=ctx.actor, order_id=order.id)
         ctx.register("order", name, order)
+    for name, spec in (company.get("deliveries") or {}).items():
+        # a past shipment: the whole order leaves on its date, with the named carrier
+        at_day(spec.get("date"), start)
+        order = ctx.entity("order", spec["order"])
+        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
+                                                            OrderLine.product_id.is_not(None))).all()
+        carrier = ctx.entity("carrier", spec["carrier"]) if spec.get("carrier") else None
+        delivery = ship_delivery(uow, actor=ctx.actor, order_id=order.id,
+                                 quantities={l.id: l.quantity - l.quantity_delivered for l in lines},
+                                 carrier_id=carrier.id if carrier else uow.session.scalars(select(Carrier.id)).first())
+        ctx.register("delivery", name, delivery)
     # the timeline
     for position, event in enumerate(scenario.get("timeline", [])):
         due = _parse(event["at"]) if "at" in event else None
@@ -247,11 +272,27 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
                    payload={"title": scenario["title"], "start": start, "events": len(scenario.get("timeline", []))})
 
 
-def _setup_order(uow, ctx, customer, lines, customer_po=""):
+def _setup_order(uow, ctx, customer, lines, customer_po="", terms=None):
     from sim.sales.service import create_order
 
+    terms = terms or {}
     return create_order(uow, actor=ctx.actor, customer_id=customer.id, lines=ctx.line_inputs(lines),
-                        customer_po=customer_po)
+                        customer_po=customer_po, incoterm=terms.get("incoterm", ""),
+                        incoterm_place=terms.get("incoterm_place", ""),
+                        transport_mode=terms.get("transport_mode", ""))
+
+
+def _create_carrier(uow, spec: dict) -> Carrier:
+    """A scenario's carrier, with the services and rates of its mode (sim/shipping/freight.py)."""
+    from sim.shipping.freight import install_offer
+
+    carrier = Carrier(workspace_id=uow.workspace_id, name=spec["name"], mode=spec.get("mode", "messagerie"),
+                      email=spec.get("email", ""), price_per_kg=Decimal(str(spec.get("price_per_kg", "0.50"))),
+                      min_charge=Decimal(str(spec.get("min_charge", "12.00"))))
+    uow.session.add(carrier)
+    uow.session.flush()
+    install_offer(uow.session, uow.workspace_id, carrier)
+    return carrier
 
 
 # ===== firing =============================================================

@@ -30,7 +30,8 @@ from sim.scenario.events import registry
 from sim.scenario.schema import event_schema, scenario_schema
 
 ENTITY_SECTIONS = {"customers": "customer", "suppliers": "supplier", "products": "product", "orders": "order",
-                   "purchase_orders": "purchase_order", "invoices": "invoice"}
+                   "purchase_orders": "purchase_order", "invoices": "invoice", "carriers": "carrier",
+                   "deliveries": "delivery"}
 
 
 @dataclass(frozen=True, order=True)
@@ -420,7 +421,8 @@ def _semantic_problems(data: dict, events: list, positions: _Positions, file: st
 
     # references inside the company section
     for section, field_name, kind in (("orders", "customer", "customer"), ("invoices", "customer", "customer"),
-                                      ("purchase_orders", "supplier", "supplier"), ("products", "supplier", "supplier")):
+                                      ("purchase_orders", "supplier", "supplier"), ("products", "supplier", "supplier"),
+                                      ("deliveries", "order", "order"), ("deliveries", "carrier", "carrier")):
         for name, spec in (company.get(section) or {}).items() if isinstance(company.get(section), dict) else ():
             if isinstance(spec, dict):
                 check_ref(("company", section, name, field_name), spec.get(field_name), kind)
@@ -682,7 +684,7 @@ def _value_problems(data: dict, events: list, positions: _Positions, file: str) 
 
     start_day = start.date() if start else None
     for section_name, what in (("orders", "la commande"), ("purchase_orders", "la commande fournisseur"),
-                               ("invoices", "la facture")):
+                               ("invoices", "la facture"), ("deliveries", "la livraison")):
         for name, spec in section(section_name):
             if not isinstance(spec, dict):
                 continue
@@ -788,7 +790,7 @@ def _reply_problems(event: dict, path, positions: _Positions, file: str) -> list
 _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
             "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
-            "support": "support de communication"}
+            "support": "support de communication", "delivery": "livraison", "quote": "devis"}
 
 
 def _criteria(referential) -> set[str] | None:

@@ -17,6 +17,8 @@ LINES = {"type": "array", "minItems": 1, "items": {
     "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
     "required": ["product", "quantity"], "additionalProperties": False}}
 
+from sim.scenario.events._common import INCOTERMS, TRANSPORT_TERMS  # noqa: E402
+
 TRIGGER = {
     "at": DATETIME,
     "after": {"type": "object", "properties": {"event": {"type": "string"}, "delay": DELAY},
@@ -39,6 +41,7 @@ CUSTOMER = {"type": "object", "properties": {
     "vat_number": {"type": "string"}, "credit_limit": AMOUNT,
     "payment_terms": {"type": "string", "pattern": "^(comptant|\\d{1,3}_(net|fdm))$"},
     "risk_rating": {"enum": ["A", "B", "C", "D"]}, "in_litigation": {"type": "boolean"},
+    "incoterm": {"enum": list(INCOTERMS)}, "incoterm_place": {"type": "string", "maxLength": 80},
     "contact": {"type": "object", "properties": {"first_name": {"type": "string"}, "last_name": {"type": "string"},
                                                  "email": {"type": "string"}, "job_title": {"type": "string"}},
                 "required": ["first_name", "last_name"], "additionalProperties": False}},
@@ -71,8 +74,18 @@ COMPANY = {"type": "object", "properties": {
     "orders": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
         "type": "object", "properties": {"customer": {"type": "string"}, "lines": LINES, "date": DATE,
                                          "customer_po": {"type": "string"},
-                                         "status": {"enum": ["draft", "confirmed"]}},
+                                         "status": {"enum": ["draft", "confirmed"]}, **TRANSPORT_TERMS},
         "required": ["customer", "lines"], "additionalProperties": False}}, "additionalProperties": False},
+    # shipping (sim/shipping): named carriers (with their services and rates), past shipments
+    "carriers": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
+        "type": "object", "properties": {"name": {"type": "string", "minLength": 1},
+                                         "mode": {"enum": ["messagerie", "express", "affrètement", "international"]},
+                                         "email": {"type": "string"}, "price_per_kg": AMOUNT, "min_charge": AMOUNT},
+        "required": ["name"], "additionalProperties": False}}, "additionalProperties": False},
+    "deliveries": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
+        "type": "object", "description": "une commande de la société expédiée en totalité avant le début",
+        "properties": {"order": {"type": "string"}, "carrier": {"type": "string"}, "date": DATE},
+        "required": ["order"], "additionalProperties": False}}, "additionalProperties": False},
     "purchase_orders": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
         "type": "object", "properties": {"supplier": {"type": "string"}, "lines": LINES, "date": DATE,
                                          "expected": DATE},
@@ -169,10 +182,13 @@ SCORING = {"type": "object", "description": "règle de synthèse par CP : defaul
 
 def event_schema(kind: str) -> dict:
     module = registry()[kind]
-    return {"type": "object", "properties": {**EVENT_COMMON, **module.PROPERTIES},
-            "required": ["id", "kind", *module.REQUIRED], "additionalProperties": False,
-            "oneOf": [{"required": ["at"]}, {"required": ["after"]}, {"required": ["when"]},
-                      {"required": ["manual"]}]}
+    schema = {"type": "object", "properties": {**EVENT_COMMON, **module.PROPERTIES},
+              "required": ["id", "kind", *module.REQUIRED], "additionalProperties": False,
+              "oneOf": [{"required": ["at"]}, {"required": ["after"]}, {"required": ["when"]},
+                        {"required": ["manual"]}]}
+    if getattr(module, "ONE_OF", None):  # exactly one of these fields (carrier_incident: order or delivery)
+        schema["allOf"] = [{"oneOf": [{"required": fields} for fields in module.ONE_OF]}]
+    return schema
 
 
 def scenario_schema(with_events: bool = True) -> dict:

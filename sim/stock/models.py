@@ -153,6 +153,17 @@ class Delivery(WorkspaceOwned, table=True):
     delivered_date: date | None = None
     tracking_number: str = Field(default="", sa_type=String(40))
     reserves: str = Field(default="", sa_type=Text)  # carrier reserves written at receipt
+    # --- shipping (sim/shipping): the booking, the receipt, the transport proof
+    service_id: int | None = Field(default=None, foreign_key="carrier_service.id")
+    pickup_date: date | None = None
+    parcels: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    weight_kg: Decimal = quantity_field(default=Decimal("0.000"), sa_column_kwargs={"server_default": "0"})
+    freight_cost: Decimal = money_field(default=Decimal("0.00"), sa_column_kwargs={"server_default": "0"})
+    incoterm: str = Field(default="", sa_type=String(3), sa_column_kwargs={"server_default": ""})
+    incoterm_place: str = Field(default="", sa_type=String(80), sa_column_kwargs={"server_default": ""})
+    received_by: str = Field(default="", sa_type=String(120), sa_column_kwargs={"server_default": ""})
+    proof_of_delivery: str = Field(default="", sa_type=String(200), sa_column_kwargs={"server_default": ""})
+    replaces_id: int | None = Field(default=None, foreign_key="delivery.id")  # a replacement shipment
 
 
 class DeliveryLine(WorkspaceOwned, table=True):

@@ -105,8 +105,9 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
     if order.status not in (OrderStatus.CONFIRMED, OrderStatus.PARTIAL):
         raise WrongStatus(f"La commande {order.number} est « {OrderStatus(order.status).label} » : "
                           "seule une commande confirmée peut être livrée.")
-    lines = {line.id: line for line in uow.session.scalars(
-        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position))}
+    lines = {line.id: line for line in uow.session.scalars(  # the goods (freight lines are not shipped)
+        select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.product_id.is_not(None))
+        .order_by(OrderLine.position))}
     errors: dict[str, str] = {}
     shipping: list[tuple[OrderLine, Product, Decimal]] = []
     for line_id, raw in quantities.items():
@@ -152,7 +153,8 @@ def ship_delivery(uow, *, actor: str, order_id: int, quantities: dict[int, str |
     number = next_number(uow, "delivery", today)
     delivery = Delivery(workspace_id=uow.workspace_id, number=number, order_id=order.id,
                         customer_id=order.customer_id, carrier_id=carrier.id, status=DeliveryStatus.SHIPPED,
-                        ship_date=today, tracking_number=_tracking_number(carrier, number, today))
+                        ship_date=today, tracking_number=_tracking_number(carrier, number, today),
+                        incoterm=order.incoterm, incoterm_place=order.incoterm_place)
     uow.session.add(delivery)
     uow.session.flush()
     shipped = []
@@ -221,17 +223,22 @@ def move_purchase_order_date(uow, *, actor: str, purchase_order_id: int, new_dat
     return po
 
 
-def record_carrier_incident(uow, *, actor: str, order_id: int, incident: str, new_date=None) -> Delivery:
+def record_carrier_incident(uow, *, actor: str, order_id: int, incident: str, new_date=None,
+                            delivery_id: int | None = None, lines: list[dict] | None = None) -> Delivery:
+    """The carrier's incident on a delivery (the order's last one unless named), with the lines it touches."""
     order = uow.get(SalesOrder, order_id)
-    delivery = uow.session.scalars(select(Delivery).where(Delivery.order_id == order.id)
-                                   .order_by(Delivery.id.desc())).first()
+    query = select(Delivery).where(Delivery.order_id == order.id)
+    if delivery_id is not None:
+        query = query.where(Delivery.id == delivery_id)
+    delivery = uow.session.scalars(query.order_by(Delivery.id.desc())).first()
     if delivery is None:
         raise WrongStatus(f"La commande {order.number} n'a pas encore été expédiée.")
     delivery.status = DeliveryStatus.INCIDENT
     customer = uow.session.get(Customer, order.customer_id)
     journal.append(uow, kind="delivery.incident", actor=actor,
                    refs={"delivery": delivery.number, "order": order.number, "customer": customer.code},
-                   payload={"incident": incident, "new_date": str(new_date) if new_date else None})
+                   payload={"incident": incident, "new_date": str(new_date) if new_date else None,
+                            **({"lines": lines} if lines else {})})
     return delivery
 
 

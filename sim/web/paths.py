@@ -10,6 +10,7 @@ from sim.exam.models import ExamSession
 from sim.receivables.models import Payment
 from sim.sales.models import Quote, SalesOrder
 from sim.purchasing.models import GoodsReceipt
+from sim.shipping.models import CarrierProtest
 from sim.stock.models import Delivery, Product, PurchaseOrder
 from sim.workspace.models import Workspace
 
@@ -33,4 +34,5 @@ PATH_OBJECTS = {
     "purchase_order_id": PurchaseOrder,
     "receipt_id": GoodsReceipt,
     "support_id": CommunicationSupport,
+    "protest_id": CarrierProtest,
 }

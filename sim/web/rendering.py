@@ -79,3 +79,15 @@ templates.env.globals.update(
     claim_label=_label("sim.crm.models.ClaimStatus"),
     channel_label=_label("sim.crm.models.InteractionChannel"),
 )
+from sim.shipping.incoterms import CODES as _INCOTERM_CODES, TRANSPORT_MODES, rule as _incoterm_rule  # noqa: E402
+
+
+
+def _regime_of(customer) -> str:
+    from sim.billing.vat import vat_regime
+
+    return vat_regime(customer.country, customer.vat_number, customer.kind) if customer else ""
+
+
+templates.env.globals.update(incoterm_rule=_incoterm_rule, transport_modes=TRANSPORT_MODES, vat_regime_of=_regime_of,
+                             incoterm_codes=[(code, code) for code in _INCOTERM_CODES])

@@ -11,7 +11,7 @@ CANDIDATE_NAV = [
     ("Messagerie", [("inbox", "Messagerie", "/inbox")]),
     ("Relation client", [("customers", "Clients", "/customers"), ("communication", "Communication", "/communication")]),
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
-                ("deliveries", "Livraisons", "/deliveries")]),
+                ("deliveries", "Livraisons", "/deliveries"), ("carriers", "Transporteurs", "/carriers")]),
     ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments")]),
     ("Stocks", [("products", "Produits", "/products"), ("at-risk", "Commandes à risque", "/orders-at-risk")]),
     ("Achats", [("purchase-orders", "Commandes fournisseur", "/purchase-orders"),

@@ -67,11 +67,13 @@ UNDECLARED_REFS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("scenario_entity", "ref_id"): ("kind", {
         "customer": "customer", "supplier": "supplier", "product": "product", "carrier": "carrier",
         "purchase_order": "purchase_order", "order": "sales_order", "invoice": "invoice", "quote": "quote",
-        "support": "communication_support"}),
+        "support": "communication_support", "delivery": "delivery"}),
     ("document", "ref_id"): ("ref_kind", {
         "quote": "quote", "order_ack": "sales_order", "delivery_note": "delivery", "invoice": "invoice",
         "credit_note": "credit_note", "statement": "customer", "customer_po": "sales_order",
-        "purchase_order": "purchase_order", "goods_receipt": "goods_receipt"}),
+        "purchase_order": "purchase_order", "goods_receipt": "goods_receipt",
+        "proforma": "quote", "order_proforma": "sales_order", "packing_list": "delivery",
+        "carrier_protest": "carrier_protest"}),
 }
 
 JOURNAL_TABLE = "journal_entry"  # re-chained in Python, not copied by SQL

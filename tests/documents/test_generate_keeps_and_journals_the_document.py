@@ -66,6 +66,10 @@ def test_a_document_of_another_workspace_is_not_found(make_workspace):
     other = make_workspace()
     theirs = {"quote": story.quote.id, "order_ack": story.order.id, "delivery_note": story.first.id,
               "invoice": story.invoice.id, "credit_note": story.credit_note.id, "statement": story.buyer.id}
+    from tests.shipping.helpers import a_carrier_protest
+
+    theirs |= {"proforma": story.quote.id, "order_proforma": story.order.id, "packing_list": story.first.id,
+               "carrier_protest": a_carrier_protest(story.ws).id}  # the shipping documents (sim/shipping)
     assert set(theirs) == set(KINDS)
     for kind, ref_id in theirs.items():
         with UnitOfWork(other.id, write=False) as uow:

@@ -51,14 +51,29 @@ def test_each_pdf_creates_no_row_and_is_journaled_once_per_version(login, make_u
     user = make_user("candidate")
     story = a_candidates_story(user)
     browser = login(user)
-    urls = pdf_urls(story)
+    from sim.crm.models import Customer
+    from sim.stock.models import Delivery
+    from tests.shipping.helpers import a_carrier_protest
+
+    protest = a_carrier_protest(story.ws)  # and the shipping documents (sim/shipping/documents.py)
+    with UnitOfWork(story.ws, write=False) as uow:
+        protested = uow.session.get(Customer, uow.session.get(Delivery, protest.delivery_id).customer_id).code
+    urls = pdf_urls(story) | {"proforma": f"/quotes/{story.quote.id}/proforma.pdf",
+                              "order_proforma": f"/orders/{story.order.id}/proforma.pdf",
+                              "packing_list": f"/deliveries/{story.first.id}/packing-list.pdf",
+                              "carrier_protest": f"/protests/{protest.id}/pdf"}
     assert set(urls) == set(KINDS)
     ref_ids = {"quote": story.quote.id, "order_ack": story.order.id, "delivery_note": story.first.id,
-               "invoice": story.invoice.id, "credit_note": story.credit_note.id, "statement": story.buyer.id}
+               "invoice": story.invoice.id, "credit_note": story.credit_note.id, "statement": story.buyer.id,
+               "proforma": story.quote.id, "order_proforma": story.order.id, "packing_list": story.first.id,
+               "carrier_protest": protest.id}
     numbers = {"quote": story.quote.number, "order_ack": story.order.number, "delivery_note": story.first.number,
                "invoice": story.invoice.number, "credit_note": story.credit_note.number,
-               "statement": f"RLV-{story.buyer.code}-{story.today:%Y%m%d}"}
-    customers = {kind: story.buyer.code for kind in KINDS} | {"quote": story.irish.code}
+               "statement": f"RLV-{story.buyer.code}-{story.today:%Y%m%d}",
+               "proforma": f"PF-{story.quote.number}", "order_proforma": f"PF-{story.order.number}",
+               "packing_list": f"PL-{story.first.number}", "carrier_protest": protest.number}
+    customers = {kind: story.buyer.code for kind in KINDS} | {"quote": story.irish.code, "proforma": story.irish.code,
+                                                              "carrier_protest": protested}
     rows, journal = _rows(story.ws), _journal_size(story.ws)
 
     for kind, url in urls.items():

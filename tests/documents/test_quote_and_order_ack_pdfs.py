@@ -26,9 +26,19 @@ def test_the_quote_gives_validity_terms_incoterm_and_a_signature_box_with_englis
     assert "Conditions de paiement 30 jours net" in layout
     assert "Incoterm® 2020 DAP Dublin" in layout
     assert "BON POUR ACCORD" in layout and "« Bon pour accord »" in flow
-    # intra-EU B2B: no VAT, with the exemption mention
-    assert quote.total_ttc == quote.total_ht == D("124.00")
+    # intra-EU B2B: no VAT, with the exemption mention; DAP puts the carriage on the
+    # seller: a freight line (priced from the carrier's grid) is added to the goods
+    from sqlalchemy import select
+
+    from sim.sales.models import QuoteLine
+
+    with UnitOfWork(story.ws, write=False) as uow:
+        freight = uow.session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id,
+                                                              QuoteLine.line_kind == "freight")).one()
+    assert freight.vat_rate == D("0.00") and freight.line_total_ht > 0
+    assert quote.total_ttc == quote.total_ht == D("124.00") + freight.line_total_ht
     assert normalised(f"{story.boxes.reference} Caisse américaine 400×300×300 10 u 12,40 0 % 124,00") in layout
+    assert "Transport DAP Dublin" in flow
     assert f"Total TTC {eur(quote.total_ttc)}" in layout
     assert "Exonération de TVA, art. 262 ter I du CGI" in flow
 

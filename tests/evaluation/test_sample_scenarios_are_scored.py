@@ -69,6 +69,30 @@ DESIGNED = {
         "competences": {"reference": {"CP5": "acquired"}, "careless": {"CP5": "not_acquired"},
                         "idle": {"CP5": "not_acquired"}},
     },
+    # shipping (issue 11): a damaged delivery; an export quote under CIF
+    "avarie-transport": {
+        "reference": {"reserves-recorded": ("met", 2), "protest-within-three-days": ("met", 3),
+                      "customer-informed": ("met", 2), "replacement-shipped": ("met", 2),
+                      "protest-reasoned": ("to_judge", 0)},
+        "careless": {"reserves-recorded": ("met", 2), "protest-within-three-days": ("missed", 0),
+                     "customer-informed": ("partly", 1), "replacement-shipped": ("missed", 0),
+                     "protest-reasoned": ("to_judge", 0)},
+        "max": 9, "careless_total": Decimal(3),
+        "competences": {"reference": {"CP2": "acquired", "CP3": "acquired"},
+                        "careless": {"CP2": "not_acquired", "CP3": "not_acquired"},
+                        "idle": {"CP2": "not_acquired", "CP3": "not_acquired"}},
+    },
+    "export-incoterm": {
+        "reference": {"quote-under-cif": ("met", 2), "freight-priced": ("met", 2), "proforma-sent": ("met", 2),
+                      "right-mentions": ("met", 3), "english-reply": ("to_judge", 0)},
+        "careless": {"quote-under-cif": ("missed", 0), "freight-priced": ("missed", 0),
+                     "proforma-sent": ("partly", 1), "right-mentions": ("partly", 1),
+                     "english-reply": ("to_judge", 0)},
+        "max": 9, "careless_total": Decimal(2),
+        "competences": {"reference": {"CP1": "acquired", "CP3": "to_judge"},
+                        "careless": {"CP1": "not_acquired", "CP3": "to_judge"},
+                        "idle": {"CP1": "not_acquired", "CP3": "to_judge"}},
+    },
 }
 
 

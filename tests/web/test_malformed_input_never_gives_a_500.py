@@ -96,11 +96,21 @@ def _workspace_objects(ws: int) -> dict:
     with UnitOfWork(ws, write=False) as uow:
         [waiting_line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == waiting.id)).all()
     support = a_support(ws)
+    from sim.clock import sim_date
+    from sim.sales.working_days import add_working_days
+    from sim.stock.models import DeliveryLine
+    from tests.shipping.helpers import a_priced_service
+
+    service = a_priced_service(ws)
+    with UnitOfWork(ws, write=False) as uow:
+        delivery_line = uow.session.scalars(select(DeliveryLine).where(DeliveryLine.delivery_id == delivery.id)).one()
+        today = sim_date(uow)
     return {"support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
             "waiting_line": waiting_line, "sent_po_line_product": _reference(ws, sent_po_line.product_id),
             "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
-            "blocked": blocked, "message": message}
+            "blocked": blocked, "message": message, "service": service, "delivery_line": delivery_line,
+            "today": today.isoformat(), "pickup": add_working_days(today, 1).isoformat()}
 
 
 def _reference(ws: int, product_id: int) -> str:
@@ -254,6 +264,24 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             indexed=(f"ship-{o['order_line'].id}",)),
         "/deliveries/{delivery_id}/invoice": Form({"delivery_id": o["delivery"].id}, {"form_token": "tok-inv"},
                                                   {"form_token": "token"}),
+        # shipping (sim/web/routes/shipping.py): the shipped delivery, booked, received; no damage on it, so
+        # its protest and replacement are refused whatever the form says
+        "/deliveries/{delivery_id}/booking": Form(
+            {"delivery_id": o["delivery"].id},
+            {"service": str(o["service"].id), "pickup_date": o["pickup"], "parcels": "1", "form_token": "tok-book"},
+            {"service": "choice", "pickup_date": "choice", "parcels": "number", "form_token": "token"}),
+        "/deliveries/{delivery_id}/receipt": Form(
+            {"delivery_id": o["delivery"].id},
+            {"received_date": o["today"], "received_by": "M. Roy", "proof": "CMR 12", "reserves": "1 carton écrasé",
+             f"damaged-{o['delivery_line'].id}": "1", "form_token": "tok-receipt"},
+            {"received_date": "choice", "received_by": "text", "proof": "text", "reserves": "text",
+             f"damaged-{o['delivery_line'].id}": "number", "form_token": "token"},
+            indexed=(f"damaged-{o['delivery_line'].id}",)),
+        "/deliveries/{delivery_id}/protest": Form({"delivery_id": o["delivery"].id},
+                                                  {"facts": "Cartons écrasés", "form_token": "tok-protest"},
+                                                  {"facts": "text", "form_token": "token"}),
+        "/deliveries/{delivery_id}/replacement": Form({"delivery_id": o["delivery"].id},
+                                                      {"form_token": "tok-replace"}, {"form_token": "token"}),
         "/invoices/{invoice_id}/credit-notes": Form(
             invoice, {f"credit-{o['invoice_line'].id}": "1", "reason": "Retour", "form_token": "tok-credit"},
             {f"credit-{o['invoice_line'].id}": "number", "reason": "text", "form_token": "token"},

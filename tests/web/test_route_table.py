@@ -33,6 +33,9 @@ READABLE = [
     "/purchase-orders", "/purchase-orders/{purchase_order_id}", "/purchase-orders/{purchase_order_id}/pdf",
     "/goods-receipts/{receipt_id}/pdf", "/reorder-proposals", "/orders-at-risk", "/orders/{order_id}/risk",
     "/communication", "/communication/brand.css", "/communication/{support_id}", "/communication/{support_id}/leaflet.pdf",
+    # shipping (sim/web/routes/shipping.py)
+    "/carriers", "/quotes/{quote_id}/proforma.pdf", "/orders/{order_id}/proforma.pdf",
+    "/deliveries/{delivery_id}/packing-list.pdf", "/protests/{protest_id}/pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -65,6 +68,8 @@ EXPECTED = {
         ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
         ("POST", "/orders/{order_id}/deliveries"),
         ("POST", "/deliveries/{delivery_id}/invoice"),
+        ("POST", "/deliveries/{delivery_id}/booking"), ("POST", "/deliveries/{delivery_id}/receipt"),
+        ("POST", "/deliveries/{delivery_id}/protest"), ("POST", "/deliveries/{delivery_id}/replacement"),
         ("POST", "/invoices/{invoice_id}/credit-notes"),
         ("POST", "/invoices/{invoice_id}/credit-notes/amount"),
         ("POST", "/customers/{customer_id}/credits/allocate"), ("POST", "/customers/{customer_id}/credits/refund"),
@@ -181,6 +186,9 @@ def one_of_each_role(make_user, make_workspace, login):
     a_delivery_address(workspace.id)
     a_goods_receipt(workspace.id)
     a_support(workspace.id)
+    from tests.shipping.helpers import a_carrier_protest
+
+    a_carrier_protest(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

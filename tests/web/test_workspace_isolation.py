@@ -16,6 +16,7 @@ from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 from tests.purchasing import a_goods_receipt
 from tests.communication import a_support
+from tests.shipping.helpers import a_carrier_protest
 from sim.workspace.models import Workspace
 
 
@@ -40,6 +41,7 @@ def test_candidate2_gets_404_for_every_url_naming_candidate1s_objects(app, make_
     a_delivery_address(first.id)
     a_goods_receipt(first.id)
     a_support(first.id)
+    a_carrier_protest(first.id)
     make_workspace(owner=candidate2)
     theirs = _objects_of(first.id)
     browser = login(candidate2)

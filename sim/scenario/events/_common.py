@@ -27,6 +27,11 @@ PARTY = {
     "additionalProperties": False,
 }
 
+INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
+# the Incoterm® 2020 of an order (rule and named place) and its transport mode (sim/shipping/incoterms.py)
+TRANSPORT_TERMS = {"incoterm": {"enum": list(INCOTERMS)}, "incoterm_place": {"type": "string", "maxLength": 80},
+                   "transport_mode": {"enum": ["road", "rail", "air", "sea", "inland_waterway", "multimodal"]}}
+
 LINES = {
     "type": "array",
     "minItems": 1,
@@ -45,7 +50,11 @@ def draft_order(ctx, customer, spec: dict):
     from sim.sales.service import create_order
 
     order = create_order(ctx.uow, actor=ctx.actor, customer_id=customer.id, lines=ctx.line_inputs(spec["lines"]),
-                         customer_po=spec.get("customer_po", ""))
+                         customer_po=spec.get("customer_po", ""),
+                         incoterm=spec.get("incoterm", customer.incoterm),
+                         incoterm_place=spec.get("incoterm_place", customer.incoterm_place if not spec.get(
+                             "incoterm") else ""),
+                         transport_mode=spec.get("transport_mode", ""))
     if spec.get("name"):
         ctx.register("order", spec["name"], order)
     return order

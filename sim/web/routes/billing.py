@@ -29,6 +29,7 @@ from sim.web.rendering import is_htmx, render
 from sim.formatting import eur, fr_date
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
+from sim.web.routes.shipping import shipping_context
 
 router = routes_router()
 
@@ -45,7 +46,8 @@ def _delivery_context(uow, delivery_id: int) -> dict:
             "customer": uow.session.get(Customer, delivery.customer_id),
             "carrier": uow.session.get(Carrier, delivery.carrier_id) if delivery.carrier_id else None,
             "invoice": uow.session.scalars(select(Invoice).where(Invoice.delivery_id == delivery.id)).first(),
-            "form_token": new_form_token(), **document_navigation(uow, "delivery", delivery)}
+            "form_token": new_form_token(), **document_navigation(uow, "delivery", delivery),
+            **shipping_context(uow, delivery)}
 
 
 @router.get("/deliveries")

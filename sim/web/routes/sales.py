@@ -52,12 +52,16 @@ def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict],
     customer = _customer_from(uow, values.get("customer", ""))
     lines = [row_input(r) for r in rows]
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
-                         global_discount_pct=values.get("global_discount", "0") or "0")
+                         global_discount_pct=values.get("global_discount", "0") or "0",
+                         incoterm=values.get("incoterm", ""), incoterm_place=values.get("incoterm_place", ""),
+                         transport_mode=values.get("transport_mode", ""), service_id=values.get("service") or None)
     from sim.billing.vat import vat_mention, vat_regime
 
     mention = vat_mention(vat_regime(customer.country, customer.vat_number, customer.kind)) if customer else ""
+    from sim.shipping.service import service_choices
+
     context = {"kind": kind, "values": values, "rows": rows, "errors": errors or {}, "preview": live,
-               "vat_mention": mention,
+               "vat_mention": mention, "services": service_choices(uow),
                "customer": customer, "form_token": values.get("form_token") or new_form_token(),
                **_editing(kind, document),
                **_catalogue(uow), **shell(uow, "quotes" if kind == "quote" else "orders")}
@@ -82,6 +86,7 @@ def _rows_of(uow, lines) -> list[dict]:
     """A document's lines as editor rows (reference — name, French quantity), then one empty row."""
     from sim.formatting import number, qty
 
+    lines = [line for line in lines if line.product_id is not None]  # freight is priced again on save
     products = {p.id: p for p in uow.session.scalars(select(Product).where(
         Product.id.in_([line.product_id for line in lines])))}
     rows = [{"n": i, "product": f"{products[line.product_id].reference} — {products[line.product_id].name}",
@@ -96,7 +101,9 @@ def _values_of(uow, document, kind: str) -> dict:
     customer = uow.session.get(Customer, document.customer_id)
     values = {"customer": f"{customer.code} — {customer.name}",
               "global_discount": number(document.global_discount_pct, 2) if document.global_discount_pct else "",
-              "incoterm": document.incoterm, "incoterm_place": document.incoterm_place}
+              "incoterm": document.incoterm, "incoterm_place": document.incoterm_place,
+              "transport_mode": document.transport_mode,
+              "service": str(document.service_id) if document.service_id else ""}
     if kind == "quote":
         values["notes"] = document.notes
     else:
@@ -127,7 +134,9 @@ def quote_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
 @router.get("/quotes/new")
 def quote_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
     found = _customer_from(uow, customer)
-    values = {"customer": f"{found.code} — {found.name}" if found else ""}
+    values = {"customer": f"{found.code} — {found.name}" if found else "",
+              # the customer's usual Incoterm® 2020, proposed
+              "incoterm": found.incoterm if found else "", "incoterm_place": found.incoterm_place if found else ""}
     return _editor(request, uow, "quote", values=values, rows=[{"n": i} for i in range(EDITOR_ROWS)])
 
 
@@ -138,7 +147,9 @@ def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow),
     customer = _customer_from(uow, form.get("customer", ""))
     lines, numbers = line_inputs(form)
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
-                         global_discount_pct=form.get("global_discount", "0") or "0")
+                         global_discount_pct=form.get("global_discount", "0") or "0",
+                         incoterm=form.get("incoterm", ""), incoterm_place=form.get("incoterm_place", ""),
+                         transport_mode=form.get("transport_mode", ""), service_id=form.get("service") or None)
     return render(request, "sales/editor.html",
                   {"preview": live, "numbers": numbers, "customer": customer,
                    "errors": errors_by_row(live.errors, numbers)}, block="editor_totals")
@@ -163,7 +174,8 @@ def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(rea
 
 def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str, document_id: int | None = None):
     values = {k: form.get(k, "") for k in ("customer", "global_discount", "incoterm", "incoterm_place", "notes",
-                                              "customer_po", "promised_date", "form_token")}
+                                              "customer_po", "promised_date", "form_token", "transport_mode",
+                                              "service")}
     rows = editor_rows(form) or [{"n": i} for i in range(EDITOR_ROWS)]
     customer = _customer_from(uow, values["customer"])
     lines, numbers = line_inputs(form)
@@ -178,6 +190,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
             document = sales.create_quote(uow, actor=actor(user), customer_id=customer.id, lines=lines,
                                           global_discount_pct=values["global_discount"] or "0",
                                           incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
+                                          transport_mode=values["transport_mode"], service_id=values["service"] or None,
                                           notes=values["notes"], form_token=values["form_token"])
             uow.commit()
             flash(request, f"Devis {document.number} enregistré (brouillon).")
@@ -186,6 +199,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                       customer_po=values["customer_po"],
                                       global_discount_pct=values["global_discount"] or "0",
                                       incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
+                                      transport_mode=values["transport_mode"], service_id=values["service"] or None,
                                       form_token=values["form_token"])
         uow.commit()
         flash(request, f"Commande {document.number} enregistrée (brouillon) : confirmez-la pour réserver le stock.")
@@ -214,7 +228,8 @@ def _save_edit(request: Request, uow, user: User, kind: str, document, customer,
             raise ValidationFailed({"customer": "Choisissez un client existant (code ou nom dans la liste)."})
         common = {"actor": actor(user), "customer_id": customer.id, "lines": lines,
                   "global_discount_pct": values["global_discount"] or "0", "incoterm": values["incoterm"],
-                  "incoterm_place": values["incoterm_place"], "form_token": values["form_token"]}
+                  "incoterm_place": values["incoterm_place"], "form_token": values["form_token"],
+                  "transport_mode": values["transport_mode"], "service_id": values["service"] or None}
         if kind == "quote":
             corrections.update_quote(uow, quote_id=document.id, notes=values["notes"], **common)
         else:
@@ -376,7 +391,9 @@ def order_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
 @router.get("/orders/new")
 def order_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
     found = _customer_from(uow, customer)
-    values = {"customer": f"{found.code} — {found.name}" if found else ""}
+    values = {"customer": f"{found.code} — {found.name}" if found else "",
+              # the customer's usual Incoterm® 2020, proposed
+              "incoterm": found.incoterm if found else "", "incoterm_place": found.incoterm_place if found else ""}
     return _editor(request, uow, "order", values=values, rows=[{"n": i} for i in range(EDITOR_ROWS)])
 
 
