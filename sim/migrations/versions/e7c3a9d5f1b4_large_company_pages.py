@@ -1,0 +1,44 @@
+"""page speed at the large size: the mailbox's threads in SQL
+
+The mailbox list no longer groups every message in Python: a box's threads
+are read from one covering index (it also serves the unread count, so it
+replaces ix_interaction_unread), the threads are walked in order of activity
+on another, and a thread's replies are looked up on a partial index (most
+messages begin a thread: with their NULLs counted, the planners thought a
+lookup by thread_id returned thousands of rows and scanned instead).
+
+Revision ID: e7c3a9d5f1b4
+Revises: d4f1a7c3e8b2
+Create Date: 2026-12-02 15:40:00
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+revision: str = 'e7c3a9d5f1b4'
+down_revision: Union[str, None] = 'd4f1a7c3e8b2'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+REPLIES = sa.text("thread_id IS NOT NULL")
+
+
+def upgrade() -> None:
+    op.create_index('ix_interaction_box', 'interaction',
+                    ['workspace_id', 'channel', 'direction', 'read', 'thread_id', 'id'], unique=False)
+    op.create_index('ix_interaction_activity', 'interaction',
+                    ['workspace_id', 'channel', 'sim_time', 'id', 'thread_id'], unique=False)
+    op.create_index('ix_interaction_thread', 'interaction', ['thread_id'], unique=False,
+                    sqlite_where=REPLIES, postgresql_where=REPLIES)
+    op.drop_index('ix_interaction_unread', table_name='interaction')
+    op.drop_index('ix_interaction_thread_id', table_name='interaction')
+
+
+def downgrade() -> None:
+    op.create_index('ix_interaction_thread_id', 'interaction', ['thread_id'], unique=False)
+    op.create_index('ix_interaction_unread', 'interaction', ['workspace_id', 'channel', 'direction', 'read'],
+                    unique=False)
+    op.drop_index('ix_interaction_thread', table_name='interaction')
+    op.drop_index('ix_interaction_activity', table_name='interaction')
+    op.drop_index('ix_interaction_box', table_name='interaction')
