@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import false, func, or_, select, tuple_, update
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -174,20 +174,30 @@ def thread_count(uow) -> int:
     return box_size(uow, box="all")
 
 
-def threads_by_activity(uow, *, since: datetime | None = None) -> Iterator[tuple[int, datetime]]:
+def threads_by_activity(uow, *, since: datetime | None = None, chunk: int = 200) -> Iterator[tuple[int, datetime]]:
     """(thread key, time of its last message) of every thread, the most recent
     activity first, read as it goes: a page of the list stops reading once it
-    has its rows (``ix_interaction_activity`` gives the order, no sort).
+    has its rows (``ix_interaction_activity`` gives the order, no sort). Read by
+    chunks that grow (keyset: each one after the last row of the one before),
+    not by one cursor: a driver may fetch a whole result at once.
     ``since``: only threads whose last message is at or after it."""
-    query = (select(thread_key(), Interaction.sim_time).where(Interaction.channel == EMAIL)
+    query = (select(thread_key(), Interaction.sim_time, Interaction.id).where(Interaction.channel == EMAIL)
              .order_by(Interaction.sim_time.desc(), Interaction.id.desc()))
     if since is not None:
         query = query.where(Interaction.sim_time >= since)
     seen: set[int] = set()
-    for key, at in uow.session.execute(query.execution_options(yield_per=256)):
-        if key not in seen:  # a thread first appears with its last message
-            seen.add(key)
-            yield key, at
+    after = None
+    while True:
+        page = query if after is None else query.where(tuple_(Interaction.sim_time, Interaction.id) < tuple_(*after))
+        rows = uow.session.execute(page.limit(chunk)).all()
+        for key, at, _ in rows:
+            if key not in seen:  # a thread first appears with its last message
+                seen.add(key)
+                yield key, at
+        if len(rows) < chunk:
+            return
+        after = (rows[-1][1], rows[-1][2])
+        chunk = min(chunk * 2, 5000)
 
 
 def search_threads(uow, words: list[str]) -> set[int]:

@@ -107,6 +107,8 @@ def test_the_pages_of_each_box_follow_the_last_activity_of_every_thread(workspac
             oldest = thread_page(uow, inbox_params({"dir": "asc", "sort": "date", "per_page": "25"}), box=box,
                                  unread_only=unread_only)
             assert [t.id for t in oldest.rows] == expected[::-1][:25]
+        # read by chunks (keyset), the walk is the same whatever their size
+        assert list(inbox.threads_by_activity(uow, chunk=3)) == list(inbox.threads_by_activity(uow, chunk=100_000))
         # from/to apply to the date of the thread's last message
         everything = _reference(uow, "all")
         last = {}
