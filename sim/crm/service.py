@@ -85,8 +85,13 @@ def open_orders(uow, customer_id: int) -> tuple[Decimal, Decimal]:
     orders = uow.session.scalars(select(SalesOrder).where(
         SalesOrder.customer_id == customer_id,
         SalesOrder.status.in_((OrderStatus.CONFIRMED, OrderStatus.PARTIAL, OrderStatus.DELIVERED)))).all()
+    lines_of: dict[int, list] = {}
+    if orders:  # the lines of every open order in one query, not one per order
+        for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id.in_([o.id for o in orders]))
+                                        .order_by(OrderLine.id)):
+            lines_of.setdefault(line.order_id, []).append(line)
     for order in orders:
-        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        lines = lines_of.get(order.id, [])
 
         def remainder(quantity_of):
             return document_totals([SimpleNamespace(vat_rate=l.vat_rate, line_total_ht=line_net(
