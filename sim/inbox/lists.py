@@ -87,10 +87,10 @@ def _walk(uow, box: str, unread_only: bool, wanted: int) -> list[int]:
     threads are walked in that order and checked against the box by batches."""
     keys: list[int] = []
     batch: list[int] = []
-    walked = inbox.threads_by_activity(uow)
+    walked = inbox.threads_by_activity(uow, chunk=4 * wanted + 100)  # the first batch in one read, most often
     for key, _ in walked:
         batch.append(key)
-        if len(batch) >= max(3 * (wanted - len(keys)), 100):
+        if len(batch) >= max(4 * (wanted - len(keys)), 200):  # one batch, most often
             keys += _of_box(uow, box, unread_only, batch)
             batch = []
             if len(keys) >= wanted:
