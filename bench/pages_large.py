@@ -2,6 +2,7 @@
 customers, 36 months, about 30 000 invoices), against a real uvicorn server.
 
     .venv/bin/python bench/pages_large.py [--db URL] [--rounds 30] [--size large]
+    .venv/bin/python bench/pages_large.py --server postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 Each page is requested ``--rounds`` times by one logged-in candidate, in turn
 with the others and with a trivial route (``/healthz``, no database, no
@@ -12,7 +13,10 @@ p50 under 25 × the trivial route's p50, and p95 under 50 ms.
 
 ``--db`` defaults to a SQLite file in ``.cache/bench/`` that is seeded the
 first time (about a minute) and reused after; a PostgreSQL URL works too (the
-database is created and seeded when it holds no workspace).
+database is created and seeded when it holds no workspace). ``--server`` names
+a PostgreSQL server instead: the benchmark uses its database
+``advsim_pages_<size>_<seed>``, created and seeded the first time and kept for
+the next runs (``--fresh`` drops the database first and seeds it again).
 """
 from __future__ import annotations
 
@@ -33,18 +37,26 @@ sys.path.insert(0, str(ROOT / "bench"))
 from serving import percentile, start_server  # noqa: E402
 
 
-def _ensure_database(url: str) -> None:
+def _ensure_database(url: str, *, fresh: bool = False) -> None:
+    """A PostgreSQL database is created when missing (dropped first with ``fresh``)."""
     if url.startswith("postgresql"):
-        import psycopg
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
 
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base.replace("postgresql+psycopg", "postgresql") + "/postgres",
-                             autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
+        name = make_url(url).database
+        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if fresh:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    elif fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
 
 
-def _prepare(url: str, size_name: str, seed: int) -> int:
+def _prepare(url: str, size_name: str, seed: int, fresh: bool = False) -> int:
     """The large workspace (seeded once) owned by the account ``bench``."""
     from sqlalchemy import select
 
@@ -56,7 +68,7 @@ def _prepare(url: str, size_name: str, seed: int) -> int:
     from sim.workspace.models import Workspace
     from sim.workspace.service import create_workspace
 
-    _ensure_database(url)
+    _ensure_database(url, fresh=fresh)
     upgrade(url)
     with UnitOfWork() as uow:
         user = uow.session.scalar(select(User).where(User.username == "bench"))
@@ -123,6 +135,8 @@ def _pages(workspace_id: int, routes: set[str]) -> dict[str, str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", help="database URL (default: a SQLite file in .cache/bench/)")
+    parser.add_argument("--server", help="a PostgreSQL server URL: its database advsim_pages_<size>_<seed> is used")
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark database and seed it again")
     parser.add_argument("--size", default="large", choices=("small", "default", "large"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=30)
@@ -131,9 +145,14 @@ def main(argv=None) -> int:
     cache = ROOT / ".cache" / "bench"
     cache.mkdir(parents=True, exist_ok=True)
     url = args.db or f"sqlite:///{cache / f'{args.size}-{args.seed}.sqlite3'}"
+    if args.server:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(args.server).set(database=f"advsim_pages_{args.size}_{args.seed}") \
+            .render_as_string(hide_password=False)
     os.environ.update(ADVSIM_DATA_DIR=str(cache), ADVSIM_DATABASE_URL=url, ADVSIM_SECRET_KEY="bench",
                       ADVSIM_CHEAP_HASHING="1", ADVSIM_SCHEDULER="off")
-    workspace_id = _prepare(url, args.size, args.seed)
+    workspace_id = _prepare(url, args.size, args.seed, fresh=args.fresh)
 
     from sim.web.app import create_app
 

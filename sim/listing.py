@@ -16,7 +16,8 @@ from math import ceil
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, asc, desc, func, or_
+from sqlalchemy import and_, asc, desc, func, inspect, or_, select
+from sqlalchemy.sql.util import find_tables
 
 PER_PAGE = 50
 PER_PAGE_CHOICES = (25, 50, 100, 200)
@@ -114,10 +115,16 @@ def read_params(params: Mapping[str, str], *, sortable: Sequence[str], default_s
 
 @dataclass(frozen=True)
 class ListSpec:
-    """How one list reads: its base ``select`` (rows and joins), the columns a
-    search looks in, the sortable columns, and which columns the customer,
-    status and date filters apply to; ``totals`` are summed over the filtered rows."""
-    select: Any
+    """How one list reads: what a row holds (``rows``: the listed entity first,
+    then its parties' entities or columns), the ``joins`` that bring them — each
+    ``(target, on clause)`` a to-one join from the listed table, made LEFT so
+    the listed table drives: the page walks its index in sort order and looks
+    the parties up for its rows only, and the count and totals leave out every
+    join no filter needs —, the columns a search looks in, the sortable
+    columns, and which columns the customer, status and date filters apply to;
+    ``totals`` are summed over the filtered rows."""
+    rows: tuple
+    joins: tuple = ()
     search: tuple = ()
     sort: Mapping[str, Any] = field(default_factory=dict)
     tiebreak: tuple = ()
@@ -125,6 +132,17 @@ class ListSpec:
     status: Any = None
     day: Any = None
     totals: Mapping[str, Any] = field(default_factory=dict)
+
+    def select(self, *, needed: Sequence = (), every_join: bool = True, columns: Sequence | None = None):
+        """The list's query: every join, or only those whose table ``needed`` expressions read."""
+        tables = set()  # by name: the ORM's expressions hold annotated copies of the tables
+        for expression in needed:
+            tables |= {getattr(t, "name", None) for t in find_tables(expression, check_columns=True, include_aliases=True)}
+        query = select(*(columns if columns is not None else self.rows)).select_from(self.rows[0])
+        for target, on in self.joins:
+            if every_join or inspect(target).local_table.name in tables:
+                query = query.outerjoin(target, on)
+        return query
 
 
 @dataclass
@@ -176,15 +194,16 @@ def conditions(spec: ListSpec, params: ListParams) -> list:
 def run(uow, spec: ListSpec, params: ListParams, where: Sequence = ()) -> ListPage:
     """The page of rows ``params`` asks for, the filtered count and the filtered totals, all in SQL."""
     clauses = [*conditions(spec, params), *where]
-    query = spec.select.where(and_(*clauses)) if clauses else spec.select
-    stats = uow.session.execute(query.with_only_columns(
-        func.count(), *(func.coalesce(func.sum(column), 0) for column in spec.totals.values()),
-        maintain_column_froms=True)).one()
+    counted = spec.select(needed=[*clauses, *spec.totals.values()], every_join=False, columns=[
+        func.count(), *(func.coalesce(func.sum(column), 0) for column in spec.totals.values())])
+    stats = uow.session.execute(counted.where(and_(*clauses)) if clauses else counted).one()
     total = stats[0]
     totals = {key: _decimal(value) for key, value in zip(spec.totals, stats[1:])}
     pages = max(1, ceil(total / params.per_page))
     page = min(params.page, pages)  # past the last page: the last page, never an empty one
     order = desc if params.direction == "desc" else asc
+    query = spec.select()
+    query = query.where(and_(*clauses)) if clauses else query
     ordered = query.order_by(order(spec.sort[params.sort]), *spec.tiebreak)
     rows = uow.session.execute(ordered.offset((page - 1) * params.per_page).limit(params.per_page)).all()
     return ListPage(list(rows), total, page, params.per_page, totals, replace(params, page=page))

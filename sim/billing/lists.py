@@ -2,7 +2,7 @@
 HT / TTC / due totals of the filtered invoices, in SQL."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from sim.billing.models import Invoice, InvoiceStatus
 from sim.clock import sim_date
@@ -20,7 +20,7 @@ def invoice_params(params) -> ListParams:
 
 def list_invoices(uow, params: ListParams) -> ListPage:
     spec = ListSpec(
-        select=select(Invoice, Customer).join(Customer, Customer.id == Invoice.customer_id),
+        rows=(Invoice, Customer), joins=((Customer, Customer.id == Invoice.customer_id),),
         search=(Invoice.number, Customer.name, Customer.code, Invoice.customer_po),
         sort={"number": Invoice.number, "date": Invoice.issue_date, "customer": func.lower(Customer.name),
               "due_date": Invoice.due_date, "status": Invoice.status, "ht": Invoice.total_ht,

@@ -31,7 +31,9 @@ class EInvoiceStatus(Labelled):
 
 class Invoice(_DocumentTotals, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "number"),
-                      Index("ix_invoice_ws_issue_date", "workspace_id", "issue_date"))
+                      # the list: its default order, date filter, count and totals read on this index alone
+                      Index("ix_invoice_list", "workspace_id", "issue_date", "number", "total_ht", "total_ttc",
+                            "amount_due"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field
@@ -130,8 +130,17 @@ class InteractionChannel(Labelled):
 class Interaction(WorkspaceOwned, table=True):
     """A message or a call with a customer, supplier, carrier or colleague."""
 
-    # the unread count in every page's header (sim/inbox/service.unread_count)
-    __table_args__ = (Index("ix_interaction_unread", "workspace_id", "channel", "direction", "read"),)
+    __table_args__ = (
+        # the unread count in every page's header (sim/inbox/service.unread_count) and the threads of a
+        # mailbox's box, index only (box_threads: thread_id and id are what a thread's key is made of)
+        Index("ix_interaction_box", "workspace_id", "channel", "direction", "read", "thread_id", "id"),
+        # the mailbox list walks the threads in order of last activity (threads_by_activity): no sort
+        Index("ix_interaction_activity", "workspace_id", "channel", "sim_time", "id", "thread_id"),
+        # a thread's replies: most messages begin a thread (thread_id NULL), which a full index would
+        # count as one huge group, and the planners would then scan instead of looking replies up
+        Index("ix_interaction_thread", "thread_id", sqlite_where=text("thread_id IS NOT NULL"),
+              postgresql_where=text("thread_id IS NOT NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(default="", sa_type=String(20))  # MSG-2026-00042: the journal's key for it
@@ -149,7 +158,7 @@ class Interaction(WorkspaceOwned, table=True):
     subject: str = Field(default="", sa_type=String(200))
     body: str = Field(default="", sa_type=Text)
     sim_time: datetime = Field(sa_type=DateTime(timezone=False))
-    thread_id: int | None = Field(default=None, foreign_key="interaction.id", index=True)
+    thread_id: int | None = Field(default=None, foreign_key="interaction.id")
     read: bool = False
 
 

@@ -21,7 +21,7 @@ from sim.company.models import SalesRep
 from sim.company.numbering import next_number
 from sim.crm import identifiers
 from sim.crm.models import (Contact, Customer, CustomerKind, CustomerStatus, DeliveryAddress, Interaction,
-                            PaymentMethod, RiskRating)
+                            InteractionChannel, PaymentMethod, RiskRating)
 from sim.db import NotFound
 from sim.errors import SimError, ValidationFailed
 from sim.journal import service as journal
@@ -232,13 +232,35 @@ def _address_line(o) -> str:
     return f"{o.address}, {o.postcode} {o.city}, {o.country}".strip(", ")
 
 
+def requesting_message(uow, customer: Customer, message_id) -> Interaction | None:
+    """The message a record update answers (the inbox's « Changement d'adresse
+    de facturation »…): an e-mail received in this workspace, from this
+    customer or naming no customer. ``None`` when no message is given;
+    ``ValidationFailed`` for anything else (another workspace's, a message the
+    company sent, another customer's, not an id)."""
+    if message_id in (None, ""):
+        return None
+    id_ = read_id(str(message_id))
+    message = uow.session.scalars(select(Interaction).where(Interaction.id == id_)).first() if id_ else None
+    if (message is None or message.channel != InteractionChannel.EMAIL.value or message.direction != "in"
+            or message.customer_id not in (None, customer.id)):
+        raise ValidationFailed({"form": "La demande d'origine n'est pas un message reçu de ce client dans "
+                                        "votre messagerie : ouvrez la fiche depuis le message."})
+    return message
+
+
 def update_record(uow, *, actor: str, customer_id: int, values: dict, seen_revision: str = "",
-                  reason: str = "") -> dict[str, dict]:
+                  reason: str = "", from_message=None) -> dict[str, dict]:
     """Apply the edit form; journal ``customer.updated`` with each changed field
     ``{old, new}`` and the reason, plus ``customer.credit_limit_changed`` when
     the limit moves. Changing the terms, the method, the limit, the risk rating
-    or the litigation flag needs a reason. Returns the changes (empty: nothing)."""
+    or the litigation flag needs a reason. ``from_message``: the id of the
+    message that asked for the update (checked by ``requesting_message``),
+    named in both entries' refs — ``message`` (its number) and ``event`` (the
+    scenario event that delivered it) — so that the evaluator can score "the
+    record is updated after the request". Returns the changes (empty: nothing)."""
     customer = uow.get(Customer, customer_id)
+    request = requesting_message(uow, customer, from_message)
     fields = read_customer(uow, values, current=customer)
     errors: dict[str, str] = {}
     why = read_text(reason, "reason", errors, label="Motif", max_length=300)
@@ -260,11 +282,16 @@ def update_record(uow, *, actor: str, customer_id: int, values: dict, seen_revis
         else:
             journaled[f] = {"old": shown(old), "new": shown(new)}
     uow.session.flush()
-    journal.append(uow, kind="customer.updated", actor=actor, refs={"customer": customer.code},
+    refs = {"customer": customer.code}
+    if request is not None:
+        refs["message"] = request.reference
+        if request.event_key:
+            refs["event"] = request.event_key
+    journal.append(uow, kind="customer.updated", actor=actor, refs=refs,
                    payload={"changes": journaled, "reason": why})
     if "credit_limit" in changes:
         old, new = changes["credit_limit"]
-        journal.append(uow, kind="customer.credit_limit_changed", actor=actor, refs={"customer": customer.code},
+        journal.append(uow, kind="customer.credit_limit_changed", actor=actor, refs=refs,
                        payload={"old": old, "new": new, "reason": why})
     return journaled
 

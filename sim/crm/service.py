@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from math import ceil
 
-from sqlalchemy import asc, case, desc, func, literal, null, or_, select
+from sqlalchemy import Date, asc, bindparam, case, desc, func, literal, null, or_, select
 
 from sim.billing.models import CreditNote, Invoice
 from sim.clock import sim_date
@@ -22,7 +23,7 @@ ZERO = Decimal("0.00")
 
 # ===== balances =========================================================
 
-def _balances(today: date, customer_id: int | None = None, customer_ids: list[int] | None = None):
+def _balances(today: date, customer_id: int | None = None, customer_ids: list[int] | None = None, workspace=None):
     """Per customer: outstanding (invoiced, not yet paid) and the overdue part.
 
     *Encours* as the REAC's glossary defines it: invoiced and not yet paid
@@ -36,9 +37,10 @@ def _balances(today: date, customer_id: int | None = None, customer_ids: list[in
     money = Fixed(2)
 
     def of(model):
+        scoped = (model.workspace_id == workspace,) if workspace is not None else ()
         if customer_ids is not None:
-            return (model.customer_id.in_(customer_ids),)
-        return (model.customer_id == customer_id,) if customer_id is not None else ()
+            return (model.customer_id.in_(customer_ids), *scoped)
+        return (model.customer_id == customer_id, *scoped) if customer_id is not None else scoped
 
     owed = (
         select(
@@ -83,8 +85,13 @@ def open_orders(uow, customer_id: int) -> tuple[Decimal, Decimal]:
     orders = uow.session.scalars(select(SalesOrder).where(
         SalesOrder.customer_id == customer_id,
         SalesOrder.status.in_((OrderStatus.CONFIRMED, OrderStatus.PARTIAL, OrderStatus.DELIVERED)))).all()
+    lines_of: dict[int, list] = {}
+    if orders:  # the lines of every open order in one query, not one per order
+        for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id.in_([o.id for o in orders]))
+                                        .order_by(OrderLine.id)):
+            lines_of.setdefault(line.order_id, []).append(line)
     for order in orders:
-        lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        lines = lines_of.get(order.id, [])
 
         def remainder(quantity_of):
             return document_totals([SimpleNamespace(vat_rate=l.vat_rate, line_total_ht=line_net(
@@ -239,10 +246,20 @@ class CustomerAccount:
     claims: list[Claim] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def _account_balance():
+    """One customer's balance, scoped by hand and built once with bound
+    parameters: its cache key and the automatic scoping's walk of the union
+    are not paid again on every customer page."""
+    return select(_balances(bindparam("today", type_=Date), bindparam("customer"),
+                            workspace=bindparam("workspace")))
+
+
 def customer_balance(uow, customer: Customer) -> AccountBalance:
     today = sim_date(uow)
-    balances = _balances(today, customer.id)
-    row = uow.session.execute(select(balances)).first()
+    row = uow.session.execute(_account_balance(), {"today": today, "customer": customer.id,
+                                                   "workspace": uow.workspace_id},
+                              execution_options={"all_workspaces": True}).first()
     out, over, oldest, credit = (row.outstanding, row.overdue, row.oldest_due, row.credit) if row \
         else (ZERO, ZERO, None, ZERO)
     not_delivered, not_invoiced = open_orders(uow, customer.id)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from math import ceil
 
-from sqlalchemy import String, cast, func, literal, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, func, literal, or_, select, union_all
 
 from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Claim, Interaction
@@ -123,6 +124,26 @@ def _sources():
     )
 
 
+@lru_cache(maxsize=1)
+def _light_keys():
+    """Each source's sort keys (kind, id, date or time as ISO text, number), its
+    newest rows down to the window's end (``skip``: the row there gives the
+    boundary day; ties on it included), for one workspace and customer."""
+    parts = []
+    for kind, model, day, numbers, _ in _sources():
+        boundary = (select(day).where(model.customer_id == bindparam("customer"))
+                    .where(model.workspace_id == bindparam("workspace"))
+                    .order_by(day.desc().nulls_last()).offset(bindparam("skip", type_=Integer)).limit(1)
+                    .scalar_subquery())
+        number = func.coalesce(*(func.nullif(n, "") for n in numbers), "") if numbers else literal("")
+        # ISO text sorts in time order on both databases, and makes one column of dates and times
+        parts.append(select(literal(kind).label("kind"), model.id.label("id"), cast(day, String).label("at"),
+                            number.label("number"))
+                     .where(model.workspace_id == bindparam("workspace"), model.customer_id == bindparam("customer"),
+                            or_(boundary.is_(None), day >= boundary)))
+    return select(union_all(*parts).subquery())
+
+
 def events(uow, customer_id: int, window: slice | None = None) -> list[Event]:
     """The customer's history, newest first: every item, or only the ``window``
     of it (a page). For a page, the sort keys come first — from each source
@@ -136,21 +157,13 @@ def events(uow, customer_id: int, window: slice | None = None) -> list[Event]:
                for row in s.scalars(select(model).where(model.customer_id == customer_id))]
         out.sort(key=lambda e: e.sort_key, reverse=True)
         return out
-    parts = []
-    for kind, model, day, numbers, _ in sources:
-        boundary = (select(day).where(model.customer_id == customer_id).order_by(day.desc().nulls_last())
-                    .offset(window.stop - 1).limit(1).scalar_subquery())
-        number = func.coalesce(*(func.nullif(n, "") for n in numbers), "") if numbers else literal("")
-        # ISO text sorts in time order on both databases, and makes one column of dates and times
-        parts.append(select(literal(kind).label("kind"), model.id.label("id"), cast(day, String).label("at"),
-                            number.label("number"))
-                     .where(model.workspace_id == uow.workspace_id, model.customer_id == customer_id,
-                            or_(boundary.is_(None), day >= boundary)))
-    light = union_all(*parts).subquery()
     keys = []
-    # scoped by hand above (each part names the workspace): the automatic scoping
-    # would walk this 18-select statement on every page, several ms of Python
-    for kind, row_id, at, number in s.execute(select(light), execution_options={"all_workspaces": True}):
+    # scoped by hand (each part names the workspace): the automatic scoping
+    # would walk this 18-select statement on every page, several ms of Python;
+    # built once with bound parameters, its cache key is not computed again
+    for kind, row_id, at, number in s.execute(_light_keys(), {"workspace": uow.workspace_id, "customer": customer_id,
+                                                              "skip": window.stop - 1},
+                                              execution_options={"all_workspaces": True}):
         timed = kind == "message"
         when = datetime.fromisoformat(at) if at else datetime.min
         when = when if timed else _day(when.date())
@@ -165,14 +178,22 @@ def events(uow, customer_id: int, window: slice | None = None) -> list[Event]:
     return out
 
 
-def count(uow, customer_id: int) -> int:
-    """How many items the whole history holds (one query)."""
-    counts = [select(func.count()).select_from(model).where(model.customer_id == customer_id).scalar_subquery()
+@lru_cache(maxsize=1)
+def _counted():
+    counts = [select(func.count()).select_from(model).where(model.customer_id == bindparam("customer"),
+                                                            model.workspace_id == bindparam("workspace"))
+              .scalar_subquery()
               for model in (Quote, SalesOrder, Delivery, Invoice, CreditNote, Payment, Reminder, Claim, Interaction)]
     total = counts[0]
     for more in counts[1:]:
         total = total + more
-    return uow.session.scalar(select(total))
+    return select(total)
+
+
+def count(uow, customer_id: int) -> int:
+    """How many items the whole history holds (one query, scoped by hand and built once, as above)."""
+    return uow.session.scalar(_counted(), {"workspace": uow.workspace_id, "customer": customer_id},
+                              execution_options={"all_workspaces": True})
 
 
 def customer_timeline(uow, customer_id: int, page: int = 1, per_page: int = PER_PAGE) -> Timeline:

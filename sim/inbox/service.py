@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from datetime import datetime
+from typing import Iterable, Iterator
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import false, func, or_, select, tuple_, update
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -32,6 +33,7 @@ from sim.documents.models import Document
 from sim.documents.service import keep
 from sim.errors import ValidationFailed
 from sim.journal import service as journal
+from sim.listing import search_term
 from sim.stock.models import Carrier, Supplier
 
 EMAIL = InteractionChannel.EMAIL.value
@@ -89,44 +91,184 @@ def unread_count(uow) -> int:
         Interaction.channel == EMAIL, Interaction.direction == "in", Interaction.read.is_(False))) or 0
 
 
-def threads(uow, *, box: str = "inbox", unread_only: bool = False) -> list[ThreadSummary]:
-    """Thread summaries, most recent activity first.
+def thread_key():
+    """A message's thread: its first message's id (the first message's own id for the first message)."""
+    return func.coalesce(Interaction.thread_id, Interaction.id)
+
+
+def _box_rule(box: str, unread_only: bool) -> tuple[str, bool] | None:
+    """What one message of a thread must be for the thread to be in ``box``:
+    (direction or "" for any, unread); ``None`` when no single message decides.
 
     ``inbox``: threads with at least one inbound message; ``sent``: threads
-    with at least one message the company sent; ``all``: every thread.
-    """
+    with at least one message the company sent; ``all``: every thread;
+    ``unread_only``: those with an inbound message not read yet."""
     if box not in BOXES:
         raise ValueError(f"unknown box {box!r}")
-    rows = uow.session.execute(
-        select(Interaction, func.substr(Interaction.body, 1, SNIPPET))
-        .where(Interaction.channel == EMAIL).options(defer(Interaction.body))
-        .order_by(Interaction.sim_time, Interaction.id)).all()
-    groups: dict[int, list[Interaction]] = {}
+    if unread_only:
+        return None if box == "sent" else ("in", True)
+    return {"all": ("", False), "sent": ("out", False), "inbox": ("in", False)}[box]
+
+
+def _box_clauses(rule: tuple[str, bool]) -> list:
+    direction, unread = rule
+    return ([Interaction.direction == direction] if direction else []) + \
+        ([Interaction.read.is_(False)] if unread else [])
+
+
+def _of_threads(uow, query, keys: list[int]):
+    """The rows of ``query`` for the messages of these threads (the first ones
+    by id, the others by ``thread_id``), by chunks of keys. The caller checks
+    the channel and the direction: with them in SQL the planners prefer to
+    scan the (workspace, channel, …) indexes to the two lookups."""
+    for start in range(0, len(keys), 400):
+        chunk = keys[start:start + 400]
+        yield from uow.session.execute(query.where(or_(Interaction.id.in_(chunk),
+                                                       Interaction.thread_id.in_(chunk)))).all()
+
+
+def box_size(uow, *, box: str = "inbox", unread_only: bool = False) -> int:
+    """How many threads ``box`` holds: one index-only count (``ix_interaction_box``)."""
+    rule = _box_rule(box, unread_only)
+    if rule is None:
+        return len(box_threads(uow, box=box, unread_only=unread_only))
+    return uow.session.scalar(select(func.count(thread_key().distinct()))
+                              .where(Interaction.channel == EMAIL, *_box_clauses(rule))) or 0
+
+
+def box_threads(uow, *, box: str = "inbox", unread_only: bool = False,
+                among: Iterable[int] | None = None) -> set[int] | None:
+    """The threads of ``box`` (their keys), only those of ``among`` when given;
+    ``None`` for every thread when nothing narrows them."""
+    rule = _box_rule(box, unread_only)
+    if rule is None:  # the sent threads that have an unread message
+        sent = box_threads(uow, box="sent", among=among)
+        return sent & box_threads(uow, box="inbox", unread_only=True, among=sent)
+    if rule == ("", False):
+        return set(among) if among is not None else None
+    keys = list(among) if among is not None else []
+    if among is None or len(keys) > 2000:  # many threads: the whole box at once (index only)
+        found = set(uow.session.scalars(select(thread_key()).distinct()
+                                        .where(Interaction.channel == EMAIL, *_box_clauses(rule))))
+        return found if among is None else found & set(keys)
+    direction, unread = rule
+    return {key for key, channel, way, read in _of_threads(
+                uow, select(thread_key(), Interaction.channel, Interaction.direction, Interaction.read), keys)
+            if channel == EMAIL and way == direction and not (unread and read)}
+
+
+def by_activity(uow, keys: Iterable[int]) -> list[tuple[int, datetime]]:
+    """These threads as (key, time of the last message), the most recent
+    activity first: for a few threads (the unread ones, a search's), read by key."""
+    last: dict[int, tuple[datetime, int]] = {}
+    for key, channel, at, id_ in _of_threads(
+            uow, select(thread_key(), Interaction.channel, Interaction.sim_time, Interaction.id), list(keys)):
+        if channel == EMAIL and (key not in last or (at, id_) > last[key]):
+            last[key] = (at, id_)
+    ordered = sorted(last.items(), key=lambda item: item[1], reverse=True)
+    return [(key, at) for key, (at, _) in ordered]
+
+
+def thread_count(uow) -> int:
+    """How many threads the mailbox holds."""
+    return box_size(uow, box="all")
+
+
+def threads_by_activity(uow, *, since: datetime | None = None, chunk: int = 200) -> Iterator[tuple[int, datetime]]:
+    """(thread key, time of its last message) of every thread, the most recent
+    activity first, read as it goes: a page of the list stops reading once it
+    has its rows (``ix_interaction_activity`` gives the order, no sort). Read by
+    chunks that grow (keyset: each one after the last row of the one before),
+    not by one cursor: a driver may fetch a whole result at once.
+    ``since``: only threads whose last message is at or after it."""
+    query = (select(thread_key(), Interaction.sim_time, Interaction.id).where(Interaction.channel == EMAIL)
+             .order_by(Interaction.sim_time.desc(), Interaction.id.desc()))
+    if since is not None:
+        query = query.where(Interaction.sim_time >= since)
+    seen: set[int] = set()
+    after = None
+    while True:
+        page = query if after is None else query.where(tuple_(Interaction.sim_time, Interaction.id) < tuple_(*after))
+        rows = uow.session.execute(page.limit(chunk)).all()
+        for key, at, _ in rows:
+            if key not in seen:  # a thread first appears with its last message
+                seen.add(key)
+                yield key, at
+        if len(rows) < chunk:
+            return
+        after = (rows[-1][1], rows[-1][2])
+        chunk = min(chunk * 2, 5000)
+
+
+def search_threads(uow, words: list[str]) -> set[int]:
+    """Threads in which each word appears somewhere (a subject, a correspondent,
+    their organisation or address, a message's start): a superset of the
+    threads the list shows for these words, checked exactly on their summaries."""
+    found: set[int] | None = None
+    for word in words:
+        term = search_term(word)
+
+        def like(column):
+            return func.lower(column).like(term, escape="\\")
+
+        roles = [role for role, label in {**ROLE_LABELS, **_COLLEAGUE_LABELS}.items() if word in label.lower()]
+        # the parties' names are searched once each (subqueries), not joined to every message
+        keys = set(uow.session.scalars(select(thread_key()).distinct().where(
+            Interaction.channel == EMAIL,
+            or_(like(Interaction.subject), like(Interaction.counterpart_name), like(Interaction.counterpart_email),
+                like(func.substr(Interaction.body, 1, SNIPPET)),
+                Interaction.customer_id.in_(select(Customer.id).where(like(Customer.name))),
+                Interaction.supplier_id.in_(select(Supplier.id).where(like(Supplier.name))),
+                Interaction.contact_id.in_(select(Contact.id).where(or_(like(Contact.first_name),
+                                                                        like(Contact.last_name)))),
+                Interaction.counterpart_role.in_(roles) if roles else false()))))
+        found = keys if found is None else found & keys
+        if not found:
+            break
+    return found or set()
+
+
+def summaries(uow, keys: list[int]) -> list[ThreadSummary]:
+    """The summaries of these threads, in the order of ``keys``: their messages
+    only are read (the page's rows, not the mailbox)."""
+    groups: dict[int, list[Interaction]] = {key: [] for key in keys}
     snippets: dict[int, str] = {}
-    for message, snippet in rows:
-        groups.setdefault(message.thread_id or message.id, []).append(message)
-        snippets[message.id] = snippet or ""
-    attached = set(uow.session.scalars(select(MessageAttachment.interaction_id).distinct()))
-    names = _names(uow, [m for group in groups.values() for m in group])
-    summaries = []
+    for message, snippet in _of_threads(uow, select(Interaction, func.substr(Interaction.body, 1, SNIPPET))
+                                        .options(defer(Interaction.body)), keys):
+        if message.channel == EMAIL:
+            groups[message.thread_id or message.id].append(message)
+            snippets[message.id] = snippet or ""
+    messages = [m for group in groups.values() for m in group]
+    attached: set[int] = set()
+    ids = [m.id for m in messages]
+    for start in range(0, len(ids), 800):
+        attached |= set(uow.session.scalars(select(MessageAttachment.interaction_id).distinct()
+                                            .where(MessageAttachment.interaction_id.in_(ids[start:start + 800]))))
+    names = _names(uow, messages)
+    found = []
     for root_id, group in groups.items():
-        directions = {m.direction for m in group}
-        unread = sum(1 for m in group if m.direction == "in" and not m.read)
-        if box == "inbox" and "in" not in directions or box == "sent" and "out" not in directions:
+        if not group:
             continue
-        if unread_only and not unread:
-            continue
+        group.sort(key=lambda m: (m.sim_time, m.id))
         root = next((m for m in group if m.id == root_id), group[0])
         last = group[-1]
         named = next((m for m in reversed(group) if m.counterpart_name), root)
         counterpart, organisation = _counterpart(named, names)
-        summaries.append(ThreadSummary(
-            root=root, last=last, count=len(group), unread=unread, counterpart=counterpart,
+        found.append(ThreadSummary(
+            root=root, last=last, count=len(group),
+            unread=sum(1 for m in group if m.direction == "in" and not m.read), counterpart=counterpart,
             organisation=organisation, role=named.counterpart_role,
             has_attachments=any(m.id in attached for m in group),
             english=any(m.language == "en" for m in group), snippet=_one_line(snippets[last.id])))
-    summaries.sort(key=lambda s: (s.last.sim_time, s.last.id), reverse=True)
-    return summaries
+    return found
+
+
+def threads(uow, *, box: str = "inbox", unread_only: bool = False) -> list[ThreadSummary]:
+    """Every thread summary of ``box``, most recent activity first (the list
+    pages them: sim/inbox/lists.thread_page)."""
+    wanted = box_threads(uow, box=box, unread_only=unread_only)
+    keys = [key for key, _ in (threads_by_activity(uow) if wanted is None else by_activity(uow, wanted))]
+    return summaries(uow, keys)
 
 
 def thread(uow, message_id: int) -> list[Interaction]:

@@ -73,10 +73,12 @@ KINDS: dict[str, Kind] = _kinds(
     # --- customer records (sim/crm/records.py) ------------------------------
     # changes: {field: {"old": text, "new": text}}; reason: who asked and why
     # (required when terms, method, credit limit, risk rating or litigation change)
-    Kind("customer.updated", "Fiche client modifiée", refs=("customer",),
+    # message / event: the request the update answers (opened from that message), its number and the
+    # scenario event that delivered it — "le fichier client est mis à jour après la demande"
+    Kind("customer.updated", "Fiche client modifiée", refs=("customer",), optional_refs=("message", "event"),
          payload={"changes": "dict", "reason": "text"}),
     Kind("customer.credit_limit_changed", "Plafond d'encours modifié", refs=("customer",),
-         payload={"old": "money", "new": "money", "reason": "text"}),
+         optional_refs=("message", "event"), payload={"old": "money", "new": "money", "reason": "text"}),
     Kind("contact.added", "Contact ajouté", refs=("customer",),
          payload={"name": "text", "job_title": "text", "email": "text", "phone": "text", "is_primary": "bool"}),
     Kind("contact.updated", "Contact modifié", refs=("customer",), payload={"name": "text", "changes": "dict"}),

@@ -1,7 +1,7 @@
 """The payment list (règlements reçus): search, filters, sort, page and totals in SQL."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from sim.crm.models import Customer, PaymentMethod
 from sim.listing import ListPage, ListParams, ListSpec, read_params, run
@@ -18,7 +18,7 @@ def payment_params(params) -> ListParams:
 
 def list_payments(uow, params: ListParams) -> ListPage:
     spec = ListSpec(
-        select=select(Payment, Customer).join(Customer, Customer.id == Payment.customer_id),
+        rows=(Payment, Customer), joins=((Customer, Customer.id == Payment.customer_id),),
         search=(Payment.number, Customer.name, Customer.code, Payment.reference),
         sort={"number": Payment.number, "date": Payment.received_on, "customer": func.lower(Customer.name),
               "method": Payment.method, "reference": Payment.reference, "amount": Payment.amount,

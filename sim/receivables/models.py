@@ -12,7 +12,8 @@ from sim.labels import Labelled
 
 
 class Payment(WorkspaceOwned, table=True):
-    __table_args__ = (Index("ix_payment_ws_received_on", "workspace_id", "received_on"),)
+    # the list: its default order, date filter, count and totals read on this index alone
+    __table_args__ = (Index("ix_payment_list", "workspace_id", "received_on", "id", "amount", "unapplied"),)
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(default="", sa_type=String(20))  # RG-2026-00012: the journal's key for it
     customer_id: int = Field(foreign_key="customer.id", index=True)

@@ -1,7 +1,7 @@
 """The quote and order lists: search, filters, sort, page and totals in SQL."""
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_
 
 from sim.clock import sim_date
 from sim.crm.models import Customer
@@ -26,7 +26,7 @@ def list_quotes(uow, params: ListParams) -> ListPage:
     """Quotes with their customer. "Expiré" is what a sent quote past its
     validity date shows (Quote.status_on), so the filter follows the same rule."""
     spec = ListSpec(
-        select=select(Quote, Customer).join(Customer, Customer.id == Quote.customer_id),
+        rows=(Quote, Customer), joins=((Customer, Customer.id == Quote.customer_id),),
         search=(Quote.number, Customer.name, Customer.code),
         sort={"number": Quote.number, "date": Quote.issue_date, "customer": func.lower(Customer.name),
               "valid_until": Quote.valid_until, "status": Quote.status, "ht": Quote.total_ht,
@@ -48,7 +48,7 @@ def list_quotes(uow, params: ListParams) -> ListPage:
 def list_orders(uow, params: ListParams) -> ListPage:
     """Sales orders with their customer; the search also looks in the customer's PO reference."""
     spec = ListSpec(
-        select=select(SalesOrder, Customer).join(Customer, Customer.id == SalesOrder.customer_id),
+        rows=(SalesOrder, Customer), joins=((Customer, Customer.id == SalesOrder.customer_id),),
         search=(SalesOrder.number, Customer.name, Customer.code, SalesOrder.customer_po),
         sort={"number": SalesOrder.number, "date": SalesOrder.order_date, "customer": func.lower(Customer.name),
               "reference": SalesOrder.customer_po, "promised": SalesOrder.promised_date,

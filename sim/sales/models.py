@@ -41,7 +41,8 @@ class _Line(WorkspaceOwned):
 
 class Quote(_DocumentTotals, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "number"),
-                      Index("ix_quote_ws_issue_date", "workspace_id", "issue_date"))
+                      # the list: its default order, date filter, count and totals read on this index alone
+                      Index("ix_quote_list", "workspace_id", "issue_date", "number", "total_ht", "total_ttc"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))
@@ -86,7 +87,8 @@ class OrderStatus(Labelled):
 class SalesOrder(_DocumentTotals, table=True):
     __tablename__ = "sales_order"
     __table_args__ = (UniqueConstraint("workspace_id", "number"),
-                      Index("ix_sales_order_ws_order_date", "workspace_id", "order_date"))
+                      # the list: its default order, date filter, count and totals read on this index alone
+                      Index("ix_sales_order_list", "workspace_id", "order_date", "number", "total_ht", "total_ttc"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))

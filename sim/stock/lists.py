@@ -1,7 +1,7 @@
 """The delivery list (bons de livraison): search, filters, sort and page in SQL."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from sim.crm.models import Customer
 from sim.listing import ListPage, ListParams, ListSpec, read_params, run
@@ -20,10 +20,9 @@ def list_deliveries(uow, params: ListParams) -> ListPage:
     """Deliveries with their order number, customer and carrier name; the date
     range applies to the ship date (a prepared delivery has none yet)."""
     spec = ListSpec(
-        select=(select(Delivery, SalesOrder.number, Customer, Carrier.name)
-                .join(SalesOrder, SalesOrder.id == Delivery.order_id)
-                .join(Customer, Customer.id == Delivery.customer_id)
-                .outerjoin(Carrier, Carrier.id == Delivery.carrier_id)),
+        rows=(Delivery, SalesOrder.number, Customer, Carrier.name),
+        joins=((SalesOrder, SalesOrder.id == Delivery.order_id), (Customer, Customer.id == Delivery.customer_id),
+               (Carrier, Carrier.id == Delivery.carrier_id)),
         search=(Delivery.number, SalesOrder.number, Customer.name, Customer.code, Delivery.tracking_number,
                 SalesOrder.customer_po),
         sort={"number": Delivery.number, "date": Delivery.ship_date, "delivered": Delivery.delivered_date,

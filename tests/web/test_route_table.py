@@ -58,7 +58,7 @@ EXPECTED = {
         ("POST", "/customers/{customer_id}/addresses/{address_id}"),
         ("GET", "/quotes/new"), ("POST", "/quotes/preview"), ("GET", "/quotes/editor-row"),
         ("POST", "/quotes"), ("POST", "/quotes/{quote_id}/send"),
-        ("GET", "/quotes/product-suggestions"),
+        ("GET", "/quotes/product-suggestions"), ("GET", "/quotes/customer-suggestions"),
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
         ("POST", "/quotes/{quote_id}/order"),
         ("GET", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/delete"),

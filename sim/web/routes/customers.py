@@ -96,8 +96,9 @@ def customer_log(request: Request, customer_id: int, user: User = Depends(candid
 
 
 @router.get("/customers/{customer_id}/edit")
-def customer_edit(request: Request, customer_id: int, uow: UnitOfWork = Depends(reading_uow)):
-    return _record_page(request, uow, customer_id)
+def customer_edit(request: Request, customer_id: int, from_message: str = "", uow: UnitOfWork = Depends(reading_uow)):
+    """The edit form; ``from_message``: opened from a message asking for the update (its id, carried by the form)."""
+    return _record_page(request, uow, customer_id, from_message=from_message)
 
 
 @router.post("/customers/{customer_id}/edit")
@@ -106,11 +107,13 @@ def customer_update(request: Request, customer_id: int, user: User = Depends(can
     values = _strings(form)
     try:
         records.update_record(uow, actor=actor(user), customer_id=customer_id, values=values,
-                              seen_revision=values.get("revision", ""), reason=values.get("reason", ""))
+                              seen_revision=values.get("revision", ""), reason=values.get("reason", ""),
+                              from_message=values.get("from_message") or None)
         uow.commit()
     except SimError as refused:
         return _refused(uow, refused, lambda reader, errors, status: _record_page(
-            request, reader, customer_id, errors=errors, values=values, status_code=status))
+            request, reader, customer_id, errors=errors, values=values, status_code=status,
+            from_message=values.get("from_message", "")))
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
 
 
@@ -165,7 +168,7 @@ def _strings(form: FormData) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-def _record_page(request, uow, customer_id, *, errors=None, values=None, status_code=200):
+def _record_page(request, uow, customer_id, *, errors=None, values=None, status_code=200, from_message=""):
     from sim.billing.terms import PAYMENT_TERMS
     from sim.crm.models import Customer, CustomerKind, CustomerStatus, PaymentMethod, RiskRating
 
@@ -180,7 +183,15 @@ def _record_page(request, uow, customer_id, *, errors=None, values=None, status_
     if customer is not None and customer.payment_terms not in terms:
         from sim.billing.terms import terms_label
         terms[customer.payment_terms] = terms_label(customer.payment_terms)
+    request_message = None
+    if customer is not None and from_message:
+        try:  # the message the update answers, shown above the form (a wrong one: said on saving)
+            request_message = records.requesting_message(uow, customer, from_message)
+        except SimError:
+            request_message = None
+    shown["from_message"] = str(request_message.id) if request_message else ""
     context = {"customer": customer, "values": shown, "errors": errors or {}, "form_token": new_form_token(),
+               "request_message": request_message,
                "terms": terms, **{name: [(m.value, m.label) for m in labelled] for name, labelled in (
                    ("methods", PaymentMethod), ("kinds", CustomerKind), ("statuses", CustomerStatus),
                    ("ratings", RiskRating))}, **crm.filter_choices(uow),

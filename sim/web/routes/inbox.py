@@ -45,8 +45,9 @@ def inbox_list(request: Request, box: str = "inbox", uow: UnitOfWork = Depends(v
     box = box if box in dict(BOXES) else "inbox"
     page = thread_page(uow, inbox_params(request.query_params), box="inbox" if box == "unread" else box,
                        unread_only=box == "unread")
+    # the unread count of the "Non lus" tab is the shell's (one query for both)
     context = {"page": page, "summaries": page.rows, "total": page.total, "box": box, "boxes": BOXES,
-               "unread": inbox.unread_count(uow), "role_label": inbox.role_label, **shell(uow, "inbox")}
+               "role_label": inbox.role_label, **shell(uow, "inbox")}
     return render(request, "inbox/inbox.html", context, block="inbox_table" if is_htmx(request) else None)
 
 

@@ -29,22 +29,18 @@ router = routes_router()
 EDITOR_ROWS = 4
 
 
-def _catalogue(uow):
-    """What the editor's search lists offer: (reference, name) and (code, name) only."""
-    products = uow.session.execute(select(Product.reference, Product.name).where(Product.active.is_(True))
-                                   .order_by(Product.reference)).all()
-    customers = uow.session.execute(select(Customer.code, Customer.name).order_by(Customer.name)).all()
-    return {"products": products, "customers": customers}
-
-
 def _customer_from(uow, raw: str) -> Customer | None:
+    """'C00042 — Name', 'C00042', its id, or words that designate one customer only."""
+    from sim.crm.search import only_customer
+
     code = customer_key(raw)
     if not code:
         return None
     if code.isdigit():
         id_ = read_id(code)
         return uow.session.scalars(select(Customer).where(Customer.id == id_)).first() if id_ else None
-    return uow.session.scalars(select(Customer).where(Customer.code == code)).first()
+    found = uow.session.scalars(select(Customer).where(Customer.code == code)).first()
+    return found or only_customer(uow, raw)
 
 
 def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict], errors: dict | None = None,
@@ -64,7 +60,7 @@ def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict],
                "vat_mention": mention, "services": service_choices(uow),
                "customer": customer, "form_token": values.get("form_token") or new_form_token(),
                **_editing(kind, document),
-               **_catalogue(uow), **shell(uow, "quotes" if kind == "quote" else "orders")}
+               **shell(uow, "quotes" if kind == "quote" else "orders")}
     return render(request, "sales/editor.html", context, status_code=status_code)
 
 
@@ -165,11 +161,22 @@ def quote_product_suggestions(request: Request, n: int = 0, uow: UnitOfWork = De
     return render(request, "sales/editor.html", {"suggestions": found, "n": n}, block="product_suggestions")
 
 
+@router.get("/quotes/customer-suggestions")
+def quote_customer_suggestions(request: Request, uow: UnitOfWork = Depends(reading_uow)):
+    """Customers matching the words typed in the editor's customer field (htmx):
+    the editor no longer lists every customer of the company in the page."""
+    from sim.crm.search import search_customers
+
+    typed = request.query_params.get("customer", "")
+    found = [] if customer_key(typed) and " — " in typed else search_customers(uow, typed)
+    return render(request, "sales/editor.html", {"customer_suggestions": found}, block="customer_suggestions")
+
+
 @router.get("/quotes/editor-row")
 def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(reading_uow)):
     """One more empty line in the editor (htmx)."""
-    return render(request, "sales/editor.html", {"row": {"n": max(0, min(n, 999))}, "errors": {},
-                                                 **_catalogue(uow)}, block="editor_row")
+    return render(request, "sales/editor.html", {"row": {"n": max(0, min(n, 999))}, "errors": {}},
+                  block="editor_row")
 
 
 def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str, document_id: int | None = None):

@@ -88,13 +88,14 @@
     input.value = choice.getAttribute("data-value");
     choice.closest(".suggestions").innerHTML = "";
     input.dispatchEvent(new Event("change", { bubbles: true }));
-    var qty = input.closest("tr").querySelector("input[name^='qty-']");
-    if (qty) qty.focus();
+    var row = input.closest("tr");  // a product: its quantity next; the customer: the first product
+    var next = row ? row.querySelector("input[name^='qty-']") : form.querySelector("input[name^='product-']");
+    if (next) next.focus();
   });
 
-  // ...and the list closes when the line's product field is left.
+  // ...and the list closes when the line's product field (or the customer field) is left.
   document.addEventListener("focusout", function (event) {
-    var cell = event.target.closest && event.target.closest(".product-cell");
+    var cell = event.target.closest && event.target.closest(".product-cell, .suggest-field");
     if (!cell) return;
     setTimeout(function () {
       if (!cell.contains(document.activeElement)) cell.querySelector(".suggestions").innerHTML = "";
