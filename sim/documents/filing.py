@@ -38,7 +38,8 @@ from sim.sales.models import SalesOrder
 # doc_type → label. The company's own documents, filed by themselves:
 GENERATED_TYPES = {"quote": "Devis", "order_ack": "Accusé de réception de commande",
                    "delivery_note": "Bon de livraison", "invoice": "Facture", "credit_note": "Avoir",
-                   "statement": "Relevé de compte"}
+                   "statement": "Relevé de compte", "reminder_letter": "Lettre de relance",
+                   "formal_notice": "Mise en demeure"}
 # ...and what comes in from outside, which the candidate files with one of these types:
 INBOUND_TYPES = {"customer_po": "Bon de commande client", "supplier_ack": "Accusé de réception fournisseur",
                  "proof_of_delivery": "Preuve de livraison", "letter": "Courrier",

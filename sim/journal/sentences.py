@@ -20,14 +20,16 @@ REF_LABELS = {
     "statement": "relevé", "customer_po": "bon de commande client", "purchase_order": "commande fournisseur",
     "product": "produit", "message": "message", "thread": "fil", "event": "événement", "session": "session",
     "scenario": "scénario", "document": "document", "claim": "réclamation", "reminder": "relance",
-    "expectation": "attendu", "criterion": "critère", "cp": "compétence", "address": "adresse",
+    "payment_plan": "échéancier", "call": "appel", "reminder_letter": "lettre de relance",
+    "formal_notice": "mise en demeure", "expectation": "attendu", "criterion": "critère", "cp": "compétence", "address": "adresse",
 }
 _TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",
                 "decision": "décision", "channel": "canal", "language": "langue", "to": "à", "note": "note"}
 _MONEY_LABELS = {"total_ht": "HT", "total_ttc": "TTC", "total_vat": "TVA", "amount": "montant",
                  "outstanding": "encours", "overdue": "échu", "credit_limit": "plafond", "exposure": "risque",
-                 "order_total": "commande", "allowed": "autorisé", "unapplied": "non affecté"}
+                 "order_total": "commande", "allowed": "autorisé", "unapplied": "non affecté",
+                 "penalties": "pénalités", "indemnity": "indemnité", "total": "total", "recommended_limit": "limite conseillée"}
 
 
 def _money(value) -> str | None:

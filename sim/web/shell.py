@@ -12,7 +12,8 @@ CANDIDATE_NAV = [
     ("Relation client", [("customers", "Clients", "/customers")]),
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
                 ("deliveries", "Livraisons", "/deliveries")]),
-    ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments")]),
+    ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments"),
+                     ("receivables", "Recouvrement", "/receivables")]),
     ("Stocks", [("products", "Produits", "/products")]),
     ("Épreuve", [("my-workspaces", "Mes espaces", "/my-workspaces"), ("practice", "S'entraîner", "/practice")]),
 ]

@@ -69,7 +69,8 @@ UNDECLARED_REFS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         "purchase_order": "purchase_order", "order": "sales_order", "invoice": "invoice", "quote": "quote"}),
     ("document", "ref_id"): ("ref_kind", {
         "quote": "quote", "order_ack": "sales_order", "delivery_note": "delivery", "invoice": "invoice",
-        "credit_note": "credit_note", "statement": "customer", "customer_po": "sales_order"}),
+        "credit_note": "credit_note", "statement": "customer", "customer_po": "sales_order",
+        "reminder_letter": "reminder_detail", "formal_notice": "reminder_detail"}),
 }
 
 JOURNAL_TABLE = "journal_entry"  # re-chained in Python, not copied by SQL
