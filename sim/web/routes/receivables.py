@@ -15,7 +15,9 @@ from sim.errors import SimError
 from sim.formatting import eur
 from sim.journal.models import JournalEntry
 from sim.receivables import aging, plans, recovery
-from sim.receivables.models import CreditReport, PaymentPlanStatus, Reminder, ReminderDetail, ReminderLevel
+from sim.receivables.models import (
+    CreditReport, PaymentPlanStatus, RecoveryChannel, Reminder, ReminderDetail, ReminderLevel,
+)
 from sim.web.deps import actor, candidate_only, candidate_or_inspector, viewing_uow, writing_uow
 from sim.web.flash import flash
 from sim.web.forms import new_form_token, show_refusal
@@ -102,7 +104,8 @@ def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", e
     return {"customer": customer, "states": states, "items": items, "steps": steps,
             "balance": aging.aged_balance(uow, customer_id=customer.id), "buckets": aging.BUCKETS,
             "labels": aging.BUCKET_LABELS, "compose": compose, "template": template,
-            "picked": {s.invoice.id for s in picked}, "actions": list(actions.values()), "levels": ReminderLevel,
+            "picked": {s.invoice.id for s in picked}, "actions": actions, "levels": ReminderLevel,
+            "channels": RecoveryChannel, "channel_codes": {c.value for c in RecoveryChannel},
             "claims": {c.number: c for c in recovery.penalties_for(uow, [s.invoice for s in states])},
             "plans": plans.plan_states(uow, customer_ids=[customer.id]), "plan_status": PaymentPlanStatus,
             "report": report if report is not None and _consulted(uow, customer) else None,
