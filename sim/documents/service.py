@@ -44,9 +44,10 @@ from sim.stock.models import Carrier, Delivery, DeliveryLine, Product
 CONSUMER_MEDIATOR = ("CM2C — Centre de la médiation de la consommation de conciliateurs de justice, "
                      "14 rue Saint-Jean, 75017 Paris — www.cm2c.net")
 
-KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement",
-         # a recovery letter (ref_id: the first ReminderDetail of the action), also attachable to an email
-         "reminder_letter", "formal_notice")
+KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement")
+# Printed only when issued (kept as a Document): the recovery letters (ref_id: the first
+# ReminderDetail of the action, sim/receivables/recovery.issue_letter).
+RECOVERY_LETTERS = ("reminder_letter", "formal_notice")
 
 MIME_PDF = "application/pdf"
 
