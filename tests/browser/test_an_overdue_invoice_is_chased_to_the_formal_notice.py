@@ -83,3 +83,7 @@ def test_the_candidate_runs_the_ladder_to_the_formal_notice(live_server, page, s
     assert "12 199,78" in text and "12 000,00 × 12,15 % × 40 j / 365" in text
     page.goto(f"{live_server}/receivables/todo")
     expect(page.get_by_test_id("todo").locator("tr", has_text=invoice.number)).to_have_count(0)
+    page.goto(f"{live_server}/receivables")
+    expect(page.get_by_test_id("aged-balance").locator("tr", has_text="Quincaillerie Lemoine")).to_contain_text(
+        "12 000,00")
+    screenshot("recovery-aged-balance")
