@@ -321,7 +321,7 @@ def _reminder_number(uow, customer: Customer) -> str:
 
 
 def _chosen(uow, customer: Customer, invoice_ids, errors: dict[str, str], *, overdue: bool = True,
-            key: str = "invoices") -> list[InvoiceState]:
+            key: str = "invoices", level: str = "") -> list[InvoiceState]:
     """The invoices the action covers: open invoices of the customer, not paused by a dispute."""
     ids = [read_id(i) for i in (invoice_ids or [])]
     if not ids or any(i is None for i in ids):
@@ -337,6 +337,10 @@ def _chosen(uow, customer: Customer, invoice_ids, errors: dict[str, str], *, ove
             errors[key] = f"La facture {s.invoice.number} est contestée : ses relances sont suspendues."
         elif overdue and s.invoice.due_date >= today:
             errors[key] = f"La facture {s.invoice.number} n'est pas encore échue."
+        elif level and any(r.level == level and r.sent_on == today for r in s.done):
+            # checked under the workspace's write lock: two tabs (or a double click) do it once
+            errors[key] = (f"{ReminderLevel(level).label} déjà faite aujourd'hui sur la facture "
+                           f"{s.invoice.number}.")
     return states
 
 
@@ -474,7 +478,7 @@ def send_reminder_email(uow, *, actor: str, customer_id: int, invoice_ids, level
     errors: dict[str, str] = {}
     if level not in ("courtesy", "first", "second"):
         errors["level"] = "Relance par courriel : rappel de courtoisie, 1re ou 2e relance."
-    states = _chosen(uow, customer, invoice_ids, errors, overdue=level != "courtesy")
+    states = _chosen(uow, customer, invoice_ids, errors, overdue=level != "courtesy", level=level)
     if errors:
         raise ValidationFailed(errors)
     attach = [("invoice", s.invoice.id) for s in states] if attach_invoices else []
@@ -563,7 +567,7 @@ def issue_letter(uow, *, actor: str, customer_id: int, invoice_ids, level: str, 
     except ValueError:
         errors["deadline_days"] = "Délai de paiement : de 1 à 30 jours."
         deadline = 8
-    states = _chosen(uow, customer, invoice_ids, errors)
+    states = _chosen(uow, customer, invoice_ids, errors, level=level)
     if errors:
         raise ValidationFailed(errors)
     claims = {c.number: c for c in penalties_for(uow, [s.invoice for s in states])}

@@ -177,3 +177,21 @@ def test_a_promise_kept_is_not_broken(workspace):
     with UnitOfWork(ws, write=False) as uow:
         assert recovery.invoice_states(uow, customer_id=customer.id) == []  # paid: off the ladder
         assert uow.session.scalars(select(Interaction).where(Interaction.customer_id == customer.id)).first()
+
+
+def test_the_same_step_twice_the_same_day_is_refused_and_changes_nothing(workspace):
+    """Two tabs, or a double click with two forms: the formal notice is printed once."""
+    ws = workspace.id
+    at(ws, date(2026, 11, 24))
+    customer = a_customer(ws)
+    invoice = an_invoice(ws, customer, "1200.00", issued=date(2026, 9, 15), due=date(2026, 10, 15))
+    with UnitOfWork(ws) as uow:
+        recovery.issue_letter(uow, actor=ACTOR, customer_id=customer.id, invoice_ids=[invoice.id],
+                              level="formal_notice", form_token="tab-one-token-0001")
+        uow.commit()
+    before = snapshot(ws)
+    with UnitOfWork(ws) as uow, pytest.raises(ValidationFailed) as refused:
+        recovery.issue_letter(uow, actor=ACTOR, customer_id=customer.id, invoice_ids=[invoice.id],
+                              level="formal_notice", form_token="tab-two-token-0002")
+    assert refused.value.errors["invoices"] == f"Mise en demeure déjà faite aujourd'hui sur la facture {invoice.number}."
+    assert snapshot(ws) == before
