@@ -8,7 +8,10 @@ from sim.scenario.models import ScenarioEntity, ScenarioEvent  # noqa: F401
 from sim.documents.models import Document, FiledDocument  # noqa: F401
 from sim.exam.models import ExamSession  # noqa: F401
 from sim.journal.models import JournalEntry  # noqa: F401
-from sim.receivables.models import CreditUse, Payment, PaymentAllocation, Reminder  # noqa: F401
+from sim.receivables.models import (  # noqa: F401
+    CreditReport, CreditUse, InvoiceDispute, Payment, PaymentAllocation, PaymentPlan, PaymentPlanInstalment,
+    PaymentPlanInvoice, RecoveryStep, Reminder, ReminderDetail,
+)
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder  # noqa: F401
 from sim.purchasing.models import GoodsReceipt, GoodsReceiptLine  # noqa: F401
 from sim.stock.models import (  # noqa: F401

@@ -40,7 +40,8 @@ GENERATED_TYPES = {"quote": "Devis", "order_ack": "Accusé de réception de comm
                    "delivery_note": "Bon de livraison", "invoice": "Facture", "credit_note": "Avoir",
                    "statement": "Relevé de compte", "proforma": "Facture pro forma",
                    "order_proforma": "Facture pro forma", "packing_list": "Liste de colisage",
-                   "carrier_protest": "Protestation transporteur"}
+                   "carrier_protest": "Protestation transporteur", "reminder_letter": "Lettre de relance",
+                   "formal_notice": "Mise en demeure"}
 # ...and what comes in from outside, which the candidate files with one of these types:
 INBOUND_TYPES = {"customer_po": "Bon de commande client", "supplier_ack": "Accusé de réception fournisseur",
                  "proof_of_delivery": "Preuve de livraison", "letter": "Courrier",

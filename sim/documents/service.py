@@ -34,6 +34,7 @@ from sim.documents.rendering import html_to_pdf, render_html
 from sim.errors import SimError
 from sim.journal import service as journal
 from sim.journal.models import JournalEntry
+from sim.receivables.recovery import is_penalty_invoice
 from sim.receivables.statement import account_statement
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, money
@@ -47,6 +48,9 @@ CONSUMER_MEDIATOR = ("CM2C — Centre de la médiation de la consommation de con
 KINDS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement",
          # shipping (sim/shipping/documents.py)
          "proforma", "order_proforma", "packing_list", "carrier_protest")
+# Printed only when issued (kept as a Document): the recovery letters (ref_id: the first
+# ReminderDetail of the action, sim/receivables/recovery.issue_letter).
+RECOVERY_LETTERS = ("reminder_letter", "formal_notice")
 
 MIME_PDF = "application/pdf"
 
@@ -59,6 +63,9 @@ _TEMPLATES = {
     "credit_note": ("documents/credit_note.html", "Avoir"),
     "statement": ("documents/statement.html", "Releve-de-compte"),
     "customer_po": ("documents/customer_po.html", "Bon-de-commande-client"),
+    # recovery (sim/receivables/recovery.py): ref_id is the first ReminderDetail row of the action
+    "reminder_letter": ("documents/recovery_letter.html", "Relance"),
+    "formal_notice": ("documents/recovery_letter.html", "Mise-en-demeure"),
 }
 _TEMPLATES.update(SHIPPING_TEMPLATES)
 
@@ -207,14 +214,16 @@ def record_view(uow, *, actor: str, rendered: "Rendered") -> bool:
 def render(uow, kind: str, ref_id: int) -> Rendered:
     """The document as HTML (what the PDF is printed from), with its number and file name."""
     builders = {"quote": _quote, "order_ack": _order_ack, "delivery_note": _delivery_note, "invoice": _invoice,
-                "credit_note": _credit_note, "statement": _statement, "customer_po": _customer_po}
+                "credit_note": _credit_note, "statement": _statement, "customer_po": _customer_po,
+                "reminder_letter": _recovery_letter, "formal_notice": _recovery_letter}
     from sim.shipping import documents as shipping
 
     builders.update(proforma=shipping.proforma, order_proforma=shipping.order_proforma,
                     packing_list=shipping.packing_list, carrier_protest=shipping.carrier_protest)
     if kind not in builders:
         raise UnknownDocumentKind(f"Type de document inconnu : {kind!r}.")
-    context = builders[kind](uow, ref_id)
+    context = builders[kind](uow, ref_id) if kind not in ("reminder_letter", "formal_notice") \
+        else _recovery_letter(uow, ref_id, kind)
     template, prefix = _TEMPLATES[kind]
     number = context["doc"].number
     html = render_html(template, context)
@@ -412,6 +421,8 @@ def _invoice(uow, invoice_id: int) -> dict:
         "invoice": invoice, "order": order, "delivery": delivery,
         "lines": _line_rows(uow, lines), "totals": _totals(lines, invoice.global_discount_pct),
         "payment_method": _method_label(customer.payment_method), **_reform_mentions(uow, invoice),
+        **({"nature": "Pénalités de retard et indemnités forfaitaires de recouvrement"}
+           if is_penalty_invoice(invoice) else {}),
     }
 
 
@@ -462,3 +473,17 @@ def _statement(uow, customer_id: int) -> dict:
         "statement": statement, "payment_method": _method_label(customer.payment_method),
         "file_stem": f"{customer.code}_{statement.end.isoformat()}",
     }
+
+
+def _recovery_letter(uow, detail_id: int, kind: str = "formal_notice") -> dict:
+    """A 2nd reminder letter or a formal notice (sim/receivables/recovery.letter_context)."""
+    from sim.receivables.models import ReminderDetail
+    from sim.receivables.recovery import LETTER_KINDS, letter_context
+
+    reminder = uow.get(ReminderDetail, detail_id)
+    if LETTER_KINDS.get(reminder.level) != kind:
+        raise UnknownDocumentKind(f"La relance {reminder.number} n'est pas un courrier « {kind} ».")
+    customer = uow.session.get(Customer, reminder.customer_id)
+    title = "Mise en demeure" if kind == "formal_notice" else "Relance"
+    return {"company": _company(uow), **_customer_ctx(customer),
+            "doc": _doc(title, reminder.number, reminder.sent_on, kind=kind), **letter_context(uow, detail_id)}

@@ -21,7 +21,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 DOCUMENT_REFS = ("quote", "order_ack", "delivery_note", "invoice", "credit_note", "statement", "customer_po",
-                 "proforma", "order_proforma", "packing_list", "carrier_protest")
+                 "proforma", "order_proforma", "packing_list", "carrier_protest",
+                 "reminder_letter", "formal_notice")
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,40 @@ KINDS: dict[str, Kind] = _kinds(
          optional_refs=("payment",), payload={"reason": "text", "amount": "money?", "amount_due": "money"}),
     Kind("payment.not_received", "Règlement attendu non reçu", refs=("invoice", "event"),
          payload={"due_date": "date", "amount_due": "money"}),
+    # --- recovery (sim/receivables/recovery.py, plans.py): "reminder" is REL-<customer>-<n>, one action ---
+    Kind("recovery.procedure_set", "Procédure de relance de l'entreprise fixée", payload={"steps": "list"}),
+    Kind("reminder.sent", "Relance faite", refs=("customer", "reminder"), optional_refs=("invoice",),
+         payload={"level": "text", "channel": "text", "invoices": "list", "amount_due": "money", "credit": "money",
+                  "document": "text", "message": "text", "call": "text", "promised_date": "date?",
+                  "promised_amount": "money?", "penalties": "money", "indemnity": "money", "deadline_days": "int",
+                  "rate": "decimal", "claims": "list"},
+         optional=("message", "call", "promised_date", "promised_amount", "penalties", "indemnity",
+                   "deadline_days", "rate", "claims")),
+    Kind("promise.broken", "Promesse de règlement non tenue", refs=("invoice", "customer", "reminder"),
+         optional_refs=("event",),
+         payload={"promised_date": "date", "promised_amount": "money?", "amount_due": "money"}),
+    Kind("penalty_invoice.issued", "Facture de pénalités de retard émise (sans TVA)", refs=("invoice", "customer"),
+         payload={"total": "money", "penalties": "money", "indemnity": "money", "invoices": "list", "lines": "list"}),
+    Kind("invoice.dispute_flagged", "Facture signalée contestée : relances suspendues", refs=("invoice", "customer"),
+         optional_refs=("event",),
+         payload={"reason": "text", "withhold_payment": "bool", "amount_due": "money"}),
+    Kind("invoice.dispute_cleared", "Contestation de facture levée : relances reprises", refs=("invoice", "customer"),
+         payload={"resolution": "text", "amount_due": "money"}),
+    Kind("customer.litigation_transferred", "Client transmis au contentieux (commandes bloquées, direction alertée)",
+         refs=("customer", "message"), payload={"amount_due": "money", "invoices": "list", "note": "text"}),
+    Kind("payment_plan.agreed", "Échéancier accordé dans la délégation", refs=("payment_plan", "customer"),
+         payload={"months": "int", "max_months": "int", "total": "money", "invoices": "list",
+                  "penalties_waived": "bool", "instalments": "list", "note": "text"}),
+    Kind("payment_plan.approval_requested", "Échéancier au-delà de la délégation : accord de la direction demandé",
+         refs=("payment_plan", "customer", "message"),
+         payload={"months": "int", "max_months": "int", "total": "money", "invoices": "list",
+                  "penalties_waived": "bool", "instalments": "list", "note": "text"}),
+    Kind("payment_plan.decided", "Décision de la direction sur un échéancier", refs=("payment_plan", "customer"),
+         optional_refs=("event",),
+         payload={"decision": "text", "comment": "text", "months": "int", "total": "money"}),
+    Kind("credit_report.consulted", "Solvabilité du client consultée (rapport de crédit)", refs=("customer",),
+         payload={"agency": "text", "as_of": "date", "score": "int", "incidents": "list",
+                  "recommended_limit": "money", "credit_limit": "money"}),
     # --- documents and messages --------------------------------------------
     Kind("document.generated", "Document imprimé et conservé", refs=_DOC, optional_refs=DOCUMENT_REFS,
          payload={"document": "text", "filename": "text", "sha256": "text", "bytes": "int"}),

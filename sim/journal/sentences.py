@@ -24,13 +24,16 @@ REF_LABELS = {
     "support": "support",
     "protest": "protestation", "replacement": "livraison de remplacement", "proforma": "pro forma",
     "order_proforma": "pro forma", "packing_list": "liste de colisage", "carrier_protest": "lettre de protestation",
+    "payment_plan": "échéancier", "call": "appel", "reminder_letter": "lettre de relance",
+    "formal_notice": "mise en demeure",
 }
 _TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note", "reach")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",
                 "decision": "décision", "channel": "canal", "language": "langue", "to": "à", "note": "note", "reach": "portée"}
 _MONEY_LABELS = {"total_ht": "HT", "total_ttc": "TTC", "total_vat": "TVA", "amount": "montant",
                  "outstanding": "encours", "overdue": "échu", "credit_limit": "plafond", "exposure": "risque",
-                 "order_total": "commande", "allowed": "autorisé", "unapplied": "non affecté"}
+                 "order_total": "commande", "allowed": "autorisé", "unapplied": "non affecté",
+                 "penalties": "pénalités", "indemnity": "indemnité", "total": "total", "recommended_limit": "limite conseillée"}
 
 
 def _money(value) -> str | None:

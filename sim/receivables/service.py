@@ -95,15 +95,22 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
     return payment
 
 
-def reject_payment(uow, *, actor: str, invoice_id: int, reason: str) -> Payment | None:
+def reject_payment(uow, *, actor: str, invoice_id: int, reason: str, method: str | None = None) -> Payment | None:
     """The bank returns the last payment on an invoice unpaid (a rejected bill of
     exchange): its allocations are undone and the invoice is owed again.
+    ``method``: that last payment must have been made so (``bill``: an LCR).
     Part of the caller's transaction."""
+    from sim.errors import SimError
+
     invoice = uow.get(Invoice, invoice_id)
     row = uow.session.execute(
         select(Payment, PaymentAllocation).join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
         .where(PaymentAllocation.invoice_id == invoice.id, Payment.rejected.is_(False))
         .order_by(Payment.received_on.desc(), Payment.id.desc())).first()
+    if method is not None and (row is None or row[0].method != method):
+        label = PaymentMethod(method).label if method in {m.value for m in PaymentMethod} else method
+        raise SimError(f"Le dernier règlement de la facture {invoice.number} n'est pas « {label} » : "
+                       "il ne peut pas revenir impayé comme tel.")
     payment = None
     if row is not None:
         payment, _ = row

@@ -272,6 +272,8 @@ def propose_substitute(uow, ctx, spec):
     service(uow, actor=ACTOR, order_id=order.id, order_line_id=line.id if line else None,
             product=ctx.entity("product", spec["substitute"]).id, subject=spec["subject"], body=spec["body"],
             language=spec.get("language", customer_language))
+
+
 def write_support(uow, ctx, spec):
     """A communication support drafted in the editor (and published if ``publish: true``)."""
     from sim.communication import service
@@ -292,6 +294,93 @@ def publish_support(uow, ctx, spec):
     service.publish(uow, actor=ACTOR, support_id=ctx.entity("support", spec["support"]).id)
 
 
+# ----- the recovery procedure (sim/receivables/recovery.py, plans.py) -----
+
+def _invoice_ids(ctx, spec, customer=None) -> list[int]:
+    """The named invoices, or by default every overdue invoice of the customer."""
+    if spec.get("invoices"):
+        return [ctx.entity("invoice", name).id for name in spec["invoices"]]
+    from sim.receivables.recovery import invoice_states
+
+    return [s.invoice.id for s in invoice_states(ctx.uow, customer_id=customer.id, include_not_due=False)
+            if s.dispute is None]
+
+
+def send_reminder(uow, ctx, spec):
+    """A reminder email from the template (``subject``/``body`` replace it), recovery ladder."""
+    from sim.crm.models import Customer
+    from sim.receivables.recovery import email_template, invoice_states, send_reminder_email
+
+    customer = ctx.entity("customer", spec["customer"])
+    ids = _invoice_ids(ctx, spec, customer)
+    template = email_template(uow, uow.get(Customer, customer.id), spec.get("level", "first"),
+                              invoice_states(uow, customer_id=customer.id, invoice_ids=ids), spec.get("language", ""))
+    send_reminder_email(uow, actor=ACTOR, customer_id=customer.id, invoice_ids=ids, level=spec.get("level", "first"),
+                        subject=spec.get("subject", template["subject"]), body=spec.get("body", template["body"]),
+                        language=spec.get("language", template["language"]),
+                        attach_invoices=spec.get("attach_invoices", False),
+                        attach_statement=spec.get("attach_statement", False))
+
+
+def reminder_call(uow, ctx, spec):
+    """The phone reminder with the promise obtained (date, amount)."""
+    from sim.receivables.recovery import log_reminder_call
+
+    customer = ctx.entity("customer", spec["customer"])
+    log_reminder_call(uow, actor=ACTOR, customer_id=customer.id, invoice_ids=_invoice_ids(ctx, spec, customer),
+                      note=spec["note"], promised_date=str(spec.get("promised_date", "")),
+                      promised_amount=str(spec.get("promised_amount", "")))
+
+
+def send_letter(uow, ctx, spec):
+    """A 2nd reminder letter or the formal notice, as PDF with the penalties."""
+    from sim.receivables.recovery import issue_letter
+
+    customer = ctx.entity("customer", spec["customer"])
+    issue_letter(uow, actor=ACTOR, customer_id=customer.id, invoice_ids=_invoice_ids(ctx, spec, customer),
+                 level=spec["level"], deadline_days=str(spec.get("deadline_days", 8)))
+
+
+def invoice_penalties(uow, ctx, spec):
+    from sim.receivables.recovery import issue_penalty_invoice
+
+    customer = ctx.entity("customer", spec["customer"])
+    issue_penalty_invoice(uow, actor=ACTOR, customer_id=customer.id, invoice_ids=_invoice_ids(ctx, spec, customer))
+
+
+def flag_dispute(uow, ctx, spec):
+    from sim.receivables.recovery import clear_dispute, flag_dispute as flag
+
+    invoice = ctx.entity("invoice", spec["invoice"])
+    if spec.get("clear"):
+        clear_dispute(uow, actor=ACTOR, invoice_id=invoice.id, resolution=spec["reason"])
+    else:
+        flag(uow, actor=ACTOR, invoice_id=invoice.id, reason=spec["reason"],
+             withhold_payment=spec.get("withhold_payment", False))
+
+
+def propose_plan(uow, ctx, spec):
+    from sim.receivables.plans import propose_plan as service
+
+    customer = ctx.entity("customer", spec["customer"])
+    service(uow, actor=ACTOR, customer_id=customer.id, invoice_ids=_invoice_ids(ctx, spec, customer),
+            instalments=[(str(i["date"]), str(i["amount"])) for i in spec["instalments"]],
+            note=spec.get("note", ""), penalties_waived=spec.get("penalties_waived", False))
+
+
+def check_solvency(uow, ctx, spec):
+    from sim.receivables.plans import consult_credit_report
+
+    consult_credit_report(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id)
+
+
+def to_litigation(uow, ctx, spec):
+    from sim.receivables.recovery import transfer_to_litigation
+
+    transfer_to_litigation(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id,
+                           note=spec["note"])
+
+
 # What each action takes, as JSON Schema fields (the linter checks scripts
 # with them, at file:line:col), which fields name scenario entities (REFS) and
 # which names an action gives to what it creates (DEFINES).
@@ -299,6 +388,8 @@ _TEXT = {"type": "string", "minLength": 1}
 _DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _PO = {"purchase_order": {"type": "string"}, "supplier": {"type": "string"}}
 from sim.scenario.events._common import TRANSPORT_TERMS as _TRANSPORT_TERMS  # noqa: E402
+_INVOICES = {"type": "array", "minItems": 1, "items": {"type": "string"}}
+DATE_FIELD = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _LINES = {"type": "array", "minItems": 1, "items": {
     "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
     "required": ["product", "quantity"], "additionalProperties": False}}
@@ -366,11 +457,36 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
                            "exclude_litigation": {"type": "boolean"}}, "additionalProperties": False},
                        "name": {"type": "string"}, "publish": {"type": "boolean"}}, ["kind", "channel"]),
     "publish_support": ({"support": {"type": "string"}}, ["support"]),
+    # the recovery procedure: "invoices" names the invoices an action covers (by default every
+    # overdue, undisputed invoice of the customer)
+    "send_reminder": ({"customer": {"type": "string"}, "invoices": _INVOICES,
+                       "level": {"enum": ["courtesy", "first", "second"]}, "language": {"enum": ["fr", "en"]},
+                       "subject": {**_TEXT, "maxLength": 200}, "body": {**_TEXT, "maxLength": 20_000},
+                       "attach_invoices": {"type": "boolean"}, "attach_statement": {"type": "boolean"}},
+                      ["customer"]),
+    "reminder_call": ({"customer": {"type": "string"}, "invoices": _INVOICES, "note": {**_TEXT, "maxLength": 4000},
+                       "promised_date": DATE_FIELD, "promised_amount": {"type": ["number", "string"]}},
+                      ["customer", "note"]),
+    "send_letter": ({"customer": {"type": "string"}, "invoices": _INVOICES,
+                     "level": {"enum": ["second", "formal_notice"]},
+                     "deadline_days": {"type": "integer", "minimum": 1, "maximum": 30}}, ["customer", "level"]),
+    "invoice_penalties": ({"customer": {"type": "string"}, "invoices": _INVOICES}, ["customer"]),
+    "flag_dispute": ({"invoice": {"type": "string"}, "reason": {**_TEXT, "maxLength": 300},
+                      "withhold_payment": {"type": "boolean"}, "clear": {"type": "boolean"}}, ["invoice", "reason"]),
+    "propose_plan": ({"customer": {"type": "string"}, "invoices": _INVOICES, "note": {"type": "string"},
+                      "penalties_waived": {"type": "boolean"},
+                      "instalments": {"type": "array", "minItems": 1, "items": {
+                          "type": "object", "properties": {"date": DATE_FIELD, "amount": {"type": ["number", "string"]}},
+                          "required": ["date", "amount"], "additionalProperties": False}}},
+                     ["customer", "instalments"]),
+    "check_solvency": ({"customer": {"type": "string"}}, ["customer"]),
+    "to_litigation": ({"customer": {"type": "string"}, "note": {**_TEXT, "maxLength": 2000}}, ["customer", "note"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
         "order": "order", "invoice": "invoice", "product": "product", "substitute": "product",
         "supplier": "supplier", "purchase_order": "purchase_order", "damaged[].product": "product",
-        "support": "support", "delivery": "delivery", "carrier": "carrier"}
+        "support": "support", "delivery": "delivery", "carrier": "carrier",
+        "invoices[]": "invoice"}
 DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice",
            "create_purchase_order": "purchase_order", "write_support": "support", "ship": "delivery",
            "ship_replacement": "delivery"}
@@ -393,7 +509,9 @@ ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, c
                                    view_product, create_purchase_order, remind_supplier, agree_new_date,
                                    receive_goods, repromise, propose_substitute,
                                    write_support, publish_support,
-                                   book_carrier, record_receipt, send_protest, ship_replacement)}
+                                   book_carrier, record_receipt, send_protest, ship_replacement,
+                                   send_reminder, reminder_call, send_letter, invoice_penalties, flag_dispute,
+                                   propose_plan, check_solvency, to_litigation)}
 
 
 def perform(uow, spec: dict) -> None:

@@ -191,9 +191,14 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         from sim.company.service import set_vat_on_debits
 
         set_vat_on_debits(uow, actor=ctx.actor, opted=company["vat_on_debits"])
+    if company.get("recovery_procedure"):
+        from sim.receivables.recovery import set_procedure
+
+        set_procedure(uow, actor=ctx.actor, steps=company["recovery_procedure"])
     for name, spec in (company.get("customers") or {}).items():
         customer = ctx.create_customer(name, spec)
         customer.incoterm, customer.incoterm_place = spec.get("incoterm", ""), spec.get("incoterm_place", "")[:80]
+        _recovery_data(uow, customer, spec, start.date())
     for name, spec in (company.get("carriers") or {}).items():
         ctx.register("carrier", name, _create_carrier(uow, spec))
     for name, spec in (company.get("suppliers") or {}).items():
@@ -223,7 +228,7 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         # an invoice from the past: order, delivery and invoice on its date, paid in part or not at all
         at_day(spec["date"], start)
         customer = ctx.entity("customer", spec["customer"])
-        order = _setup_order(uow, ctx, customer, spec["lines"])
+        order = _setup_order(uow, ctx, customer, spec["lines"], spec.get("customer_po", ""))
         confirm = confirm_order(uow, actor=ctx.actor, order_id=order.id)
         lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id,
                                                             OrderLine.product_id.is_not(None))).all()
@@ -234,9 +239,20 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
                                  quantities={l.id: l.quantity for l in lines},
                                  carrier_id=uow.session.scalars(select(Carrier.id)).first())
         invoice = invoice_delivery(uow, actor=ctx.actor, delivery_id=delivery.id)
-        if spec.get("paid"):
-            record_payment(uow, actor=ctx.actor, customer_id=customer.id, method="transfer",
-                           amount=str(spec["paid"]), allocations={invoice.id: str(spec["paid"])})
+        paid = spec.get("paid")
+        if paid:
+            # paid: 1200 (by transfer, on the invoice's day), or {amount, method, date, reference}
+            paid = paid if isinstance(paid, dict) else {"amount": paid}
+            if paid.get("date"):
+                at_day(paid["date"], start)
+            record_payment(uow, actor=ctx.actor, customer_id=customer.id, method=paid.get("method", "transfer"),
+                           amount=str(paid["amount"]), allocations={invoice.id: str(paid["amount"])},
+                           reference=paid.get("reference", ""))
+        if spec.get("disputed"):
+            from sim.receivables.recovery import flag_dispute
+
+            flag_dispute(uow, actor=ctx.actor, invoice_id=invoice.id, reason=spec["disputed"]["reason"],
+                         withhold_payment=bool(spec["disputed"].get("withhold_payment", False)))
         ctx.register("invoice", name, invoice)
     for name, spec in (company.get("orders") or {}).items():
         at_day(spec.get("date"), start)
@@ -270,6 +286,21 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
     uow.session.info.pop("journal_sim_time", None)
     journal.append(uow, kind="scenario.installed", actor=ctx.actor, refs={"scenario": scenario["id"]},
                    payload={"title": scenario["title"], "start": start, "events": len(scenario.get("timeline", []))})
+
+
+def _recovery_data(uow, customer: Customer, spec: dict, start: date) -> None:
+    """A customer's payment method and simulated credit report, as the scenario sets them."""
+    if spec.get("payment_method"):
+        customer.payment_method = spec["payment_method"]
+    report = spec.get("credit_report")
+    if report:
+        from sim.receivables.models import CreditReport
+
+        uow.session.add(CreditReport(
+            workspace_id=uow.workspace_id, customer_id=customer.id, agency=report.get("agency", "Creditsafe (simulé)"),
+            as_of=date.fromisoformat(report["as_of"]) if report.get("as_of") else start, score=int(report["score"]),
+            incidents="\n".join(report.get("incidents") or []),
+            recommended_limit=Decimal(str(report["recommended_limit"])), comment=report.get("comment", "")))
 
 
 def _setup_order(uow, ctx, customer, lines, customer_po="", terms=None):

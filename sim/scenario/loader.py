@@ -205,6 +205,12 @@ def _strings(node, path=()):
         yield path, node
 
 
+def _paid(name: str, paid) -> tuple[tuple, object]:
+    """Where a past invoice's payment amount is written: ``paid: 1200`` or ``paid: {amount: 1200, …}``."""
+    path = ("company", "invoices", name, "paid")
+    return ((*path, "amount"), paid.get("amount")) if isinstance(paid, dict) else (path, paid)
+
+
 def _parse_when(text: str) -> datetime:
     return datetime.fromisoformat(str(text).replace(" ", "T"))
 
@@ -721,8 +727,8 @@ def _value_problems(data: dict, events: list, positions: _Positions, file: str) 
             total = document_totals(priced).total_ttc
             paid = Decimal("0")
             if spec.get("paid") is not None:
-                paid = check(("company", "invoices", name, "paid"), spec["paid"], "montant réglé", "amount",
-                             minimum=0) or Decimal("0")
+                paid_path, paid_amount = _paid(name, spec["paid"])
+                paid = check(paid_path, paid_amount, "montant réglé", "amount", minimum=0) or Decimal("0")
                 if paid > total:
                     add(("company", "invoices", name, "paid"),
                         f"réglé {_fr_eur(paid)} sur une facture de {_fr_eur(total)} : un règlement ne dépasse "
@@ -730,7 +736,7 @@ def _value_problems(data: dict, events: list, positions: _Positions, file: str) 
             due[name] = max(total - paid, Decimal("0"))
             continue
         if spec.get("paid") is not None:  # the lines are wrong (reported): the amount is still read
-            check(("company", "invoices", name, "paid"), spec["paid"], "montant réglé", "amount", minimum=0)
+            check(*_paid(name, spec["paid"]), "montant réglé", "amount", minimum=0)
 
     times = _times(events, start)
     ordered = sorted(((times.get(e.get("id")) or datetime.max, i, e) for i, e in enumerate(events)

@@ -42,6 +42,14 @@ CUSTOMER = {"type": "object", "properties": {
     "payment_terms": {"type": "string", "pattern": "^(comptant|\\d{1,3}_(net|fdm))$"},
     "risk_rating": {"enum": ["A", "B", "C", "D"]}, "in_litigation": {"type": "boolean"},
     "incoterm": {"enum": list(INCOTERMS)}, "incoterm_place": {"type": "string", "maxLength": 80},
+    "payment_method": {"enum": ["transfer", "cheque", "card", "bill", "direct_debit"],
+                       "description": "mode de règlement habituel (bill : lettre de change relevé, LCR)"},
+    "credit_report": {"type": "object", "description": "rapport de solvabilité simulé, lu quand le candidat le consulte",
+                      "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 100},
+                                     "incidents": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                                     "recommended_limit": AMOUNT, "agency": {"type": "string", "maxLength": 60},
+                                     "as_of": DATE, "comment": {"type": "string"}},
+                      "required": ["score", "recommended_limit"], "additionalProperties": False},
     "contact": {"type": "object", "properties": {"first_name": {"type": "string"}, "last_name": {"type": "string"},
                                                  "email": {"type": "string"}, "job_title": {"type": "string"}},
                 "required": ["first_name", "last_name"], "additionalProperties": False}},
@@ -91,9 +99,26 @@ COMPANY = {"type": "object", "properties": {
                                          "expected": DATE},
         "required": ["supplier", "lines", "expected"], "additionalProperties": False}},
         "additionalProperties": False},
+    "recovery_procedure": {"type": "array", "minItems": 1, "description": "la procédure de relance de l'entreprise",
+                           "items": {"type": "object", "properties": {
+                               "level": {"enum": ["courtesy", "first", "phone", "second", "formal_notice",
+                                                  "escalated"]},
+                               "offset_days": {"type": "integer", "minimum": -60, "maximum": 365},
+                               "channel": {"enum": ["email", "phone", "letter", "registered", "litigation"]}},
+                               "required": ["level", "offset_days"], "additionalProperties": False}},
     "invoices": {"type": "object", "patternProperties": {"^[a-z][a-z0-9_]*$": {
         "type": "object", "properties": {"customer": {"type": "string"}, "lines": LINES, "date": DATE,
-                                         "paid": AMOUNT},
+                                         "customer_po": {"type": "string", "maxLength": 40},
+                                         "paid": {"oneOf": [AMOUNT, {"type": "object", "properties": {
+                                             "amount": AMOUNT, "date": DATE,
+                                             "method": {"enum": ["transfer", "cheque", "card", "bill",
+                                                                 "direct_debit"]},
+                                             "reference": {"type": "string", "maxLength": 60}},
+                                             "required": ["amount"], "additionalProperties": False}]},
+                                         "disputed": {"type": "object", "properties": {
+                                             "reason": {"type": "string", "minLength": 1, "maxLength": 300},
+                                             "withhold_payment": {"type": "boolean"}},
+                                             "required": ["reason"], "additionalProperties": False}},
         "required": ["customer", "lines", "date"], "additionalProperties": False}}, "additionalProperties": False},
 }, "required": ["seed"], "additionalProperties": False}
 

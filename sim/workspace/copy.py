@@ -73,7 +73,8 @@ UNDECLARED_REFS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         "credit_note": "credit_note", "statement": "customer", "customer_po": "sales_order",
         "purchase_order": "purchase_order", "goods_receipt": "goods_receipt",
         "proforma": "quote", "order_proforma": "sales_order", "packing_list": "delivery",
-        "carrier_protest": "carrier_protest"}),
+        "carrier_protest": "carrier_protest",
+        "reminder_letter": "reminder_detail", "formal_notice": "reminder_detail"}),
 }
 
 JOURNAL_TABLE = "journal_entry"  # re-chained in Python, not copied by SQL

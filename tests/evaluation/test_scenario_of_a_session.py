@@ -20,7 +20,7 @@ def test_scenario_of_reads_the_sessions_scenario_and_evaluate_scores_the_copy(ma
     assert [e["id"] for e in scenario["expectations"]][:2] == ["first-reminder", "recovery-ladder"]
 
     # nothing done yet: no automatic point, and the setup's own entries earn nothing
-    assert evaluation.auto_points == 0 and evaluation.auto_max_points == 9
+    assert evaluation.auto_points == 0 and evaluation.auto_max_points == 13
     assert {e.status for e in evaluation.expectations} == {"missed", "to_judge"}
     assert evaluation.journal_seq > 0
 

@@ -70,7 +70,7 @@ def _fired_once_in_order(workspace_id: int) -> list[str]:
 
 
 def test_a_killed_server_restarted_fires_every_event_once_in_order(make_user):
-    # non-payment: events on 2, 3 and 5 November
+    # non-payment: events on 2, 3 and 5 November (the partial payment, then the broken promise)
     session_id, _ = a_session(make_user, candidates=2)
     exam.set_speed(get_engine(), session_id, actor=TRAINER, speed=60)
     ids = [w.id for w in workspaces(session_id)]
@@ -93,14 +93,15 @@ def test_a_killed_server_restarted_fires_every_event_once_in_order(make_user):
             uow.commit()
     server, log = _server()
     try:
-        _wait(ids, 6, 30)
+        _wait(ids, 8, 30)
     finally:
         server.terminate()
         server.wait(timeout=10)
         log.close()
-    assert _status(ids) == {EventStatus.FIRED: 6}
+    assert _status(ids) == {EventStatus.FIRED: 8}
     for workspace_id in ids:
-        assert _fired_once_in_order(workspace_id) == ["accounting_alert", "new_order", "partial"]
+        assert _fired_once_in_order(workspace_id) == ["accounting_alert", "new_order", "partial",
+                                                              "broken_promise"]
 
 
 def test_two_processes_ringing_at_once_fire_each_event_once(make_user):
@@ -115,12 +116,13 @@ def test_two_processes_ringing_at_once_fire_each_event_once(make_user):
             uow.commit()
     first, second = _server(), _server()
     try:
-        _wait(ids, 9, 30)
+        _wait(ids, 12, 30)
     finally:
         for process, log in (first, second):
             process.terminate()
             process.wait(timeout=10)
             log.close()
-    assert _status(ids) == {EventStatus.FIRED: 9}
+    assert _status(ids) == {EventStatus.FIRED: 12}
     for workspace_id in ids:
-        assert _fired_once_in_order(workspace_id) == ["accounting_alert", "new_order", "partial"]
+        assert _fired_once_in_order(workspace_id) == ["accounting_alert", "new_order", "partial",
+                                                              "broken_promise"]

@@ -157,7 +157,7 @@ def test_every_event_kind_of_the_library_has_a_test_here():
     tested = {"email", "customer_order", "supplier_delay", "carrier_incident", "payment_missed",
               "partial_payment", "bill_rejected", "new_customer", "stock_shortage", "price_increase",
               "trade_show_announced", "trade_show_day", "management_request", "management_decision", "reply",
-              "einvoice_status", "communication_request",
+              "einvoice_status", "communication_request", "promise_broken", "invoice_disputed",
               # in test_purchasing_events_act_on_the_candidates_purchase_order.py
               "supplier_ack", "goods_received"}
     assert set(registry()) == tested
@@ -573,6 +573,87 @@ def test_a_bill_rejected_after_a_part_payment_leaves_the_invoice_partly_paid(mak
     assert [(p.amount, p.rejected) for p in payments] == [(D("17.36"), False), (D("100.00"), True)]
     assert (invoice.amount_due, invoice.status) == (D("100.00"), InvoiceStatus.PARTIALLY_PAID)
     assert one_entry(ws, "payment.rejected").payload["amount"] == "100.00"
+
+
+def test_a_bill_rejected_is_a_real_lcr_or_the_event_fails(make_workspace):
+    """bill_rejected returns a bill of exchange: an invoice paid by transfer cannot come back so."""
+    from sim.scenario.models import EventStatus, ScenarioEvent
+
+    scn = scenario({"id": "lcr_returned", "kind": "bill_rejected", "at": "2026-11-24T09:00",
+                    "invoice": "oct_invoice", "message": msg("LCR impayée")},
+                   invoices=_invoice_section(paid={"amount": "117.36", "method": "transfer", "date": "2026-10-30"}))
+    ws = installed(make_workspace, scn)
+    play_until(ws, datetime(2026, 11, 24, 9, 0))
+    with UnitOfWork(ws, write=False) as uow:
+        event = uow.session.scalars(select(ScenarioEvent).where(ScenarioEvent.key == "lcr_returned")).one()
+        [payment] = uow.session.scalars(select(Payment).where(Payment.amount == D("117.36"))).all()
+    assert event.status == EventStatus.FAILED and not payment.rejected
+    assert "n'est pas « Lettre de change (LCR) »" in entries(ws, "scenario.event_failed")[0].payload["error"]
+
+
+def test_a_past_invoice_paid_by_lcr_on_its_date_and_the_customers_recovery_data(make_workspace):
+    """paid: {amount, method, date}; customer_po; a customer's payment method and credit report;
+    the company's recovery procedure."""
+    from sim.receivables.models import CreditReport, RecoveryStep
+
+    scn = scenario(invoices={"oct_invoice": {**_invoice_section()["oct_invoice"], "customer_po": "PO-77",
+                                             "paid": {"amount": "117.36", "method": "bill", "date": "2026-10-31",
+                                                      "reference": "LCR 0077"}}})
+    scn["company"]["customers"]["durand"] |= {"payment_method": "bill", "credit_report": {
+        "score": 35, "incidents": ["LCR impayée"], "recommended_limit": 2000}}
+    scn["company"]["recovery_procedure"] = [{"level": "first", "offset_days": 3},
+                                            {"level": "formal_notice", "offset_days": 20}]
+    ws = installed(make_workspace, scn)
+    invoice = entity(ws, "invoice", "oct_invoice")
+    durand = entity(ws, "customer", "durand")
+    with UnitOfWork(ws, write=False) as uow:
+        [payment] = uow.session.scalars(select(Payment).where(Payment.customer_id == durand.id)).all()
+        report = uow.session.scalars(select(CreditReport).where(CreditReport.customer_id == durand.id)).one()
+        steps = uow.session.scalars(select(RecoveryStep).order_by(RecoveryStep.position)).all()
+    assert (payment.method, payment.received_on, payment.reference) == ("bill", date(2026, 10, 31), "LCR 0077")
+    assert invoice.customer_po == "PO-77" and durand.payment_method == "bill"
+    assert (report.score, report.incidents, report.recommended_limit) == (35, "LCR impayée", D("2000.00"))
+    assert [(s.level, s.offset_days, s.channel) for s in steps] == [("first", 3, "email"),
+                                                                     ("formal_notice", 20, "registered")]
+
+
+def test_a_promise_not_kept_is_marked_broken(make_workspace):
+    """promise_broken: the latest promise noted on the invoice is broken (promise.broken); without
+    one only the message arrives."""
+    from sim.receivables.recovery import log_reminder_call
+
+    scn = scenario({"id": "no_money", "kind": "promise_broken", "at": "2026-11-27T09:00", "invoice": "oct_invoice",
+                    "message": msg("Virement promis non reçu")},
+                   {"id": "still_nothing", "kind": "promise_broken", "at": "2026-11-30T09:00",
+                    "invoice": "oct_invoice"},
+                   invoices=_invoice_section())
+    ws = installed(make_workspace, scn)
+    invoice = entity(ws, "invoice", "oct_invoice")
+    assert play_until(ws, datetime(2026, 11, 27, 9, 0)) == ["no_money"]  # nothing promised yet: the message only
+    assert entries(ws, "promise.broken") == []
+    assert message_of(ws, "no_money").counterpart_role == "accounting"
+    with UnitOfWork(ws) as uow:
+        log_reminder_call(uow, actor=CANDIDATE, customer_id=invoice.customer_id, invoice_ids=[invoice.id],
+                          note="Virement promis pour le 29.", promised_date="2026-11-29")
+        uow.commit()
+    assert play_until(ws, datetime(2026, 11, 30, 9, 0)) == ["still_nothing"]
+    entry = one_entry(ws, "promise.broken")
+    assert entry.refs["event"] == "still_nothing" and entry.payload["promised_date"] == "2026-11-29"
+
+
+def test_an_invoice_contested_with_payment_withheld_pauses_its_reminders(make_workspace):
+    """invoice_disputed: the invoice is flagged (withhold_payment), its reminders pause."""
+    from sim.receivables.recovery import invoice_states
+
+    scn = scenario({"id": "contested", "kind": "invoice_disputed", "at": "2026-11-25T09:00",
+                    "invoice": "oct_invoice", "reason": "Film livré percé", "withhold_payment": True,
+                    "message": msg("Nous ne paierons pas cette facture")}, invoices=_invoice_section())
+    ws = installed(make_workspace, scn)
+    assert play_until(ws, datetime(2026, 11, 25, 9, 0)) == ["contested"]
+    with UnitOfWork(ws, write=False) as uow:
+        [state] = invoice_states(uow, customer_id=entity(ws, "customer", "durand").id)
+    assert state.dispute.withhold_payment and state.paused.startswith("Paiement suspendu par le client")
+    assert one_entry(ws, "invoice.dispute_flagged").payload["reason"] == "Film livré percé"
 
 
 # ===== customers ==========================================================

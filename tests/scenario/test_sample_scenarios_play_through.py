@@ -10,7 +10,7 @@ import pytest
 from sim.scenario.dryrun import print_run, run
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-SAMPLES = ["late-delivery", "non-payment", "trade-show"]
+SAMPLES = ["late-delivery", "non-payment", "trade-show", "relance-export", "echeancier"]
 
 
 @pytest.mark.parametrize("name", SAMPLES)

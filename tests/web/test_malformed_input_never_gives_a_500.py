@@ -394,6 +394,11 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             {"consent": "choice", "objection": "choice", "consent_source": "text", "consent_revision": "choice"}),
         # (no revision: the valid edit above is saved first, before the valid publication)
         "/communication/{support_id}/publish": Form({"support_id": o["support"].id}, {}, {"revision": "number"}),
+        "/workspaces/{workspace_id}/customers/{customer_id}/payment-plan/decision": Form(
+            {"workspace_id": ws, "customer_id": o["customer"].id}, {"decision": "refused", "comment": "Non"},
+            {"decision": "choice", "comment": "text"}, as_staff=True),
+        # the recovery procedure's actions (sim/web/routes/receivables.py), on the customer's open invoice
+        **_recovery_forms(o),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
@@ -437,6 +442,42 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/account/password": Form({}, {"current_password": "secret", "new_password": "abc",
                                        "confirm_password": "abcd"},
                                   {"current_password": "text", "new_password": "text", "confirm_password": "text"}),
+    }
+
+
+def _recovery_forms(o: dict) -> dict[str, Form]:
+    customer, invoice = {"customer_id": o["customer"].id}, str(o["invoice"].id)
+    return {
+        "/customers/{customer_id}/recovery/email": Form(
+            customer, {"form_name": "email", "level": "first", "language": "fr", "invoices": invoice,
+                       "subject": "Relance", "body": "Merci de régler la facture.", "form_token": "tok-rem-mail"},
+            {"level": "choice", "language": "choice", "invoices": "choice", "subject": "text", "body": "text",
+             "form_token": "token"}),
+        "/customers/{customer_id}/recovery/call": Form(
+            customer, {"form_name": "call", "invoices": invoice, "note": "Paiement promis.", "promised_date": "",
+                       "promised_amount": "", "form_token": "tok-rem-call"},
+            {"invoices": "choice", "note": "text", "promised_date": "choice", "promised_amount": "number",
+             "form_token": "token"}),
+        "/customers/{customer_id}/recovery/letter": Form(
+            customer, {"form_name": "letter", "invoices": invoice, "level": "formal_notice", "deadline_days": "8",
+                       "form_token": "tok-rem-letter"},
+            {"invoices": "choice", "level": "choice", "deadline_days": "number", "form_token": "token"}),
+        "/customers/{customer_id}/recovery/penalty-invoice": Form(
+            customer, {"form_name": "penalty", "invoices": invoice, "form_token": "tok-rem-pen"},
+            {"invoices": "choice", "form_token": "token"}),
+        "/customers/{customer_id}/recovery/dispute": Form(
+            customer, {"form_name": "dispute", "invoice": invoice, "action": "flag", "reason": "Prix contesté",
+                       "form_token": "tok-rem-dispute"},
+            {"invoice": "choice", "action": "choice", "reason": "text", "form_token": "token"}),
+        "/customers/{customer_id}/recovery/payment-plan": Form(
+            customer, {"form_name": "plan", "invoices": invoice, "date-1": "2099-01-31", "amount-1": "60,00",
+                       "date-2": "2099-02-28", "amount-2": "60,00", "note": "Accord du client",
+                       "form_token": "tok-rem-plan"},
+            {"invoices": "choice", "date-1": "choice", "amount-1": "number", "note": "text", "form_token": "token"}),
+        "/customers/{customer_id}/recovery/credit-report": Form(customer, {}, {}),
+        "/customers/{customer_id}/recovery/litigation": Form(
+            customer, {"form_name": "litigation", "litigation_note": "Trois relances sans effet.",
+                       "form_token": "tok-rem-lit"}, {"litigation_note": "text", "form_token": "token"}),
     }
 
 

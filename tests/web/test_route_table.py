@@ -36,6 +36,9 @@ READABLE = [
     # shipping (sim/web/routes/shipping.py)
     "/carriers", "/quotes/{quote_id}/proforma.pdf", "/orders/{order_id}/proforma.pdf",
     "/deliveries/{delivery_id}/packing-list.pdf", "/protests/{protest_id}/pdf",
+    # recovery (sim/web/routes/receivables.py)
+    "/receivables", "/receivables/todo", "/receivables/overdue", "/customers/{customer_id}/recovery",
+    "/customers/{customer_id}/recovery/documents/{document_id}",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -73,6 +76,9 @@ EXPECTED = {
         ("POST", "/invoices/{invoice_id}/credit-notes"),
         ("POST", "/invoices/{invoice_id}/credit-notes/amount"),
         ("POST", "/customers/{customer_id}/credits/allocate"), ("POST", "/customers/{customer_id}/credits/refund"),
+        # the recovery procedure's actions
+        *(("POST", f"/customers/{{customer_id}}/recovery/{action}") for action in (
+            "email", "call", "letter", "penalty-invoice", "dispute", "payment-plan", "credit-report", "litigation")),
         ("GET", "/inbox/new"), ("POST", "/inbox"),
         ("POST", "/inbox/{message_id}/reply"),
         # folders (sim/documents/filing.py)
@@ -128,6 +134,7 @@ EXPECTED = {
         ("GET", "/practice"), ("POST", "/practice"), ("POST", "/practice/pause"), ("POST", "/practice/resume"), ("POST", "/practice/speed"),
     ]},
     ("POST", "/workspaces/{workspace_id}/orders/{order_id}/decision"): {T, A},
+    ("POST", "/workspaces/{workspace_id}/customers/{customer_id}/payment-plan/decision"): {T, A},
     # the evaluator's pages: staff only (a candidate never sees another's scores, nor their own exam's)
     **{(method, path): {T, E, A} for method, path in [
         ("GET", "/evaluation/sessions/{session_id}"), ("GET", "/evaluation/sessions/{session_id}/summary"),

@@ -201,7 +201,7 @@ def test_every_column_holding_an_id_is_remapped():
 
 
 def test_the_remapped_kinds_cover_every_scenario_entity_and_document():
-    from sim.documents.service import KINDS as DOCUMENTS
+    from sim.documents.service import KINDS as DOCUMENTS, RECOVERY_LETTERS
     from sim.models import metadata
     from sim.scenario.engine import MODELS, _late_model
 
@@ -211,7 +211,7 @@ def test_the_remapped_kinds_cover_every_scenario_entity_and_document():
             **{k: _late_model(k).__table__ for k in ("order", "invoice", "quote", "support", "delivery")}}
     from sim.purchasing.documents import KINDS as PURCHASING
 
-    assert set(DOCUMENTS) | {"customer_po"} | set(PURCHASING) == set(UNDECLARED_REFS[("document", "ref_id")][1])
+    assert set(DOCUMENTS) | {"customer_po", *RECOVERY_LETTERS} | set(PURCHASING) == set(UNDECLARED_REFS[("document", "ref_id")][1])
 
 
 def test_on_postgresql_a_role_that_may_not_skip_the_key_triggers_makes_the_same_copies(engine, database_url):

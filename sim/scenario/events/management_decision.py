@@ -6,11 +6,13 @@ confirmed or goes back to blocked, and the answer lands in the candidate's inbox
 from sqlalchemy import select
 
 KIND = "management_decision"
-TITLE = ("Décision de la direction sur une commande bloquée (accord, refus, accord sous conditions, "
-         "avec un commentaire) ; arrive dans la boîte du candidat et sur la commande")
+TITLE = ("Décision de la direction sur une commande bloquée ou un échéancier au-delà de la délégation (accord, "
+         "refus, accord sous conditions, avec un commentaire) ; arrive dans la boîte du candidat")
 PROPERTIES = {"decision": {"enum": ["approved", "refused", "approved_with_conditions"]},
               "comment": {"type": "string", "maxLength": 2000},
-              "order": {"type": "string", "description": "la commande (nommée) ; sinon la dernière en attente d'accord"}}
+              "order": {"type": "string", "description": "la commande (nommée) ; sinon la dernière en attente d'accord"},
+              "payment_plan": {"const": True, "description": "décide l'échéancier en attente d'accord (le dernier "
+                                                             "demandé) au lieu d'une commande"}}
 REQUIRED = ["decision"]
 REFS = {"order": "order"}
 
@@ -20,6 +22,17 @@ def handle(ctx, spec):
     from sim.sales.models import OrderStatus, SalesOrder
     from sim.sales.service import decide_approval
 
+    if spec.get("payment_plan"):
+        from sim.receivables.models import PaymentPlan, PaymentPlanStatus
+        from sim.receivables.plans import decide_plan
+
+        plan = ctx.uow.session.scalars(select(PaymentPlan).where(PaymentPlan.status == PaymentPlanStatus.PENDING)
+                                       .order_by(PaymentPlan.id.desc())).first()
+        if plan is None:
+            raise SimError("Aucun échéancier en attente d'accord de la direction.")
+        decide_plan(ctx.uow, actor=ctx.actor, actor_role="scenario", plan_id=plan.id, decision=spec["decision"],
+                    comment=spec.get("comment", ""), event_key=ctx.event_key)
+        return
     if spec.get("order"):
         order = ctx.entity("order", spec["order"])
     else:

@@ -74,14 +74,31 @@ def _approvals(uow):
     return [(order, customer, requests.get(order.number)) for order, customer in rows]
 
 
+def _pending_plans(uow):
+    """Payment plans beyond the candidate's delegation, waiting for management (sim/receivables/plans.py)."""
+    from sim.crm.models import Customer
+    from sim.receivables.models import PaymentPlan, PaymentPlanStatus
+    from sim.receivables.plans import plan_states
+
+    rows = uow.session.execute(select(PaymentPlan, Customer).join(Customer, Customer.id == PaymentPlan.customer_id)
+                               .where(PaymentPlan.status == PaymentPlanStatus.PENDING)
+                               .order_by(PaymentPlan.created_on, PaymentPlan.id)).all()
+    states = {s.plan.id: s for s in plan_states(uow, customer_ids=[c.id for _, c in rows])}
+    return [(plan, customer, states[plan.id]) for plan, customer in rows]
+
+
+def _approvals_page(request, reader, workspace_id: int, user, error: str = "", status_code: int = 200):
+    return render(request, "workspaces/approvals.html",
+                  {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
+                   "plans": _pending_plans(reader), "error": error,
+                   "can_approve": user.role in ("trainer", "admin"), **staff_shell("workspaces")},
+                  status_code=status_code)
+
+
 @router.get("/workspaces/{workspace_id}/approvals")
 def workspace_approvals(request: Request, workspace_id: int, user: User = Depends(staff), error: str = ""):
     with UnitOfWork(workspace_id, write=False) as uow:
-        workspace = uow.get(Workspace, workspace_id)
-        rows = _approvals(uow)
-    return render(request, "workspaces/approvals.html", {"workspace": workspace, "rows": rows, "error": "",
-                                                         "can_approve": user.role in ("trainer", "admin"),
-                                                         **staff_shell("workspaces")})
+        return _approvals_page(request, uow, workspace_id, user)
 
 
 @router.post("/workspaces/{workspace_id}/orders/{order_id}/approve")
@@ -98,11 +115,8 @@ def workspace_approve_order(request: Request, workspace_id: int, order_id: int, 
             uow.commit()
         except SimError as refused:
             with UnitOfWork(workspace_id, write=False) as reader:
-                return render(request, "workspaces/approvals.html",
-                              {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
-                               "error": "; ".join(getattr(refused, "errors", {}).values()) or refused.message,
-                               "can_approve": True, **staff_shell("workspaces")},
-                              status_code=refused.status_code)
+                return _approvals_page(request, reader, workspace_id, user, status_code=refused.status_code,
+                                       error="; ".join(getattr(refused, "errors", {}).values()) or refused.message)
     return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)
 
 
@@ -122,11 +136,35 @@ def workspace_decide_order(request: Request, workspace_id: int, order_id: int, u
         except SimError as refused:
             uow.rollback()
             with UnitOfWork(workspace_id, write=False) as reader:
-                return render(request, "workspaces/approvals.html",
-                              {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
-                               "error": "; ".join(getattr(refused, "errors", {}).values()) or refused.message,
-                               "can_approve": True, **staff_shell("workspaces")},
-                              status_code=refused.status_code)
+                return _approvals_page(request, reader, workspace_id, user, status_code=refused.status_code,
+                                       error="; ".join(getattr(refused, "errors", {}).values()) or refused.message)
+    return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)
+
+
+@router.post("/workspaces/{workspace_id}/customers/{customer_id}/payment-plan/decision")
+def workspace_decide_plan(request: Request, workspace_id: int, customer_id: int, user: User = Depends(manager),
+                          form: FormData = Depends(form_data)):
+    """Management's answer on a payment plan beyond the delegation (the customer's pending one)."""
+    from sim.errors import SimError
+    from sim.receivables.models import PaymentPlan, PaymentPlanStatus
+    from sim.receivables.plans import decide_plan
+
+    with UnitOfWork(workspace_id) as uow:
+        uow.get(Workspace, workspace_id)
+        try:
+            plan = uow.session.scalars(select(PaymentPlan).where(
+                PaymentPlan.customer_id == customer_id, PaymentPlan.status == PaymentPlanStatus.PENDING)
+                .order_by(PaymentPlan.id.desc())).first()
+            if plan is None:
+                raise SimError("Aucun échéancier de ce client n'attend de décision.")
+            decide_plan(uow, actor=f"{user.role}:{user.username}", actor_role=user.role, plan_id=plan.id,
+                        decision=form.get("decision", ""), comment=form.get("comment", ""))
+            uow.commit()
+        except SimError as refused:
+            uow.rollback()
+            with UnitOfWork(workspace_id, write=False) as reader:
+                return _approvals_page(request, reader, workspace_id, user, status_code=refused.status_code,
+                                       error="; ".join(getattr(refused, "errors", {}).values()) or refused.message)
     return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)
 
 

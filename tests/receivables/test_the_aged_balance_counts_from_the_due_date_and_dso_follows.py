@@ -1,0 +1,71 @@
+"""The aged balance (receivables-recovery.md §6): age counted from the due date,
+columns not due / 1–30 / 31–60 / 61–90 / > 90 days, a customer's credit netted;
+the DSO (§7): receivables TTC ÷ sales TTC of the last 90 days × 90."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+from sim.billing.models import CreditNote
+from sim.db import UnitOfWork
+from sim.receivables.aging import aged_balance, bucket_of, dso
+from tests.factories import make_customer
+from tests.receivables import an_invoice, at
+
+TODAY = date(2026, 11, 30)
+
+
+def test_each_invoice_falls_in_the_column_of_its_days_past_due(workspace):
+    ws = workspace.id
+    at(ws, TODAY)
+    customer = make_customer(ws)
+    for days, amount in ((0, "100.00"), (1, "200.00"), (30, "300.00"), (31, "400.00"), (60, "500.00"),
+                         (61, "600.00"), (90, "700.00"), (91, "800.00")):
+        due = TODAY - timedelta(days=days)
+        an_invoice(ws, customer, amount, issued=due - timedelta(days=30), due=due)
+    with UnitOfWork(ws, write=False) as uow:
+        balance = aged_balance(uow, customer_id=customer.id)
+    [row] = balance.rows
+    assert row.amounts == {"not_due": D("100.00"), "d1_30": D("500.00"), "d31_60": D("900.00"),
+                           "d61_90": D("1300.00"), "d90": D("800.00")}
+    assert row.gross == D("3600.00") and row.overdue == D("3500.00")
+    assert [bucket_of(d) for d in (-5, 0, 1, 30, 31, 60, 61, 90, 91)] == [
+        "not_due", "not_due", "d1_30", "d1_30", "d31_60", "d31_60", "d61_90", "d61_90", "d90"]
+
+
+def test_a_credit_the_customer_holds_is_netted_and_the_company_total_adds_up(workspace):
+    ws = workspace.id
+    at(ws, TODAY)
+    customer = make_customer(ws)
+    invoice = an_invoice(ws, customer, "1200.00", issued=date(2026, 9, 1), due=date(2026, 10, 1))  # 60 days
+    with UnitOfWork(ws) as uow:  # an avoir on an earlier invoice, left on the account
+        uow.session.add(CreditNote(workspace_id=ws, number="AV-T-1", customer_id=customer.id, invoice_id=invoice.id,
+                                   issue_date=date(2026, 11, 2), reason="Retour", total_ht=D("250.00"),
+                                   total_vat=D("50.00"), total_ttc=D("300.00"), unapplied=D("300.00")))
+        uow.commit()
+    with UnitOfWork(ws, write=False) as uow:
+        mine = aged_balance(uow, customer_id=customer.id).rows[0]
+        company = aged_balance(uow)
+    assert (mine.amounts["d31_60"], mine.credit, mine.total, mine.overdue) == (
+        D("1200.00"), D("300.00"), D("900.00"), D("900.00"))
+    assert mine.customer.id in {r.customer.id for r in company.rows}
+    assert company.total.gross == sum((r.gross for r in company.rows), D(0))
+    assert company.total.credit == sum((r.credit for r in company.rows), D(0))
+
+
+def test_dso_is_receivables_over_90_days_of_sales_times_90():
+    assert dso(D("180000"), D("270000")) == D("60.0")  # the worked example of §7
+
+
+def test_a_customers_dso_reads_its_own_ledger(workspace):
+    ws = workspace.id
+    at(ws, TODAY)
+    customer = make_customer(ws)
+    # 90 days of sales: 3 000 + 1 500 TTC; 1 500 of it still owed → 1 500 / 4 500 × 90 = 30 days
+    an_invoice(ws, customer, "3000.00", issued=date(2026, 9, 15), due=date(2026, 10, 15), amount_due="0.00")
+    an_invoice(ws, customer, "1500.00", issued=date(2026, 11, 10), due=date(2026, 12, 10))
+    an_invoice(ws, customer, "9000.00", issued=date(2026, 5, 1), due=date(2026, 5, 31), amount_due="0.00")  # too old
+    with UnitOfWork(ws, write=False) as uow:
+        balance = aged_balance(uow, customer_id=customer.id)
+    assert balance.sales_ttc == D("4500.00")
+    assert balance.dso == D("30.0")

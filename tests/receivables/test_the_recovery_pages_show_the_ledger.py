@@ -1,0 +1,61 @@
+"""The receivables pages render what the services compute: the aged balance,
+today's reminders, the overdue list with its filters and a customer's file."""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.receivables import a_customer, an_invoice, at
+
+
+def test_the_pages_show_an_overdue_invoice_and_the_customer_file(candidate_with_workspace, login):
+    user, workspace = candidate_with_workspace
+    ws = workspace.id
+    at(ws, date(2026, 11, 24))
+    customer = a_customer(ws, name="Quincaillerie Lemoine")
+    invoice = an_invoice(ws, customer, "12000.00", issued=date(2026, 9, 15), due=date(2026, 10, 15))
+    browser = login(user)
+    page = browser.get("/receivables")
+    assert page.status_code == 200 and "Quincaillerie Lemoine" in page.text and "DSO" in page.text
+    todo = browser.get("/receivables/todo")
+    assert todo.status_code == 200 and invoice.number in todo.text
+    overdue = browser.get("/receivables/overdue", params={"q": "lemoine", "bucket": "d31_60", "state": "due"})
+    assert overdue.status_code == 200 and invoice.number in overdue.text
+    assert invoice.number not in browser.get("/receivables/overdue", params={"q": "lemoine", "bucket": "d90"}).text
+    for query in ("", "?compose=first", "?compose=second&lang=en", "?compose=courtesy"):
+        file = browser.get(f"/customers/{customer.id}/recovery{query}")
+        assert file.status_code == 200, file.text[:2000]
+        assert "Relance par courriel" in file.text and "199,78" in file.text  # penalties + indemnity to date
+
+
+def test_the_manager_decides_a_plan_beyond_the_delegation_on_the_approvals_page(candidate_with_workspace, login,
+                                                                                make_user):
+    from sqlalchemy import select
+
+    from sim.db import UnitOfWork
+    from sim.receivables.models import PaymentPlan, PaymentPlanStatus
+    from tests.factories import last_entry, set_company
+
+    user, workspace = candidate_with_workspace
+    ws = workspace.id
+    set_company(ws, max_payment_plan_months=3)
+    at(ws, date(2026, 11, 16))
+    customer = a_customer(ws, name="Bernard Bricolage")
+    invoice = an_invoice(ws, customer, "7200.00", issued=date(2026, 9, 10), due=date(2026, 10, 10))
+    candidate = login(user)
+    form = {"form_name": "plan", "invoices": str(invoice.id), "note": "Six mensualités demandées par écrit."}
+    for n, month in enumerate(("2026-12-15", "2027-01-15", "2027-02-15", "2027-03-15", "2027-04-15", "2027-05-15"),
+                              start=1):
+        form |= {f"date-{n}": month, f"amount-{n}": "1200,00"}
+    sent = candidate.post(f"/customers/{customer.id}/recovery/payment-plan", form)
+    assert sent.status_code == 303, sent.text[:2000]
+    assert last_entry(ws, "payment_plan.approval_requested").payload["months"] == 6
+    trainer = login(make_user("trainer"))
+    approvals = trainer.get(f"/workspaces/{ws}/approvals")
+    assert "Bernard Bricolage" in approvals.text and "Échéanciers au-delà de la délégation" in approvals.text
+    decided = trainer.post(f"/workspaces/{ws}/customers/{customer.id}/payment-plan/decision",
+                           {"decision": "approved", "comment": ""})
+    assert decided.status_code == 303
+    with UnitOfWork(ws, write=False) as uow:
+        [plan] = uow.session.scalars(select(PaymentPlan)).all()
+    assert plan.status == PaymentPlanStatus.ACTIVE
+    assert last_entry(ws, "payment_plan.decided").actor.startswith("trainer:")
