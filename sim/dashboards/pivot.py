@@ -558,3 +558,37 @@ def _sort(pivot: Pivot) -> None:
             present = [r for r in pivot.rows if r.total is not None]
             present.sort(key=lambda r: (-r.total, r.label.casefold()))
             pivot.rows = present + [r for r in pivot.rows if r.total is None]
+
+
+# ===== stored figures (a panel's snapshot) ===================================
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _dec(value):
+    return None if value is None else Decimal(value)
+
+
+def to_dict(pivot: Pivot) -> dict:
+    return {"spec": pivot.spec.__dict__, "measure_label": pivot.measure_label, "unit": pivot.unit,
+            "rows_label": pivot.rows_label, "columns_label": pivot.columns_label, "period_label": pivot.period_label,
+            "columns": [list(c) for c in pivot.columns],
+            "rows": [{"key": r.key, "label": r.label, "cells": {k: _text(v) for k, v in r.cells.items()},
+                      "total": _text(r.total), "share": _text(r.share), "previous": _text(r.previous),
+                      "variation": _text(r.variation)} for r in pivot.rows],
+            "column_totals": {k: _text(v) for k, v in pivot.column_totals.items()}, "total": _text(pivot.total),
+            "previous_total": _text(pivot.previous_total), "total_variation": _text(pivot.total_variation),
+            "compare_label": pivot.compare_label, "notes": pivot.notes}
+
+
+def from_dict(data: dict) -> Pivot:
+    return Pivot(spec=PivotSpec(**data["spec"]), measure_label=data["measure_label"], unit=data["unit"],
+                 rows_label=data["rows_label"], columns_label=data["columns_label"],
+                 period_label=data["period_label"], columns=[tuple(c) for c in data["columns"]],
+                 rows=[PivotRow(key=r["key"], label=r["label"], cells={k: _dec(v) for k, v in r["cells"].items()},
+                                total=_dec(r["total"]), share=_dec(r["share"]), previous=_dec(r["previous"]),
+                                variation=_dec(r["variation"])) for r in data["rows"]],
+                 column_totals={k: _dec(v) for k, v in data["column_totals"].items()}, total=_dec(data["total"]),
+                 previous_total=_dec(data["previous_total"]), total_variation=_dec(data["total_variation"]),
+                 compare_label=data["compare_label"], notes=list(data["notes"]))

@@ -20,7 +20,7 @@ REF_LABELS = {
     "statement": "relevé", "customer_po": "bon de commande client", "purchase_order": "commande fournisseur",
     "product": "produit", "message": "message", "thread": "fil", "event": "événement", "session": "session",
     "scenario": "scénario", "document": "document", "claim": "réclamation", "reminder": "relance",
-    "expectation": "attendu", "criterion": "critère", "cp": "compétence", "address": "adresse",
+    "dashboard": "tableau de bord", "expectation": "attendu", "criterion": "critère", "cp": "compétence", "address": "adresse",
 }
 _TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",

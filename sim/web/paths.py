@@ -3,6 +3,7 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
+from sim.dashboards.models import Dashboard, DashboardPanel
 from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
@@ -28,4 +29,6 @@ PATH_OBJECTS = {
     "address_id": DeliveryAddress,
     "product_id": Product,
     "filed_id": FiledDocument,
+    "dashboard_id": Dashboard,
+    "panel_id": DashboardPanel,
 }

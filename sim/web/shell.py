@@ -14,6 +14,7 @@ CANDIDATE_NAV = [
                 ("deliveries", "Livraisons", "/deliveries")]),
     ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments")]),
     ("Stocks", [("products", "Produits", "/products")]),
+    ("Pilotage", [("dashboards", "Tableaux de bord", "/dashboards")]),
     ("Épreuve", [("my-workspaces", "Mes espaces", "/my-workspaces"), ("practice", "S'entraîner", "/practice")]),
 ]
 STAFF_NAV = [

@@ -15,6 +15,7 @@ from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
 from tests.crm import a_delivery_address
+from tests.dashboards import a_dashboard_with_a_panel
 from tests.inbox import a_message_with_an_attachment
 
 C, T, E, A = Role.CANDIDATE, Role.TRAINER, Role.EVALUATOR, Role.ADMIN
@@ -27,6 +28,8 @@ READABLE = [
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
+    "/dashboards", "/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/export.xlsx",
+    "/dashboards/{dashboard_id}/export.csv", "/dashboards/{dashboard_id}/pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -69,6 +72,11 @@ EXPECTED = {
         ("GET", "/filed/{filed_id}"), ("GET", "/filed/{filed_id}/file"), ("POST", "/filed/{filed_id}/refile"),
         ("POST", "/filed/{filed_id}/pass-on"), ("GET", "/inbox/{message_id}/attachments/{document_id}/filing"),
         ("POST", "/inbox/{message_id}/attachments/{document_id}/filing"),
+        # dashboards (sim/dashboards)
+        ("POST", "/dashboards"), ("POST", "/dashboards/{dashboard_id}/panels"),
+        ("POST", "/dashboards/{dashboard_id}/panels/{panel_id}/delete"),
+        ("POST", "/dashboards/{dashboard_id}/commentary"), ("POST", "/dashboards/{dashboard_id}/refresh"),
+        ("POST", "/dashboards/{dashboard_id}/send"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -160,6 +168,7 @@ def one_of_each_role(make_user, make_workspace, login):
     workspace = make_workspace(owner=candidate)
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     a_delivery_address(workspace.id)
+    a_dashboard_with_a_panel(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
