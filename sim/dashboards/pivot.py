@@ -531,6 +531,16 @@ def _compare(uow, pivot: Pivot, today: date, rep_names, rep_ids) -> None:
     level = _aggregate(uow, earlier, [spec.rows], first, last, today, rep_names, rep_ids)
     grand = _aggregate(uow, earlier, [], first, last, today, rep_names, rep_ids)
     _, _, additive = MEASURES[spec.measure]
+    if spec.rows not in TIME_DIMENSIONS:
+        # a row of the earlier period that has nothing in this one still shows (a category that stopped
+        # selling): the rows then add up to the earlier total too
+        shown = {row.key for row in pivot.rows}
+        for (key,), (labels, _) in level.items():
+            if key not in shown:
+                pivot.rows.append(PivotRow(key=key, label=labels[0],
+                                           cells={k: ZERO if additive else None for k, _ in pivot.columns},
+                                           total=ZERO if additive else None,
+                                           share=ZERO if additive and pivot.total else None))
     for row in pivot.rows:
         old_key = _shift_key(spec.rows, row.key, -shift)
         sums = level.get((old_key,), (None, None))[1]
