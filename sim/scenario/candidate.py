@@ -122,6 +122,41 @@ def log_call(uow, ctx, spec):
             subject=spec.get("subject", "Appel"))
 
 
+def create_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import create_dashboard as service
+
+    dashboard = service(uow, actor=ACTOR, title=spec["title"], objective=spec.get("objective", ""))
+    ctx.register("dashboard", spec["name"], dashboard)
+
+
+def add_panel(uow, ctx, spec):
+    """A pivot on the dashboard: the builder's fields (sim/dashboards/pivot.py, ``read_spec``)."""
+    from sim.dashboards.service import add_panel as service
+
+    values = {k: str(v) for k, v in spec.items() if k not in ("dashboard", "filters")}
+    values |= {k: str(v) for k, v in (spec.get("filters") or {}).items()}
+    service(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id, values=values)
+
+
+def comment_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import comment
+
+    comment(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id, text=spec["text"])
+
+
+def refresh_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import refresh
+
+    refresh(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id)
+
+
+def send_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import send
+
+    send(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id, subject=spec["subject"],
+         body=spec["body"])
+
+
 # What each action takes, as JSON Schema fields (the linter checks scripts
 # with them, at file:line:col), which fields name scenario entities (REFS) and
 # which names an action gives to what it creates (DEFINES).
@@ -129,6 +164,23 @@ _TEXT = {"type": "string", "minLength": 1}
 _LINES = {"type": "array", "minItems": 1, "items": {
     "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
     "required": ["product", "quantity"], "additionalProperties": False}}
+_MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+
+
+def _panel_fields() -> dict:
+    from sim.dashboards.pivot import CHARTS, COMPARES, DIMENSIONS, KINDS, MEASURES, SORTS
+
+    return {"measure": {"enum": sorted(MEASURES)}, "rows": {"enum": sorted(DIMENSIONS)},
+            "columns": {"enum": sorted(DIMENSIONS)}, "from_month": _MONTH, "to_month": _MONTH,
+            "sort": {"enum": sorted(SORTS)}, "compare": {"enum": sorted(c for c in COMPARES if c)},
+            "chart": {"enum": sorted(CHARTS)}, "title": {"type": "string", "maxLength": 160},
+            "filters": {"type": "object", "properties": {
+                "category": {"type": "string"}, "country": {"type": "string"}, "region": {"type": "string"},
+                "sales_rep": {"type": "string"}, "kind": {"enum": sorted(KINDS)}, "customer": {"type": "string"}},
+                "additionalProperties": False}}
+
+
+_PANEL = _panel_fields()
 FIELDS: dict[str, tuple[dict, list[str]]] = {
     "view_customer": ({"customer": {"type": "string"}}, ["customer"]),
     "send_message": ({"to": {"type": "object", "properties": {
@@ -152,10 +204,18 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
                         "reference": {"type": "string", "maxLength": 60}}, ["invoice"]),
     "log_call": ({"customer": {"type": "string"}, "note": {**_TEXT, "maxLength": 4000},
                   "subject": {**_TEXT, "maxLength": 200}}, ["customer", "note"]),
+    "create_dashboard": ({"name": {"type": "string"}, "title": {**_TEXT, "maxLength": 160},
+                          "objective": {"type": "string", "maxLength": 2000}}, ["name", "title"]),
+    "add_panel": ({"dashboard": {"type": "string"}, **_PANEL}, ["dashboard", "measure", "rows"]),
+    "comment_dashboard": ({"dashboard": {"type": "string"}, "text": {**_TEXT, "maxLength": 8000}},
+                          ["dashboard", "text"]),
+    "refresh_dashboard": ({"dashboard": {"type": "string"}}, ["dashboard"]),
+    "send_dashboard": ({"dashboard": {"type": "string"}, "subject": {**_TEXT, "maxLength": 200},
+                        "body": {**_TEXT, "maxLength": 20_000}}, ["dashboard", "subject", "body"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
-        "order": "order", "invoice": "invoice"}
-DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice"}
+        "order": "order", "invoice": "invoice", "dashboard": "dashboard"}
+DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice", "create_dashboard": "dashboard"}
 
 
 def action_schema(do: str) -> dict:
@@ -171,7 +231,9 @@ def action_schema(do: str) -> dict:
 
 
 ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,
-                                   confirm_order, request_approval, ship, invoice, record_payment, log_call)}
+                                   confirm_order, request_approval, ship, invoice, record_payment, log_call,
+                                   create_dashboard, add_panel, comment_dashboard, refresh_dashboard,
+                                   send_dashboard)}
 
 
 def perform(uow, spec: dict) -> None:
