@@ -154,12 +154,12 @@ def line(pivot, title: str) -> Markup:
     return _frame(title, parts)
 
 
-def _legend(entries, x, y, columns=2, width=110):
+def _legend(entries, x, y, columns=2, width=110, limit=16):
     parts = []
     for i, (label, colour) in enumerate(entries):
         cx, cy = x + (i % columns) * width, y + (i // columns) * 15
         parts.append(f'<rect x="{cx:.1f}" y="{cy - 8:.1f}" width="10" height="10" fill="{colour}"/>')
-        parts.append(_t(cx + 14, cy + 1, _short(label, 16), anchor="start", size=10))
+        parts.append(_t(cx + 14, cy + 1, _short(label, limit), anchor="start", size=10))
     return "".join(parts)
 
 
@@ -188,8 +188,9 @@ def pie(pivot, title: str) -> Markup:
             angle = end
         ly = TOP + 14 + i * 19
         parts.append(f'<rect x="360" y="{ly - 10}" width="12" height="12" fill="{colour}"/>')
-        parts.append(_t(378, ly, f"{_short(label, 30)} — {value_text(value, pivot.unit)} ({share * 100:.1f} %)"
-                        .replace(".", ","), anchor="start", size=11))
+        share_text = f"{share * 100:.1f}".replace(".", ",")
+        parts.append(_t(378, ly, f"{_short(label, 30)} — {value_text(value, pivot.unit)} ({share_text} %)",
+                        anchor="start", size=11))
     skipped = [l for l, v in _items(pivot) if v <= 0]
     if skipped:
         parts.append(_t(360, HEIGHT - 8, f"Non représenté (valeur nulle ou négative) : {len(skipped)}",
@@ -230,7 +231,7 @@ def stacked(pivot, title: str) -> Markup:
     parts.append(f'<line x1="{LEFT}" y1="{y(0.0):.1f}" x2="{LEFT + plot_w}" y2="{y(0.0):.1f}" stroke="#444"/>')
     _x_labels([r.label for r in rows], step, LEFT, parts)
     parts.append(_legend([(label, PALETTE[c % len(PALETTE)]) for c, (_, label) in enumerate(columns)],
-                         LEFT + plot_w + 14, TOP + 6, columns=1, width=0))
+                         LEFT + plot_w + 14, TOP + 6, columns=1, width=0, limit=22))
     return _frame(title, parts)
 
 

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, distinct, extract, func, literal, select, type_coerce
+from sqlalchemy import Date, Integer, and_, bindparam, case, distinct, extract, func, literal, select, type_coerce
 
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from sim.company.models import SalesRep
@@ -254,15 +255,22 @@ class _Source:
     """One fact table with its date, customer and (maybe) product, and the additive sums a measure needs."""
 
     def __init__(self, base, joins, day, *, where=()):
-        # ORM joins (not table joins): the workspace criterion of an outer-joined
-        # table then goes into its ON clause, where it keeps the unmatched rows
         self.base, self.joins, self.day, self.where = base, joins, day, list(where)
 
     def select(self, *columns):
+        """Scoped by hand to the unit of work's workspace (``WORKSPACE``, bound at execution) — every
+        table, the outer-joined product in its ON clause, where it keeps the lines without one — so
+        that the statement runs with ``all_workspaces``: the automatic scoping's walk of each of a
+        pivot's statements was most of its time (sim/crm/timeline.py does the same)."""
         statement = select(*columns).select_from(self.base)
+        scoped = [self.base.workspace_id == WORKSPACE]
         for target, on, outer in self.joins:
-            statement = statement.outerjoin(target, on) if outer else statement.join(target, on)
-        return statement
+            if outer:
+                statement = statement.outerjoin(target, and_(on, target.workspace_id == WORKSPACE))
+            else:
+                statement = statement.join(target, on)
+                scoped.append(target.workspace_id == WORKSPACE)
+        return statement.where(*scoped)
 
 
 def _dimension_columns(name: str, source: _Source, rep_names: dict) -> tuple[list, callable]:
@@ -284,12 +292,22 @@ def _dimension_columns(name: str, source: _Source, rep_names: dict) -> tuple[lis
     if name == "country":
         return [Customer.country], lambda c: (c, country_name(c) or c)
     if name == "region":
-        return [_region_expression()], lambda r: (r, r)
+        # grouped by country and département, named in Python: a document has one customer, so the
+        # départements partition every measure (sums and counts of documents alike) and _aggregate adds
+        # them up per region
+        return [Customer.country, func.substr(Customer.postcode, 1, 2)], _region_of
     if name == "sales_rep":
         return [Customer.sales_rep_id], lambda i: rep_names.get(i, ("", "(sans commercial)"))
     if name == "kind":
         return [Customer.kind], lambda k: (k, KINDS.get(k, k))
     raise KeyError(name)
+
+
+def _region_of(country, dept):
+    if country != "FR":
+        return "Hors de France", "Hors de France"
+    region = REGION_OF.get(dept or "", "France (autre)")
+    return region, region
 
 
 def _region_expression():
@@ -316,8 +334,14 @@ def _filters(spec: PivotSpec, source: _Source, rep_ids: dict) -> list:
     return found
 
 
-def _sources(measure: str, today: date) -> list[tuple[_Source, list, int]]:
-    """(source, the sums it contributes, sign) for a measure."""
+WORKSPACE = bindparam("pivot_workspace", type_=Integer)
+TODAY = bindparam("pivot_today", type_=Date)
+
+
+@lru_cache(maxsize=None)
+def _sources(measure: str) -> list[tuple[_Source, list, int]]:
+    """(source, the sums it contributes, sign) for a measure (built once: expressions are immutable)."""
+    today = TODAY
     hundred = _money_literal("100")
     if measure in ("revenue", "margin", "quantity"):
         invoices = _Source(InvoiceLine, [(Invoice, InvoiceLine.invoice_id == Invoice.id, False),
@@ -384,7 +408,7 @@ def _aggregate(uow, spec: PivotSpec, dims: list[str], first: date, last: date, t
                rep_names: dict, rep_ids: dict) -> dict[tuple, tuple[tuple, list]]:
     """{(key, …) per dimension: ((label, …), summed components)} for one grouping level."""
     merged: dict[tuple, tuple[tuple, list]] = {}
-    for source, sums, sign in _sources(spec.measure, today):
+    for source, sums, sign in _sources(spec.measure):
         columns, readers = [], []
         for dim in dims:
             cols, reader = _dimension_columns(dim, source, rep_names)
@@ -395,7 +419,8 @@ def _aggregate(uow, spec: PivotSpec, dims: list[str], first: date, last: date, t
                             *_filters(spec, source, rep_ids)))
         if columns:
             statement = statement.group_by(*columns)
-        for row in uow.session.execute(statement):
+        for row in uow.session.execute(statement, {"pivot_workspace": uow.workspace_id, "pivot_today": today},
+                                       execution_options={"all_workspaces": True}):
             keys, labels = [], []
             for start, width, reader in readers:
                 key, label = reader(*row[start:start + width])
@@ -406,6 +431,20 @@ def _aggregate(uow, spec: PivotSpec, dims: list[str], first: date, last: date, t
             _, current = merged.get(key, (tuple(labels), [ZERO] * len(values)))
             merged[key] = (tuple(labels), [c + sign * v for c, v in zip(current, values)])
     return merged
+
+
+SUMMED = ("revenue", "margin", "quantity", "overdue")
+
+
+def _fold(level: dict, index: int | None) -> dict:
+    """A grouping's sums added up by one of its keys (or all together: ``None``)."""
+    folded: dict[tuple, tuple[tuple, list]] = {}
+    for key, (labels, sums) in level.items():
+        short = (key[index],) if index is not None else ()
+        names = (labels[index],) if index is not None else ()
+        _, current = folded.get(short, (names, [ZERO] * len(sums)))
+        folded[short] = (names, [c + v for c, v in zip(current, sums)])
+    return folded
 
 
 def _reps(uow) -> tuple[dict, dict]:
@@ -468,10 +507,20 @@ def build(uow, spec: PivotSpec, today: date) -> Pivot:
     value = lambda sums: _value(measure, sums) if sums is not None else None  # noqa: E731
 
     dims = [spec.rows] + ([spec.columns] if spec.columns else [])
-    cells = _aggregate(uow, spec, dims, first, last, today, rep_names, rep_ids) if spec.columns else {}
-    row_level = _aggregate(uow, spec, [spec.rows], first, last, today, rep_names, rep_ids)
-    col_level = _aggregate(uow, spec, [spec.columns], first, last, today, rep_names, rep_ids) if spec.columns else {}
-    grand = _aggregate(uow, spec, [], first, last, today, rep_names, rep_ids)
+    level = lambda dims_: _aggregate(uow, spec, dims_, first, last, today, rep_names, rep_ids)  # noqa: E731
+    if measure in SUMMED:
+        # plain sums: the totals are the sums of the finest grouping's sums (one GROUP BY per source)
+        finest = level(dims)
+        cells = finest if spec.columns else {}
+        row_level = _fold(finest, 0) if spec.columns else finest
+        col_level = _fold(finest, 1) if spec.columns else {}
+        grand = _fold(finest, None)
+    else:
+        # counts of distinct documents and ratios: each total is its own GROUP BY
+        cells = level(dims) if spec.columns else {}
+        row_level = level([spec.rows])
+        col_level = level([spec.columns]) if spec.columns else {}
+        grand = level([])
     total = value(grand.get((), (None, None))[1])
 
     def keys_of(dim, level):
@@ -529,7 +578,8 @@ def _compare(uow, pivot: Pivot, today: date, rep_names, rep_ids) -> None:
     first, _ = month_bounds(earlier.from_month)
     _, last = month_bounds(earlier.to_month)
     level = _aggregate(uow, earlier, [spec.rows], first, last, today, rep_names, rep_ids)
-    grand = _aggregate(uow, earlier, [], first, last, today, rep_names, rep_ids)
+    grand = _fold(level, None) if spec.measure in SUMMED else _aggregate(uow, earlier, [], first, last, today,
+                                                                          rep_names, rep_ids)
     _, _, additive = MEASURES[spec.measure]
     if spec.rows not in TIME_DIMENSIONS:
         # a row of the earlier period that has nothing in this one still shows (a category that stopped

@@ -127,3 +127,11 @@ def test_a_bad_spec_is_refused_field_by_field():
     with pytest.raises(ValidationFailed) as refused:
         read_spec({"chart": "stacked"}, TODAY)
     assert "répartition" in refused.value.errors["chart"]
+
+
+def test_another_workspace_never_counts(company):
+    other = fixed_company()  # the same rows again, in another candidate's workspace
+    for ws in (company, other):
+        assert pivot(ws, rows="category").total == D("220.00")
+        assert pivot(ws, measure="orders", rows="month").total == D("3")
+        assert pivot(ws, measure="overdue", rows="customer", from_month="2025-11").total == D("320.00")
