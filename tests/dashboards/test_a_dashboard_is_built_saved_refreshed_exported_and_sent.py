@@ -115,3 +115,25 @@ def test_sending_an_empty_dashboard_is_refused_and_changes_nothing(login, candid
     refused = browser.post(f"/dashboards/{dashboard.id}/send", {"subject": "TB", "body": "Ci-joint."})
     assert refused.status_code == 422 and "Ajoutez au moins un graphique" in refused.text
     assert snapshot(workspace.id) == before
+
+
+def test_a_form_sent_twice_adds_one_panel_and_sends_one_message(login, candidate_with_workspace):
+    from sqlalchemy import func
+
+    from sim.journal.models import JournalEntry
+
+    user, workspace = candidate_with_workspace
+    browser = login(user)
+    browser.post("/dashboards", {"title": "Ventes", "form_token": "tok-create-1"})
+    assert browser.post("/dashboards", {"title": "Ventes", "form_token": "tok-create-1"}).status_code == 409
+    url = f"/dashboards/{_dashboard(workspace.id).id}"
+    panel = {"measure": "orders", "rows": "kind", "chart": "pie", "form_token": "tok-panel-1"}
+    assert browser.post(f"{url}/panels", panel).status_code == 303
+    assert browser.post(f"{url}/panels", panel).status_code == 409
+    send = {"subject": "TB", "body": "Ci-joint.", "form_token": "tok-send-1"}
+    assert browser.post(f"{url}/send", send).status_code == 303
+    assert browser.post(f"{url}/send", send).status_code == 409
+    with UnitOfWork(workspace.id, write=False) as uow:
+        counts = dict(uow.session.execute(select(JournalEntry.kind, func.count()).where(
+            JournalEntry.kind.like("dashboard.%")).group_by(JournalEntry.kind)).all())
+    assert counts == {"dashboard.created": 1, "dashboard.panel_added": 1, "dashboard.sent": 1}
