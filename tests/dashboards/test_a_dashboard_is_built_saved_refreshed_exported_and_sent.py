@@ -101,9 +101,13 @@ def test_build_save_comment_refresh_export_and_send(login, candidate_with_worksp
         message = uow.session.scalars(select(Interaction).where(
             Interaction.reference == entry.refs["message"])).one()
         assert message.counterpart_role == "management"
-        assert uow.session.scalars(select(MessageAttachment).where(
+        attachment = uow.session.scalars(select(MessageAttachment).where(
             MessageAttachment.interaction_id == message.id)).one()
     assert _dashboard(ws).sent_at is not None
+    thread = browser.get(f"/inbox/{message.id}")  # the sent message, its PDF attached
+    assert thread.status_code == 200 and "Tableau-de-bord_TB-001" in thread.text
+    attached = browser.get(f"/inbox/{message.id}/attachments/{attachment.document_id}")
+    assert attached.status_code == 200 and attached.content.startswith(b"%PDF")
 
 
 def test_sending_an_empty_dashboard_is_refused_and_changes_nothing(login, candidate_with_workspace):
