@@ -141,3 +141,19 @@ def test_a_form_sent_twice_adds_one_panel_and_sends_one_message(login, candidate
         counts = dict(uow.session.execute(select(JournalEntry.kind, func.count()).where(
             JournalEntry.kind.like("dashboard.%")).group_by(JournalEntry.kind)).all())
     assert counts == {"dashboard.created": 1, "dashboard.panel_added": 1, "dashboard.sent": 1}
+
+
+def test_a_trainer_inspecting_reads_the_dashboard_and_leaves_no_trace(login, make_user, candidate_with_workspace):
+    from tests.dashboards import a_dashboard_with_a_panel
+
+    user, workspace = candidate_with_workspace
+    dashboard, _ = a_dashboard_with_a_panel(workspace.id)
+    trainer = login(make_user("trainer"))
+    assert trainer.get(f"/inspect/{workspace.id}", params={"next": "/dashboards"}).status_code == 303
+    before = snapshot(workspace.id)
+    page = trainer.get(f"/dashboards/{dashboard.id}")
+    assert page.status_code == 200 and 'class="chart"' in page.text
+    assert "Construire un tableau croisé" not in page.text and "Envoyer le tableau de bord" not in page.text
+    assert trainer.get(f"/dashboards/{dashboard.id}/export.xlsx").status_code == 200
+    assert trainer.get(f"/dashboards/{dashboard.id}/pdf").status_code == 200
+    assert snapshot(workspace.id) == before  # no dashboard.exported in the candidate's journal
