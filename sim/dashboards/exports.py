@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from sim.dashboards.pivot import MEASURES
 
-FORMATS = {"money": '#,##0.00\\ "€"', "quantity": "#,##0.###", "count": "0", "pct": '0.0\\ "%"'}
+FORMATS = {"money": '#,##0.00\\ "€"', "quantity": "#,##0.000", "count": "0", "pct": '0.0\\ "%"'}
 SHARE_FORMAT = "0.0%"
 DATA_COLUMNS = ["Graphique", "Titre", "Période", "Indicateur", "Axe", "Ligne", "Répartition", "Colonne", "Valeur",
                 "Part (%)", "Comparaison", "Valeur comparée", "Variation (%)"]
@@ -88,6 +88,9 @@ def to_xlsx(dashboard, panels) -> bytes:
         p = panel.pivot
         sheet = book.create_sheet(_sheet_title(n, panel.title, taken))
         number_format = FORMATS[p.unit]
+        if p.unit == "quantity" and all(v is None or v == v.to_integral_value() for r in p.rows
+                                        for v in (r.total, *r.cells.values())):
+            number_format = "#,##0"  # whole units (« #,##0.### » would print « 8. »)
         additive = MEASURES[p.spec.measure][2]
         sheet["A1"] = panel.title
         sheet["A1"].font = Font(bold=True, size=13)
