@@ -6,8 +6,9 @@ period or the same period a year earlier).
 Every figure is computed by the database (``GROUP BY``) and read back as an
 exact ``Decimal``: sums of the exact ``Fixed`` columns (sim/db.py) and of
 their products, typed so that both SQLite (integer counts of cents) and
-PostgreSQL (NUMERIC) give the same digits. Totals are their own ``GROUP BY``
-(a number of orders or an average basket is not the sum of its rows).
+PostgreSQL (NUMERIC) give the same digits. Totals of counts and ratios are
+their own ``GROUP BY`` (a number of orders or an average basket is not the sum
+of its rows); totals of plain sums add up the finest grouping's sums.
 
 What each measure reads (README, "Dashboards"):
 
