@@ -13,14 +13,16 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Debian packages the tests drive: a real browser, the PDF tools, and Saxon-HE (XSLT 2.0,
-# on a Java runtime) for the EN 16931 schematron that checks the Factur-X invoices.
+# Debian packages the tests drive: a real browser, the PDF tools, Saxon-HE (XSLT 2.0, on a Java
+# runtime) for the EN 16931 schematron that checks the Factur-X invoices, and LibreOffice (it
+# recomputes the dashboards' XLSX exports).
 debian-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	test -f /usr/share/java/Saxon-HE.jar || missing="$$missing libsaxonhe-java"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \

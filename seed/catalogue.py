@@ -157,6 +157,10 @@ TEMPLATES: dict[str, tuple] = {
         ("Étiquettes adresse A4 {v} (boîte de 100 feuilles)", "A4 address labels {v} (box of 100 sheets)", "boîte", "14.00", "2.2", (1, 8),
          _T([("21 par feuille 70×42,3 mm", "21 per sheet 70×42.3 mm", 1.0), ("8 par feuille 105×74 mm", "8 per sheet 105×74 mm", 1.02),
              ("1 par feuille 210×297 mm", "1 per sheet 210×297 mm", 1.05)])),
+        ("Guide pratique du marquage des colis : {v} (livre)", "Parcel marking handbook: {v} (book)", "u", "19.50",
+         "0.5", (1, 3),
+         _T([("matières dangereuses ADR", "dangerous goods (ADR)", 1.0), ("export et douane", "export and customs", 0.9),
+             ("Incoterms 2020 expliqués", "Incoterms 2020 explained", 0.8)])),
         ("Lecteur code-barres {v}", "Barcode scanner {v}", "u", "68.00", "0.3", (1, 3),
          _T([("filaire", "wired", 1.0), ("sans fil", "wireless", 1.7)])),
     ),
@@ -199,6 +203,9 @@ DESCRIPTIONS = {
 }
 
 VAT_STANDARD = Decimal("20.00")
+# Books are taxed at the reduced rate (CGI art. 278-0 bis, domain/payment-and-invoicing.md §7):
+# the handbooks of the labelling range carry 5.5 %, everything else 20 %.
+VAT_REDUCED = {"Guide pratique du marquage des colis : {v} (livre)": Decimal("5.50")}
 
 
 def _ceil_to(value: Decimal, step: Decimal) -> Decimal:
@@ -258,7 +265,7 @@ def build_catalogue(rng: random.Random, count: int, suppliers: list[SupplierPlan
                 reference=f"{prefix}-{number:04d}",
                 name=label_fr.format(v=v_fr), name_en=label_en.format(v=v_en),
                 category=name_fr, description=DESCRIPTIONS[prefix], unit=unit,
-                price_ht=price, purchase_cost=purchase_cost, vat_rate=VAT_STANDARD,
+                price_ht=price, purchase_cost=purchase_cost, vat_rate=VAT_REDUCED.get(label_fr, VAT_STANDARD),
                 weight_kg=(Decimal(weight) * Decimal(str(factor))).quantize(Decimal("0.001")),
                 supplier=supplier, lead_time_days=supplier.lead_time_days,
                 popularity=rng.lognormvariate(0, 0.9) * (1.6 if high >= 10 else 1.0),

@@ -41,6 +41,18 @@ LADDER: tuple[tuple[str, int, str], ...] = (
     ("escalated", 52, "letter"),
 )
 
+# Orders per working day, by month, relative to the year's average: a packaging distributor's
+# year — a quiet August (the French summer break), a strong autumn peaking in November (e-commerce,
+# end-of-year shipping), the Christmas weeks and January slower, spring steady.
+SEASONALITY = {1: 0.85, 2: 0.95, 3: 1.05, 4: 1.0, 5: 0.95, 6: 1.0, 7: 0.85, 8: 0.5, 9: 1.1, 10: 1.25, 11: 1.4,
+               12: 1.05}
+
+
+def seasonal_weights(days: list[date]) -> list[float]:
+    """Cumulative weights for drawing an order's day among ``days`` (working days) with the seasonality."""
+    return list(itertools.accumulate(SEASONALITY[d.month] for d in days))
+
+
 # Payment behaviour per risk rating: share of invoices paid late, range of days late.
 LATENESS = {"A": (0.06, 1, 8), "B": (0.20, 2, 20), "C": (0.45, 5, 35), "D": (0.65, 10, 50)}
 
@@ -102,6 +114,7 @@ class History:
         self.start = start
         self.end = end  # SIM_START: nothing in the history happens on or after it
         self.days = working_days(start, end)
+        self.seasonal = seasonal_weights(self.days)
         self.carriers_by_mode: dict[str, CarrierPlan] = {}
         for carrier in plans.carriers:
             self.carriers_by_mode.setdefault(carrier.mode, carrier)
@@ -234,7 +247,8 @@ class History:
                 continue
             share = len(days) / max(1, len(self.days))
             count = _poisson(rng, customer.orders_per_year * years * share)
-            for day in sorted(rng.choice(days) for _ in range(count)):
+            weights = seasonal_weights(days)
+            for day in sorted(rng.choices(days, cum_weights=weights, k=count)):
                 lines = self._lines(rng, customer, rng.choices((1, 2, 3, 4, 5), weights=(30, 27, 20, 13, 10))[0])
                 quote = None
                 quote_share = 0.6 if customer.country != "FR" else 0.1 if customer.kind == "b2c" else 0.4
@@ -282,7 +296,7 @@ class History:
             if k < still_open and last_days:
                 day = rng.choice(last_days)
             else:
-                day = rng.choice(self.days)
+                day = rng.choices(self.days, cum_weights=self.seasonal)[0]
             if day <= customer.created_on:
                 day = max(d for d in self.days[-5:])
             lines = self._lines(rng, customer, rng.choice((1, 2, 2, 3, 4)), scale=rng.uniform(1.0, 2.5))

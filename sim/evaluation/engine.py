@@ -31,7 +31,7 @@ from sim.journal.catalogue import KINDS
 from sim.journal.models import JournalEntry
 from sim.scenario.durations import parse_delay
 
-CHECKS = ("journal", "sequence", "state", "message", "support", "judge")
+CHECKS = ("journal", "sequence", "state", "message", "support", "dashboard", "judge")
 # scenario entity kinds, and the field that is their business key
 ENTITY_KEYS = {"customer": "code", "supplier": "code", "product": "reference", "order": "number",
                "invoice": "number", "quote": "number", "purchase_order": "number", "delivery": "number"}
@@ -518,6 +518,61 @@ def _support(run: Run, spec: dict, max_points: Decimal) -> Outcome:
     return _graded(spec, max_points, failing, [entry.seq], "", f"support {number} ({what}) : " + ", ".join(reasons))
 
 
+_PANEL_WORDS = {"measure": "l'indicateur", "rows": "l'axe", "columns": "la répartition", "from_month": "la période",
+                "to_month": "la période", "sort": "le tri", "chart": "le graphique"}
+_CORE = ("measure", "rows", "columns", "from_month", "to_month")  # what the figures are; the rest is how they read
+
+
+def _panel_gaps(panel: dict, wanted: dict) -> list[str]:
+    gaps = []
+    for key, value in wanted.items():
+        allowed = [str(v) for v in (value if isinstance(value, list) else [value])]
+        if str(panel.get(key, "")) not in allowed:
+            gaps.append(f"{_PANEL_WORDS[key]} « {panel.get(key) or 'aucun'} » au lieu de « {' ou '.join(allowed)} »")
+    return list(dict.fromkeys(gaps))
+
+
+def _dashboard(run: Run, spec: dict, max_points: Decimal) -> Outcome:
+    """The dashboards the candidate sent (``dashboard.sent``): one with a panel of the
+    wanted measure, axis and period (else missed), and its sort and chart (else
+    incomplete), with a commentary of enough words (else incomplete), on time."""
+    rule = spec["dashboard"]
+    timing = Timing(run, spec)
+    wanted = rule.get("panel") or {}
+    core = {k: v for k, v in wanted.items() if k in _CORE}
+    form = {k: v for k, v in wanted.items() if k not in _CORE}
+    sent = [e for e in run.by_kind.get("dashboard.sent", [])
+            if e.actor.startswith("candidate") and timing.allowed(e)]
+    if not sent:
+        return Outcome(MISSED, Decimal(0), [], "aucun tableau de bord envoyé à la direction.")
+    best = None
+    for entry in sent:
+        panels = entry.payload.get("panels") or []
+        candidates = [p for p in panels if not _panel_gaps(p, core)] if core else [{}]
+        if not candidates:
+            continue
+        gaps = min((_panel_gaps(p, form) for p in candidates), key=len) if form else []
+        words = len(re.findall(r"\w+", entry.payload.get("commentary") or ""))
+        if rule.get("commentary_min_words") and words < int(rule["commentary_min_words"]):
+            gaps = gaps + [f"commentaire de {words} mot(s), {rule['commentary_min_words']} au moins attendus"]
+        failing = ({"incomplete"} if gaps else set()) | (set() if timing.on_time(entry) else {"late"})
+        rank = (len(failing), len(gaps), entry.seq)
+        if best is None or rank < best[0]:
+            best = (rank, entry, failing, gaps)
+    what = ", ".join(f"{k} = {v}" for k, v in core.items()) or "le tableau de bord"
+    if best is None:
+        return Outcome(MISSED, Decimal(0), [e.seq for e in sent],
+                       f"tableau de bord envoyé, mais sans graphique {what}.")
+    _, entry, failing, gaps = best
+    if not failing:
+        shown = ", ".join(f"{k} = {v}" for k, v in wanted.items()) or what
+        return Outcome(MET, max_points, [entry.seq], f"tableau de bord {entry.refs.get('dashboard')} conforme ({shown})"
+                       + (f", {timing.describe()}." if timing.timed else "."))
+    reasons = list(gaps) + ([f"pas {timing.describe()}"] if "late" in failing else [])
+    return _graded(spec, max_points, failing, [entry.seq], "",
+                   f"tableau de bord {entry.refs.get('dashboard')} ({what}) : " + ", ".join(reasons))
+
+
 def _state(run: Run, spec: dict, max_points: Decimal) -> Outcome:
     from sim.billing.models import CreditNote, Invoice
     from sim.crm.models import Customer
@@ -597,6 +652,8 @@ def check(run: Run, spec: dict) -> Outcome:
         outcome = _message(run, spec, max_points)
     elif "support" in spec:
         outcome = _support(run, spec, max_points)
+    elif "dashboard" in spec:
+        outcome = _dashboard(run, spec, max_points)
     else:
         outcome = _state(run, spec, max_points)
     violations = _never(run, spec)

@@ -301,7 +301,7 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("scenario.event_failed", "Événement du scénario en échec", refs=("event",),
          payload={"kind": "text", "error": "text"}),
     Kind("management.request_received", "Demande de la direction", refs=("event",),
-         payload={"subject": "text", "due": "text"}),
+         payload={"subject": "text", "due": "text", "objective": "text"}, optional=("objective",)),
     Kind("communication.requested", "Support de communication demandé par la direction", refs=("event",),
          payload={"subject": "text", "objective": "text", "target": "text", "channels": "list", "due": "text"}),
     # --- communication supports (sim/communication/service.py, consents.py) ---
@@ -316,6 +316,23 @@ KINDS: dict[str, Kind] = _kinds(
                   "filters": "dict", "purpose": "text", "matched": "int", "recipients": "int", "excluded": "dict",
                   "reach": "int", "advice_not_met": "list", "within_limits": "bool", "language": "text",
                   "customers": "list"}),
+    # --- dashboards (sim/dashboards/service.py) -------------------------------
+    # a panel's spec: measure, rows, columns (or ""), from_month/to_month (YYYY-MM), sort, compare, chart, filters
+    Kind("dashboard.created", "Tableau de bord créé", refs=("dashboard",),
+         payload={"title": "text", "objective": "text"}),
+    Kind("dashboard.panel_added", "Graphique ajouté au tableau de bord", refs=("dashboard",),
+         payload={"panel": "int", "title": "text", "measure": "text", "rows": "text", "columns": "text",
+                  "from_month": "text", "to_month": "text", "sort": "text", "compare": "text", "chart": "text",
+                  "filters": "dict", "total": "decimal?", "rows_count": "int"}),
+    Kind("dashboard.panel_removed", "Graphique retiré du tableau de bord", refs=("dashboard",),
+         payload={"panel": "int", "title": "text"}),
+    Kind("dashboard.commented", "Commentaire du tableau de bord rédigé", refs=("dashboard",),
+         payload={"text": "text", "words": "int"}),
+    Kind("dashboard.refreshed", "Tableau de bord actualisé", refs=("dashboard",),
+         payload={"panels": "int", "totals": "list"}),
+    Kind("dashboard.exported", "Tableau de bord exporté", refs=("dashboard",), payload={"format": "text"}),
+    Kind("dashboard.sent", "Tableau de bord envoyé", refs=("dashboard", "message"),
+         payload={"to_role": "text", "title": "text", "filename": "text", "commentary": "text", "panels": "list"}),
     Kind("trade_show.announced", "Salon annoncé", refs=("event",),
          payload={"name": "text", "date": "text", "place": "text", "budget": "text", "objectives": "list"}),
     # --- the evaluator's judgements (sim/evaluation/judgements.py): signed entries of the evaluator in the

@@ -21,7 +21,7 @@ REF_LABELS = {
     "product": "produit", "message": "message", "thread": "fil", "event": "événement", "session": "session",
     "scenario": "scénario", "document": "document", "claim": "réclamation", "reminder": "relance",
     "expectation": "attendu", "receipt": "réception", "criterion": "critère", "cp": "compétence", "address": "adresse",
-    "support": "support",
+    "support": "support", "dashboard": "tableau de bord",
     "protest": "protestation", "replacement": "livraison de remplacement", "proforma": "pro forma",
     "order_proforma": "pro forma", "packing_list": "liste de colisage", "carrier_protest": "lettre de protestation",
     "payment_plan": "échéancier", "call": "appel", "reminder_letter": "lettre de relance",

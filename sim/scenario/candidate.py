@@ -381,6 +381,41 @@ def to_litigation(uow, ctx, spec):
                            note=spec["note"])
 
 
+def create_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import create_dashboard as service
+
+    dashboard = service(uow, actor=ACTOR, title=spec["title"], objective=spec.get("objective", ""))
+    ctx.register("dashboard", spec["name"], dashboard)
+
+
+def add_panel(uow, ctx, spec):
+    """A pivot on the dashboard: the builder's fields (sim/dashboards/pivot.py, ``read_spec``)."""
+    from sim.dashboards.service import add_panel as service
+
+    values = {k: str(v) for k, v in spec.items() if k not in ("dashboard", "filters")}
+    values |= {k: str(v) for k, v in (spec.get("filters") or {}).items()}
+    service(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id, values=values)
+
+
+def comment_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import comment
+
+    comment(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id, text=spec["text"])
+
+
+def refresh_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import refresh
+
+    refresh(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id)
+
+
+def send_dashboard(uow, ctx, spec):
+    from sim.dashboards.service import send
+
+    send(uow, actor=ACTOR, dashboard_id=ctx.entity("dashboard", spec["dashboard"]).id, subject=spec["subject"],
+         body=spec["body"])
+
+
 # What each action takes, as JSON Schema fields (the linter checks scripts
 # with them, at file:line:col), which fields name scenario entities (REFS) and
 # which names an action gives to what it creates (DEFINES).
@@ -393,6 +428,23 @@ DATE_FIELD = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _LINES = {"type": "array", "minItems": 1, "items": {
     "type": "object", "properties": {"product": {"type": "string"}, "quantity": {"type": ["number", "string"]}},
     "required": ["product", "quantity"], "additionalProperties": False}}
+_MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+
+
+def _panel_fields() -> dict:
+    from sim.dashboards.pivot import CHARTS, COMPARES, DIMENSIONS, KINDS, MEASURES, SORTS
+
+    return {"measure": {"enum": sorted(MEASURES)}, "rows": {"enum": sorted(DIMENSIONS)},
+            "columns": {"enum": sorted(DIMENSIONS)}, "from_month": _MONTH, "to_month": _MONTH,
+            "sort": {"enum": sorted(SORTS)}, "compare": {"enum": sorted(c for c in COMPARES if c)},
+            "chart": {"enum": sorted(CHARTS)}, "title": {"type": "string", "maxLength": 160},
+            "filters": {"type": "object", "properties": {
+                "category": {"type": "string"}, "country": {"type": "string"}, "region": {"type": "string"},
+                "sales_rep": {"type": "string"}, "kind": {"enum": sorted(KINDS)}, "customer": {"type": "string"}},
+                "additionalProperties": False}}
+
+
+_PANEL = _panel_fields()
 FIELDS: dict[str, tuple[dict, list[str]]] = {
     "view_customer": ({"customer": {"type": "string"}}, ["customer"]),
     "send_message": ({"to": {"type": "object", "properties": {
@@ -481,15 +533,24 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
                      ["customer", "instalments"]),
     "check_solvency": ({"customer": {"type": "string"}}, ["customer"]),
     "to_litigation": ({"customer": {"type": "string"}, "note": {**_TEXT, "maxLength": 2000}}, ["customer", "note"]),
+    # dashboards (sim/dashboards)
+    "create_dashboard": ({"name": {"type": "string"}, "title": {**_TEXT, "maxLength": 160},
+                          "objective": {"type": "string", "maxLength": 2000}}, ["name", "title"]),
+    "add_panel": ({"dashboard": {"type": "string"}, **_PANEL}, ["dashboard", "measure", "rows"]),
+    "comment_dashboard": ({"dashboard": {"type": "string"}, "text": {**_TEXT, "maxLength": 8000}},
+                          ["dashboard", "text"]),
+    "refresh_dashboard": ({"dashboard": {"type": "string"}}, ["dashboard"]),
+    "send_dashboard": ({"dashboard": {"type": "string"}, "subject": {**_TEXT, "maxLength": 200},
+                        "body": {**_TEXT, "maxLength": 20_000}}, ["dashboard", "subject", "body"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
         "order": "order", "invoice": "invoice", "product": "product", "substitute": "product",
         "supplier": "supplier", "purchase_order": "purchase_order", "damaged[].product": "product",
         "support": "support", "delivery": "delivery", "carrier": "carrier",
-        "invoices[]": "invoice"}
+        "invoices[]": "invoice", "dashboard": "dashboard"}
 DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice",
            "create_purchase_order": "purchase_order", "write_support": "support", "ship": "delivery",
-           "ship_replacement": "delivery"}
+           "ship_replacement": "delivery", "create_dashboard": "dashboard"}
 
 
 def action_schema(do: str) -> dict:
@@ -511,7 +572,9 @@ ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, c
                                    write_support, publish_support,
                                    book_carrier, record_receipt, send_protest, ship_replacement,
                                    send_reminder, reminder_call, send_letter, invoice_penalties, flag_dispute,
-                                   propose_plan, check_solvency, to_litigation)}
+                                   propose_plan, check_solvency, to_litigation,
+                                   create_dashboard, add_panel, comment_dashboard, refresh_dashboard,
+                                   send_dashboard)}
 
 
 def perform(uow, spec: dict) -> None:

@@ -396,6 +396,7 @@ def scenario_names(data: dict) -> dict[str, set[str]]:
     names: dict[str, set[str]] = {kind: set() for kind in ENTITY_SECTIONS.values()}
     names["quote"] = set()
     names["support"] = set()  # named by candidate scripts (write_support)
+    names["dashboard"] = set()  # created by the candidate's script (create_dashboard)
     for section, kind in ENTITY_SECTIONS.items():
         if isinstance(company.get(section), dict):
             names[kind] |= set(company[section])
@@ -796,7 +797,8 @@ def _reply_problems(event: dict, path, positions: _Positions, file: str) -> list
 _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
             "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
-            "support": "support de communication", "delivery": "livraison", "quote": "devis"}
+            "support": "support de communication", "delivery": "livraison", "quote": "devis",
+            "dashboard": "tableau de bord"}
 
 
 def _criteria(referential) -> set[str] | None:
@@ -1005,7 +1007,7 @@ def load(path: str | Path) -> dict:
 # a matched kind can have, scenario names and events that exist, points and
 # delays as the engine reads them (sim/evaluation/engine.py).
 
-_CHECK_KINDS = ("journal", "sequence", "state", "message", "support", "judge")
+_CHECK_KINDS = ("journal", "sequence", "state", "message", "support", "dashboard", "judge")
 _TIMED = ("before", "after", "within", "count", "partly")
 _WHERE_SPECIAL = {"actor", "role"}
 _STATE_FIELDS = {
@@ -1099,13 +1101,13 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
         checks = [k for k in _CHECK_KINDS if k in exp]
         if len(checks) > 1:
             add((*path, checks[1]), f"deux sortes de vérification dans une attente : {' et '.join(checks)} "
-                                    "(une seule parmi journal, sequence, state, message, support, judge)", key=None)
+                                    "(une seule parmi journal, sequence, state, message, support, dashboard, judge)", key=None)
         elif not checks:
             if "never" in exp:
                 add((*path, "never"), "« never » seul est refusé : un candidat qui ne fait rien le gagnerait "
                                       "(ajoutez ce qui doit être fait : journal, sequence, message ou state)")
             else:
-                add(path, "attente sans vérification : journal, sequence, state, message, support ou judge attendu")
+                add(path, "attente sans vérification : journal, sequence, state, message, support, dashboard ou judge attendu")
         maximum = points((*path, "points"), exp["points"]) if "points" in exp else None
         check = checks[0] if checks else None
         if check in ("judge", "state"):
@@ -1145,7 +1147,7 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
                 add((*where, "points"), f"crédit partiel de {credit} point(s) : moins que les {maximum} point(s) "
                                         "de l'attente attendu")
             conditions = rule.get("if") if isinstance(rule.get("if"), list) else [rule.get("if")]
-            if "late" in conditions and check in ("journal", "sequence", "message", "support") \
+            if "late" in conditions and check in ("journal", "sequence", "message", "support", "dashboard") \
                     and not ({"before", "within"} & set(exp)):
                 add((*where, "if"), "« late » sans « before » ni « within » : rien ne peut être en retard")
         if check == "message" and isinstance(exp.get("message"), dict):

@@ -176,6 +176,26 @@ SUPPORT = {"type": "object", "description": "un support de communication publié
     "language": {"enum": ["fr", "en"]},
     "mentions": {"type": "array", "minItems": 1, "items": MENTION}},
     "minProperties": 1, "additionalProperties": False}
+def _one_or_more(values) -> dict:
+    return {"oneOf": [{"enum": sorted(values)}, {"type": "array", "minItems": 1, "items": {"enum": sorted(values)}}]}
+
+
+def _dashboard_rule() -> dict:
+    from sim.dashboards.pivot import CHARTS, DIMENSIONS, MEASURES, SORTS
+
+    month = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+    panel = {"type": "object", "description": "un graphique du tableau de bord envoyé : indicateur, axe, "
+                                              "répartition, période, tri, type de graphique (une liste : l'un d'eux)",
+             "properties": {"measure": _one_or_more(MEASURES), "rows": _one_or_more(DIMENSIONS),
+                            "columns": _one_or_more(DIMENSIONS), "from_month": month, "to_month": month,
+                            "sort": _one_or_more(SORTS), "chart": _one_or_more(CHARTS)},
+             "required": ["measure", "rows"], "additionalProperties": False}
+    return {"type": "object", "properties": {"panel": panel,
+                                             "commentary_min_words": {"type": "integer", "minimum": 1}},
+            "minProperties": 1, "additionalProperties": False}
+
+
+DASHBOARD = _dashboard_rule()
 EXPECTATION = {"type": "object", "properties": {
     "id": ID, "criterion": {"type": "string", "pattern": r"^[a-z-]+/CP\d+/\d+$"},
     "description": {"type": "string", "minLength": 1}, "points": POINTS, "essential": {"type": "boolean"},
@@ -186,6 +206,7 @@ EXPECTATION = {"type": "object", "properties": {
                                                  "mentions": {"type": "array", "minItems": 1, "items": MENTION}},
                 "required": ["to"], "additionalProperties": False},
     "support": SUPPORT,
+    "dashboard": DASHBOARD,
     "judge": {"const": "evaluator"},
     "evidence": {"type": "array", "minItems": 1, "items": PATTERN},
     "before": ANCHOR, "after": ANCHOR,

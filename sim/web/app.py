@@ -22,8 +22,8 @@ from sim.errors import SimError
 from sim.web.deps import LoginRequired, NotInspecting, PasswordChangeRequired
 from sim.web.limits import RequestLimits
 from sim.web.rendering import render
-from sim.web.routes import (auth, billing, communication, customers, evaluation, exam, exports, folders, inbox,
-                            products, purchasing, receivables, sales, scenarios, shipping, workspaces)
+from sim.web.routes import (auth, billing, communication, customers, dashboards, evaluation, exam, exports, folders,
+                            inbox, products, purchasing, receivables, sales, scenarios, shipping, workspaces)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -181,7 +181,7 @@ def create_app() -> FastAPI:
     app.add_middleware(ServerTiming)
     app.state.trusted_proxies = settings.trusted_proxies
     for module in (auth, inbox, customers, communication, folders, sales, billing, shipping, products, purchasing,
-                   workspaces, scenarios, exam, evaluation, exports, receivables):
+                   dashboards, workspaces, scenarios, exam, evaluation, exports, receivables):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
 

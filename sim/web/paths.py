@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
 from sim.communication.models import CommunicationSupport
+from sim.dashboards.models import Dashboard, DashboardPanel
 from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
@@ -35,4 +36,6 @@ PATH_OBJECTS = {
     "receipt_id": GoodsReceipt,
     "support_id": CommunicationSupport,
     "protest_id": CarrierProtest,
+    "dashboard_id": Dashboard,
+    "panel_id": DashboardPanel,
 }

@@ -17,6 +17,7 @@ CANDIDATE_NAV = [
     ("Stocks", [("products", "Produits", "/products"), ("at-risk", "Commandes à risque", "/orders-at-risk")]),
     ("Achats", [("purchase-orders", "Commandes fournisseur", "/purchase-orders"),
                 ("reorder", "Réapprovisionnement", "/reorder-proposals")]),
+    ("Pilotage", [("dashboards", "Tableaux de bord", "/dashboards")]),
     ("Épreuve", [("my-workspaces", "Mes espaces", "/my-workspaces"), ("practice", "S'entraîner", "/practice")]),
 ]
 STAFF_NAV = [

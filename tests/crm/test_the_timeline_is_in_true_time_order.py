@@ -82,7 +82,7 @@ def test_each_page_reads_only_the_newest_rows_yet_is_the_page_of_the_whole_histo
         busiest = uow.session.scalar(select(Invoice.customer_id).group_by(Invoice.customer_id)
                                      .order_by(func.count().desc(), Invoice.customer_id).limit(1))
         everything = events(uow, busiest)
-        assert len(everything) > 15
+        assert len(everything) > 8  # three pages of 4 at least
         per_page, seen = 4, []
         first = customer_timeline(uow, busiest, 1, per_page=per_page)
         assert first.total == len(everything)

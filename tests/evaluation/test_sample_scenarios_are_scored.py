@@ -15,6 +15,18 @@ IDLE = Path(__file__).resolve().parent / "idle.yaml"
 
 # expectation id -> (status, points) for each script
 DESIGNED = {
+    "tableau-de-bord-mensuel": {
+        "reference": {"by-category": ("met", 2), "by-sales-rep": ("met", 2), "category-sorted": ("met", 1),
+                      "rep-sorted": ("met", 1), "category-chart": ("met", 2), "rep-chart": ("met", 1),
+                      "commentary-written": ("met", 1), "commentary-relevant": ("to_judge", 0)},
+        # sent after Friday 17:00, categories sorted by name on a line chart, a five-word commentary
+        "careless": {"by-category": ("partly", 1), "by-sales-rep": ("partly", 1), "category-sorted": ("missed", 0),
+                     "rep-sorted": ("met", 1), "category-chart": ("missed", 0), "rep-chart": ("met", 1),
+                     "commentary-written": ("missed", 0), "commentary-relevant": ("to_judge", 0)},
+        "max": 10, "careless_total": Decimal(4),
+        "competences": {"reference": {"CP6": "acquired"}, "careless": {"CP6": "not_acquired"},
+                        "idle": {"CP6": "not_acquired"}},
+    },
     "late-delivery": {
         "reference": {"supplier-mail-read": ("met", 1), "customer-told-before-asking": ("met", 2),
                       "customer-told-in-english": ("met", 3), "new-date-from-supplier": ("met", 2),

@@ -119,7 +119,7 @@ def test_the_cli_prints_them_in_french_and_returns_1(failing, capsys):
     out = capsys.readouterr().out
     tail = out[out.index("Événements en échec :"):].splitlines()
     assert tail[:2] == ["Événements en échec :",
-                        "  « truck_late » (carrier_incident) le 03/11 à 09:00 : La commande CO-2026-00028 "
+                        "  « truck_late » (carrier_incident) le 03/11 à 09:00 : La commande CO-2026-00024 "
                         "n'a pas encore été expédiée."]
     assert tail[3:5] == ["Événements qui n'ont pas eu lieu :",
                          "  « customer_angry » (email) : suit « truck_late », qui a échoué"]

@@ -22,6 +22,7 @@ from sim.workspace.models import Workspace
 from sim.communication.consents import consent_revision
 from tests.communication import a_support
 from tests.crm import a_delivery_address
+from tests.dashboards import a_dashboard_with_a_panel
 from tests.factories import ACTOR, a_carrier, make_customer, make_product
 from tests.inbox import a_customer_with_a_quote, a_message_with_an_attachment
 from tests.web.test_route_table import app_routes
@@ -105,7 +106,8 @@ def _workspace_objects(ws: int) -> dict:
     with UnitOfWork(ws, write=False) as uow:
         delivery_line = uow.session.scalars(select(DeliveryLine).where(DeliveryLine.delivery_id == delivery.id)).one()
         today = sim_date(uow)
-    return {"support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
+    dashboard, panel = a_dashboard_with_a_panel(ws)
+    return {"dashboard": dashboard, "panel": panel, "support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
             "waiting_line": waiting_line, "sent_po_line_product": _reference(ws, sent_po_line.product_id),
             "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
@@ -399,6 +401,26 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             {"decision": "choice", "comment": "text"}, as_staff=True),
         # the recovery procedure's actions (sim/web/routes/receivables.py), on the customer's open invoice
         **_recovery_forms(o),
+        # dashboards: the builder's fields, the commentary, the message to management
+        "/dashboards": Form({}, {"title": "Ventes", "objective": "Pour la direction", "form_token": "tok-dash"},
+                            {"title": "text", "objective": "text", "form_token": "token"}),
+        "/dashboards/{dashboard_id}/panels": Form(
+            {"dashboard_id": o["dashboard"].id},
+            {"measure": "revenue", "rows": "month", "columns": "category", "from_month": "2026-08",
+             "to_month": "2026-10", "category": "", "country": "FR", "region": "", "sales_rep": "", "kind": "b2b",
+             "customer": "", "sort": "label", "compare": "year", "chart": "stacked", "title": "CA",
+             "form_token": "tok-panel"},
+            {"measure": "choice", "rows": "choice", "columns": "choice", "from_month": "choice", "to_month": "choice",
+             "country": "choice", "kind": "choice", "sort": "choice", "compare": "choice", "chart": "choice",
+             "title": "text", "form_token": "token"}),
+        "/dashboards/{dashboard_id}/panels/{panel_id}/delete": Form(
+            {"dashboard_id": o["dashboard"].id, "panel_id": o["panel"].id}, {}, {}),
+        "/dashboards/{dashboard_id}/commentary": Form({"dashboard_id": o["dashboard"].id},
+                                                      {"commentary": "Hausse des ventes."}, {"commentary": "text"}),
+        "/dashboards/{dashboard_id}/refresh": Form({"dashboard_id": o["dashboard"].id}, {}, {}),
+        "/dashboards/{dashboard_id}/send": Form({"dashboard_id": o["dashboard"].id},
+                                                {"subject": "TB", "body": "Ci-joint.", "form_token": "tok-send"},
+                                                {"subject": "text", "body": "text", "form_token": "token"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",

@@ -16,6 +16,7 @@ from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
 from tests.communication import a_support
 from tests.crm import a_delivery_address
+from tests.dashboards import a_dashboard_with_a_panel
 from tests.inbox import a_message_with_an_attachment
 from tests.purchasing import a_goods_receipt
 
@@ -39,6 +40,8 @@ READABLE = [
     # recovery (sim/web/routes/receivables.py)
     "/receivables", "/receivables/todo", "/receivables/overdue", "/customers/{customer_id}/recovery",
     "/customers/{customer_id}/recovery/documents/{document_id}",
+    "/dashboards", "/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/export.xlsx",
+    "/dashboards/{dashboard_id}/export.csv", "/dashboards/{dashboard_id}/pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -99,6 +102,11 @@ EXPECTED = {
         ("GET", "/communication/new"), ("POST", "/communication/preview"), ("POST", "/communication"),
         ("GET", "/communication/{support_id}/edit"), ("POST", "/communication/{support_id}/edit"),
         ("POST", "/communication/{support_id}/publish"), ("POST", "/customers/{customer_id}/consents"),
+        # dashboards (sim/dashboards)
+        ("POST", "/dashboards"), ("POST", "/dashboards/{dashboard_id}/panels"),
+        ("POST", "/dashboards/{dashboard_id}/panels/{panel_id}/delete"),
+        ("POST", "/dashboards/{dashboard_id}/commentary"), ("POST", "/dashboards/{dashboard_id}/refresh"),
+        ("POST", "/dashboards/{dashboard_id}/send"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -196,6 +204,7 @@ def one_of_each_role(make_user, make_workspace, login):
     from tests.shipping.helpers import a_carrier_protest
 
     a_carrier_protest(workspace.id)
+    a_dashboard_with_a_panel(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
