@@ -22,9 +22,11 @@ REF_LABELS = {
     "scenario": "scénario", "document": "document", "claim": "réclamation", "reminder": "relance",
     "expectation": "attendu", "criterion": "critère", "cp": "compétence", "address": "adresse",
 }
-_TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note")
+_TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note", "solution",
+          "colleague", "resolution")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",
-                "decision": "décision", "channel": "canal", "language": "langue", "to": "à", "note": "note"}
+                "decision": "décision", "channel": "canal", "language": "langue", "to": "à", "note": "note",
+                "solution": "solution", "colleague": "service", "resolution": "résolution"}
 _MONEY_LABELS = {"total_ht": "HT", "total_ttc": "TTC", "total_vat": "TVA", "amount": "montant",
                  "outstanding": "encours", "overdue": "échu", "credit_limit": "plafond", "exposure": "risque",
                  "order_total": "commande", "allowed": "autorisé", "unapplied": "non affecté"}

@@ -22,8 +22,8 @@ from sim.errors import SimError
 from sim.web.deps import LoginRequired, NotInspecting, PasswordChangeRequired
 from sim.web.limits import RequestLimits
 from sim.web.rendering import render
-from sim.web.routes import (auth, billing, customers, evaluation, exam, exports, folders, inbox, products, sales,
-                            scenarios, workspaces)
+from sim.web.routes import (auth, billing, claims, customers, evaluation, exam, exports, folders, inbox, products, sales,
+                            scenarios, workspaces, writing)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -180,8 +180,8 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)
     app.state.trusted_proxies = settings.trusted_proxies
-    for module in (auth, inbox, customers, folders, sales, billing, products, workspaces, scenarios, exam, evaluation,
-                   exports):
+    for module in (auth, inbox, writing, customers, claims, folders, sales, billing, products, workspaces, scenarios, exam,
+                   evaluation, exports):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
 

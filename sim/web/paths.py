@@ -3,7 +3,7 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.billing.models import CreditNote, Invoice
-from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
+from sim.crm.models import Claim, Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
 from sim.receivables.models import Payment
@@ -28,4 +28,5 @@ PATH_OBJECTS = {
     "address_id": DeliveryAddress,
     "product_id": Product,
     "filed_id": FiledDocument,
+    "claim_id": Claim,
 }
