@@ -13,11 +13,16 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Debian packages the tests drive: a real browser and the PDF tools.
+# Debian packages the tests drive: a real browser and the PDF tools; the spelling aid's
+# dictionaries (Enchant + Hunspell French and British English); the customers' voices (espeak-ng).
 debian-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	test -f /usr/share/hunspell/fr_FR.dic || missing="$$missing hunspell-fr"; \
+	test -f /usr/share/hunspell/en_GB.dic || missing="$$missing hunspell-en-gb"; \
+	ls /usr/lib/*/libenchant-2.so.2 >/dev/null 2>&1 || missing="$$missing libenchant-2-2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \

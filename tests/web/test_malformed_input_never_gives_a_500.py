@@ -85,9 +85,30 @@ def _workspace_objects(ws: int) -> dict:
     contact = act(save_contact, customer_id=customer.id, values={"first_name": "Léa", "last_name": "Martin"})
     address = a_delivery_address(ws, customer.id)
     inbound, po, filed = _filing_objects(ws, shipped)
-    return {"inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
+    claims = _claims_at_each_step(ws, invoice)
+    return {**claims, "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
             "blocked": blocked, "message": message}
+
+
+def _claims_at_each_step(ws: int, invoice) -> dict:
+    """Claims on the bench's invoice: received, analysed, proposed (a credit note) and accepted."""
+    from sim.crm import claims
+
+    found = {}
+    with UnitOfWork(ws) as uow:
+        for name, steps in (("claim", 0), ("analysed_claim", 1), ("proposed_claim", 2), ("accepted_claim", 3)):
+            claim = claims.open_claim(uow, actor=ACTOR, customer_id=invoice.customer_id, category="damage",
+                                      subject="Colis abîmé", invoice_id=invoice.id)
+            if steps >= 1:
+                claims.analyse(uow, actor=ACTOR, claim_id=claim.id, analysis="Avarie")
+            if steps >= 2:
+                claims.propose_solution(uow, actor=ACTOR, claim_id=claim.id, solution="replacement", note="Remplacé")
+            if steps >= 3:
+                claims.record_answer(uow, actor=ACTOR, claim_id=claim.id, accepted=True)
+            found[name] = claim
+        uow.commit()
+    return found
 
 
 def _filing_objects(ws: int, order):
@@ -258,6 +279,34 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/filed/{filed_id}/pass-on": Form(
             {"filed_id": o["filed"].id}, {"to": "accounting", "note": "Pour information", "form_token": "tok-pass"},
             {"to": "choice", "note": "text", "form_token": "token"}),
+        # the spelling aid reads and writes nothing: 200 with what it found
+        "/writing/check": Form({}, {"subject": "Objet", "body": "Nous avons bien recu.", "language": "fr"},
+                               {"subject": "text", "body": "text", "language": "choice"}, read_only=True),
+        # claims (sim/crm/claims.py), each at the step its form acts on
+        "/claims": Form({}, {"customer_id": str(o["customer"].id), "category": "damage", "subject": "Colis abîmé",
+                             "description": "Deux cartons écrasés.", "channel": "email",
+                             "invoice_id": str(o["invoice"].id), "order_id": "", "message_id": "", "language": "",
+                             "form_token": "tok-claim"},
+                        {"customer_id": "choice", "category": "choice", "subject": "text", "description": "text",
+                         "channel": "choice", "invoice_id": "choice", "order_id": "choice", "message_id": "choice",
+                         "language": "choice", "form_token": "token"}),
+        "/claims/{claim_id}/analyse": Form({"claim_id": o["claim"].id}, {"analysis": "Avarie", "form_token": "tok-an"},
+                                           {"analysis": "text", "form_token": "token"}),
+        "/claims/{claim_id}/propose": Form(
+            {"claim_id": o["analysed_claim"].id},
+            {"solution": "credit_note", "amount": "1,00", "pct": "", "note": "Avoir", "form_token": "tok-prop"},
+            {"solution": "choice", "amount": "number", "note": "text", "form_token": "token"}),
+        "/claims/{claim_id}/escalate": Form({"claim_id": o["claim"].id}, {"message": "Accord ?", "form_token": "tok-esc"},
+                                            {"message": "text", "form_token": "token"}),
+        "/claims/{claim_id}/alert": Form(
+            {"claim_id": o["claim"].id}, {"colleague": "logistics", "alert": "Avarie", "form_token": "tok-alert"},
+            {"colleague": "choice", "alert": "text", "form_token": "token"}),
+        "/claims/{claim_id}/answer": Form(
+            {"claim_id": o["proposed_claim"].id}, {"accepted": "yes", "answer": "OK", "form_token": "tok-answer"},
+            {"accepted": "choice", "answer": "text", "form_token": "token"}),
+        "/claims/{claim_id}/close": Form(
+            {"claim_id": o["accepted_claim"].id}, {"resolution": "Réglé", "form_token": "tok-close"},
+            {"resolution": "text", "form_token": "token"}),
         "/workspaces/{workspace_id}/orders/{order_id}/approve": Form(
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"comment": "OK"}, {"comment": "text"},
             as_staff=True),
@@ -396,7 +445,8 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  *(f"/evaluation/sessions/{{session_id}}/candidates/{{workspace_id}}/{action}"
                    for action in ("judge", "override", "validate")),
                  "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",
-                 "/filed/{filed_id}/pass-on"):
+                 "/filed/{filed_id}/pass-on", "/claims", "/claims/{claim_id}/analyse", "/claims/{claim_id}/propose",
+                 "/claims/{claim_id}/alert", "/claims/{claim_id}/answer", "/claims/{claim_id}/close"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

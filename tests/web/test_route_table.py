@@ -14,6 +14,7 @@ from sim.db import UnitOfWork
 from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
+from tests.claims import a_claim
 from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 
@@ -27,6 +28,7 @@ READABLE = [
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
+    "/claims", "/claims/{claim_id}",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -69,6 +71,13 @@ EXPECTED = {
         ("GET", "/filed/{filed_id}"), ("GET", "/filed/{filed_id}/file"), ("POST", "/filed/{filed_id}/refile"),
         ("POST", "/filed/{filed_id}/pass-on"), ("GET", "/inbox/{message_id}/attachments/{document_id}/filing"),
         ("POST", "/inbox/{message_id}/attachments/{document_id}/filing"),
+        # the writing aid (sim/writing): reply templates, the spelling check
+        ("GET", "/writing/reply"), ("POST", "/writing/check"),
+        # claims (sim/crm/claims.py)
+        ("GET", "/claims/new"), ("POST", "/claims"), ("POST", "/claims/{claim_id}/analyse"),
+        ("POST", "/claims/{claim_id}/propose"), ("POST", "/claims/{claim_id}/escalate"),
+        ("POST", "/claims/{claim_id}/alert"), ("POST", "/claims/{claim_id}/answer"),
+        ("POST", "/claims/{claim_id}/close"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -160,6 +169,7 @@ def one_of_each_role(make_user, make_workspace, login):
     workspace = make_workspace(owner=candidate)
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     a_delivery_address(workspace.id)
+    a_claim(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
