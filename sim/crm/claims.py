@@ -7,7 +7,7 @@ workspace's write lock (a double click or two tabs do a step once; a step out of
 order is refused with a French message) and journals in the same transaction:
 
 - ``claim.received`` — by e-mail, phone, letter or a scenario event, with its
-  answer deadline (``due_on``, 2 working days by default);
+  answer deadline (``respond_by``, 2 working days by default);
 - ``claim.analysed`` — the candidate's analysis (cause, responsibility);
 - ``claim.solution_proposed`` — the solution and whether it is within the
   delegation (``within_delegation``) and on time (``on_time``): a credit note
@@ -81,7 +81,7 @@ class ClaimRow:
 def age_and_overdue(claim: Claim, today: date) -> tuple[int, bool]:
     end = claim.closed_on or today
     answered = claim.status not in (ClaimStatus.RECEIVED, ClaimStatus.ANALYSED)
-    return (end - claim.opened_on).days, bool(claim.due_on and not answered and today > claim.due_on)
+    return (end - claim.opened_on).days, bool(claim.respond_by and not answered and today > claim.respond_by)
 
 
 def claim_rows(uow, *, status: str = "active") -> list[ClaimRow]:
@@ -95,7 +95,7 @@ def claim_rows(uow, *, status: str = "active") -> list[ClaimRow]:
     today = sim_date(uow)
     rows = [ClaimRow(c, cu, *age_and_overdue(c, today)) for c, cu in uow.session.execute(query)]
     rows.sort(key=lambda r: (r.claim.status == ClaimStatus.CLOSED, not r.overdue,
-                             r.claim.due_on or date.max, r.claim.number))
+                             r.claim.respond_by or date.max, r.claim.number))
     return rows
 
 
@@ -158,8 +158,8 @@ def _at(claim: Claim, allowed: tuple, action: str) -> None:
 def open_claim(uow, *, actor: str, customer_id: int, category: str, subject: str, description: str = "",
                channel: str = "email", invoice_id: int | None = None, order_id: int | None = None,
                message_id: int | None = None, event_key: str = "", language: str = "",
-               due_on: date | None = None, form_token: str | None = None) -> Claim:
-    """A claim is recorded (``claim.received``); its answer is due in 2 working days unless ``due_on`` says."""
+               respond_by: date | None = None, form_token: str | None = None) -> Claim:
+    """A claim is recorded (``claim.received``); its answer is due in 2 working days unless ``respond_by`` says."""
     from sim.sales.models import SalesOrder
     from sim.sales.working_days import add_working_days
 
@@ -202,7 +202,7 @@ def open_claim(uow, *, actor: str, customer_id: int, category: str, subject: str
                   language=language or (message.language if message else customer.language),
                   status=ClaimStatus.RECEIVED, opened_on=today, channel=channel,
                   message_id=message.id if message else None, event_key=(event_key or "")[:80],
-                  due_on=due_on or add_working_days(today, RESPONSE_WORKING_DAYS))
+                  respond_by=respond_by or add_working_days(today, RESPONSE_WORKING_DAYS))
     uow.add(claim)
     uow.session.flush()
     refs = _refs(uow, claim, customer)
@@ -210,7 +210,7 @@ def open_claim(uow, *, actor: str, customer_id: int, category: str, subject: str
         refs["message"] = message.reference
     journal.append(uow, kind="claim.received", actor=actor, refs=refs,
                    payload={"category": category, "subject": claim.subject, "description": claim.description,
-                            "channel": channel, "language": claim.language, "due_on": claim.due_on})
+                            "channel": channel, "language": claim.language, "respond_by": claim.respond_by})
     return claim
 
 
@@ -279,7 +279,7 @@ def propose_solution(uow, *, actor: str, claim_id: int, solution: str, note: str
     journal.append(uow, kind="claim.solution_proposed", actor=actor, refs=_refs(uow, claim),
                    payload={"solution": solution, "amount": claim.solution_amount, "pct": claim.solution_pct,
                             "note": text, "within_delegation": True,
-                            "on_time": claim.due_on is None or today <= claim.due_on, "due_on": claim.due_on})
+                            "on_time": claim.respond_by is None or today <= claim.respond_by, "respond_by": claim.respond_by})
     return claim
 
 
@@ -388,4 +388,4 @@ def close(uow, *, actor: str, claim_id: int, resolution: str, form_token: str | 
 
 
 def deadline_text(claim: Claim) -> str:
-    return f"réponse due le {fr_date(claim.due_on)}" if claim.due_on else ""
+    return f"réponse due le {fr_date(claim.respond_by)}" if claim.respond_by else ""

@@ -203,7 +203,7 @@ class Claim(WorkspaceOwned, table=True):
     channel: str = Field(default="email", sa_type=String(10))
     message_id: int | None = Field(default=None, foreign_key="interaction.id")
     event_key: str = Field(default="", sa_type=String(80))
-    due_on: date | None = None  # the answer is due by then (a solution proposed)
+    respond_by: date | None = None  # the answer is due by then (a solution proposed)
     analysis: str = Field(default="", sa_type=Text)
     solution: str = Field(default="", sa_type=String(20))  # ClaimSolution
     solution_amount: Decimal = money_field(default=Decimal("0.00"))  # a credit note's amount excl. VAT

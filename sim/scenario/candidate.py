@@ -122,6 +122,72 @@ def log_call(uow, ctx, spec):
             subject=spec.get("subject", "Appel"))
 
 
+# ----- claims (sim/crm/claims.py) ----------------------------------------
+
+def _claim(ctx, spec):
+    return ctx.entity("claim", spec["claim"])
+
+
+def analyse_claim(uow, ctx, spec):
+    from sim.crm.claims import analyse
+
+    analyse(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, analysis=spec["analysis"])
+
+
+def propose_solution(uow, ctx, spec):
+    from sim.crm.claims import propose_solution as service
+
+    service(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, solution=spec["solution"], note=spec["note"],
+            amount=str(spec.get("amount", "")), pct=str(spec.get("pct", "")))
+
+
+def escalate_claim(uow, ctx, spec):
+    from sim.crm.claims import escalate
+
+    escalate(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, message=spec["message"])
+
+
+def alert_colleague(uow, ctx, spec):
+    from sim.crm.claims import alert_colleague as service
+
+    service(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, colleague=spec["colleague"], message=spec["message"])
+
+
+def claim_answer(uow, ctx, spec):
+    from sim.crm.claims import record_answer
+
+    record_answer(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, accepted=spec["accepted"],
+                  note=spec.get("note", ""))
+
+
+def close_claim(uow, ctx, spec):
+    from sim.crm.claims import close
+
+    close(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, resolution=spec["resolution"])
+
+
+# ----- phone calls (sim/calls/service.py) ---------------------------------
+
+def answer_call(uow, ctx, spec):
+    """The answer to the call a ``phone_call`` event made: ``say`` is recorded (read by espeak-ng in the
+    call's language, as a candidate's voice would be), or ``summary`` is typed (no microphone)."""
+    from sim.calls.service import answer
+    from sim.calls.voice import synthesise, wav_seconds
+    from sim.crm.models import Interaction
+
+    call = uow.session.scalars(select(Interaction).where(
+        Interaction.event_key == spec["call"], Interaction.channel == "phone",
+        Interaction.direction == "in")).first()
+    if call is None:
+        raise LookupError(f"aucun appel de l'événement « {spec['call']} »")
+    if spec.get("say"):
+        voice = synthesise(spec["say"], call.language)
+        answer(uow, actor=ACTOR, call_id=call.id, mode="recording", recording=voice, mime="audio/wav",
+               duration_s=max(wav_seconds(voice), 1), summary=spec.get("summary", ""))
+    else:
+        answer(uow, actor=ACTOR, call_id=call.id, mode="summary", summary=spec["summary"])
+
+
 # What each action takes, as JSON Schema fields (the linter checks scripts
 # with them, at file:line:col), which fields name scenario entities (REFS) and
 # which names an action gives to what it creates (DEFINES).
@@ -133,7 +199,7 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
     "view_customer": ({"customer": {"type": "string"}}, ["customer"]),
     "send_message": ({"to": {"type": "object", "properties": {
         "customer": {"type": "string"}, "supplier": {"type": "string"},
-        "role": {"enum": ["management", "accounting"]}}, "additionalProperties": False,
+        "role": {"enum": ["management", "accounting", "logistics", "quality"]}}, "additionalProperties": False,
         "minProperties": 1, "maxProperties": 1},
         "language": {"enum": ["fr", "en"]}, "subject": {**_TEXT, "maxLength": 200},
         "body": {**_TEXT, "maxLength": 20_000}}, ["to", "subject", "body"]),
@@ -152,9 +218,24 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
                         "reference": {"type": "string", "maxLength": 60}}, ["invoice"]),
     "log_call": ({"customer": {"type": "string"}, "note": {**_TEXT, "maxLength": 4000},
                   "subject": {**_TEXT, "maxLength": 200}}, ["customer", "note"]),
+    "analyse_claim": ({"claim": {"type": "string"}, "analysis": {**_TEXT, "maxLength": 4000}}, ["claim", "analysis"]),
+    "propose_solution": ({"claim": {"type": "string"},
+                          "solution": {"enum": ["credit_note", "discount", "replacement", "free_shipping", "return"]},
+                          "amount": {"type": ["number", "string"]}, "pct": {"type": ["number", "string"]},
+                          "note": {**_TEXT, "maxLength": 4000}}, ["claim", "solution", "note"]),
+    "escalate_claim": ({"claim": {"type": "string"}, "message": {**_TEXT, "maxLength": 4000}}, ["claim", "message"]),
+    "alert_colleague": ({"claim": {"type": "string"},
+                         "colleague": {"enum": ["logistics", "accounting", "quality", "sales_rep"]},
+                         "message": {**_TEXT, "maxLength": 4000}}, ["claim", "colleague", "message"]),
+    "claim_answer": ({"claim": {"type": "string"}, "accepted": {"type": "boolean"},
+                      "note": {"type": "string", "maxLength": 4000}}, ["claim", "accepted"]),
+    "close_claim": ({"claim": {"type": "string"}, "resolution": {**_TEXT, "maxLength": 4000}}, ["claim", "resolution"]),
+    "answer_call": ({"call": {"type": "string", "description": "l'identifiant de l'événement phone_call"},
+                     "say": {**_TEXT, "maxLength": 4000}, "summary": {**_TEXT, "maxLength": 4000}},
+                    ["call"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
-        "order": "order", "invoice": "invoice"}
+        "order": "order", "invoice": "invoice", "claim": "claim"}
 DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice"}
 
 
@@ -171,7 +252,9 @@ def action_schema(do: str) -> dict:
 
 
 ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, create_quote, create_order,
-                                   confirm_order, request_approval, ship, invoice, record_payment, log_call)}
+                                   confirm_order, request_approval, ship, invoice, record_payment, log_call,
+                                   analyse_claim, propose_solution, escalate_claim, alert_colleague, claim_answer,
+                                   close_claim, answer_call)}
 
 
 def perform(uow, spec: dict) -> None:

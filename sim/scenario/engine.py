@@ -132,9 +132,10 @@ class EventContext:
 
 def _late_model(kind: str):
     from sim.billing.models import Invoice
+    from sim.crm.models import Claim
     from sim.sales.models import Quote, SalesOrder
 
-    return {"order": SalesOrder, "invoice": Invoice, "quote": Quote}[kind]
+    return {"order": SalesOrder, "invoice": Invoice, "quote": Quote, "claim": Claim}[kind]
 
 
 def _create_customer(uow, spec: dict, actor: str) -> Customer:

@@ -388,6 +388,7 @@ def scenario_names(data: dict) -> dict[str, set[str]]:
     events = data.get("timeline") if isinstance(data.get("timeline"), list) else []
     names: dict[str, set[str]] = {kind: set() for kind in ENTITY_SECTIONS.values()}
     names["quote"] = set()
+    names["claim"] = set()
     for section, kind in ENTITY_SECTIONS.items():
         if isinstance(company.get(section), dict):
             names[kind] |= set(company[section])
@@ -786,7 +787,8 @@ def _reply_problems(event: dict, path, positions: _Positions, file: str) -> list
 
 _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice", "quote": "quote"}
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
-            "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur"}
+            "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
+            "claim": "réclamation"}
 
 
 def _criteria(referential) -> set[str] | None:

@@ -22,7 +22,7 @@ from sim.errors import SimError
 from sim.web.deps import LoginRequired, NotInspecting, PasswordChangeRequired
 from sim.web.limits import RequestLimits
 from sim.web.rendering import render
-from sim.web.routes import (auth, billing, claims, customers, evaluation, exam, exports, folders, inbox, products, sales,
+from sim.web.routes import (auth, billing, calls, claims, customers, evaluation, exam, exports, folders, inbox, products, sales,
                             scenarios, workspaces, writing)
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -54,7 +54,7 @@ class ServerTiming:
 # only (no inline <script>, no style="..." attribute, no eval: htmx is told so in
 # base.html), images from /static or data: URIs, forms post to the app itself.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 # A PDF opens in the browser's own viewer, which Chromium builds as a page with
@@ -180,7 +180,7 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)
     app.state.trusted_proxies = settings.trusted_proxies
-    for module in (auth, inbox, writing, customers, claims, folders, sales, billing, products, workspaces, scenarios, exam,
+    for module in (auth, inbox, writing, calls, customers, claims, folders, sales, billing, products, workspaces, scenarios, exam,
                    evaluation, exports):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)

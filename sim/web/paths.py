@@ -29,4 +29,5 @@ PATH_OBJECTS = {
     "product_id": Product,
     "filed_id": FiledDocument,
     "claim_id": Claim,
+    "call_id": Interaction,  # a phone call (sim/calls): an Interaction of channel "phone"
 }

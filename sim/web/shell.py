@@ -8,7 +8,7 @@ from sim.workspace.models import Workspace
 
 # The business areas in the navigation; an area appears once its pages exist.
 CANDIDATE_NAV = [
-    ("Messagerie", [("inbox", "Messagerie", "/inbox")]),
+    ("Messagerie", [("inbox", "Messagerie", "/inbox"), ("calls", "Appels", "/calls")]),
     ("Relation client", [("customers", "Clients", "/customers"), ("claims", "Réclamations", "/claims")]),
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
                 ("deliveries", "Livraisons", "/deliveries")]),

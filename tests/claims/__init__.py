@@ -36,3 +36,17 @@ def a_claim(ws: int):
                            subject="Colis endommagé", description="Trois cartons écrasés.", invoice_id=invoice.id)
         uow.commit()
     return claim
+
+
+def a_phone_call(ws: int, customer_id: int | None = None, *, language: str = "en"):
+    """A customer's call with its voice (espeak-ng), not answered yet."""
+    from sim.calls.service import receive
+    from tests.factories import make_customer
+
+    customer_id = customer_id or make_customer(ws).id
+    with UnitOfWork(ws) as uow:
+        call = receive(uow, actor="scenario", customer_id=customer_id, subject="Damaged delivery",
+                       text="Hello, three of the boxes you delivered this morning are crushed. Please call me back.",
+                       language=language, event_key="call")
+        uow.commit()
+    return call

@@ -46,7 +46,7 @@ def test_a_damaged_delivery_is_settled_by_a_credit_note_within_the_delegation(wo
     received = last_entry(ws, "claim.received")
     assert claim.number.startswith("RC-") and received.refs["claim"] == claim.number
     assert received.refs["invoice"] == invoice.number and received.payload["category"] == "damage"
-    assert claim.due_on is not None and claim.due_on > claim.opened_on  # 2 working days
+    assert claim.respond_by is not None and claim.respond_by > claim.opened_on  # 2 working days
 
     _step(ws, claims.analyse, claim_id=claim.id, analysis="Avarie transporteur, réserves portées sur le BL.")
     _step(ws, claims.propose_solution, claim_id=claim.id, solution="credit_note", amount="50,00",
@@ -133,7 +133,7 @@ def test_the_claims_list_shows_ages_and_overdue_answers(workspace):
 
     ws = workspace.id
     customer, invoice = an_invoice_of_1000_ht(ws)
-    late = _open(ws, customer, invoice, due_on=date(2000, 1, 3))
+    late = _open(ws, customer, invoice, respond_by=date(2000, 1, 3))
     _open(ws, customer, invoice)
     with UnitOfWork(ws, write=False) as uow:
         rows = claims.claim_rows(uow)

@@ -86,6 +86,9 @@ def _workspace_objects(ws: int) -> dict:
     address = a_delivery_address(ws, customer.id)
     inbound, po, filed = _filing_objects(ws, shipped)
     claims = _claims_at_each_step(ws, invoice)
+    from tests.claims import a_phone_call
+
+    claims["call"] = a_phone_call(ws, customer.id)
     return {**claims, "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
             "blocked": blocked, "message": message}
@@ -282,6 +285,11 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         # the spelling aid reads and writes nothing: 200 with what it found
         "/writing/check": Form({}, {"subject": "Objet", "body": "Nous avons bien recu.", "language": "fr"},
                                {"subject": "text", "body": "text", "language": "choice"}, read_only=True),
+        # a phone call answered by a typed summary (the recording's limits: tests/claims/test_a_phone_call_*)
+        "/calls/{call_id}/answer": Form({"call_id": o["call"].id},
+                                        {"mode": "summary", "summary": "Excuses, avoir proposé.", "duration": "",
+                                         "form_token": "tok-call-answer"},
+                                        {"mode": "choice", "summary": "text", "form_token": "token"}),
         # claims (sim/crm/claims.py), each at the step its form acts on
         "/claims": Form({}, {"customer_id": str(o["customer"].id), "category": "damage", "subject": "Colis abîmé",
                              "description": "Deux cartons écrasés.", "channel": "email",
@@ -446,7 +454,8 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                    for action in ("judge", "override", "validate")),
                  "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",
                  "/filed/{filed_id}/pass-on", "/claims", "/claims/{claim_id}/analyse", "/claims/{claim_id}/propose",
-                 "/claims/{claim_id}/alert", "/claims/{claim_id}/answer", "/claims/{claim_id}/close"):
+                 "/claims/{claim_id}/alert", "/claims/{claim_id}/answer", "/claims/{claim_id}/close",
+                 "/calls/{call_id}/answer"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

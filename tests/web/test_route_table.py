@@ -28,7 +28,7 @@ READABLE = [
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
-    "/claims", "/claims/{claim_id}",
+    "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{document_id}",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -71,6 +71,8 @@ EXPECTED = {
         ("GET", "/filed/{filed_id}"), ("GET", "/filed/{filed_id}/file"), ("POST", "/filed/{filed_id}/refile"),
         ("POST", "/filed/{filed_id}/pass-on"), ("GET", "/inbox/{message_id}/attachments/{document_id}/filing"),
         ("POST", "/inbox/{message_id}/attachments/{document_id}/filing"),
+        # phone calls: the candidate's answer (sim/calls)
+        ("POST", "/calls/{call_id}/answer"),
         # the writing aid (sim/writing): reply templates, the spelling check
         ("GET", "/writing/reply"), ("POST", "/writing/check"),
         # claims (sim/crm/claims.py)
@@ -117,6 +119,7 @@ EXPECTED = {
     **{(method, path): {T, E, A} for method, path in [
         ("GET", "/evaluation/sessions/{session_id}"), ("GET", "/evaluation/sessions/{session_id}/summary"),
         ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}"),
+        ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/audio/{document_id}"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/judge"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/override"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/validate"),

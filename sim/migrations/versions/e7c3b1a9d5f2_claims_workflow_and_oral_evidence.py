@@ -33,7 +33,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('channel', sa.String(length=10), nullable=False, server_default='email'))
         batch_op.add_column(sa.Column('message_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('event_key', sa.String(length=80), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('due_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('respond_by', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('analysis', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('solution', sa.String(length=20), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('solution_amount', Fixed(2), nullable=False, server_default='0'))
@@ -70,5 +70,5 @@ def downgrade() -> None:
         batch_op.drop_constraint('fk_claim_credit_note_id_credit_note', type_='foreignkey')
         batch_op.drop_constraint('fk_claim_message_id_interaction', type_='foreignkey')
         for column in ('customer_answer', 'credit_note_id', 'solution_note', 'solution_pct', 'solution_amount',
-                       'solution', 'analysis', 'due_on', 'event_key', 'message_id', 'channel'):
+                       'solution', 'analysis', 'respond_by', 'event_key', 'message_id', 'channel'):
             batch_op.drop_column(column)
