@@ -103,11 +103,14 @@ class Review:
 # the candidate's page of what a journal entry names: (ref, model, url pattern)
 def _targets():
     from sim.billing.models import Invoice
-    from sim.crm.models import Customer, Interaction
+    from sim.crm.models import Claim, Customer, Interaction
     from sim.sales.models import Quote, SalesOrder
     from sim.stock.models import Delivery
 
-    return [("message", Interaction, Interaction.reference, "/inbox/{}"),
+    # a call first: its answer's entry also names the answer as ``message``, which is no e-mail
+    return [("call", Interaction, Interaction.reference, "/calls/{}"),
+            ("claim", Claim, Claim.number, "/claims/{}"),
+            ("message", Interaction, Interaction.reference, "/inbox/{}"),
             ("invoice", Invoice, Invoice.number, "/invoices/{}"),
             ("delivery", Delivery, Delivery.number, "/deliveries/{}"),
             ("order", SalesOrder, SalesOrder.number, "/orders/{}"),
