@@ -28,7 +28,7 @@ debian-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) debian-deps
 	$(BIN)/advsim demo
 
 serve: $(STAMP)

@@ -23,7 +23,6 @@ to their candidate and to staff (the inbox's viewing rule).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from hashlib import sha256
 
 from sqlalchemy import select
@@ -38,7 +37,7 @@ from sim.journal import service as journal
 from sim.parsing import read_text
 
 PHONE = "phone"
-RECORDING_MAX_BYTES = 1_800_000  # under the request limit (sim/web/limits.py: 2 Mio); ~7 min of Opus at 32 kbit/s
+RECORDING_MAX_BYTES = 1_800_000  # under the request limit (sim/web/limits.py, 2 Mio); 7 min of Opus at 32 kbit/s
 RECORDING_MAX_S = 300
 SUMMARY_MAX = 4000
 # (MIME type, file extension, how the file begins)
@@ -222,7 +221,8 @@ def answer(uow, *, actor: str, call_id: int, mode: str, recording: bytes | None 
         if not recording:
             errors["recording"] = "Aucun enregistrement reçu : enregistrez votre réponse avant de l'envoyer."
         elif len(recording) > RECORDING_MAX_BYTES:
-            errors["recording"] = f"Enregistrement trop lourd ({len(recording) // 1024} Ko, {RECORDING_MAX_BYTES // 1000} Ko au plus)."
+            errors["recording"] = (f"Enregistrement trop lourd ({len(recording) // 1000} Ko, "
+                                   f"{RECORDING_MAX_BYTES // 1000} Ko au plus).")
         elif kind not in AUDIO_TYPES or not AUDIO_TYPES[kind][1](recording):
             errors["recording"] = "Ce fichier n'est pas un enregistrement sonore (WebM, Ogg, MP4, WAV, MP3)."
         try:
@@ -264,5 +264,3 @@ def answer(uow, *, actor: str, call_id: int, mode: str, recording: bytes | None 
     return reply
 
 
-def received_at(call: Interaction) -> datetime:
-    return call.sim_time

@@ -279,7 +279,8 @@ def propose_solution(uow, *, actor: str, claim_id: int, solution: str, note: str
     journal.append(uow, kind="claim.solution_proposed", actor=actor, refs=_refs(uow, claim),
                    payload={"solution": solution, "amount": claim.solution_amount, "pct": claim.solution_pct,
                             "note": text, "within_delegation": True,
-                            "on_time": claim.respond_by is None or today <= claim.respond_by, "respond_by": claim.respond_by})
+                            "on_time": claim.respond_by is None or today <= claim.respond_by,
+                            "respond_by": claim.respond_by})
     return claim
 
 

@@ -428,7 +428,10 @@ def writing_evidence(text: str, declared: str) -> dict:
     from sim.writing import language, spelling
 
     found = language.journal_fields(text)
-    return {**found, "flagged_words": spelling.flagged_words(text, found["detected_language"] or declared)}
+    try:
+        return {**found, "flagged_words": spelling.flagged_words(text, found["detected_language"] or declared)}
+    except spelling.DictionaryMissing:  # no dictionary installed: no spelling evidence, the message still goes
+        return found
 
 
 # ===== helpers (no commit) ===============================================

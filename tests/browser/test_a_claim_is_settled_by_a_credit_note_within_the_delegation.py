@@ -51,7 +51,7 @@ def test_the_candidate_settles_a_claim_by_a_credit_note_and_alerts_logistics(liv
     expect(page.locator("h1")).to_contain_text("Analysée")
     propose = page.locator("#propose")
     propose.get_by_label("Montant de l'avoir (€ HT)").fill("50")
-    propose.get_by_label("Ce que vous proposez au client").fill("Un avoir de 50 € HT sur la facture, en geste commercial.")
+    propose.get_by_label("Ce que vous proposez au client").fill("Un avoir de 50 € HT sur la facture.")
     propose.get_by_role("button", name="Proposer").click()
     expect(page.locator("h1")).to_contain_text("Solution proposée")
 

@@ -52,7 +52,8 @@ def test_each_message_sent_journals_the_language_it_is_written_in(workspace):
     customer = make_customer(ws)
     with UnitOfWork(ws) as uow:
         # declared French, written in English: the journal keeps both
-        send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id, language="fr", to_email="buyer@client.example",
+        send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id, language="fr",
+             to_email="buyer@client.example",
              subject="Your claim", body="Dear Sir, we are sorry about the damaged goods. Kind regards.")
         uow.commit()
     sent = last_entry(ws, "message.sent")

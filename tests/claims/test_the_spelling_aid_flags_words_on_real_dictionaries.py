@@ -50,7 +50,8 @@ def test_a_message_sent_journals_its_flagged_words(workspace):
     ws = workspace.id
     customer = make_customer(ws)
     with UnitOfWork(ws) as uow:
-        send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id, language="fr", to_email="buyer@client.example",
+        send(uow, actor=ACTOR, to_role="customer", customer_id=customer.id, language="fr",
+             to_email="buyer@client.example",
              subject="Votre réclamation", body="Nous avons bien recu votre réclamation et vous prions de nous excuser.")
         uow.commit()
     assert last_entry(ws, "message.sent").payload["flagged_words"] == ["recu"]

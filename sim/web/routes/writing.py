@@ -24,9 +24,12 @@ def check_context(text: str, declared: str) -> dict:
     text = text[:CHECK_MAX]
     found = lang.report(text)
     used = found.language or (declared if declared in spelling.DICTIONARIES else "fr")
-    flags = spelling.check(text, used)
-    return {"detection": found, "declared": declared, "used": used, "flags": flags,
-            "underlined": spelling.underline(text, used), "names": lang.NAMES, "empty": not text.strip()}
+    try:
+        flags, underlined, missing = spelling.check(text, used), spelling.underline(text, used), ""
+    except spelling.DictionaryMissing as absent:
+        flags, underlined, missing = [], "", str(absent)
+    return {"detection": found, "declared": declared, "used": used, "flags": flags, "missing": missing,
+            "underlined": underlined, "names": lang.NAMES, "empty": not text.strip()}
 
 
 @router.post("/writing/check")
