@@ -895,6 +895,11 @@ def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = 
             if isinstance(spec, dict) and not spec.get("email") and not (spec.get("contact") or {}).get("email"):
                 add((*path, "to", "customer"), f"le client « {who} » n'a pas d'adresse courriel dans le scénario "
                                                "(email, ou contact.email) : le message serait refusé")
+        if do == "answer_call" and scenario is not None and isinstance(action.get("call"), str):
+            calls = {e.get("id") for e in events if isinstance(e, dict) and e.get("kind") == "phone_call"}
+            if action["call"] not in calls:
+                add((*path, "call"), f"aucun événement phone_call « {action['call']} » "
+                                     f"(appels du scénario : {', '.join(sorted(calls)) or 'aucun'})")
         if do == "record_payment" and "amount" in action:
             _, message = _read(action["amount"], "montant", "amount", positive=True)
             if message:
