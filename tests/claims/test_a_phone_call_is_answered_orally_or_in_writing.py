@@ -104,3 +104,29 @@ def test_recordings_are_served_to_their_candidate_and_to_staff_only(app, make_us
     assert login(other).get(url).status_code == 404  # another candidate's workspace has no such call
     staff = login(make_user("evaluator"))
     assert staff.get(url).status_code in (303, 404)  # staff hear it through the inspection of that workspace
+
+
+def test_a_trainer_uploads_a_recording_that_a_phone_call_plays(app, make_user, make_workspace, login):
+    """The customer's voice can be a real recording: a trainer drops it on *Scénarios*, a phone_call
+    names it (``audio: NAME``); audio only, recognised by its first bytes."""
+    from datetime import datetime
+
+    from tests.scenario.test_event_handlers import installed, play_until, scenario
+
+    trainer = login(make_user("trainer"))
+    ogg = b"OggS" + b"\x00" * 500
+    refused = trainer.post("/scenarios/audio", files={"audio": ("voix.ogg", b"<html>", "audio/ogg")})
+    assert refused.status_code == 422 and "enregistrement sonore" in refused.text
+    kept = trainer.post("/scenarios/audio", files={"audio": ("Voix Client 1.ogg", ogg, "audio/ogg")})
+    assert kept.status_code == 200 and "audio: voix-client-1.ogg" in kept.text
+
+    scn = scenario({"id": "ring", "kind": "phone_call", "at": "2026-11-02T10:00", "from": {"customer": "durand"},
+                    "language": "fr", "subject": "Livraison", "text": "Bonjour, rappelez-moi.",
+                    "audio": "voix-client-1.ogg"})
+    ws = installed(make_workspace, scn)
+    play_until(ws, datetime(2026, 11, 2, 10, 0))
+    received = last_entry(ws, "call.received")
+    assert received.payload["voice"] == "recording" and received.payload["voice_file"].endswith("-voix.ogg")
+    with UnitOfWork(ws, write=False) as uow:
+        [call] = calls.calls(uow)
+        assert uow.session.get(Document, call.voice.id).content == ogg

@@ -322,6 +322,7 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"decision": "refused", "comment": "Non"},
             {"decision": "choice", "comment": "text"}, as_staff=True),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
+        "/scenarios/audio": Form({}, {}, {}, as_staff=True),  # a file upload: tests/claims/test_a_phone_call_*
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
                                "roster": "", "candidate": str(o["candidate_user"]), "mode": "exam"},

@@ -91,6 +91,7 @@ EXPECTED = {
     ("GET", "/scenarios"): {T, E, A},
     ("GET", "/scenarios/view"): {T, E, A},
     ("POST", "/scenarios"): {T, A},
+    ("POST", "/scenarios/audio"): {T, A},  # a recording for the phone calls (sim/scenario/library.save_audio)
     ("GET", "/workspaces/{workspace_id}/journal"): {T, E, A},
     ("GET", "/workspaces/{workspace_id}/approvals"): {T, E, A},
     # only the manager (played by the trainer) releases a blocked order; never a candidate or the evaluator
