@@ -30,4 +30,5 @@ PATH_OBJECTS = {
     "filed_id": FiledDocument,
     "claim_id": Claim,
     "call_id": Interaction,  # a phone call (sim/calls): an Interaction of channel "phone"
+    "audio_id": Document,  # its voice or its recorded answer
 }

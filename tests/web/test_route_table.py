@@ -14,7 +14,8 @@ from sim.db import UnitOfWork
 from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
-from tests.claims import a_claim
+from sim.calls import service as calls
+from tests.claims import a_claim, a_phone_call
 from tests.crm import a_delivery_address
 from tests.inbox import a_message_with_an_attachment
 
@@ -28,7 +29,7 @@ READABLE = [
     "/invoices", "/invoices/{invoice_id}", "/invoices/{invoice_id}/pdf", "/credit-notes/{credit_note_id}/pdf",
     "/products", "/inbox", "/inbox/{message_id}", "/inbox/{message_id}/attachments/{document_id}",
     "/products/{product_id}", "/deliveries", "/payments", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
-    "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{document_id}",
+    "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{audio_id}",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -174,6 +175,7 @@ def one_of_each_role(make_user, make_workspace, login):
     a_message_with_an_attachment(workspace.id)  # so that every kind of URL has an object to name
     a_delivery_address(workspace.id)
     a_claim(workspace.id)
+    call = a_phone_call(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
@@ -181,6 +183,9 @@ def one_of_each_role(make_user, make_workspace, login):
                 objects[param] = NOT_IN_A_WORKSPACE[param]
             elif param != "workspace_id":
                 objects[param] = uow.session.scalars(select(model.id).order_by(model.id).limit(1)).one()
+        # a phone call and its voice (the first interaction and document are an e-mail's)
+        objects["call_id"] = call.id
+        objects["audio_id"] = calls.call(uow, call.id).voice.id
     browsers = {role: login(make_user(role.value)) for role in (T, E, A)}
     browsers[C] = login(candidate)
     return browsers, objects

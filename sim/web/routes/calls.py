@@ -44,10 +44,10 @@ def call_page(request: Request, call_id: int, user: User = Depends(candidate_or_
     return _call_page(request, uow, call_id)
 
 
-@router.get("/calls/{call_id}/audio/{document_id}")
-def call_audio(call_id: int, document_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+@router.get("/calls/{call_id}/audio/{audio_id}")
+def call_audio(call_id: int, audio_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     """The customer's voice or the candidate's recorded answer: to their candidate and to staff only."""
-    document = calls.audio(uow, call_id=call_id, document_id=document_id)
+    document = calls.audio(uow, call_id=call_id, document_id=audio_id)
     return Response(document.content, media_type=document.mime_type, headers={
         "Content-Disposition": f'inline; filename="{document.filename}"', "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store"})
