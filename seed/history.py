@@ -157,7 +157,9 @@ class History:
             message.reference = number(prefixes["message"], message.sim_time, n)
         p.number_series += [NumberSeriesPlan(code="payment", prefix=prefixes["payment"], last_number=len(p.payments)),
                             NumberSeriesPlan(code="message", prefix=prefixes["message"],
-                                             last_number=len(p.interactions))]
+                                             last_number=len(p.interactions)),
+                            # claims are numbered RC-… as they open (sim/crm/claims.py goes on from here)
+                            NumberSeriesPlan(code="claim", prefix="RC", last_number=len(p.claims))]
 
     # ===== orders and quotes ============================================
 
@@ -828,7 +830,7 @@ class History:
             claims.append(ClaimPlan(
                 customer=invoice.customer, order=invoice.order, invoice=invoice, category="damage",
                 subject=f"Colis endommagé – {invoice.delivery.number}",
-                description=invoice.delivery.reserves, language=invoice.customer.language, status="resolved",
+                description=invoice.delivery.reserves, language=invoice.customer.language, status="closed",
                 opened_on=add_working_days(invoice.delivery.delivered_date, 1), closed_on=note.issue_date,
                 resolution=f"Avoir {note.number} de {_fr_money(note.total_ttc)} TTC émis."))
         if self.disputed is not None:
@@ -840,7 +842,7 @@ class History:
                 description=(f"Le client conteste la quantité facturée de {line.product.reference} : "
                              f"il affirme n'avoir reçu qu'une partie des {line.quantity:g} {line.product.unit}(s) "
                              f"du bon de livraison {invoice.delivery.number}. Il suspend le règlement."),
-                language=invoice.customer.language, status="open", opened_on=invoice.disputed_on))
+                language=invoice.customer.language, status="received", opened_on=invoice.disputed_on))
         if len(self.plans.customers) >= 100:
             waiting = [o for o in self.plans.orders if o.status != "cancelled" and o.deliveries
                        and any(l.remaining > 0 for l in o.lines) and o.customer.language == "fr"]
@@ -851,7 +853,7 @@ class History:
                     subject=f"Reliquat de la commande {order.number}",
                     description="Le client réclame le reliquat de sa commande, livrée partiellement, "
                                 "et demande une date ferme.",
-                    language="fr", status="open", opened_on=previous_working_day(self.end - timedelta(days=1))))
+                    language="fr", status="received", opened_on=previous_working_day(self.end - timedelta(days=1))))
             abroad = [i for i in self.plans.invoices if i.customer.language == "en"
                       and i.delivery.delivered_date is not None
                       and i.issue_date >= self.end - timedelta(days=60) and not i.credit_notes]
@@ -863,7 +865,7 @@ class History:
                     subject=f"Quality issue on order {invoice.order.number}",
                     description=(f"Several units of {line.description} do not match the specification "
                                  f"we ordered. We would like a replacement or a credit note."),
-                    language="en", status="in_progress",
+                    language="en", status="analysed",
                     opened_on=add_working_days(invoice.delivery.delivered_date, 2)))
         claims.sort(key=lambda c: (c.opened_on, c.customer.code))
         for n, claim in enumerate(claims, start=1):
@@ -916,9 +918,9 @@ class History:
             first = InteractionPlan(
                 channel="email", direction="in", language=claim.language, customer=c, contact=contact_of(c),
                 subject=claim.subject, body=claim.description, sim_time=_at(rng, claim.opened_on, 8, 11),
-                read=claim.status != "open" or claim.opened_on < add_working_days(self.end, -1))
+                read=claim.status != "received" or claim.opened_on < add_working_days(self.end, -1))
             out.append(first)
-            if claim.status in ("in_progress", "resolved"):
+            if claim.status in ("analysed", "closed"):
                 en = claim.language == "en"
                 out.append(InteractionPlan(
                     channel="email", direction="out", language=claim.language, customer=c, contact=contact_of(c),

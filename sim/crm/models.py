@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field
 
-from sim.db import WorkspaceOwned, money_field
+from sim.db import WorkspaceOwned, money_field, rate_field
 from sim.labels import Labelled
 
 
@@ -160,31 +160,75 @@ class Interaction(WorkspaceOwned, table=True):
     sim_time: datetime = Field(sa_type=DateTime(timezone=False))
     thread_id: int | None = Field(default=None, foreign_key="interaction.id")
     read: bool = False
+    # a phone call's answer (sim/calls): "recording" (a Document attached) or "summary" (typed), and
+    # the recording's length in seconds
+    answer_mode: str = Field(default="", sa_type=String(10))
+    duration_s: int | None = None
 
 
 class ClaimStatus(Labelled):
-    OPEN = "open", "Ouverte"
-    IN_PROGRESS = "in_progress", "En cours"
-    RESOLVED = "resolved", "Résolue"
-    REJECTED = "rejected", "Rejetée"
+    RECEIVED = "received", "Reçue"
+    ANALYSED = "analysed", "Analysée"
+    PROPOSED = "proposed", "Solution proposée"
+    ESCALATED = "escalated", "Transmise à la direction"
+    ACCEPTED = "accepted", "Acceptée par le client"
+    REFUSED = "refused", "Refusée par le client"
+    CLOSED = "closed", "Clôturée"
+
+
+# A claim still to be dealt with (an invoice under claim is not chased, sim/sales/chain.py).
+ACTIVE_CLAIM_STATUSES = (ClaimStatus.RECEIVED, ClaimStatus.ANALYSED, ClaimStatus.PROPOSED, ClaimStatus.ESCALATED,
+                         ClaimStatus.ACCEPTED, ClaimStatus.REFUSED)
+
+
+class ClaimCategory(Labelled):
+    DELAY = "delay", "Retard de livraison"
+    DAMAGE = "damage", "Marchandise endommagée"
+    ERROR = "error", "Erreur de produit ou de quantité"
+    BILLING = "billing", "Contestation de facture"
+    QUALITY = "quality", "Défaut de qualité"
+
+
+class ClaimSolution(Labelled):
+    CREDIT_NOTE = "credit_note", "Avoir (geste commercial)"
+    DISCOUNT = "discount", "Remise sur la prochaine commande"
+    REPLACEMENT = "replacement", "Remplacement de la marchandise"
+    FREE_SHIPPING = "free_shipping", "Port offert"
+    RETURN = "return", "Retour de la marchandise"
 
 
 class Claim(WorkspaceOwned, table=True):
-    """A customer claim (réclamation): damaged goods, late delivery, invoice error..."""
+    """A customer claim (réclamation): damaged goods, late delivery, invoice error...
+
+    Its workflow (sim/crm/claims.py): received → analysed → solution proposed
+    (or escalated to management beyond the delegation) → accepted / refused by
+    the customer → closed."""
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))
     customer_id: int = Field(foreign_key="customer.id", index=True)
     order_id: int | None = Field(default=None, foreign_key="sales_order.id")
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
-    category: str = Field(sa_type=String(20))  # delay, damage, error, quality, billing
+    category: str = Field(sa_type=String(20))  # ClaimCategory
     subject: str = Field(sa_type=String(200))
     description: str = Field(default="", sa_type=Text)
     language: str = Field(default="fr", sa_type=String(2))
-    status: str = Field(default=ClaimStatus.OPEN, sa_type=String(12))
+    status: str = Field(default=ClaimStatus.RECEIVED, sa_type=String(12))
     opened_on: date
     closed_on: date | None = None
     resolution: str = Field(default="", sa_type=Text)
+    # how it came (email, phone, letter, event) and the message or call it came with
+    channel: str = Field(default="email", sa_type=String(10))
+    message_id: int | None = Field(default=None, foreign_key="interaction.id")
+    event_key: str = Field(default="", sa_type=String(80))
+    respond_by: date | None = None  # the answer is due by then (a solution proposed)
+    analysis: str = Field(default="", sa_type=Text)
+    solution: str = Field(default="", sa_type=String(20))  # ClaimSolution
+    solution_amount: Decimal = money_field(default=Decimal("0.00"))  # a credit note's amount excl. VAT
+    solution_pct: Decimal = rate_field(default=Decimal("0.00"))  # a discount on the next order
+    solution_note: str = Field(default="", sa_type=Text)  # what is offered, in the candidate's words
+    credit_note_id: int | None = Field(default=None, foreign_key="credit_note.id")
+    customer_answer: str = Field(default="", sa_type=Text)
 
 
 class MessageAttachment(WorkspaceOwned, table=True):

@@ -34,7 +34,8 @@ from sim.scenario.durations import parse_delay
 CHECKS = ("journal", "sequence", "state", "message", "support", "dashboard", "judge")
 # scenario entity kinds, and the field that is their business key
 ENTITY_KEYS = {"customer": "code", "supplier": "code", "product": "reference", "order": "number",
-               "invoice": "number", "quote": "number", "purchase_order": "number", "delivery": "number"}
+               "invoice": "number", "quote": "number", "purchase_order": "number", "delivery": "number",
+               "claim": "number"}
 REMINDER_LEVELS = ("courtesy", "first", "phone", "second", "formal_notice", "escalated")
 DEFAULT_RULE = {"essential": "all", "min_pct": 50}
 

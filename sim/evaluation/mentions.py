@@ -108,12 +108,11 @@ def mentions_amount(text: str, amount: Decimal) -> bool:
 
 # ----- language -------------------------------------------------------------
 
-@lru_cache(maxsize=1)
 def _detector():
-    """Built once and kept: building lingua's models takes a while."""
-    from lingua import Language, LanguageDetectorBuilder
+    """lingua's French/English detector, built once per process (shared with the writing aid)."""
+    from sim.writing.language import detector
 
-    return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
+    return detector()
 
 
 @lru_cache(maxsize=4096)

@@ -89,6 +89,7 @@ class TimelineEntry:
     title: str
     expectations: list[verdicts.FinalExpectation] = field(default_factory=list)  # that cite it as evidence
     link: str = ""  # the candidate's page for what it names, through the staff inspection
+    audio: list = field(default_factory=list)  # (label, url, mime) of oral evidence: a call's voice, a recorded answer
 
 
 @dataclass
@@ -102,11 +103,14 @@ class Review:
 # the candidate's page of what a journal entry names: (ref, model, url pattern)
 def _targets():
     from sim.billing.models import Invoice
-    from sim.crm.models import Customer, Interaction
+    from sim.crm.models import Claim, Customer, Interaction
     from sim.sales.models import Quote, SalesOrder
     from sim.stock.models import Delivery
 
-    return [("message", Interaction, Interaction.reference, "/inbox/{}"),
+    # a call first: its answer's entry also names the answer as ``message``, which is no e-mail
+    return [("call", Interaction, Interaction.reference, "/calls/{}"),
+            ("claim", Claim, Claim.number, "/claims/{}"),
+            ("message", Interaction, Interaction.reference, "/inbox/{}"),
             ("invoice", Invoice, Invoice.number, "/invoices/{}"),
             ("delivery", Delivery, Delivery.number, "/deliveries/{}"),
             ("order", SalesOrder, SalesOrder.number, "/orders/{}"),
@@ -133,6 +137,48 @@ def _links(uow, entries: list[JournalEntry]) -> dict[int, str]:
     return found
 
 
+AUDIO_KINDS = {"voice": "Voix du client", "oral_answer": "Réponse enregistrée du candidat"}
+
+
+def audio_url(session_id: int, workspace_id: int, document_id: int) -> str:
+    return f"/evaluation/sessions/{session_id}/candidates/{workspace_id}/audio/{document_id}"
+
+
+def _audio(uow, session_id: int, entries: list[JournalEntry]) -> dict[int, list[tuple[str, str, str]]]:
+    """seq -> the sound files a call entry names (``call.received``: the customer's voice; ``call.answered``:
+    the candidate's recording), to play on the timeline."""
+    from sim.documents.models import Document
+
+    wanted = {}
+    for e in entries:
+        if e.kind == "call.received" and e.payload.get("voice_file"):
+            wanted.setdefault(e.payload["voice_file"], []).append(e.seq)
+        elif e.kind == "call.answered" and e.payload.get("recording"):
+            wanted.setdefault(e.payload["recording"], []).append(e.seq)
+    if not wanted:
+        return {}
+    found: dict[int, list] = {}
+    for doc_id, filename, kind, mime in uow.session.execute(
+            select(Document.id, Document.filename, Document.kind, Document.mime_type)
+            .where(Document.filename.in_(list(wanted)), Document.kind.in_(list(AUDIO_KINDS)))):
+        for seq in wanted[filename]:
+            found.setdefault(seq, []).append((AUDIO_KINDS[kind], audio_url(session_id, uow.workspace_id, doc_id), mime))
+    return found
+
+
+def audio_document(engine, session_id: int, workspace_id: int, document_id: int):
+    """A call's sound file of that session's candidate (voice or recorded answer), or NotFound."""
+    from sim.documents.models import Document
+
+    candidate_of(engine, session_id, workspace_id)
+    with UnitOfWork(workspace_id, write=False, engine=engine) as uow:
+        document = uow.session.scalars(select(Document).where(Document.id == document_id,
+                                                              Document.kind.in_(list(AUDIO_KINDS)))).first()
+        if document is None:
+            raise NotFound(f"Document {document_id}")
+        return document.filename, document.mime_type, document.content
+
+
 def candidate_of(engine, session_id: int, workspace_id: int) -> tuple[ExamSession, Workspace, User | None]:
     """The session and its candidate's workspace, or NotFound (a workspace of another session)."""
     with UnitOfWork(write=False, engine=engine) as uow:
@@ -153,12 +199,13 @@ def candidate(engine, session_id: int, workspace_id: int) -> Review:
         result = scored(uow, workspace, user)
         entries = list(uow.session.scalars(select(JournalEntry).order_by(JournalEntry.sim_time, JournalEntry.seq)))
         links = _links(uow, entries)
+        audio = _audio(uow, session_id, entries)
     cited: dict[int, list] = {}
     for item in result.final.expectations:
         for seq in item.auto.evidence:
             cited.setdefault(seq, []).append(item)
     timeline = [TimelineEntry(e, KINDS[e.kind].title if e.kind in KINDS else e.kind, cited.get(e.seq, []),
-                              links.get(e.seq, "")) for e in entries]
+                              links.get(e.seq, ""), audio.get(e.seq, [])) for e in entries]
     return Review(session, result, timeline, {t.entry.seq: t for t in timeline})
 
 

@@ -38,14 +38,16 @@ from sim.stock.models import Carrier, Supplier
 
 EMAIL = InteractionChannel.EMAIL.value
 ROLE_LABELS = {"customer": "Client", "supplier": "Fournisseur", "carrier": "Transporteur",
-               "management": "Direction", "accounting": "Comptabilité"}
+               "management": "Direction", "accounting": "Comptabilité", "logistics": "Logistique",
+               "quality": "Qualité", "sales_rep": "Commercial terrain"}
 LANGUAGES = ("fr", "en")
 BOXES = ("inbox", "sent", "all")
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
 SNIPPET = 140
 # Internal mailboxes of the company (management and accounting): "<box>@<company domain>".
-INTERNAL_BOXES = {"management": ("direction", "Direction"), "accounting": ("comptabilite", "Comptabilité")}
+INTERNAL_BOXES = {"management": ("direction", "Direction"), "accounting": ("comptabilite", "Comptabilité"),
+                  "logistics": ("logistique", "Service logistique"), "quality": ("qualite", "Service qualité")}
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 _REPLY_PREFIX = re.compile(r"^\s*(re|tr|fw|fwd)\s*:", re.IGNORECASE)
 
@@ -78,7 +80,7 @@ class ThreadSummary:
 
 
 # Colleagues a filed document is passed on to (sim/documents/filing.pass_on): shown, not a recipient of send().
-_COLLEAGUE_LABELS = {"shipping": "Expéditions", "sales_rep": "Commercial terrain"}
+_COLLEAGUE_LABELS = {"shipping": "Expéditions"}
 
 
 def role_label(role: str) -> str:
@@ -498,6 +500,10 @@ def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: st
             name = carrier.name
         elif not unlinked_reply:
             errors["carrier"] = "Choisissez un transporteur."
+    elif to_role == "sales_rep":  # the customer's sales rep, by their own address (sim/crm/claims.py)
+        name = "Commercial terrain"
+        if not to_email:
+            errors["to"] = "Ce client n'a pas de commercial attitré : choisissez un autre destinataire."
     else:
         box, name = INTERNAL_BOXES[to_role]
         to_email = f"{box}@{_company_domain(uow)}"
@@ -552,8 +558,22 @@ def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: st
         refs |= {"thread": _reference(uow, root_id), "reply_to": original.reference}
     journal.append(uow, kind="message.sent", actor=actor, refs=refs,
                    payload={"to_role": to_role, "to": to_email, "language": language, "subject": message.subject,
-                            "text": message.body, "attachments": [d.filename for d in documents]})
+                            "text": message.body, "attachments": [d.filename for d in documents],
+                            **writing_evidence(f"{message.subject}\n{message.body}", language)})
     return message
+
+
+def writing_evidence(text: str, declared: str) -> dict:
+    """What the journal keeps of how a message is written: the language lingua detects
+    (French or English), its confidence, whether the text mixes both, and the words the
+    spelling aid flags (in the detected language, else the declared one)."""
+    from sim.writing import language, spelling
+
+    found = language.journal_fields(text)
+    try:
+        return {**found, "flagged_words": spelling.flagged_words(text, found["detected_language"] or declared)}
+    except spelling.DictionaryMissing:  # no dictionary installed: no spelling evidence, the message still goes
+        return found
 
 
 # ===== helpers (no commit) ===============================================

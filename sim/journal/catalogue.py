@@ -71,6 +71,40 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("call.logged", "Appel noté", refs=("call", "customer"),
          payload={"direction": "text", "subject": "text", "note": "text", "contact": "text"},
          optional=("contact",)),
+    # --- phone calls with oral evidence (sim/calls/service.py) -------------------
+    # voice: "espeak-ng" (read from the scenario's text) or "recording" (a file the trainer supplied)
+    Kind("call.received", "Appel d'un client reçu", refs=("call", "customer"), optional_refs=("event",),
+         payload={"subject": "text", "language": "text", "text": "text", "voice": "text", "voice_file": "text",
+                  "callback": "text"}),
+    Kind("call.listened", "Appel écouté", refs=("call", "customer"), optional_refs=("event",),
+         payload={"received_at": "datetime"}),
+    # mode: "recording" (the candidate's voice, with recording and duration_s) or "summary" (typed, no microphone)
+    Kind("call.answered", "Réponse orale à un appel", refs=("call", "customer", "message"), optional_refs=("event",),
+         payload={"mode": "text", "summary": "text", "language": "text", "answered_after_s": "int",
+                  "recording": "text", "duration_s": "int", "detected_language": "text?", "flagged_words": "list"},
+         optional=("recording", "duration_s", "detected_language", "flagged_words")),
+    # --- claims (sim/crm/claims.py): received → analysed → proposed / escalated → accepted / refused → closed
+    Kind("claim.received", "Réclamation reçue", refs=("claim", "customer"),
+         optional_refs=("invoice", "order", "message", "event"),
+         payload={"category": "text", "subject": "text", "description": "text", "channel": "text",
+                  "language": "text", "respond_by": "date?"}),
+    Kind("claim.analysed", "Réclamation analysée", refs=("claim", "customer"), optional_refs=("invoice", "order", "event"),
+         payload={"analysis": "text"}),
+    Kind("claim.solution_proposed", "Solution proposée au client", refs=("claim", "customer"),
+         optional_refs=("invoice", "order", "event"),
+         payload={"solution": "text", "amount": "money", "pct": "decimal", "note": "text",
+                  "within_delegation": "bool", "on_time": "bool", "respond_by": "date?"}),
+    Kind("claim.escalated", "Réclamation transmise à la direction", refs=("claim", "customer", "message"),
+         optional_refs=("invoice", "order", "event"), payload={"message": "text"}),
+    Kind("claim.colleague_alerted", "Collègue alerté d'une réclamation", refs=("claim", "customer", "message"),
+         optional_refs=("invoice", "order", "event"), payload={"colleague": "text", "text": "text"}),
+    Kind("claim.accepted", "Solution acceptée par le client", refs=("claim", "customer"),
+         optional_refs=("invoice", "order", "event"),
+         payload={"note": "text", "solution": "text", "credit_note": "key"}, optional=("credit_note",)),
+    Kind("claim.refused", "Solution refusée par le client", refs=("claim", "customer"),
+         optional_refs=("invoice", "order", "event"), payload={"note": "text", "solution": "text"}),
+    Kind("claim.closed", "Réclamation clôturée", refs=("claim", "customer"), optional_refs=("invoice", "order", "event"),
+         payload={"resolution": "text", "outcome": "text", "days_open": "int"}),
     # --- customer records (sim/crm/records.py) ------------------------------
     # changes: {field: {"old": text, "new": text}}; reason: who asked and why
     # (required when terms, method, credit limit, risk rating or litigation change)
@@ -273,9 +307,13 @@ KINDS: dict[str, Kind] = _kinds(
                   "attachments": "list"}),
     Kind("message.read", "Courriel lu", refs=("message",), optional_refs=_MESSAGE_REFS,
          payload={"subject": "text", "received_at": "datetime", "role": "text"}),
+    # detected_language (lingua, fr/en or null), language_confidence, mixed_languages and the words the
+    # spelling aid flagged (sim/writing): the machine flags, the evaluator judges
     Kind("message.sent", "Courriel envoyé", refs=("message",), optional_refs=(*_MESSAGE_REFS, "reply_to"),
          payload={"to_role": "text", "to": "text", "language": "text", "subject": "text", "text": "text",
-                  "attachments": "list"}),
+                  "attachments": "list", "detected_language": "text?", "language_confidence": "decimal",
+                  "mixed_languages": "bool", "flagged_words": "list"},
+         optional=("detected_language", "language_confidence", "mixed_languages", "flagged_words")),
     # --- live exam sessions: the clock and the candidate (sim/exam) ----------
     Kind("session.started", "Épreuve commencée", refs=("session",),
          payload={"title": "text", "speed": "int", "mode": "text"}),

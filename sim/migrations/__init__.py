@@ -21,5 +21,9 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def downgrade(url: str | None, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
 def autogenerate(message: str, url: str | None = None) -> None:
     command.revision(alembic_config(url), message=message, autogenerate=True)

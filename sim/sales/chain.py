@@ -133,11 +133,10 @@ def status_steps(kind: str, status: str, *, disputed: bool = False) -> list[dict
 
 def invoice_disputed(uow, invoice: Invoice) -> bool:
     """An open claim on the invoice puts it "En litige" on its status bar."""
-    from sim.crm.models import Claim, ClaimStatus
+    from sim.crm.models import ACTIVE_CLAIM_STATUSES, Claim
 
     return uow.session.scalars(select(Claim.id).where(
-        Claim.invoice_id == invoice.id, Claim.status.in_([ClaimStatus.OPEN, ClaimStatus.IN_PROGRESS]))).first() \
-        is not None
+        Claim.invoice_id == invoice.id, Claim.status.in_(ACTIVE_CLAIM_STATUSES))).first() is not None
 
 
 def settlement_steps(document) -> list[dict]:

@@ -416,6 +416,72 @@ def send_dashboard(uow, ctx, spec):
          body=spec["body"])
 
 
+# ----- claims (sim/crm/claims.py) ----------------------------------------
+
+def _claim(ctx, spec):
+    return ctx.entity("claim", spec["claim"])
+
+
+def analyse_claim(uow, ctx, spec):
+    from sim.crm.claims import analyse
+
+    analyse(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, analysis=spec["analysis"])
+
+
+def propose_solution(uow, ctx, spec):
+    from sim.crm.claims import propose_solution as service
+
+    service(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, solution=spec["solution"], note=spec["note"],
+            amount=str(spec.get("amount", "")), pct=str(spec.get("pct", "")))
+
+
+def escalate_claim(uow, ctx, spec):
+    from sim.crm.claims import escalate
+
+    escalate(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, message=spec["message"])
+
+
+def alert_colleague(uow, ctx, spec):
+    from sim.crm.claims import alert_colleague as service
+
+    service(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, colleague=spec["colleague"], message=spec["message"])
+
+
+def claim_answer(uow, ctx, spec):
+    from sim.crm.claims import record_answer
+
+    record_answer(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, accepted=spec["accepted"],
+                  note=spec.get("note", ""))
+
+
+def close_claim(uow, ctx, spec):
+    from sim.crm.claims import close
+
+    close(uow, actor=ACTOR, claim_id=_claim(ctx, spec).id, resolution=spec["resolution"])
+
+
+# ----- phone calls (sim/calls/service.py) ---------------------------------
+
+def answer_call(uow, ctx, spec):
+    """The answer to the call a ``phone_call`` event made: ``say`` is recorded (read by espeak-ng in the
+    call's language, as a candidate's voice would be), or ``summary`` is typed (no microphone)."""
+    from sim.calls.service import answer
+    from sim.calls.voice import synthesise, wav_seconds
+    from sim.crm.models import Interaction
+
+    call = uow.session.scalars(select(Interaction).where(
+        Interaction.event_key == spec["call"], Interaction.channel == "phone",
+        Interaction.direction == "in")).first()
+    if call is None:
+        raise LookupError(f"aucun appel de l'événement « {spec['call']} »")
+    if spec.get("say"):
+        voice = synthesise(spec["say"], call.language)
+        answer(uow, actor=ACTOR, call_id=call.id, mode="recording", recording=voice, mime="audio/wav",
+               duration_s=max(wav_seconds(voice), 1), summary=spec.get("summary", ""))
+    else:
+        answer(uow, actor=ACTOR, call_id=call.id, mode="summary", summary=spec["summary"])
+
+
 # What each action takes, as JSON Schema fields (the linter checks scripts
 # with them, at file:line:col), which fields name scenario entities (REFS) and
 # which names an action gives to what it creates (DEFINES).
@@ -449,7 +515,7 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
     "view_customer": ({"customer": {"type": "string"}}, ["customer"]),
     "send_message": ({"to": {"type": "object", "properties": {
         "customer": {"type": "string"}, "supplier": {"type": "string"},
-        "role": {"enum": ["management", "accounting"]}}, "additionalProperties": False,
+        "role": {"enum": ["management", "accounting", "logistics", "quality"]}}, "additionalProperties": False,
         "minProperties": 1, "maxProperties": 1},
         "language": {"enum": ["fr", "en"]}, "subject": {**_TEXT, "maxLength": 200},
         "body": {**_TEXT, "maxLength": 20_000},
@@ -542,12 +608,28 @@ FIELDS: dict[str, tuple[dict, list[str]]] = {
     "refresh_dashboard": ({"dashboard": {"type": "string"}}, ["dashboard"]),
     "send_dashboard": ({"dashboard": {"type": "string"}, "subject": {**_TEXT, "maxLength": 200},
                         "body": {**_TEXT, "maxLength": 20_000}}, ["dashboard", "subject", "body"]),
+    # claims and phone calls (sim/crm/claims.py, sim/calls)
+    "analyse_claim": ({"claim": {"type": "string"}, "analysis": {**_TEXT, "maxLength": 4000}}, ["claim", "analysis"]),
+    "propose_solution": ({"claim": {"type": "string"},
+                          "solution": {"enum": ["credit_note", "discount", "replacement", "free_shipping", "return"]},
+                          "amount": {"type": ["number", "string"]}, "pct": {"type": ["number", "string"]},
+                          "note": {**_TEXT, "maxLength": 4000}}, ["claim", "solution", "note"]),
+    "escalate_claim": ({"claim": {"type": "string"}, "message": {**_TEXT, "maxLength": 4000}}, ["claim", "message"]),
+    "alert_colleague": ({"claim": {"type": "string"},
+                         "colleague": {"enum": ["logistics", "accounting", "quality", "sales_rep"]},
+                         "message": {**_TEXT, "maxLength": 4000}}, ["claim", "colleague", "message"]),
+    "claim_answer": ({"claim": {"type": "string"}, "accepted": {"type": "boolean"},
+                      "note": {"type": "string", "maxLength": 4000}}, ["claim", "accepted"]),
+    "close_claim": ({"claim": {"type": "string"}, "resolution": {**_TEXT, "maxLength": 4000}}, ["claim", "resolution"]),
+    "answer_call": ({"call": {"type": "string", "description": "l'identifiant de l'événement phone_call"},
+                     "say": {**_TEXT, "maxLength": 4000}, "summary": {**_TEXT, "maxLength": 4000}},
+                    ["call"]),
 }
 REFS = {"customer": "customer", "to.customer": "customer", "to.supplier": "supplier", "lines[].product": "product",
         "order": "order", "invoice": "invoice", "product": "product", "substitute": "product",
         "supplier": "supplier", "purchase_order": "purchase_order", "damaged[].product": "product",
         "support": "support", "delivery": "delivery", "carrier": "carrier",
-        "invoices[]": "invoice", "dashboard": "dashboard"}
+        "invoices[]": "invoice", "dashboard": "dashboard", "claim": "claim"}
 DEFINES = {"create_quote": "quote", "create_order": "order", "invoice": "invoice",
            "create_purchase_order": "purchase_order", "write_support": "support", "ship": "delivery",
            "ship_replacement": "delivery", "create_dashboard": "dashboard"}
@@ -574,7 +656,9 @@ ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, c
                                    send_reminder, reminder_call, send_letter, invoice_penalties, flag_dispute,
                                    propose_plan, check_solvency, to_litigation,
                                    create_dashboard, add_panel, comment_dashboard, refresh_dashboard,
-                                   send_dashboard)}
+                                   send_dashboard,
+                                   analyse_claim, propose_solution, escalate_claim, alert_colleague, claim_answer,
+                                   close_claim, answer_call)}
 
 
 def perform(uow, spec: dict) -> None:

@@ -140,12 +140,13 @@ class EventContext:
 def _late_model(kind: str):
     from sim.billing.models import Invoice
     from sim.communication.models import CommunicationSupport
+    from sim.crm.models import Claim
     from sim.dashboards.models import Dashboard
     from sim.sales.models import Quote, SalesOrder
     from sim.stock.models import Delivery
 
     return {"order": SalesOrder, "invoice": Invoice, "quote": Quote, "support": CommunicationSupport,
-            "delivery": Delivery, "dashboard": Dashboard}[kind]
+            "delivery": Delivery, "dashboard": Dashboard, "claim": Claim}[kind]
 
 
 def _create_customer(uow, spec: dict, actor: str) -> Customer:

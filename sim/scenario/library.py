@@ -64,3 +64,44 @@ def save_upload(filename: str, content: bytes) -> tuple[str, LintResult]:
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
         return name, result
     return stem, result
+
+
+# ----- recordings for phone calls (the ``audio:`` of a phone_call event) ------------
+
+AUDIO_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,70}\.(wav|ogg|webm|mp3|m4a)$")
+AUDIO_EXTENSIONS = {"wav": "audio/wav", "ogg": "audio/ogg", "webm": "audio/webm", "mp3": "audio/mpeg",
+                    "m4a": "audio/mp4"}
+
+
+def audio_files() -> list[tuple[str, int, bool]]:
+    """(name, size in bytes, uploaded) of the recordings a phone_call may name, shipped then uploaded."""
+    found: dict[str, tuple[str, int, bool]] = {}
+    for folder, uploaded in folders():
+        audio = folder / "audio"
+        if audio.is_dir():
+            for path in sorted(audio.iterdir()):
+                if path.is_file() and AUDIO_NAME.match(path.name):
+                    found[path.name] = (path.name, path.stat().st_size, uploaded)
+    return sorted(found.values())
+
+
+def save_audio(filename: str, content: bytes) -> tuple[str, str]:
+    """Keep a trainer's recording for phone calls: (name, "") or (name, why it is refused).
+
+    Audio only, recognised by its first bytes (as the candidates' recordings), the size of a
+    recorded answer at most; the name is made safe (lower case, letters, digits, ``-_.``)."""
+    from sim.calls.service import AUDIO_TYPES, RECORDING_MAX_BYTES
+
+    stem, _, extension = (filename or "").lower().rpartition(".")
+    stem = re.sub(r"[^a-z0-9_.-]+", "-", Path(stem).name).strip("-.")[:60] or "appel"
+    name = f"{stem}.{extension}"
+    if extension not in AUDIO_EXTENSIONS or not AUDIO_NAME.match(name):
+        return name, "Un fichier son : .wav, .ogg, .webm, .mp3 ou .m4a."
+    if len(content) > RECORDING_MAX_BYTES:
+        return name, f"Fichier trop volumineux ({RECORDING_MAX_BYTES // 1000} Ko au plus)."
+    if not AUDIO_TYPES[AUDIO_EXTENSIONS[extension]][1](content):
+        return name, "Ce fichier n'est pas un enregistrement sonore de ce type (son début ne correspond pas)."
+    folder = get_settings().data_dir / "scenarios" / "audio"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+    return name, ""

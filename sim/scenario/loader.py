@@ -397,6 +397,7 @@ def scenario_names(data: dict) -> dict[str, set[str]]:
     names["quote"] = set()
     names["support"] = set()  # named by candidate scripts (write_support)
     names["dashboard"] = set()  # created by the candidate's script (create_dashboard)
+    names["claim"] = set()
     for section, kind in ENTITY_SECTIONS.items():
         if isinstance(company.get(section), dict):
             names[kind] |= set(company[section])
@@ -798,7 +799,7 @@ _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice"
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
             "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
             "support": "support de communication", "delivery": "livraison", "quote": "devis",
-            "dashboard": "tableau de bord"}
+            "dashboard": "tableau de bord", "claim": "réclamation"}
 
 
 def _criteria(referential) -> set[str] | None:
@@ -908,6 +909,11 @@ def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = 
         if do == "write_support" and scenario is not None and isinstance(action.get("request"), str) \
                 and action["request"] not in event_ids:
             add((*path, "request"), f"« request » vise un événement inconnu du scénario : « {action['request']} »")
+        if do == "answer_call" and scenario is not None and isinstance(action.get("call"), str):
+            calls = {e.get("id") for e in events if isinstance(e, dict) and e.get("kind") == "phone_call"}
+            if action["call"] not in calls:
+                add((*path, "call"), f"aucun événement phone_call « {action['call']} » "
+                                     f"(appels du scénario : {', '.join(sorted(calls)) or 'aucun'})")
         if do == "record_payment" and "amount" in action:
             _, message = _read(action["amount"], "montant", "amount", positive=True)
             if message:

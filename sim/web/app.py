@@ -22,8 +22,9 @@ from sim.errors import SimError
 from sim.web.deps import LoginRequired, NotInspecting, PasswordChangeRequired
 from sim.web.limits import RequestLimits
 from sim.web.rendering import render
-from sim.web.routes import (auth, billing, communication, customers, dashboards, evaluation, exam, exports, folders,
-                            inbox, products, purchasing, receivables, sales, scenarios, shipping, workspaces)
+from sim.web.routes import (auth, billing, calls, claims, communication, customers, dashboards, evaluation, exam,
+                            exports, folders, inbox, products, purchasing, receivables, sales, scenarios, shipping,
+                            workspaces, writing)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -54,7 +55,7 @@ class ServerTiming:
 # only (no inline <script>, no style="..." attribute, no eval: htmx is told so in
 # base.html), images from /static or data: URIs, forms post to the app itself.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 # A PDF opens in the browser's own viewer, which Chromium builds as a page with
@@ -180,8 +181,8 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)
     app.state.trusted_proxies = settings.trusted_proxies
-    for module in (auth, inbox, customers, communication, folders, sales, billing, shipping, products, purchasing,
-                   dashboards, workspaces, scenarios, exam, evaluation, exports, receivables):
+    for module in (auth, inbox, writing, calls, customers, claims, communication, folders, sales, billing, shipping,
+                   products, purchasing, dashboards, workspaces, scenarios, exam, evaluation, exports, receivables):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sim.billing.models import CreditNote, Invoice
 from sim.communication.models import CommunicationSupport
 from sim.dashboards.models import Dashboard, DashboardPanel
-from sim.crm.models import Contact, Customer, DeliveryAddress, Interaction
+from sim.crm.models import Claim, Contact, Customer, DeliveryAddress, Interaction
 from sim.documents.models import Document, FiledDocument
 from sim.exam.models import ExamSession
 from sim.receivables.models import Payment
@@ -38,4 +38,7 @@ PATH_OBJECTS = {
     "protest_id": CarrierProtest,
     "dashboard_id": Dashboard,
     "panel_id": DashboardPanel,
+    "claim_id": Claim,
+    "call_id": Interaction,  # a phone call (sim/calls): an Interaction of channel "phone"
+    "audio_id": Document,  # its voice or its recorded answer
 }

@@ -8,8 +8,9 @@ from sim.workspace.models import Workspace
 
 # The business areas in the navigation; an area appears once its pages exist.
 CANDIDATE_NAV = [
-    ("Messagerie", [("inbox", "Messagerie", "/inbox")]),
-    ("Relation client", [("customers", "Clients", "/customers"), ("communication", "Communication", "/communication")]),
+    ("Messagerie", [("inbox", "Messagerie", "/inbox"), ("calls", "Appels", "/calls")]),
+    ("Relation client", [("customers", "Clients", "/customers"), ("claims", "Réclamations", "/claims"),
+                         ("communication", "Communication", "/communication")]),
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
                 ("deliveries", "Livraisons", "/deliveries"), ("carriers", "Transporteurs", "/carriers")]),
     ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments"),

@@ -67,7 +67,7 @@ UNDECLARED_REFS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("scenario_entity", "ref_id"): ("kind", {
         "customer": "customer", "supplier": "supplier", "product": "product", "carrier": "carrier",
         "purchase_order": "purchase_order", "order": "sales_order", "invoice": "invoice", "quote": "quote",
-        "support": "communication_support", "delivery": "delivery"}),
+        "support": "communication_support", "delivery": "delivery", "claim": "claim"}),
     ("document", "ref_id"): ("ref_kind", {
         "quote": "quote", "order_ack": "sales_order", "delivery_note": "delivery", "invoice": "invoice",
         "credit_note": "credit_note", "statement": "customer", "customer_po": "sales_order",

@@ -29,7 +29,10 @@ def test_the_journal_keeps_the_whole_text_the_recipient_and_the_language(workspa
     assert entry.actor == ACTOR
     assert entry.refs == {"message": message.reference, "customer": customer.code}
     assert entry.payload == {"to_role": "customer", "to": customer.email, "language": "en",
-                             "subject": "Your order", "text": LETTER, "attachments": []}
+                             "subject": "Your order", "text": LETTER, "attachments": [],
+                             # what lingua and the spelling aid found (sim/writing)
+                             "detected_language": "en", "language_confidence": entry.payload["language_confidence"],
+                             "mixed_languages": False, "flagged_words": entry.payload["flagged_words"]}
 
 
 def test_management_and_accounting_are_written_to_at_the_companys_domain(workspace):

@@ -158,6 +158,7 @@ def test_every_event_kind_of_the_library_has_a_test_here():
               "partial_payment", "bill_rejected", "new_customer", "stock_shortage", "price_increase",
               "trade_show_announced", "trade_show_day", "management_request", "management_decision", "reply",
               "einvoice_status", "communication_request", "promise_broken", "invoice_disputed",
+              "customer_claim", "phone_call",
               # in test_purchasing_events_act_on_the_candidates_purchase_order.py
               "supplier_ack", "goods_received"}
     assert set(registry()) == tested
@@ -912,3 +913,53 @@ def test_a_reply_from_an_english_speaking_customer_is_in_english_by_default(make
     play_until(ws, datetime(2026, 11, 2, 15, 0))
 
     assert message_of(ws, "galway_answers").language == "en"
+
+
+# ===== claims and phone calls ===========================================
+
+def test_a_customer_claim_arrives_by_email_and_is_recorded_with_its_deadline(make_workspace):
+    """customer_claim: the customer's e-mail lands in the inbox and the claim is opened on it
+    (sim/crm/claims.open_claim), received, answer due in ``respond_within_days`` working days,
+    named for expectations."""
+    from sim.crm.models import Claim
+
+    scn = scenario({"id": "complaint", "kind": "customer_claim", "at": "2026-11-06T09:00", "customer": "durand",
+                    "invoice": "durand_invoice", "category": "damage", "name": "broken", "respond_within_days": 1,
+                    "message": msg("Colis abîmé", "Trois cartons écrasés.")},
+                   invoices={"durand_invoice": {"customer": "durand", "date": "2026-10-30",
+                                                "lines": [{"product": "film", "quantity": 10}]}})
+    ws = installed(make_workspace, scn)
+    play_until(ws, datetime(2026, 11, 6, 9, 0))  # a Friday: due the next working day, Monday
+    claim = entity(ws, "claim", "broken")
+    message = message_of(ws, "complaint")
+    assert_received(ws, message, "complaint", customer=entity(ws, "customer", "durand").code)
+    with UnitOfWork(ws, write=False) as uow:
+        claim = uow.session.get(Claim, claim.id)
+    assert (claim.status, claim.category, claim.channel, claim.message_id) == ("received", "damage", "email",
+                                                                                message.id)
+    assert claim.respond_by == date(2026, 11, 9)
+    received = one_entry(ws, "claim.received")
+    assert received.refs["event"] == "complaint" and received.refs["message"] == message.reference
+    assert received.refs["invoice"] == entity(ws, "invoice", "durand_invoice").number
+
+
+def test_a_phone_call_rings_with_the_customers_voice_read_by_espeak_ng(make_workspace):
+    """phone_call: an inbound call with the customer's voice (WAV from espeak-ng, in the call's
+    language), the text kept as its transcript, journaled ``call.received``."""
+    scn = scenario({"id": "ring", "kind": "phone_call", "at": "2026-11-02T10:00", "from": {"customer": "durand"},
+                    "language": "fr", "subject": "Livraison", "callback": "sous 2 h",
+                    "text": "Bonjour, c'est Claire Durand. Pouvez-vous me rappeler au sujet de ma livraison ?"})
+    ws = installed(make_workspace, scn)
+    play_until(ws, datetime(2026, 11, 2, 10, 0))
+    with UnitOfWork(ws, write=False) as uow:
+        [call] = uow.session.scalars(select(Interaction).where(Interaction.event_key == "ring")).all()
+        [voice] = uow.session.scalars(select(Document).join(MessageAttachment, MessageAttachment.document_id
+                                                            == Document.id)
+                                      .where(MessageAttachment.interaction_id == call.id)).all()
+        content = voice.content
+    assert (call.channel, call.direction, call.read, call.language) == ("phone", "in", False, "fr")
+    assert voice.mime_type == "audio/wav" and content[:4] == b"RIFF" and voice.kind == "voice"
+    received = one_entry(ws, "call.received")
+    assert received.refs == {"call": call.reference, "customer": entity(ws, "customer", "durand").code,
+                             "event": "ring"}
+    assert received.payload["voice"] == "espeak-ng" and received.payload["callback"] == "sous 2 h"

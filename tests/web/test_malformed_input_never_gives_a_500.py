@@ -107,7 +107,11 @@ def _workspace_objects(ws: int) -> dict:
         delivery_line = uow.session.scalars(select(DeliveryLine).where(DeliveryLine.delivery_id == delivery.id)).one()
         today = sim_date(uow)
     dashboard, panel = a_dashboard_with_a_panel(ws)
-    return {"dashboard": dashboard, "panel": panel, "support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
+    claims = _claims_at_each_step(ws, invoice)
+    from tests.claims import a_phone_call
+
+    claims["call"] = a_phone_call(ws, customer.id)
+    return {**claims, "dashboard": dashboard, "panel": panel, "support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
             "waiting_line": waiting_line, "sent_po_line_product": _reference(ws, sent_po_line.product_id),
             "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
             "order_line": line, "delivery": delivery, "invoice": invoice, "invoice_line": invoice_line,
@@ -132,6 +136,26 @@ def _draft_purchase_order(ws: int, product):
                                    requested_date="2026-12-31")
         uow.commit()
         return po
+
+
+def _claims_at_each_step(ws: int, invoice) -> dict:
+    """Claims on the bench's invoice: received, analysed, proposed (a credit note) and accepted."""
+    from sim.crm import claims
+
+    found = {}
+    with UnitOfWork(ws) as uow:
+        for name, steps in (("claim", 0), ("analysed_claim", 1), ("proposed_claim", 2), ("accepted_claim", 3)):
+            claim = claims.open_claim(uow, actor=ACTOR, customer_id=invoice.customer_id, category="damage",
+                                      subject="Colis abîmé", invoice_id=invoice.id)
+            if steps >= 1:
+                claims.analyse(uow, actor=ACTOR, claim_id=claim.id, analysis="Avarie")
+            if steps >= 2:
+                claims.propose_solution(uow, actor=ACTOR, claim_id=claim.id, solution="replacement", note="Remplacé")
+            if steps >= 3:
+                claims.record_answer(uow, actor=ACTOR, claim_id=claim.id, accepted=True)
+            found[name] = claim
+        uow.commit()
+    return found
 
 
 def _filing_objects(ws: int, order):
@@ -376,6 +400,39 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                                            "sub_body": "Nous vous proposons…", "form_token": "tok-substitute"},
             {"line": "choice", "product": "choice", "language": "choice", "sub_subject": "text", "sub_body": "text",
              "form_token": "token"}),
+        # the spelling aid reads and writes nothing: 200 with what it found
+        "/writing/check": Form({}, {"subject": "Objet", "body": "Nous avons bien recu.", "language": "fr"},
+                               {"subject": "text", "body": "text", "language": "choice"}, read_only=True),
+        # a phone call answered by a typed summary (the recording's limits: tests/claims/test_a_phone_call_*)
+        "/calls/{call_id}/answer": Form({"call_id": o["call"].id},
+                                        {"mode": "summary", "summary": "Excuses, avoir proposé.", "duration": "",
+                                         "form_token": "tok-call-answer"},
+                                        {"mode": "choice", "summary": "text", "form_token": "token"}),
+        # claims (sim/crm/claims.py), each at the step its form acts on
+        "/claims": Form({}, {"customer_id": str(o["customer"].id), "category": "damage", "subject": "Colis abîmé",
+                             "description": "Deux cartons écrasés.", "channel": "email",
+                             "invoice_id": str(o["invoice"].id), "order_id": "", "message_id": "", "language": "",
+                             "form_token": "tok-claim"},
+                        {"customer_id": "choice", "category": "choice", "subject": "text", "description": "text",
+                         "channel": "choice", "invoice_id": "choice", "order_id": "choice", "message_id": "choice",
+                         "language": "choice", "form_token": "token"}),
+        "/claims/{claim_id}/analyse": Form({"claim_id": o["claim"].id}, {"analysis": "Avarie", "form_token": "tok-an"},
+                                           {"analysis": "text", "form_token": "token"}),
+        "/claims/{claim_id}/propose": Form(
+            {"claim_id": o["analysed_claim"].id},
+            {"solution": "credit_note", "amount": "1,00", "pct": "", "note": "Avoir", "form_token": "tok-prop"},
+            {"solution": "choice", "amount": "number", "note": "text", "form_token": "token"}),
+        "/claims/{claim_id}/escalate": Form({"claim_id": o["claim"].id}, {"message": "Accord ?", "form_token": "tok-esc"},
+                                            {"message": "text", "form_token": "token"}),
+        "/claims/{claim_id}/alert": Form(
+            {"claim_id": o["claim"].id}, {"colleague": "logistics", "alert": "Avarie", "form_token": "tok-alert"},
+            {"colleague": "choice", "alert": "text", "form_token": "token"}),
+        "/claims/{claim_id}/answer": Form(
+            {"claim_id": o["proposed_claim"].id}, {"accepted": "yes", "answer": "OK", "form_token": "tok-answer"},
+            {"accepted": "choice", "answer": "text", "form_token": "token"}),
+        "/claims/{claim_id}/close": Form(
+            {"claim_id": o["accepted_claim"].id}, {"resolution": "Réglé", "form_token": "tok-close"},
+            {"resolution": "text", "form_token": "token"}),
         "/workspaces/{workspace_id}/orders/{order_id}/approve": Form(
             {"workspace_id": ws, "order_id": o["blocked"].id}, {"comment": "OK"}, {"comment": "text"},
             as_staff=True),
@@ -422,6 +479,7 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                                                 {"subject": "TB", "body": "Ci-joint.", "form_token": "tok-send"},
                                                 {"subject": "text", "body": "text", "form_token": "token"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
+        "/scenarios/audio": Form({}, {}, {}, as_staff=True),  # a file upload: tests/claims/test_a_phone_call_*
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
         "/sessions": Form({}, {"title": "Épreuve", "scenario": "non-payment", "speed": "1", "duration": "210",
                                "roster": "", "candidate": str(o["candidate_user"]), "mode": "exam"},
@@ -595,7 +653,9 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/inbox/{message_id}/attachments/{document_id}/filing", "/filed/{filed_id}/refile",
                  "/filed/{filed_id}/pass-on", "/communication", "/communication/preview",
                  "/communication/{support_id}/edit", "/communication/{support_id}/publish",
-                 "/customers/{customer_id}/consents"):
+                 "/customers/{customer_id}/consents", "/claims", "/claims/{claim_id}/analyse",
+                 "/claims/{claim_id}/propose", "/claims/{claim_id}/alert", "/claims/{claim_id}/answer",
+                 "/claims/{claim_id}/close", "/calls/{call_id}/answer"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

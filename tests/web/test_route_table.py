@@ -15,6 +15,8 @@ from sim.web.csrf import check_csrf
 from sim.web.deps import access_rule
 from sim.web.paths import PATH_OBJECTS
 from tests.communication import a_support
+from sim.calls import service as calls
+from tests.claims import a_claim, a_phone_call
 from tests.crm import a_delivery_address
 from tests.dashboards import a_dashboard_with_a_panel
 from tests.inbox import a_message_with_an_attachment
@@ -42,6 +44,7 @@ READABLE = [
     "/customers/{customer_id}/recovery/documents/{document_id}",
     "/dashboards", "/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/export.xlsx",
     "/dashboards/{dashboard_id}/export.csv", "/dashboards/{dashboard_id}/pdf",
+    "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{audio_id}",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -107,6 +110,15 @@ EXPECTED = {
         ("POST", "/dashboards/{dashboard_id}/panels/{panel_id}/delete"),
         ("POST", "/dashboards/{dashboard_id}/commentary"), ("POST", "/dashboards/{dashboard_id}/refresh"),
         ("POST", "/dashboards/{dashboard_id}/send"),
+        # phone calls: the candidate's answer (sim/calls)
+        ("POST", "/calls/{call_id}/answer"),
+        # the writing aid (sim/writing): reply templates, the spelling check
+        ("GET", "/writing/reply"), ("POST", "/writing/check"),
+        # claims (sim/crm/claims.py)
+        ("GET", "/claims/new"), ("POST", "/claims"), ("POST", "/claims/{claim_id}/analyse"),
+        ("POST", "/claims/{claim_id}/propose"), ("POST", "/claims/{claim_id}/escalate"),
+        ("POST", "/claims/{claim_id}/alert"), ("POST", "/claims/{claim_id}/answer"),
+        ("POST", "/claims/{claim_id}/close"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -118,6 +130,7 @@ EXPECTED = {
     ("GET", "/scenarios"): {T, E, A},
     ("GET", "/scenarios/view"): {T, E, A},
     ("POST", "/scenarios"): {T, A},
+    ("POST", "/scenarios/audio"): {T, A},  # a recording for the phone calls (sim/scenario/library.save_audio)
     ("GET", "/workspaces/{workspace_id}/journal"): {T, E, A},
     ("GET", "/workspaces/{workspace_id}/approvals"): {T, E, A},
     # only the manager (played by the trainer) releases a blocked order; never a candidate or the evaluator
@@ -147,6 +160,7 @@ EXPECTED = {
     **{(method, path): {T, E, A} for method, path in [
         ("GET", "/evaluation/sessions/{session_id}"), ("GET", "/evaluation/sessions/{session_id}/summary"),
         ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}"),
+        ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/audio/{document_id}"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/judge"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/override"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/validate"),
@@ -205,6 +219,8 @@ def one_of_each_role(make_user, make_workspace, login):
 
     a_carrier_protest(workspace.id)
     a_dashboard_with_a_panel(workspace.id)
+    a_claim(workspace.id)
+    call = a_phone_call(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
@@ -212,6 +228,9 @@ def one_of_each_role(make_user, make_workspace, login):
                 objects[param] = NOT_IN_A_WORKSPACE[param]
             elif param != "workspace_id":
                 objects[param] = uow.session.scalars(select(model.id).order_by(model.id).limit(1)).one()
+        # a phone call and its voice (the first interaction and document are an e-mail's)
+        objects["call_id"] = call.id
+        objects["audio_id"] = calls.call(uow, call.id).voice.id
     browsers = {role: login(make_user(role.value)) for role in (T, E, A)}
     browsers[C] = login(candidate)
     return browsers, objects

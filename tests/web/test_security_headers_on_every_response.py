@@ -32,7 +32,7 @@ def assert_secured(response, *, cached_ok: bool = False) -> None:
 
 def test_the_policy_is_the_documented_one():
     assert CONTENT_SECURITY_POLICY == (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 
 

@@ -17,6 +17,8 @@ from tests.inbox import a_message_with_an_attachment
 from tests.purchasing import a_goods_receipt
 from tests.communication import a_support
 from tests.shipping.helpers import a_carrier_protest
+from tests.claims import a_claim
+from tests.dashboards import a_dashboard_with_a_panel
 from sim.workspace.models import Workspace
 
 
@@ -42,6 +44,8 @@ def test_candidate2_gets_404_for_every_url_naming_candidate1s_objects(app, make_
     a_goods_receipt(first.id)
     a_support(first.id)
     a_carrier_protest(first.id)
+    a_claim(first.id)
+    a_dashboard_with_a_panel(first.id)
     make_workspace(owner=candidate2)
     theirs = _objects_of(first.id)
     browser = login(candidate2)

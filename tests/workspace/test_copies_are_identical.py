@@ -208,7 +208,7 @@ def test_the_remapped_kinds_cover_every_scenario_entity_and_document():
     entities = UNDECLARED_REFS[("scenario_entity", "ref_id")][1]
     assert {k: metadata.tables[t] for k, t in entities.items()} == \
            {**{k: m.__table__ for k, m in MODELS.items()},
-            **{k: _late_model(k).__table__ for k in ("order", "invoice", "quote", "support", "delivery")}}
+            **{k: _late_model(k).__table__ for k in ("order", "invoice", "quote", "support", "delivery", "claim")}}
     from sim.purchasing.documents import KINDS as PURCHASING
 
     assert set(DOCUMENTS) | {"customer_po", *RECOVERY_LETTERS} | set(PURCHASING) == set(UNDECLARED_REFS[("document", "ref_id")][1])

@@ -25,13 +25,15 @@ from sim.web.forms import customer_key, new_form_token
 from sim.web.rendering import is_htmx, render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
+from sim.writing.replies import REPLIES
 
 router = routes_router()
 
 # The list's folders: (key, label); "unread" is the inbox's unread threads.
 BOXES = [("inbox", "Boîte de réception"), ("unread", "Non lus"), ("sent", "Envoyés"), ("all", "Tous")]
 RECIPIENTS = [("customer", "Client"), ("supplier", "Fournisseur"), ("carrier", "Transporteur"),
-              ("management", "Direction"), ("accounting", "Comptabilité")]
+              ("management", "Direction"), ("accounting", "Comptabilité"), ("logistics", "Logistique"),
+              ("quality", "Qualité")]
 RECENT_DOCUMENTS = 10
 COMPOSE_FIELDS = ("to_role", "customer", "supplier", "carrier", "language", "subject", "body", "form_token")
 
@@ -97,7 +99,7 @@ def _compose_context(uow, values: dict, attach: list[str]) -> dict:
         "suppliers": uow.session.execute(select(Supplier.code, Supplier.name).order_by(Supplier.name)).all(),
         "carriers": uow.session.execute(select(Carrier.id, Carrier.name).order_by(Carrier.name)).all(),
         "customer": customer, "documents": customer_documents(uow, customer),
-        "form_token": values.get("form_token") or new_form_token(),
+        "form_token": values.get("form_token") or new_form_token(), "replies": REPLIES,
     }
 
 
@@ -185,7 +187,7 @@ def _thread_context(uow, message_id: int, *, just_read=()) -> dict:
         "documents": customer_documents(uow, customer) if target.counterpart_role == "customer" else [],
         # the inbound attachments already filed (« Classer » on the others)
         "filed": filing.filed_in(uow, [a.id for m in messages if m.direction == "in" for a in m.attachments]),
-        "filing_labels": filing.DOC_TYPES,
+        "filing_labels": filing.DOC_TYPES, "replies": REPLIES,
     }
 
 

@@ -60,7 +60,7 @@ def _criteria(data: dict) -> dict:
 def scenario_list(request: Request, user: User = Depends(trainers)):
     return render(request, "scenarios/scenario_list.html",
                   {"files": library.listing(), "upload": None, "can_upload": user.role in ("trainer", "admin"),
-                   **staff_shell("scenarios")})
+                   "recordings": library.audio_files(), **staff_shell("scenarios")})
 
 
 @router.get("/scenarios/view")
@@ -84,8 +84,25 @@ def scenario_upload(request: Request, user: User = Depends(uploaders), form: For
         error = "Choisissez un fichier de scénario (.yaml)."
         return render(request, "scenarios/scenario_list.html",
                       {"files": library.listing(), "upload": None, "upload_error": error, "can_upload": True,
-                       **staff_shell("scenarios")}, status_code=422)
+                       "recordings": library.audio_files(), **staff_shell("scenarios")}, status_code=422)
     name, result = library.save_upload(upload.filename, upload.file.read(library.MAX_BYTES + 1))
     return render(request, "scenarios/scenario_list.html",
                   {"files": library.listing(), "upload": result, "uploaded_name": name, "can_upload": True,
-                   **staff_shell("scenarios")}, status_code=200 if result.ok else 422)
+                   "recordings": library.audio_files(), **staff_shell("scenarios")},
+                  status_code=200 if result.ok else 422)
+
+
+@router.post("/scenarios/audio")
+def scenario_audio_upload(request: Request, user: User = Depends(uploaders), form: FormData = Depends(form_data)):
+    """A recording for the phone calls of scenarios (``audio: NAME`` in a phone_call event)."""
+    from sim.calls.service import RECORDING_MAX_BYTES
+
+    upload = form.get("audio")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        name, error = "", "Choisissez un fichier son."
+    else:
+        name, error = library.save_audio(upload.filename, upload.file.read(RECORDING_MAX_BYTES + 1))
+    return render(request, "scenarios/scenario_list.html",
+                  {"files": library.listing(), "upload": None, "can_upload": True, "recordings": library.audio_files(),
+                   "audio_error": error, "audio_saved": "" if error else name, **staff_shell("scenarios")},
+                  status_code=422 if error else 200)

@@ -1,0 +1,1 @@
+"""Phone calls with oral evidence: the customer's voice, the candidate's recorded answer."""
