@@ -1,7 +1,7 @@
 """The purchase order list: search, status filter, sort and page in SQL (sim/listing.py)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from sim.listing import ListPage, ListParams, ListSpec, read_params, run
 from sim.stock.models import PurchaseOrder, PurchaseOrderStatus, Supplier
@@ -15,7 +15,7 @@ def purchase_order_params(params) -> ListParams:
 
 def list_purchase_orders(uow, params: ListParams) -> ListPage:
     spec = ListSpec(
-        select=select(PurchaseOrder, Supplier).join(Supplier, Supplier.id == PurchaseOrder.supplier_id),
+        rows=(PurchaseOrder, Supplier), joins=((Supplier, Supplier.id == PurchaseOrder.supplier_id),),
         search=(PurchaseOrder.number, Supplier.name, Supplier.code),
         sort={"number": PurchaseOrder.number, "date": PurchaseOrder.order_date, "supplier": func.lower(Supplier.name),
               "requested": PurchaseOrder.requested_date,

@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, select
 from sim.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from sim.clock import sim_date
 from sim.company.models import Company
-from sim.crm.models import Claim, ClaimStatus, Customer, CustomerKind
+from sim.crm.models import ACTIVE_CLAIM_STATUSES, Claim, Customer, CustomerKind
 from sim.errors import SimError, ValidationFailed
 from sim.formatting import eur, fr_date
 from sim.journal import service as journal
@@ -163,7 +163,7 @@ def _claimed(uow, invoice_ids) -> set[int]:
     if not invoice_ids:
         return set()
     return set(uow.session.scalars(select(Claim.invoice_id).where(
-        Claim.invoice_id.in_(invoice_ids), Claim.status.in_([ClaimStatus.OPEN, ClaimStatus.IN_PROGRESS]))))
+        Claim.invoice_id.in_(invoice_ids), Claim.status.in_(ACTIVE_CLAIM_STATUSES))))
 
 
 def customer_credit(uow, customer_id: int) -> Decimal:

@@ -32,6 +32,23 @@ def _evidence(workspace_id: int) -> tuple:
         return ws.journal_seq, ws.journal_head, tuple(read)
 
 
+def _a_formal_notice(ws: int) -> dict:
+    """A customer's formal notice as sent: the recovery letter route reads only a letter of that customer."""
+    from datetime import date
+
+    from sim.receivables.recovery import issue_letter
+    from tests.receivables import a_customer, an_invoice, at
+
+    at(ws, date(2026, 11, 30))
+    customer = a_customer(ws)
+    invoice = an_invoice(ws, customer, "1200.00", issued=date(2026, 9, 1), due=date(2026, 10, 1))
+    with UnitOfWork(ws) as uow:
+        [detail, *_] = issue_letter(uow, actor="candidate", customer_id=customer.id, invoice_ids=[invoice.id],
+                                    level="formal_notice")
+        uow.commit()
+        return {"customer_id": customer.id, "document_id": detail.document_id}
+
+
 @pytest.fixture
 def inspecting(one_of_each_role):
     browsers, objects = one_of_each_role
@@ -42,7 +59,8 @@ def inspecting(one_of_each_role):
 
         attached = uow.session.execute(select(MessageAttachment.interaction_id, MessageAttachment.document_id)
                                        .order_by(MessageAttachment.id)).first()
-    objects = {**objects, "unread_id": message.id, "message_id": attached[0], "document_id": attached[1]}
+    objects = {**objects, "unread_id": message.id, "message_id": attached[0], "document_id": attached[1],
+               "letter": _a_formal_notice(ws)}
     for role in (T, E, A):
         response = browsers[role].get(f"/inspect/{ws}?next=/customers")
         assert response.status_code == 303 and response.headers["location"] == "/customers"
@@ -81,7 +99,8 @@ def test_staff_read_every_page_with_the_banner_and_leave_no_trace(app, inspectin
     assert any(not is_read for _, is_read in before[2]), "an unread message, else this proves nothing"
     for role in (T, E, A):
         for route in _readable_gets(app):
-            url = fill(route.path, objects)
+            letter = route.path == "/customers/{customer_id}/recovery/documents/{document_id}"
+            url = fill(route.path, {**objects, **objects["letter"]} if letter else objects)
             response = browsers[role].get(url)
             assert response.status_code == 200, f"{role} GET {url}: {response.status_code}"
             if response.headers["content-type"].startswith("text/html"):
