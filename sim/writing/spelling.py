@@ -19,6 +19,7 @@ message) — spelling, not vocabulary.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,6 +28,9 @@ from markupsafe import Markup, escape
 DICTIONARIES = {"fr": "fr_FR", "en": "en_GB"}
 MAX_FLAGS = 200
 SUGGESTIONS = 4
+# Hunspell (through Enchant) is not thread-safe: FastAPI runs the routes in a thread pool, and two
+# checks at once on one dictionary crash the process (segfault). One check at a time.
+_LOCK = threading.RLock()
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
 # what is not a word to spell-check: addresses, links, references with digits
 _SKIP = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w\-/.]*\d[\w\-/.]*\b", re.UNICODE)
@@ -89,10 +93,22 @@ def _words(text: str):
         yield match.group(), start, end
 
 
-def check(text: str, language: str) -> list[Flag]:
-    """The words of ``text`` to look at again, in order (at most ``MAX_FLAGS``)."""
+def check(text: str, language: str, *, suggest: bool = True) -> list[Flag]:
+    """The words of ``text`` to look at again, in order (at most ``MAX_FLAGS``),
+    with the dictionary's suggestions unless ``suggest=False`` (Hunspell's
+    suggestions cost tenths of a second a word; the journal needs only the words)."""
     if language not in DICTIONARIES:
         return []
+    with _LOCK:
+        return _check(text, language, suggest)
+
+
+@lru_cache(maxsize=4096)
+def _suggestions(word: str, language: str) -> tuple[str, ...]:
+    return tuple(dictionary(language).suggest(word)[:SUGGESTIONS])
+
+
+def _check(text: str, language: str, suggest: bool) -> list[Flag]:
     flags: list[Flag] = []
     previous = None
     for word, start, end in _words(text or ""):
@@ -100,7 +116,7 @@ def check(text: str, language: str) -> list[Flag]:
                 and text[previous_end:start].strip() == "":
             flags.append(Flag(word, start, end, "repeat"))
         elif not (len(word) == 1 or word.isupper() or _known(word, language)):
-            flags.append(Flag(word, start, end, "spelling", dictionary(language).suggest(word)[:SUGGESTIONS]))
+            flags.append(Flag(word, start, end, "spelling", list(_suggestions(word, language)) if suggest else []))
         previous, previous_end = word, end
         if len(flags) >= MAX_FLAGS:
             break
@@ -109,7 +125,7 @@ def check(text: str, language: str) -> list[Flag]:
 
 def flagged_words(text: str, language: str) -> list[str]:
     """The flagged words, each once, in order of appearance (what the journal keeps)."""
-    return list(dict.fromkeys(f.word for f in check(text, language)))
+    return list(dict.fromkeys(f.word for f in check(text, language, suggest=False)))
 
 
 def underline(text: str, language: str) -> Markup:

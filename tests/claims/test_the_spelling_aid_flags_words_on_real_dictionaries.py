@@ -55,3 +55,24 @@ def test_a_message_sent_journals_its_flagged_words(workspace):
              subject="Votre réclamation", body="Nous avons bien recu votre réclamation et vous prions de nous excuser.")
         uow.commit()
     assert last_entry(ws, "message.sent").payload["flagged_words"] == ["recu"]
+
+
+def test_checks_from_several_request_threads_at_once_are_safe():
+    """Hunspell is not thread-safe and the routes run in a thread pool: unguarded, two
+    checks at once crash the server process (segfault). They are taken one at a time."""
+    import threading
+
+    from sim.writing.spelling import check
+
+    text = "Nous avons bien recu votre comande, merci pour votre confiance et a bientot. " * 3
+    results, threads = [], []
+    for _ in range(6):
+        def run():
+            for _ in range(30):
+                results.append(len(check(text, "fr")) + len(check("Thank you for your oder.", "en")))
+        threads.append(threading.Thread(target=run))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 180 and len(set(results)) == 1 and results[0] >= 4
