@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sim.clock import sim_now
 from sim.communication import channels as limits
 from sim.communication import segments
-from sim.communication.spelling_hook import detected_language
+from sim.evaluation.mentions import language_of
 from sim.communication.models import (PURPOSE_OF, Channel, CommunicationRequest, CommunicationSupport, SupportKind,
                                       SupportStatus)
 from sim.crm.models import Customer
@@ -246,6 +246,6 @@ def publish(uow, *, actor: str, support_id: int, revision: int | None = None) ->
         "matched": len(segment.matched), "recipients": support.reach if support.channel == Channel.EMAIL else 0,
         "excluded": segment.excluded_by_reason(), "reach": support.reach,
         "advice_not_met": limits.advice_not_met(checks), "within_limits": not limits.advice_not_met(checks),
-        "language": detected_language(f"{support.title}\n{support.body}") or "",
+        "language": language_of(f"{support.title}\n{support.body}") or "",
         "customers": list(support.recipients)})
     return support

@@ -28,11 +28,10 @@ from sim.clock import sim_date
 from sim.crm.models import Customer
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.sales.working_days import add_working_days
-from sim.stock.models import Product, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
+from sim.stock.models import OPEN_PURCHASE_STATUSES, Product, PurchaseOrder, PurchaseOrderLine
 
 ZERO = Decimal("0.000")
 HANDLING_DAYS = 2
-OPEN_PURCHASES = (PurchaseOrderStatus.SENT, PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIAL)
 WAITING_ORDERS = (OrderStatus.CONFIRMED, OrderStatus.PARTIAL)
 _LAST = date.max
 
@@ -104,7 +103,7 @@ def incoming(uow, product_ids) -> dict[int, list[Supply]]:
         select(PurchaseOrderLine.product_id, PurchaseOrderLine.quantity, PurchaseOrderLine.quantity_received,
                PurchaseOrder.id, PurchaseOrder.number, PurchaseOrder.confirmed_date, PurchaseOrder.requested_date)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-        .where(PurchaseOrder.status.in_(OPEN_PURCHASES), PurchaseOrderLine.product_id.in_(product_ids),
+        .where(PurchaseOrder.status.in_(OPEN_PURCHASE_STATUSES), PurchaseOrderLine.product_id.in_(product_ids),
                PurchaseOrderLine.quantity > PurchaseOrderLine.quantity_received)).all()
     result: dict[int, list[Supply]] = {}
     for product_id, quantity, received, po_id, number, confirmed, requested in rows:

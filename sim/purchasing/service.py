@@ -36,11 +36,11 @@ from sim.purchasing.models import GoodsReceipt, GoodsReceiptLine
 from sim.sales.errors import WrongStatus
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.stock.models import (
-    Product, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus, StockMove, StockMoveKind, Supplier,
+    OPEN_PURCHASE_STATUSES, Product, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus, StockMove, StockMoveKind,
+    Supplier,
 )
 
 ZERO = Decimal("0.000")
-OPEN = (PurchaseOrderStatus.SENT, PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIAL)
 MAX_LINES = 50
 
 
@@ -303,7 +303,7 @@ def remind_supplier(uow, *, actor: str, purchase_order_id: int, subject: str = "
 
     claim(uow, form_token, "purchase_order.reminded")
     po = _locked(uow, purchase_order_id)
-    if po.status not in OPEN:
+    if po.status not in OPEN_PURCHASE_STATUSES:
         raise WrongStatus(f"La commande {po.number} est « {PurchaseOrderStatus(po.status).label} » : "
                           "il n'y a rien à relancer.")
     supplier = uow.session.get(Supplier, po.supplier_id)
@@ -334,7 +334,7 @@ def agree_new_date(uow, *, actor: str, purchase_order_id: int, new_date, reason:
 
     claim(uow, form_token, "purchase_order.rescheduled")
     po = _locked(uow, purchase_order_id)
-    if po.status not in OPEN:
+    if po.status not in OPEN_PURCHASE_STATUSES:
         raise WrongStatus(f"La commande {po.number} est « {PurchaseOrderStatus(po.status).label} » : "
                           "sa date ne se négocie plus.")
     errors: dict[str, str] = {}
@@ -368,7 +368,7 @@ def receive_goods(uow, *, actor: str, purchase_order_id: int, received: dict, re
 
     claim(uow, form_token, "purchase_order.received")
     po = _locked(uow, purchase_order_id)
-    if po.status not in OPEN:
+    if po.status not in OPEN_PURCHASE_STATUSES:
         raise WrongStatus(f"La commande {po.number} est « {PurchaseOrderStatus(po.status).label} » : "
                           "il n'y a rien à réceptionner.")
     refused, discrepancies = refused or {}, discrepancies or {}

@@ -35,9 +35,9 @@ from sim.formatting import eur, fr_date
 from sim.journal import service as journal
 from sim.parsing import read_amount, read_id, read_text
 from sim.receivables import penalties as pen
-from sim.receivables.aging import ZERO, bucket_of
+from sim.receivables.aging import ZERO, _credits, bucket_of
 from sim.receivables.models import (
-    InvoiceDispute, Payment, PaymentAllocation, PaymentPlan, PaymentPlanInvoice, PaymentPlanStatus,
+    InvoiceDispute, Payment, PaymentAllocation, PaymentPlan, PaymentPlanStatus,
     RecoveryChannel, RecoveryStep, Reminder, ReminderDetail, ReminderLevel,
 )
 
@@ -167,8 +167,6 @@ def _claimed(uow, invoice_ids) -> set[int]:
 
 
 def customer_credit(uow, customer_id: int) -> Decimal:
-    from sim.receivables.aging import _credits
-
     return _credits(uow, [customer_id]).get(customer_id, ZERO)
 
 
@@ -212,7 +210,7 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
     for inv in invoices:
         if inv.due_date < today:
             overdue_by_customer[inv.customer_id] = overdue_by_customer.get(inv.customer_id, ZERO) + inv.amount_due
-    credits = {cid: customer_credit(uow, cid) for cid in overdue_by_customer}
+    credits = _credits(uow, list(overdue_by_customer)) if overdue_by_customer else {}  # one query, not one per customer
     states = []
     for inv in invoices:
         days = (today - inv.due_date).days
@@ -285,13 +283,11 @@ class TodoItem:
 def todo(uow, *, customer_id: int | None = None) -> list[TodoItem]:
     """The reminders due today or before (not done yet), one item per customer and step, oldest first."""
     items: dict[tuple[int, str], TodoItem] = {}
-    credits: dict[int, Decimal] = {}
-    for state in invoice_states(uow, customer_id=customer_id):
-        if not state.due_today:
-            continue
+    due = [state for state in invoice_states(uow, customer_id=customer_id) if state.due_today]
+    credits = _credits(uow, list({state.customer.id for state in due})) if due else {}
+    for state in due:
         cid = state.customer.id
-        if cid not in credits:
-            credits[cid] = customer_credit(uow, cid)
+        credits.setdefault(cid, ZERO)
         item = items.setdefault((cid, state.next_step.level), TodoItem(
             state.customer, state.next_step, [], state.next_on, credits[cid]))
         item.states.append(state)

@@ -159,15 +159,22 @@ STATE = {"type": "object", "properties": {
     "reminder_level_at_least": {"enum": ["courtesy", "first", "phone", "second", "formal_notice", "escalated"]},
     "in_litigation": {"type": "boolean"}, "total_at_most": AMOUNT, "total_at_least": AMOUNT},
     "minProperties": 2, "additionalProperties": False}
-_ONE_OR_MORE = lambda values: {"oneOf": [{"enum": values}, {"type": "array", "minItems": 1,  # noqa: E731
-                                                             "items": {"enum": values}}]}
+
+
+def _one_or_more(values) -> dict:
+    """One of ``values`` (a list in its order, else a set's or a mapping's keys sorted),
+    or a list of them: any of them will do."""
+    values = list(values) if isinstance(values, (list, tuple)) else sorted(values)
+    return {"oneOf": [{"enum": values}, {"type": "array", "minItems": 1, "items": {"enum": values}}]}
+
+
 SUPPORT = {"type": "object", "description": "un support de communication publié (sim/communication)", "properties": {
-    "kind": _ONE_OR_MORE(["offer", "newsletter", "invitation", "social_post"]),
-    "channel": _ONE_OR_MORE(["email", "website", "social", "leaflet"]),
+    "kind": _one_or_more(["offer", "newsletter", "invitation", "social_post"]),
+    "channel": _one_or_more(["email", "website", "social", "leaflet"]),
     "request": {"type": "string"},
     "segment": {"type": "object", "properties": {
-        "status": _ONE_OR_MORE(["customer", "prospect"]), "kind": _ONE_OR_MORE(["b2b", "b2c"]),
-        "country": {"type": "string"}, "language": _ONE_OR_MORE(["fr", "en"]),
+        "status": _one_or_more(["customer", "prospect"]), "kind": _one_or_more(["b2b", "b2c"]),
+        "country": {"type": "string"}, "language": _one_or_more(["fr", "en"]),
         "exclude_litigation": {"type": "boolean"},
         "inactive_months_at_least": {"type": "integer", "minimum": 1, "maximum": 60},
         "recipients_at_least": {"type": "integer", "minimum": 1}},
@@ -176,8 +183,6 @@ SUPPORT = {"type": "object", "description": "un support de communication publié
     "language": {"enum": ["fr", "en"]},
     "mentions": {"type": "array", "minItems": 1, "items": MENTION}},
     "minProperties": 1, "additionalProperties": False}
-def _one_or_more(values) -> dict:
-    return {"oneOf": [{"enum": sorted(values)}, {"type": "array", "minItems": 1, "items": {"enum": sorted(values)}}]}
 
 
 def _dashboard_rule() -> dict:

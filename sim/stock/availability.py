@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from sim.crm.models import Customer
 from sim.sales.models import OrderLine, SalesOrder
 from sim.stock.models import (
-    Delivery, Product, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus, StockMove, Supplier,
+    OPEN_PURCHASE_STATUSES, Delivery, Product, PurchaseOrder, PurchaseOrderLine, StockMove, Supplier,
 )
 
 ZERO = Decimal("0.000")
-OPEN_PURCHASES = (PurchaseOrderStatus.SENT, PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIAL)
 MOVES_PER_PAGE = 50
 
 
@@ -99,7 +98,7 @@ def position(uow, product_id: int, moves_page: int = 1) -> Position:
                func.sum(PurchaseOrderLine.quantity - PurchaseOrderLine.quantity_received))
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .join(Supplier, Supplier.id == PurchaseOrder.supplier_id)
-        .where(PurchaseOrderLine.product_id == product.id, PurchaseOrder.status.in_(OPEN_PURCHASES),
+        .where(PurchaseOrderLine.product_id == product.id, PurchaseOrder.status.in_(OPEN_PURCHASE_STATUSES),
                PurchaseOrderLine.quantity > PurchaseOrderLine.quantity_received)
         .group_by(PurchaseOrder.id, PurchaseOrder.number, PurchaseOrder.status, Supplier.name,
                   PurchaseOrder.confirmed_date, PurchaseOrder.requested_date)

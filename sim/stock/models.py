@@ -100,6 +100,10 @@ class PurchaseOrderStatus(Labelled):
     CANCELLED = "cancelled", "Annulée"
 
 
+# Sent and not yet received in full: what the stock can still count on (on order).
+OPEN_PURCHASE_STATUSES = (PurchaseOrderStatus.SENT, PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIAL)
+
+
 class PurchaseOrder(WorkspaceOwned, table=True):
     __tablename__ = "purchase_order"
     __table_args__ = (UniqueConstraint("workspace_id", "number"),)

@@ -18,7 +18,7 @@ from sim.sales.errors import WrongStatus
 from sim.sales.pricing import money
 from sim.sales.models import OrderLine, OrderStatus, SalesOrder
 from sim.stock.models import (
-    Carrier, Delivery, DeliveryLine, DeliveryStatus, Product, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus,
+    OPEN_PURCHASE_STATUSES, Carrier, Delivery, DeliveryLine, DeliveryStatus, Product, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus,
     StockMove, StockMoveKind, Supplier,
 )
 
@@ -68,8 +68,7 @@ def _on_order(uow, product_ids: list[int]) -> dict[int, Decimal]:
         select(PurchaseOrderLine.product_id, func.sum(PurchaseOrderLine.quantity - PurchaseOrderLine.quantity_received))
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .where(PurchaseOrderLine.product_id.in_(product_ids),
-               PurchaseOrder.status.in_((PurchaseOrderStatus.SENT, PurchaseOrderStatus.CONFIRMED,
-                                         PurchaseOrderStatus.PARTIAL)),
+               PurchaseOrder.status.in_(OPEN_PURCHASE_STATUSES),
                PurchaseOrderLine.quantity > PurchaseOrderLine.quantity_received)
         .group_by(PurchaseOrderLine.product_id)).all())
 

@@ -110,7 +110,7 @@ def _suggestions(word: str, language: str) -> tuple[str, ...]:
 
 def _check(text: str, language: str, suggest: bool) -> list[Flag]:
     flags: list[Flag] = []
-    previous = None
+    previous, previous_end = None, 0
     for word, start, end in _words(text or ""):
         if previous is not None and word.lower() == previous.lower() and len(word) > 1 \
                 and text[previous_end:start].strip() == "":
@@ -128,11 +128,12 @@ def flagged_words(text: str, language: str) -> list[str]:
     return list(dict.fromkeys(f.word for f in check(text, language, suggest=False)))
 
 
-def underline(text: str, language: str) -> Markup:
-    """The text, escaped, each flagged word in ``<mark class="misspelt" title="suggestions">``."""
+def underline(text: str, language: str, flags: list[Flag] | None = None) -> Markup:
+    """The text, escaped, each flagged word in ``<mark class="misspelt" title="suggestions">``
+    (``flags``: what ``check`` already found for this text, not looked for again)."""
     text = text or ""
     out, at = [], 0
-    for flag in check(text, language):
+    for flag in check(text, language) if flags is None else flags:
         out.append(escape(text[at:flag.start]))
         css = "misspelt" if flag.kind == "spelling" else "misspelt repeat"
         out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(css, flag.title, text[flag.start:flag.end]))

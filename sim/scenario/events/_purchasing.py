@@ -13,7 +13,7 @@ PURCHASE_ORDER = {"purchase_order": {"type": "string", "description": "nom d'une
 def purchase_order(ctx, spec):
     from sqlalchemy import select
 
-    from sim.stock.models import PurchaseOrder, PurchaseOrderStatus
+    from sim.stock.models import OPEN_PURCHASE_STATUSES, PurchaseOrder
 
     if spec.get("purchase_order"):
         return ctx.entity("purchase_order", spec["purchase_order"])
@@ -22,8 +22,7 @@ def purchase_order(ctx, spec):
     supplier = ctx.entity("supplier", spec["supplier"])
     po = ctx.uow.session.scalars(select(PurchaseOrder).where(
         PurchaseOrder.supplier_id == supplier.id,
-        PurchaseOrder.status.in_((PurchaseOrderStatus.SENT, PurchaseOrderStatus.CONFIRMED,
-                                  PurchaseOrderStatus.PARTIAL)))
+        PurchaseOrder.status.in_(OPEN_PURCHASE_STATUSES))
         .order_by(PurchaseOrder.order_date.desc(), PurchaseOrder.id.desc())).first()
     if po is None:
         raise LookupError(f"aucune commande ouverte chez le fournisseur « {spec['supplier']} »")

@@ -25,6 +25,7 @@ from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewin
 from sim.web.forms import indexed, new_form_token
 from sim.web.flash import flash
 from sim.web.navigation import document_navigation
+from sim.web.pdf import document_pdf
 from sim.web.rendering import is_htmx, render
 from sim.formatting import eur, fr_date
 from sim.web.routes import form_data, router as routes_router
@@ -323,40 +324,24 @@ def credit_refund(request: Request, customer_id: int, user: User = Depends(candi
 
 # ===== printed documents ================================================
 
-def _pdf(uow, user: User, kind: str, ref_id: int) -> Response:
-    """Open a document: print it as it stands now and journal ``document.viewed``
-    once per version. Nothing is stored; no write lock is held while it prints."""
-    from sim.documents.rendering import html_to_pdf
-    from sim.documents.service import record_view, render
-
-    rendered = render(uow, kind, ref_id)  # reads only
-    uow.session.close()  # the connection goes back to the pool while WeasyPrint prints
-    content = html_to_pdf(rendered.html)
-    if not uow.inspecting:  # a staff member opening it is not the candidate having seen it
-        with uow.evidence():  # short: look for this version in the journal, journal it if new
-            record_view(uow, actor=actor(user), rendered=rendered)
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{rendered.filename}"'})
-
-
 @router.get("/quotes/{quote_id}/pdf")
 def quote_pdf(quote_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "quote", quote_id)
+    return document_pdf(uow, user, "quote", quote_id)
 
 
 @router.get("/orders/{order_id}/acknowledgement.pdf")
 def order_ack_pdf(order_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "order_ack", order_id)
+    return document_pdf(uow, user, "order_ack", order_id)
 
 
 @router.get("/deliveries/{delivery_id}/pdf")
 def delivery_pdf(delivery_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "delivery_note", delivery_id)
+    return document_pdf(uow, user, "delivery_note", delivery_id)
 
 
 @router.get("/invoices/{invoice_id}/pdf")
 def invoice_pdf(invoice_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "invoice", invoice_id)
+    return document_pdf(uow, user, "invoice", invoice_id)
 
 
 def _facturx(uow, user: User, kind: str, ref_id: int) -> Response:
@@ -390,9 +375,9 @@ def credit_note_facturx(credit_note_id: int, user: User = Depends(candidate_or_i
 @router.get("/credit-notes/{credit_note_id}/pdf")
 def credit_note_pdf(credit_note_id: int, user: User = Depends(candidate_or_inspector),
                     uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "credit_note", credit_note_id)
+    return document_pdf(uow, user, "credit_note", credit_note_id)
 
 
 @router.get("/customers/{customer_id}/statement.pdf")
 def statement_pdf(customer_id: int, user: User = Depends(candidate_or_inspector), uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "statement", customer_id)
+    return document_pdf(uow, user, "statement", customer_id)

@@ -14,14 +14,15 @@ from sim.communication import service
 from sim.communication.models import Channel, CommunicationRequest, CommunicationSupport, SupportKind
 from sim.communication.rendering import logo_svg, social_text, to_html
 from sim.communication.segments import COUNTRIES, FILTER_NAMES, describe
-from sim.communication.spelling_hook import detected_language, flagged_words
+from sim.evaluation.mentions import language_of
+from sim.writing import spelling
 from sim.company.models import Company, SalesRep
 from sim.db import UnitOfWork
 from sim.errors import SimError, ValidationFailed
 from sim.web.deps import actor, candidate_only, candidate_or_inspector, reading_uow, viewing_uow, writing_uow
 from sim.web.flash import flash
 from sim.web.forms import new_form_token
-from sim.web.rendering import is_htmx, render
+from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
@@ -58,14 +59,18 @@ def _preview(uow, values: dict) -> dict:
     company = uow.session.scalar(select(Company))
     reps = dict(uow.session.execute(select(SalesRep.id, SalesRep.first_name + " " + SalesRep.last_name)).all())
     text = f"{title}\n{body}"
+    language = language_of(text)  # as the evaluator's engine reads it
+    try:
+        flagged = spelling.flagged_words(text, language or "fr")
+    except spelling.DictionaryMissing:
+        flagged = None  # no dictionary installed: the spelling line is not shown
     return {
         "p_kind": kind, "p_channel": channel, "company": company, "logo": logo_svg(company),
         "logo_small": logo_svg(company, 28), "html": to_html(body), "post": social_text(body),
         "title": title, "checks": limits.check(channel, title, body),
         "all_checks": {c.value: (c.label, limits.check(c.value, title, body)) for c in Channel},
         "segment": segment, "segment_text": describe(filters, reps), "excluded_shown": EXCLUDED_SHOWN,
-        "audience": service.audience(uow, channel), "language": detected_language(text),
-        "spelling": flagged_words(text, detected_language(text) or "fr"),
+        "audience": service.audience(uow, channel), "language": language, "spelling": flagged,
     }
 
 

@@ -21,6 +21,7 @@ from sim.web.deps import actor, candidate_only, candidate_or_inspector, viewing_
 from sim.web.flash import flash
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
+from sim.web.pdf import document_pdf
 from sim.web.shell import shell
 
 router = routes_router()
@@ -114,35 +115,29 @@ def delivery_replacement(request: Request, delivery_id: int, user: User = Depend
 
 # ===== PDFs ===============================================================
 
-def _pdf(uow, user, kind: str, ref_id: int):
-    from sim.web.routes.billing import _pdf as open_pdf
-
-    return open_pdf(uow, user, kind, ref_id)
-
-
 @router.get("/quotes/{quote_id}/proforma.pdf")
 def quote_proforma_pdf(quote_id: int, user: User = Depends(candidate_or_inspector),
                        uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "proforma", quote_id)
+    return document_pdf(uow, user, "proforma", quote_id)
 
 
 @router.get("/orders/{order_id}/proforma.pdf")
 def order_proforma_pdf(order_id: int, user: User = Depends(candidate_or_inspector),
                        uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "order_proforma", order_id)
+    return document_pdf(uow, user, "order_proforma", order_id)
 
 
 @router.get("/deliveries/{delivery_id}/packing-list.pdf")
 def packing_list_pdf(delivery_id: int, user: User = Depends(candidate_or_inspector),
                      uow: UnitOfWork = Depends(viewing_uow)):
-    return _pdf(uow, user, "packing_list", delivery_id)
+    return document_pdf(uow, user, "packing_list", delivery_id)
 
 
 @router.get("/protests/{protest_id}/pdf")
 def protest_pdf(protest_id: int, user: User = Depends(candidate_or_inspector),
                 uow: UnitOfWork = Depends(viewing_uow)):
     uow.get(CarrierProtest, protest_id)  # another workspace's: 404
-    return _pdf(uow, user, "carrier_protest", protest_id)
+    return document_pdf(uow, user, "carrier_protest", protest_id)
 
 
 def shipping_context(uow, delivery) -> dict:

@@ -25,7 +25,8 @@ def check_context(text: str, declared: str) -> dict:
     found = lang.report(text)
     used = found.language or (declared if declared in spelling.DICTIONARIES else "fr")
     try:
-        flags, underlined, missing = spelling.check(text, used), spelling.underline(text, used), ""
+        flags = spelling.check(text, used)
+        underlined, missing = spelling.underline(text, used, flags), ""
     except spelling.DictionaryMissing as absent:
         flags, underlined, missing = [], "", str(absent)
     return {"detection": found, "declared": declared, "used": used, "flags": flags, "missing": missing,
