@@ -28,10 +28,11 @@ REF_LABELS = {
     "formal_notice": "mise en demeure",
 }
 _TEXTS = ("reason", "subject", "comment", "status", "decision", "channel", "language", "to", "note", "reach",
-          "solution", "colleague", "resolution")
+          "solution", "colleague", "resolution", "address")
 _TEXT_LABELS = {"reason": "motif", "subject": "objet", "comment": "commentaire", "status": "statut",
                 "decision": "décision", "channel": "canal", "language": "langue", "to": "à", "note": "note",
-                "reach": "portée", "solution": "solution", "colleague": "service", "resolution": "résolution"}
+                "reach": "portée", "solution": "solution", "colleague": "service", "resolution": "résolution",
+                "address": "livraison"}
 _MONEY_LABELS = {"total_ht": "HT", "total_ttc": "TTC", "total_vat": "TVA", "amount": "montant",
                  "outstanding": "encours", "overdue": "échu", "credit_limit": "plafond", "exposure": "risque",
                  "order_total": "commande", "allowed": "autorisé", "unapplied": "non affecté",

@@ -24,6 +24,7 @@ from sim.journal import service as journal
 from sim.formatting import eur
 from sim.formatting import fr_number
 from sim.parsing import read_decimal, read_id, read_quantity, read_text
+from sim.sales.delivery_address import default_address_text
 from sim.sales.errors import ApprovalNotAllowed, WrongStatus
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.sales.pricing import ZERO, document_totals, line_net
@@ -278,7 +279,8 @@ def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], globa
                        customer_id=customer.id, quote_id=quote.id if quote else None,
                        customer_po=customer_po.strip()[:40], order_date=today, payment_terms=customer.payment_terms,
                        incoterm=incoterm, incoterm_place=incoterm_place, global_discount_pct=global_discount,
-                       transport_mode=transport_mode, service_id=service_id, status=OrderStatus.DRAFT)
+                       transport_mode=transport_mode, service_id=service_id, status=OrderStatus.DRAFT,
+                       delivery_address=default_address_text(uow, customer))
     _apply_totals(order, priced)
     uow.session.add(order)
     uow.session.flush()

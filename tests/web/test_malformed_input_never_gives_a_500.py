@@ -284,6 +284,8 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/orders/{order_id}/confirm": Form({"order_id": o["blocked"].id}, {}, {}),
         "/orders/{order_id}/approval-request": Form({"order_id": o["blocked"].id}, {"message": "Merci"},
                                                     {"message": "text"}),
+        "/orders/{order_id}/delivery-address": Form({"order_id": o["blocked"].id}, {"address_id": ""},
+                                                    {"address_id": "choice"}),
         "/orders/{order_id}/deliveries": Form(
             order, {"carrier": str(o["carrier"].id), f"ship-{o['order_line'].id}": "1", "form_token": "tok-ship"},
             {"carrier": "choice", f"ship-{o['order_line'].id}": "number", "form_token": "token"},

@@ -75,7 +75,7 @@ EXPECTED = {
         ("POST", "/orders/{order_id}/delete"), ("POST", "/orders/{order_id}/cancel"),
         ("GET", "/orders/new"), ("POST", "/orders"),
         ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
-        ("POST", "/orders/{order_id}/deliveries"),
+        ("POST", "/orders/{order_id}/delivery-address"), ("POST", "/orders/{order_id}/deliveries"),
         ("POST", "/deliveries/{delivery_id}/invoice"),
         ("POST", "/deliveries/{delivery_id}/booking"), ("POST", "/deliveries/{delivery_id}/receipt"),
         ("POST", "/deliveries/{delivery_id}/protest"), ("POST", "/deliveries/{delivery_id}/replacement"),

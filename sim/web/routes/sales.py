@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from sim.accounts.models import User
 from sim.crm.models import Customer
+from sim.crm import records
 from sim.db import UnitOfWork
 from sim.errors import SimError, ValidationFailed
 from sim.clock import sim_date
@@ -430,7 +431,17 @@ def order_context(uow, order_id: int) -> dict:
             "approvals": sales.approval_history(uow, order), "decisions": sales.DECISIONS,
             "revision": order_revision(uow, order), "folder": order_folder(uow, order.id),
             "form_token": new_form_token(), **_totals_of(lines, order), "risk": _risk(uow, order),
+            **_addresses(uow, order, customer),
             **document_navigation(uow, "order", order)}
+
+
+def _addresses(uow, order, customer) -> dict:
+    """The customer's delivery addresses, and the one the order is delivered to (by its printed text)."""
+    from sim.sales.delivery_address import address_text
+
+    addresses = records.delivery_addresses(uow, customer.id)
+    current = next((a.id for a in addresses if order.delivery_address and address_text(a) == order.delivery_address), None)
+    return {"addresses": addresses, "current_address_id": current}
 
 
 def _risk(uow, order):
@@ -487,6 +498,28 @@ def order_approval_request(request: Request, order_id: int, user: User = Depends
         uow.rollback()  # refused: release the write lock before rendering
         with UnitOfWork(uow.workspace_id, write=False) as reader:
             return _order_page(request, reader, order_id, error=refused.message, status_code=refused.status_code)
+    return RedirectResponse(f"/orders/{order_id}", status_code=303)
+
+
+@router.post("/orders/{order_id}/delivery-address")
+def order_delivery_address(request: Request, order_id: int, user: User = Depends(candidate_only),
+                           uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    from sim.sales.delivery_address import choose_delivery_address
+
+    address_id = form.get("address_id", "")
+    try:
+        order = choose_delivery_address(uow, actor=actor(user), order_id=order_id, address_id=address_id)
+        uow.commit()
+        flash(request, f"Adresse de livraison de la commande {order.number} : "
+                       f"{order.delivery_address or 'adresse de facturation'}.")
+    except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _order_page(request, reader, order_id, errors=refused.errors, values={"address_id": address_id},
+                               status_code=422)
+    except SimError as refused:
+        return _refused_page(request, uow, refused, lambda reader, message, code: _order_page(
+            request, reader, order_id, error=message, status_code=code))
     return RedirectResponse(f"/orders/{order_id}", status_code=303)
 
 
