@@ -21,7 +21,9 @@ What each measure reads (README, "Dashboards"):
 - orders / basket: sales orders received (not drafts, not cancelled) by
   order date; basket = their HT / their number;
 - overdue: what is still due on invoices whose due date has passed (sim
-  date), grouped by due date: it does not split by product;
+  date), net of the customer's unapplied credit (credit notes, overpayments:
+  set against its oldest overdue invoices first), grouped by due date: it does
+  not split by product;
 - conversion: quotes accepted / quotes issued (not drafts or cancelled),
   by issue date, in %.
 """
@@ -34,7 +36,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, and_, bindparam, case, distinct, extract, func, literal, select, type_coerce
+from sqlalchemy import Date, Integer, and_, bindparam, case, distinct, extract, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import aliased
 
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from sim.company.models import SalesRep
@@ -42,6 +45,7 @@ from sim.crm.models import Customer
 from sim.db import Fixed
 from sim.errors import ValidationFailed
 from sim.formatting import country_name
+from sim.receivables.models import Payment
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.stock.models import Product
 
@@ -379,11 +383,34 @@ def _sources(measure: str) -> list[tuple[_Source, list, int]]:
         return [(quotes, [func.count(distinct(Quote.id)),
                           func.count(distinct(case((Quote.status == "accepted", Quote.id))))], 1)]
     if measure == "overdue":
+        def late(invoice):
+            return [invoice.due_date < today, invoice.amount_due > 0, invoice.status.not_in(("paid", "credited"))]
+
         overdue = _Source(Invoice, [(Customer, Invoice.customer_id == Customer.id, False)], Invoice.due_date,
-                          where=[Invoice.due_date < today, Invoice.amount_due > 0,
-                                 Invoice.status.not_in(("paid", "credited"))])
-        return [(overdue, [func.sum(Invoice.amount_due)], 1)]
+                          where=late(Invoice))
+        return [(overdue, [func.sum(type_coerce(_net_of_credit(Invoice, late), Fixed(2)))], 1)]
     raise KeyError(measure)
+
+
+def _net_of_credit(invoice, late):
+    """What an overdue invoice still weighs once its customer's credit (unapplied credit notes and
+    payments) is set against the customer's overdue invoices, oldest due first — the figure the aged
+    balance and the customer list show (a customer in credit is not overdue). Summed by customer it
+    is max(0, overdue − credit); by month, the credit clears the oldest months first."""
+    older = aliased(Invoice)
+    before = (select(func.coalesce(func.sum(older.amount_due), 0))
+              .where(older.workspace_id == WORKSPACE, older.customer_id == invoice.customer_id, *late(older),
+                     or_(older.due_date < invoice.due_date,
+                         and_(older.due_date == invoice.due_date, older.id < invoice.id)))
+              .scalar_subquery())
+    notes = (select(func.coalesce(func.sum(CreditNote.unapplied), 0))
+             .where(CreditNote.workspace_id == WORKSPACE, CreditNote.customer_id == invoice.customer_id,
+                    CreditNote.unapplied > 0).scalar_subquery())
+    paid = (select(func.coalesce(func.sum(Payment.unapplied), 0))
+            .where(Payment.workspace_id == WORKSPACE, Payment.customer_id == invoice.customer_id,
+                   Payment.unapplied > 0, Payment.rejected.is_(False)).scalar_subquery())
+    left = notes + paid - before  # the credit still to set against this invoice
+    return case((left <= 0, invoice.amount_due), (left >= invoice.amount_due, 0), else_=invoice.amount_due - left)
 
 
 def _value(measure: str, sums: list) -> Decimal | None:
@@ -558,7 +585,8 @@ def build(uow, spec: PivotSpec, today: date) -> Pivot:
     if measure == "margin":
         pivot.notes.append("Marge = chiffre d'affaires HT − coût d'achat actuel des produits vendus.")
     if measure == "overdue":
-        pivot.notes.append(f"Reste dû au {today:%d/%m/%Y} des factures échues, par date d'échéance.")
+        pivot.notes.append(f"Reste dû au {today:%d/%m/%Y} des factures échues, par date d'échéance, net des avoirs et "
+                           "trop-perçus non affectés du client (imputés sur ses plus anciennes échéances).")
     return pivot
 
 

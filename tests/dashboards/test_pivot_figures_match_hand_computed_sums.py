@@ -135,3 +135,42 @@ def test_another_workspace_never_counts(company):
         assert pivot(ws, rows="category").total == D("220.00")
         assert pivot(ws, measure="orders", rows="month").total == D("3")
         assert pivot(ws, measure="overdue", rows="customer", from_month="2025-11").total == D("320.00")
+
+
+def test_overdue_is_net_of_the_customers_unapplied_credit_oldest_due_first():
+    """A customer in credit is not overdue (chasing it is a classic exam fault): Gamma owes 300 € due
+    15/10 and 100 € due 10/09, and holds a 120 € credit note not yet set against anything: the credit
+    clears September first (100 €), then 20 € of October — Gamma is 280 € overdue. Beta owes 20 € and
+    overpaid 50 € (a credit): 0 € overdue. A rejected payment is no credit."""
+    from datetime import date
+
+    from sim.billing.models import CreditNote, Invoice
+    from sim.crm.models import Customer
+    from sim.receivables.models import Payment
+    from sqlalchemy import select
+    from tests.dashboards.fixed_company import _totals
+
+    ws = fixed_company()
+    with UnitOfWork(ws) as uow:
+        customers = {c.code: c for c in uow.session.scalars(select(Customer))}
+        gamma, beta = customers["C00003"], customers["C00002"]
+        paid_off = uow.session.scalars(select(Invoice).where(Invoice.number == "FA-2026-00003")).one()
+        uow.session.add_all([
+            Invoice(workspace_id=ws, number="FA-2026-00009", customer_id=gamma.id, issue_date=date(2026, 8, 11),
+                    due_date=date(2026, 9, 10), payment_terms="30_net", amount_due=D("100.00"), status="issued",
+                    global_discount_pct=D("0"), **_totals("83.33")),
+            CreditNote(workspace_id=ws, number="AV-2026-00009", customer_id=gamma.id, invoice_id=paid_off.id,
+                       issue_date=date(2026, 10, 28), reason="Geste", basis="amount", unapplied=D("120.00"), **_totals("100.00")),
+            Payment(workspace_id=ws, number="RG-2026-00009", customer_id=beta.id, method="transfer",
+                    amount=D("70.00"), received_on=date(2026, 10, 30), unapplied=D("50.00")),
+            Payment(workspace_id=ws, number="RG-2026-00010", customer_id=gamma.id, method="lcr",
+                    amount=D("1000.00"), received_on=date(2026, 10, 30), unapplied=D("1000.00"), rejected=True),
+        ])
+        uow.commit()
+
+    by_customer = pivot(ws, measure="overdue", rows="customer", from_month="2025-11", to_month="2026-10")
+    assert dict(table(by_customer))["Gamma BV (C00003)"] == D("280.00")
+    assert dict(table(by_customer)).get("Beta Dupont (C00002)", D("0")) == D("0")
+    assert by_customer.total == D("280.00")
+    by_month = pivot(ws, measure="overdue", rows="month", from_month="2026-09", to_month="2026-10")
+    assert table(by_month) == [("sept. 2026", D("0")), ("oct. 2026", D("280.00"))]
