@@ -296,6 +296,47 @@ def update_record(uow, *, actor: str, customer_id: int, values: dict, seen_revis
     return journaled
 
 
+# What a prospect's record may lack and a customer's may not: invoices print the billing address,
+# the SIREN of a French business and the VAT number of an EU one (sim/billing, CGI art. 242 nonies A).
+IDENTITY_FIELDS = ("address", "postcode", "city", "country", "siren", "siret", "vat_number")
+
+
+class ProspectIncomplete(SimError):
+    """A prospect's record lacks what a customer's must hold."""
+
+
+def prospect_faults(uow, customer: Customer) -> list[str]:
+    """What keeps a prospect from becoming a customer: the identity faults its record would have."""
+    if customer.status != CustomerStatus.PROSPECT:
+        return []
+    values = {f: shown(getattr(customer, f)) for f in CUSTOMER_FIELDS} | {"status": CustomerStatus.CUSTOMER}
+    values["sales_rep"] = values.pop("sales_rep_id")
+    try:
+        read_customer(uow, values, current=customer)
+    except ValidationFailed as failed:
+        return [message for key, message in failed.errors.items() if key in IDENTITY_FIELDS]
+    return []
+
+
+def check_prospect_can_order(uow, customer: Customer) -> None:
+    if faults := prospect_faults(uow, customer):
+        raise ProspectIncomplete(f"{customer.name} est encore un prospect et sa fiche est incomplète pour en faire "
+                                 f"un client ({' ; '.join(faults)}) : complétez la fiche avant de confirmer sa "
+                                 "première commande.")
+
+
+def convert_prospect(uow, *, actor: str, customer: Customer, order_number: str) -> None:
+    """A prospect's first confirmed order makes it a customer (``customer.updated``, status
+    prospect → customer, the order named in the reason)."""
+    if customer.status != CustomerStatus.PROSPECT:
+        return
+    customer.status = CustomerStatus.CUSTOMER
+    journal.append(uow, kind="customer.updated", actor=actor, refs={"customer": customer.code},
+                   payload={"changes": {"status": {"old": CustomerStatus.PROSPECT.value,
+                                                   "new": CustomerStatus.CUSTOMER.value}},
+                            "reason": f"Première commande {order_number} confirmée : le prospect devient client."})
+
+
 # ===== contacts ==========================================================
 
 CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "language", "is_primary")

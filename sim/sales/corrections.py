@@ -258,7 +258,7 @@ def modify_order(uow, *, actor: str, order_id: int, lines: list, promised_date: 
     if reason:
         order.status, order.blocked_reason, order.promised_date = OrderStatus.BLOCKED, reason, None
     else:
-        sales._confirm(uow, order, stock)
+        sales._confirm(uow, order, stock, actor=actor)
         if wanted_date is not None:
             order.promised_date = max(wanted_date, order.promised_date) if _short(stock) else wanted_date
     journal.append(uow, kind="order.modified", actor=actor, refs=refs,

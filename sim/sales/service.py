@@ -443,6 +443,9 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
         raise WrongStatus(f"La commande {order.number} est « {OrderStatus(order.status).label} » : "
                           "elle ne peut plus être confirmée.")
     customer = uow.session.get(Customer, order.customer_id)
+    from sim.crm.records import check_prospect_can_order
+
+    check_prospect_can_order(uow, customer)  # before anything is written: a refusal changes nothing
     credit = credit_check(uow, customer, order.total_ttc)
     stock = _stock_check(uow, order)
     refs = {"order": order.number, "customer": customer.code}
@@ -454,7 +457,7 @@ def confirm_order(uow, *, actor: str, order_id: int) -> SalesOrder:
         journal.append(uow, kind="order.blocked", actor=actor, refs=refs,
                        payload={"reason_code": reason_code, "reason": reason, **figures})
         return order
-    _confirm(uow, order, stock)
+    _confirm(uow, order, stock, actor=actor)
     journal.append(uow, kind="order.confirmed", actor=actor, refs=refs,
                    payload={**figures, "promised_date": order.promised_date})
     return order
@@ -471,10 +474,14 @@ def block_reason(customer: Customer, credit: CreditCheck, order: SalesOrder) -> 
     return "", ""
 
 
-def _confirm(uow, order: SalesOrder, stock: list[dict]) -> None:
+def _confirm(uow, order: SalesOrder, stock: list[dict], *, actor: str) -> None:
+    from sim.crm.records import convert_prospect
+
     order.status, order.blocked_reason = OrderStatus.CONFIRMED, ""
     order.promised_date = _promised_date(uow, order, stock)
     _reserve(uow, order)
+    convert_prospect(uow, actor=actor, customer=uow.session.get(Customer, order.customer_id),
+                     order_number=order.number)
 
 
 def request_approval(uow, *, actor: str, order_id: int, message: str) -> SalesOrder:
@@ -534,7 +541,7 @@ def decide_approval(uow, *, actor: str, actor_role: str, order_id: int, decision
         order.status = OrderStatus.BLOCKED
     else:
         stock = _stock_check(uow, order)
-        _confirm(uow, order, stock)
+        _confirm(uow, order, stock, actor=actor)
     journal.append(uow, kind="order.approval_decided", actor=actor, refs=refs,
                    payload={"decision": decision, "comment": comment, "promised_date": order.promised_date,
                             "stock": stock})
