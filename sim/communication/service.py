@@ -204,6 +204,15 @@ def response_shown(uow, support: CommunicationSupport) -> bool:
 
 # ===== publishing =======================================================
 
+def _spelling_evidence(support) -> dict:
+    """The words the spelling aid flags in what goes out, as for a message (evidence for the
+    evaluator: « l'orthographe est correcte »); nothing when no dictionary is installed."""
+    from sim.inbox.service import writing_evidence
+
+    found = writing_evidence(f"{support.title}\n{support.body}", "fr")
+    return {"flagged_words": found["flagged_words"]} if "flagged_words" in found else {}
+
+
 def publish(uow, *, actor: str, support_id: int, revision: int | None = None) -> CommunicationSupport:
     """Send the emailing to the segment's recipients, or publish on the public channel.
 
@@ -247,5 +256,5 @@ def publish(uow, *, actor: str, support_id: int, revision: int | None = None) ->
         "excluded": segment.excluded_by_reason(), "reach": support.reach,
         "advice_not_met": limits.advice_not_met(checks), "within_limits": not limits.advice_not_met(checks),
         "language": language_of(f"{support.title}\n{support.body}") or "",
-        "customers": list(support.recipients)})
+        "customers": list(support.recipients), **_spelling_evidence(support)})
     return support

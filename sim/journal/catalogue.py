@@ -356,7 +356,7 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"kind": "text", "channel": "text", "title": "text", "objective": "text", "text": "text",
                   "filters": "dict", "purpose": "text", "matched": "int", "recipients": "int", "excluded": "dict",
                   "reach": "int", "advice_not_met": "list", "within_limits": "bool", "language": "text",
-                  "customers": "list"}),
+                  "customers": "list", "flagged_words": "list"}, optional=("flagged_words",)),
     # --- dashboards (sim/dashboards/service.py) -------------------------------
     # a panel's spec: measure, rows, columns (or ""), from_month/to_month (YYYY-MM), sort, compare, chart, filters
     Kind("dashboard.created", "Tableau de bord créé", refs=("dashboard",),

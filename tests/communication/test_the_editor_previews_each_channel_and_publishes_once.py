@@ -51,7 +51,8 @@ def test_a_draft_is_saved_then_published_to_its_recipients_once(login, candidate
     editor = browser.get("/communication/new")
     assert editor.status_code == 200 and 'id="support-preview"' in editor.text
 
-    created = browser.post("/communication", {**FORM, "form_token": _form_token(editor.text)})
+    misspelt = {**FORM, "body": FORM["body"].replace("jusqu'au 30/11", "jusqu'au 30/11 pour toute comande")}
+    created = browser.post("/communication", {**misspelt, "form_token": _form_token(editor.text)})
     assert created.status_code == 303
     with UnitOfWork(workspace.id, write=False) as uow:
         support = uow.session.scalars(select(CommunicationSupport)).one()
@@ -66,6 +67,7 @@ def test_a_draft_is_saved_then_published_to_its_recipients_once(login, candidate
         entries = uow.session.scalars(select(JournalEntry).where(JournalEntry.kind == "support.published")).all()
     assert len(entries) == 1 and entries[0].payload["reach"] == 1
     assert entries[0].actor.startswith("candidate:")
+    assert "comande" in entries[0].payload["flagged_words"]  # the spelling evidence, as for a message
     listed = browser.get("/communication")
     assert support.number in listed.text and "Publié" in listed.text
 
