@@ -70,4 +70,22 @@ def populate(uow, *, seed: int, size: CompanySize = DEFAULT, sim_start: date = S
     Does not commit and does not journal: the caller does both.
     """
     plans = generate(seed, size, sim_start)
-    return write_company(uow.session, uow.workspace_id, plans)
+    counts = write_company(uow.session, uow.workspace_id, plans)
+    _promises_kept(uow)
+    return counts
+
+
+def _promises_kept(uow) -> None:
+    """The candidate takes over a desk in order: an open order whose promised date the stock and the
+    open purchase orders can no longer keep was re-promised by whoever held the desk before (the
+    date the « à risque » rule gives, sim/purchasing/risk.py). Orders at risk are what a scenario
+    brings (a supplier delay, a short receipt), never a backlog waiting at minute one."""
+    from sim.purchasing.risk import order_outlooks
+
+    for _ in range(5):  # a later date moves the order down its products' queues: look again
+        late = order_outlooks(uow)
+        if not late:
+            return
+        for outlook in late:
+            outlook.order.promised_date = outlook.achievable
+        uow.session.flush()

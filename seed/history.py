@@ -568,7 +568,7 @@ class History:
             if move.delivery is not None:
                 move.note = f"Expédition {move.delivery.number} ({move.delivery.order.customer.code})"
             elif move.purchase_order is not None:
-                move.note = f"Réception {move.purchase_order.number} ({move.purchase_order.supplier.code})"
+                move.note = f"Réception {move.purchase_order.number}-R1 ({move.purchase_order.supplier.code})"
         for note in p.credit_notes:
             note.notes = f"Avoir sur la facture {note.invoice.number} du {_fr_date(note.invoice.issue_date)}."
 

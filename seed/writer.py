@@ -16,6 +16,8 @@ Either way every value goes through the column type's bind processing, so the
 """
 from __future__ import annotations
 
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Iterable
 
 from sqlalchemy import insert, text
@@ -25,6 +27,7 @@ from seed.plan import CompanyPlanSet, money
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from sim.company.models import Company, NumberSeries, SalesRep
 from sim.crm.models import Claim, Contact, Customer, Interaction
+from sim.purchasing.models import GoodsReceipt, GoodsReceiptLine
 from sim.receivables.models import Payment, PaymentAllocation, Reminder
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.stock.models import (
@@ -34,7 +37,8 @@ from sim.stock.models import (
 
 # Every table ``write_company`` fills, in the order it fills them.
 SEEDED_MODELS = (Company, NumberSeries, SalesRep, Supplier, Carrier, Customer, Contact, Product, Quote, QuoteLine,
-                 SalesOrder, OrderLine, Delivery, DeliveryLine, PurchaseOrder, PurchaseOrderLine, StockMove,
+                 SalesOrder, OrderLine, Delivery, DeliveryLine, PurchaseOrder, PurchaseOrderLine, GoodsReceipt,
+                 GoodsReceiptLine, StockMove,
                  Invoice, InvoiceLine, CreditNote, CreditNoteLine, Payment, PaymentAllocation, Reminder,
                  Interaction, Claim)
 SEEDED_TABLES = tuple(model.__table__.name for model in SEEDED_MODELS)
@@ -174,10 +178,13 @@ def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dic
         {"delivery_id": d.id, "order_line_id": line.id, "product_id": line.product.id, "quantity": qty}
         for d in p.deliveries for line, qty in d.lines])
     w.objects(PurchaseOrder, p.purchase_orders)
+    po_lines = [(po, SimpleNamespace(id=None), product, qty, received)
+                for po in p.purchase_orders for product, qty, received in po.lines]
     w.write(PurchaseOrderLine, [
         {"purchase_order_id": po.id, "product_id": product.id, "quantity": qty, "quantity_received": received,
          "unit_cost": product.purchase_cost, "line_total_ht": money(qty * product.purchase_cost)}
-        for po in p.purchase_orders for product, qty, received in po.lines])
+        for po, _, product, qty, received in po_lines], [line for _, line, *_ in po_lines])
+    _goods_receipts(w, p.purchase_orders, po_lines)
     w.objects(StockMove, p.stock_moves, need_ids=False)
 
     w.objects(Invoice, p.invoices)
@@ -193,6 +200,28 @@ def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dic
     w.objects(Interaction, [i for i in p.interactions if i.thread is not None], need_ids=False)
     w.objects(Claim, p.claims, need_ids=False)
     return w.counts
+
+
+def _goods_receipts(w: "_Writer", purchase_orders, po_lines) -> None:
+    """The receipt note of each purchase order the history received (in full or in part), as the
+    candidate's own receipts record them (sim/purchasing/service.py): one receipt on the day the
+    goods came, every line counted, a line the supplier did not ship noted short."""
+    from sqlalchemy import inspect
+
+    if not inspect(w.connection).has_table(GoodsReceipt.__tablename__):
+        return  # a database at a revision before goods receipts (the migration tests seed one)
+    received = [po for po in purchase_orders if po.received_date is not None]
+    receipts = [SimpleNamespace(id=None, po=po) for po in received]
+    w.write(GoodsReceipt, [
+        {"number": f"{po.number}-R1", "purchase_order_id": po.id, "receipt_date": po.received_date,
+         "supplier_note": f"BL {po.supplier.code}-{po.number[-5:]}", "note": po.notes if po.status == "partial" else "",
+         "recorded_by": "Magasin (historique)"} for po in received], receipts)
+    receipt_of = {id(r.po): r for r in receipts}
+    w.write(GoodsReceiptLine, [
+        {"receipt_id": receipt_of[id(po)].id, "purchase_order_line_id": line.id, "product_id": product.id,
+         "expected": qty, "received": got, "refused": Decimal("0.000"),
+         "discrepancy": "" if got >= qty else "Non livré : reliquat fournisseur"}
+        for po, line, product, qty, got in po_lines if id(po) in receipt_of])
 
 
 def _carrier_offers(session: Session, workspace_id: int, w: "_Writer") -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sim.db import UnitOfWork
 from sim.journal.models import JournalEntry
-from sim.purchasing.models import GoodsReceiptLine
+from sim.purchasing.models import GoodsReceipt, GoodsReceiptLine
 from sim.scenario.engine import EventContext, _match
 from sim.scenario.events import registry
 from sim.stock.models import PurchaseOrder, PurchaseOrderStatus
@@ -53,7 +53,8 @@ def test_ack_shortage_and_delay_on_the_candidates_purchase_order(workspace):
                                  "message": MESSAGE})
     with UnitOfWork(ws, write=False) as uow:
         assert uow.get(PurchaseOrder, po.id).status == PurchaseOrderStatus.PARTIAL
-        [received] = uow.session.scalars(select(GoodsReceiptLine)).all()
+        [received] = uow.session.scalars(select(GoodsReceiptLine).join(
+            GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id).where(GoodsReceipt.purchase_order_id == po.id)).all()
         assert (received.received, received.refused, received.short) == (D(40), D(3), D(10))
     assert product(ws, line.product_id).stock_on_hand == D(37)
 

@@ -275,3 +275,44 @@ def test_the_history_runs_up_to_the_sim_start(workspace, engine):
     assert 2 <= len(claims) <= 4
     assert any(c["in_litigation"] for c in rows(engine, "customer", workspace.id))
     assert any(not i["read"] for i in rows(engine, "interaction", workspace.id)), "an empty inbox"
+
+
+def test_every_purchase_order_received_has_its_receipt_note_with_each_line_counted(workspace, engine):
+    """Goods in are recorded as the candidate records them: a receipt note on the day the goods came,
+    each line's expected and counted quantities, a line the supplier did not ship noted short; the
+    stock move names the receipt (supply-chain.md §5)."""
+    orders = {po["id"]: po for po in rows(engine, "purchase_order", workspace.id)}
+    receipts = _by(rows(engine, "goods_receipt", workspace.id), "purchase_order_id")
+    lines = _by(rows(engine, "purchase_order_line", workspace.id), "purchase_order_id")
+    counted = _by(rows(engine, "goods_receipt_line", workspace.id), "receipt_id")
+    received = [po for po in orders.values() if po["status"] in ("received", "partial")]
+    assert received, "the history receives goods"
+    for po in orders.values():
+        if po["status"] not in ("received", "partial"):
+            assert po["id"] not in receipts, po["number"]
+            continue
+        (receipt,) = receipts[po["id"]]
+        assert receipt["number"] == f"{po['number']}-R1" and receipt["receipt_date"] == po["received_date"]
+        by_line = {line["purchase_order_line_id"]: line for line in counted[receipt["id"]]}
+        assert set(by_line) == {line["id"] for line in lines[po["id"]]}
+        for line in lines[po["id"]]:
+            got = by_line[line["id"]]
+            assert (got["expected"], got["received"]) == (line["quantity"], line["quantity_received"])
+            assert bool(got["discrepancy"]) == (got["received"] < got["expected"])
+    notes = {m["note"].split(" ")[1] for m in rows(engine, "stock_move", workspace.id) if m["kind"] == "receipt"}
+    assert notes == {r["number"] for rs in receipts.values() for r in rs}
+
+
+def test_no_order_is_at_risk_when_the_candidate_takes_over(make_workspace):
+    """Orders at risk are what a scenario brings (a supplier delay, a short receipt): at minute one
+    every open order's promised date can be kept by the stock and the open purchase orders (the
+    « à risque » rule, sim/purchasing/risk.py). Seed 31 at the default size had 12 before."""
+    from seed.company import DEFAULT
+    from sim.db import UnitOfWork
+    from sim.purchasing.risk import order_outlooks
+
+    ws = make_workspace(seed=31, size=DEFAULT)
+    with UnitOfWork(ws.id, write=False) as uow:
+        waiting = order_outlooks(uow, only_at_risk=False)
+        assert waiting, "some orders wait for stock"
+        assert [o.order.number for o in waiting if o.at_risk] == []
