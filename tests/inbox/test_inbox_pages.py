@@ -173,6 +173,28 @@ def test_choosing_a_customer_lists_the_documents_it_can_be_sent(login, candidate
     assert f'value="quote:{quote.id}"' in fragment.text and f'value="statement:{customer.id}"' in fragment.text
 
 
+def test_the_composer_suggests_customers_from_the_server_and_lists_none_of_them(login, candidate_with_workspace):
+    """3 000 customers in a <datalist> made the compose page heavy at the large size:
+    it asks the editors' suggestions endpoint as the words are typed instead."""
+    from sim.crm.models import Customer
+    from sqlalchemy import select
+
+    user, workspace = candidate_with_workspace
+    with UnitOfWork(workspace.id, write=False) as uow:
+        names = uow.session.scalars(select(Customer.name)).all()
+    browser = login(user)
+
+    page = browser.get("/inbox/new")
+
+    assert page.status_code == 200 and 'id="customer-list"' not in page.text
+    assert not [name for name in names if name in page.text]
+    assert 'hx-get="/quotes/customer-suggestions"' in page.text and 'id="customer-suggest"' in page.text
+    # a customer given in the link is still in the field, its documents listed
+    customer, quote = a_customer_with_a_quote(workspace.id)
+    page = browser.get(f"/inbox/new?customer={customer.code}")
+    assert f'value="{customer.code}' in page.text and f'value="quote:{quote.id}"' in page.text
+
+
 def test_a_phone_call_is_not_a_message(login, candidate_with_workspace):
     """Seeded history has calls and meetings too: the mailbox shows emails only."""
     from sqlalchemy import select

@@ -95,7 +95,6 @@ def _compose_context(uow, values: dict, attach: list[str]) -> dict:
     customer = _party(uow, Customer, values.get("customer", ""))
     return {
         "values": values, "attach": attach, "recipients": RECIPIENTS,
-        "customers": uow.session.execute(select(Customer.code, Customer.name).order_by(Customer.name)).all(),
         "suppliers": uow.session.execute(select(Supplier.code, Supplier.name).order_by(Supplier.name)).all(),
         "carriers": uow.session.execute(select(Carrier.id, Carrier.name).order_by(Carrier.name)).all(),
         "customer": customer, "documents": customer_documents(uow, customer),

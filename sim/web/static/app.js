@@ -81,7 +81,7 @@
   // Line editor: a product suggestion fills its line, then the totals, stock and flags follow.
   document.addEventListener("click", function (event) {
     var choice = event.target.closest("[data-fill]");
-    var form = choice && choice.closest("form.editor");
+    var form = choice && choice.closest("form.editor, form.compose");
     if (!form) return;
     var input = form.querySelector("input[name='" + choice.getAttribute("data-fill") + "']");
     if (!input) return;
