@@ -4,6 +4,7 @@ from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine 
 from sim.communication.models import CommunicationRequest, CommunicationSupport  # noqa: F401
 from sim.company.models import Company, NumberSeries, SalesRep  # noqa: F401
 from sim.dashboards.models import Dashboard, DashboardPanel  # noqa: F401
+from sim.projects.models import Project, ProjectChecklistItem, ProjectCost, ProjectTask, SupplierQuote  # noqa: F401
 from sim.crm.models import Claim, Contact, Customer, DeliveryAddress, Interaction, MessageAttachment  # noqa: F401
 from sim.scenario.models import ScenarioEntity, ScenarioEvent  # noqa: F401
 from sim.documents.models import Document, FiledDocument  # noqa: F401
