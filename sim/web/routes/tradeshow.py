@@ -49,8 +49,9 @@ def visitor_page(request: Request, visitor_id: int, uow: UnitOfWork = Depends(vi
 
 @router.get("/stand/{visitor_id}/lines")
 def visitor_lines(request: Request, visitor_id: int, uow: UnitOfWork = Depends(viewing_uow)):
-    """The dialogue alone (htmx polling: the lines the evaluator types appear)."""
-    return _visitor_page(request, uow, visitor_id, fragment="dialogue")
+    """The dialogue alone for htmx's polling (the lines the evaluator types appear); the whole page otherwise."""
+    fragment = "dialogue" if request.headers.get("HX-Request") == "true" else None
+    return _visitor_page(request, uow, visitor_id, fragment=fragment)
 
 
 def _act(request, visitor_id, workspace_id, values, do, anchor):
