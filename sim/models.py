@@ -20,6 +20,7 @@ from sim.stock.models import (  # noqa: F401
     Carrier, Delivery, DeliveryLine, Product, PurchaseOrder, PurchaseOrderLine, StockMove, Supplier,
 )
 from sim.shipping.models import CarrierProtest, CarrierRate, CarrierService, TrackingEvent  # noqa: F401
+from sim.tradeshow.models import Visitor, VisitorLine  # noqa: F401
 from sim.workspace.models import FormSubmission, Workspace  # noqa: F401
 
 from sqlmodel import SQLModel

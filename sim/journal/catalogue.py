@@ -420,6 +420,22 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"verdict": "text", "points": "decimal", "max_points": "decimal", "comment": "text"},
          optional=("comment",)),
     Kind("trade_show.visitors_arrived", "Visiteurs au stand", refs=("event",), payload={"visitors": "list"}),
+    # --- the stand (sim/tradeshow, CP8): a visitor's arrival, welcome, questions and answers, contact form
+    Kind("trade_show.visitor_arrived", "Visiteur arrivé au stand", refs=("visitor", "event"),
+         payload={"name": "text", "company": "text", "language": "text", "need": "text", "facts": "list"}),
+    Kind("trade_show.visitor_welcomed", "Visiteur accueilli", refs=("visitor",),
+         payload={"language": "text", "live": "bool"}),
+    Kind("trade_show.visitor_answered", "Réponse au visiteur", refs=("visitor",),
+         payload={"text": "text", "question": "text", "fact": "text", "product": "text", "expected": "text",
+                  "reliable": "bool?"}),
+    Kind("trade_show.visitor_line", "Réplique du visiteur (jouée par l'évaluateur)", refs=("visitor",),
+         payload={"text": "text"}),
+    Kind("trade_show.contact_saved", "Fiche contact du salon enregistrée", refs=("visitor", "customer"),
+         payload={"company": "text", "name": "text", "job_title": "text", "email": "text", "phone": "text",
+                  "language": "text", "need": "text", "products": "list", "documentation": "text",
+                  "follow_up": "text", "follow_up_on": "date", "consent": "list", "retention_months": "int?"}),
+    Kind("trade_show.handed_over", "Contact du salon passé au commercial", refs=("visitor", "customer", "message"),
+         payload={"sales_rep": "text", "follow_up": "text", "follow_up_on": "date"}),
 )
 
 _ID_KEY = re.compile(r"(^id$|_id$|_ids$)")

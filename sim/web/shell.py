@@ -10,7 +10,8 @@ from sim.workspace.models import Workspace
 CANDIDATE_NAV = [
     ("Messagerie", [("inbox", "Messagerie", "/inbox"), ("calls", "Appels", "/calls")]),
     ("Relation client", [("customers", "Clients", "/customers"), ("claims", "Réclamations", "/claims"),
-                         ("communication", "Communication", "/communication")]),
+                         ("communication", "Communication", "/communication"),
+                         ("stand", "Salon (stand)", "/stand")]),
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
                 ("deliveries", "Livraisons", "/deliveries"), ("carriers", "Transporteurs", "/carriers")]),
     ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments"),

@@ -20,6 +20,7 @@ from sim.clock import set_clock
 from sim.company.models import Company
 from sim.crm.models import Contact, Customer, Interaction, MessageAttachment
 from sim.crm.service import customer_balance
+from sim.tradeshow.models import Visitor
 from sim.db import UnitOfWork, get_engine
 from sim.documents.models import Document
 from sim.inbox.service import send
@@ -158,7 +159,7 @@ def test_every_event_kind_of_the_library_has_a_test_here():
               "partial_payment", "bill_rejected", "new_customer", "stock_shortage", "price_increase",
               "trade_show_announced", "trade_show_day", "management_request", "management_decision", "reply",
               "einvoice_status", "communication_request", "promise_broken", "invoice_disputed",
-              "customer_claim", "phone_call",
+              "customer_claim", "phone_call", "visitor",
               # in test_purchasing_events_act_on_the_candidates_purchase_order.py
               "supplier_ack", "goods_received"}
     assert set(registry()) == tested
@@ -746,6 +747,32 @@ def test_the_trade_show_day_journals_its_visitors_and_lists_them_in_a_message(ma
     assert message.body.splitlines()[1:] == [
         "- Emma Brown (Brown Logistics, EN) — Responsable achats — intérêt : film étirable",
         "- Luc Petit (Petit Frais, FR) — Gérant"]
+    with UnitOfWork(ws, write=False) as uow:
+        made = list(uow.session.scalars(select(Visitor).order_by(Visitor.id)))
+    assert [(v.key, v.name, v.language, v.role, v.need, v.status) for v in made] == [
+        ("show_day.1", "Emma Brown", "en", "Responsable achats", "film étirable", "waiting"),
+        ("show_day.2", "Luc Petit", "fr", "Gérant", "", "waiting")]
+
+
+def test_a_visitor_comes_to_the_stand_with_the_facts_they_will_ask_about(make_workspace):
+    """visitor (CP8): a visitor record at the stand, the facts naming the product by its reference."""
+    scn = scenario({"id": "tom", "kind": "visitor", "at": "2026-11-20T09:00", "name": "Tom Becker",
+                    "company": "Becker Versand", "language": "en",
+                    "profile": {"role": "logistics manager", "size": "120 employees", "sector": "mail order"},
+                    "need": "boxes", "facts": [{"ask": "price", "product": "film"},
+                                               {"ask": "lead_time", "product": "tape"}]})
+    ws = installed(make_workspace, scn)
+
+    play_until(ws, datetime(2026, 11, 20, 9, 0))
+
+    film, tape = entity(ws, "product", "film"), entity(ws, "product", "tape")
+    with UnitOfWork(ws, write=False) as uow:
+        visitor = uow.session.scalars(select(Visitor)).one()
+    assert (visitor.key, visitor.role, visitor.company_size, visitor.sector, visitor.facts) == (
+        "tom", "logistics manager", "120 employees", "mail order",
+        [{"ask": "price", "product": film.reference}, {"ask": "lead_time", "product": tape.reference}])
+    arrived = one_entry(ws, "trade_show.visitor_arrived")
+    assert arrived.refs == {"visitor": "tom", "event": "tom"}
 
 
 def test_a_management_request_is_journaled_with_its_deadline(make_workspace):

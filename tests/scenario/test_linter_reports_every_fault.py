@@ -57,6 +57,7 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     # --- meaning ------------------------------------------------------------
     "unknown-customer.yaml": [(45, 22, "client inconnu(e) : « galwey »")],
     "unknown-product-in-order-line.yaml": [(31, 25, "produit inconnu(e) : « strech »")],
+    "visitor-bad-fact.yaml": [(25, 19, "valeur « colour » invalide"), (25, 66, "produit inconnu(e) : « boxs »")],
     "unknown-supplier-in-purchase-order.yaml": [(25, 17, "fournisseur inconnu(e) : « nordfill »")],
     "when-names-unknown-order.yaml": [(43, 45, "commande inconnu(e) : « galway_ordr »")],
     "when-names-unknown-journal-kind.yaml": [

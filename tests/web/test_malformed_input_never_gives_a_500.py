@@ -111,6 +111,13 @@ def _workspace_objects(ws: int) -> dict:
     from tests.claims import a_phone_call
 
     claims["call"] = a_phone_call(ws, customer.id)
+    from tests.tradeshow import a_visitor
+    claims["visitor_waiting"] = a_visitor(ws, "v_wait")
+    claims["visitor_talking"] = a_visitor(ws, "v_talk", welcomed=True)
+    claims["visitor_form"] = a_visitor(ws, "v_form", welcomed=True)
+    from sim.company.models import SalesRep
+    with UnitOfWork(ws, write=False) as uow:
+        claims["rep_id"] = uow.session.scalars(select(SalesRep.id).order_by(SalesRep.id)).first()
     return {**claims, "dashboard": dashboard, "panel": panel, "support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
             "waiting_line": waiting_line, "sent_po_line_product": _reference(ws, sent_po_line.product_id),
             "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
@@ -410,6 +417,19 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                                         {"mode": "summary", "summary": "Excuses, avoir proposé.", "duration": "",
                                          "form_token": "tok-call-answer"},
                                         {"mode": "choice", "summary": "text", "form_token": "token"}),
+        # the stand (sim/tradeshow): a waiting visitor to welcome, welcomed ones to answer and to file
+        "/stand/{visitor_id}/welcome": Form({"visitor_id": o["visitor_waiting"].id}, {"live": ""}, {"live": "choice"}),
+        "/stand/{visitor_id}/answer": Form({"visitor_id": o["visitor_talking"].id}, {"answer": "It is 36.50 €."},
+                                           {"answer": "text"}),
+        "/stand/{visitor_id}/contact": Form(
+            {"visitor_id": o["visitor_form"].id},
+            {"first_name": "Tom", "last_name": "Becker", "company": "Becker Versand GmbH", "job_title": "Manager",
+             "email": "t.becker@becker.example", "phone": "", "language": "en", "country": "DE", "need": "Boxes",
+             "documentation": "Catalogue", "follow_up": "quote", "follow_up_on": "2026-12-20",
+             "sales_rep": str(o["rep_id"]), "consent": "offers", "retention_months": "36", "products": ""},
+            {"first_name": "text", "last_name": "text", "company": "text", "email": "text", "language": "choice",
+             "country": "text", "need": "text", "follow_up": "choice", "follow_up_on": "text",
+             "sales_rep": "choice", "consent": "choice", "retention_months": "choice", "products": "choice"}),
         # claims (sim/crm/claims.py), each at the step its form acts on
         "/claims": Form({}, {"customer_id": str(o["customer"].id), "category": "damage", "subject": "Colis abîmé",
                              "description": "Deux cartons écrasés.", "channel": "email",
@@ -657,7 +677,8 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/communication/{support_id}/edit", "/communication/{support_id}/publish",
                  "/customers/{customer_id}/consents", "/claims", "/claims/{claim_id}/analyse",
                  "/claims/{claim_id}/propose", "/claims/{claim_id}/alert", "/claims/{claim_id}/answer",
-                 "/claims/{claim_id}/close", "/calls/{call_id}/answer"):
+                 "/claims/{claim_id}/close", "/calls/{call_id}/answer", "/stand/{visitor_id}/welcome",
+                 "/stand/{visitor_id}/answer", "/stand/{visitor_id}/contact"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

@@ -45,6 +45,8 @@ READABLE = [
     "/dashboards", "/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/export.xlsx",
     "/dashboards/{dashboard_id}/export.csv", "/dashboards/{dashboard_id}/pdf",
     "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{audio_id}",
+    # the stand (sim/tradeshow)
+    "/stand", "/stand/{visitor_id}", "/stand/{visitor_id}/lines",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -112,6 +114,9 @@ EXPECTED = {
         ("POST", "/dashboards/{dashboard_id}/send"),
         # phone calls: the candidate's answer (sim/calls)
         ("POST", "/calls/{call_id}/answer"),
+        # the stand (sim/tradeshow): welcome a visitor, answer, the contact form
+        ("POST", "/stand/{visitor_id}/welcome"), ("POST", "/stand/{visitor_id}/answer"),
+        ("POST", "/stand/{visitor_id}/contact"),
         # the writing aid (sim/writing): reply templates, the spelling check
         ("GET", "/writing/reply"), ("POST", "/writing/check"),
         # claims (sim/crm/claims.py)
@@ -221,6 +226,8 @@ def one_of_each_role(make_user, make_workspace, login):
     a_dashboard_with_a_panel(workspace.id)
     a_claim(workspace.id)
     call = a_phone_call(workspace.id)
+    from tests.tradeshow import a_visitor
+    a_visitor(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

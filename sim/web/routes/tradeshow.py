@@ -1,0 +1,99 @@
+"""The stand (CP8): the visitors waiting, being welcomed, done; a visitor's dialogue and
+the contact form (sim/tradeshow/service.py)."""
+from __future__ import annotations
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from sim.accounts.models import User
+from sim.communication.models import Purpose
+from sim.company.models import SalesRep
+from sim.db import UnitOfWork
+from sim.errors import SimError
+from sim.stock.models import Product
+from sim.tradeshow import service as stand
+from sim.tradeshow.models import Visitor, VisitorStatus
+from sim.web.deps import actor, candidate_only, candidate_workspace, viewing_uow
+from sim.web.forms import show_refusal
+from sim.web.rendering import render
+from sim.web.routes import form_data, router as routes_router
+from sim.web.shell import shell
+from sim.workspace.models import Workspace
+
+router = routes_router()
+
+
+@router.get("/stand")
+def stand_page(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    return render(request, "tradeshow/stand.html", {"by_status": stand.stand(uow), "statuses": VisitorStatus,
+                                                    **shell(uow, "stand")})
+
+
+def _visitor_page(request, uow, visitor_id, *, values=None, errors=None, status_code=200, fragment=None):
+    visitor = uow.get(Visitor, visitor_id)
+    return render(request, "tradeshow/visitor.html", {
+        "v": visitor, "lines": stand.lines(uow, visitor_id), "values": values or {}, "errors": errors or {},
+        "reps": list(uow.session.scalars(select(SalesRep).order_by(SalesRep.last_name))),
+        "products": list(uow.session.scalars(select(Product).where(Product.active.is_(True))
+                                             .order_by(Product.reference))),
+        "purposes": list(Purpose), "follow_ups": stand.FOLLOW_UPS, "retentions": stand.RETENTION_MONTHS,
+        "labels": stand.CONTACT_LABELS, **shell(uow, "stand")}, status_code=status_code, block=fragment)
+
+
+@router.get("/stand/{visitor_id}")
+def visitor_page(request: Request, visitor_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+    return _visitor_page(request, uow, visitor_id)
+
+
+@router.get("/stand/{visitor_id}/lines")
+def visitor_lines(request: Request, visitor_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+    """The dialogue alone for htmx's polling (the lines the evaluator types appear); the whole page otherwise."""
+    fragment = "dialogue" if request.headers.get("HX-Request") == "true" else None
+    return _visitor_page(request, uow, visitor_id, fragment=fragment)
+
+
+def _act(request, visitor_id, workspace_id, values, do, anchor):
+    with UnitOfWork(workspace_id) as uow:
+        uow.get(Visitor, visitor_id)  # NotFound (404) for another workspace's visitor
+        try:
+            do(uow)
+            uow.commit()
+        except SimError as refused:
+            return show_refusal(uow, refused, lambda reader, errors, status: _visitor_page(
+                request, reader, visitor_id, values=values, errors=errors, status_code=status))
+    return RedirectResponse(f"/stand/{visitor_id}#{anchor}", status_code=303)
+
+
+@router.post("/stand/{visitor_id}/welcome")
+def visitor_welcome(request: Request, visitor_id: int, user: User = Depends(candidate_only),
+                    workspace: Workspace = Depends(candidate_workspace), form: FormData = Depends(form_data)):
+    live = str(form.get("live", ""))
+
+    def welcome(uow):
+        if live not in ("", "1"):
+            from sim.errors import ValidationFailed
+            raise ValidationFailed({"form": "Mode d'accueil inconnu."})
+        stand.welcome(uow, actor=actor(user), visitor_id=visitor_id, live=live == "1")
+    return _act(request, visitor_id, workspace.id, {}, welcome, "dialogue")
+
+
+@router.post("/stand/{visitor_id}/answer")
+def visitor_answer(request: Request, visitor_id: int, user: User = Depends(candidate_only),
+                   workspace: Workspace = Depends(candidate_workspace), form: FormData = Depends(form_data)):
+    values = {"answer": str(form.get("answer", ""))}
+    return _act(request, visitor_id, workspace.id, values, lambda uow: stand.answer(
+        uow, actor=actor(user), visitor_id=visitor_id, text=values["answer"]), "dialogue")
+
+
+@router.post("/stand/{visitor_id}/contact")
+def visitor_contact(request: Request, visitor_id: int, user: User = Depends(candidate_only),
+                    workspace: Workspace = Depends(candidate_workspace), form: FormData = Depends(form_data)):
+    values = {k: str(form.get(k, "")) for k in ("first_name", "last_name", "company", "job_title", "email", "phone",
+                                                "language", "country", "need", "documentation", "follow_up",
+                                                "follow_up_on", "sales_rep", "retention_months")}
+    values["products"] = [str(p) for p in form.getlist("products")]
+    values["consent"] = [str(p) for p in form.getlist("consent")]
+    return _act(request, visitor_id, workspace.id, values, lambda uow: stand.save_contact(
+        uow, actor=actor(user), visitor_id=visitor_id, values=values), "contact")
