@@ -81,8 +81,9 @@ KINDS: dict[str, Kind] = _kinds(
     # mode: "recording" (the candidate's voice, with recording and duration_s) or "summary" (typed, no microphone)
     Kind("call.answered", "Réponse orale à un appel", refs=("call", "customer", "message"), optional_refs=("event",),
          payload={"mode": "text", "summary": "text", "language": "text", "answered_after_s": "int",
-                  "recording": "text", "duration_s": "int", "detected_language": "text?", "flagged_words": "list"},
-         optional=("recording", "duration_s", "detected_language", "flagged_words")),
+                  "recording": "text", "duration_s": "int", "detected_language": "text?", "flagged_words": "list",
+                  "grammar_flags": "list"},
+         optional=("recording", "duration_s", "detected_language", "flagged_words", "grammar_flags")),
     # --- claims (sim/crm/claims.py): received → analysed → proposed / escalated → accepted / refused → closed
     Kind("claim.received", "Réclamation reçue", refs=("claim", "customer"),
          optional_refs=("invoice", "order", "message", "event"),
@@ -308,12 +309,14 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("message.read", "Courriel lu", refs=("message",), optional_refs=_MESSAGE_REFS,
          payload={"subject": "text", "received_at": "datetime", "role": "text"}),
     # detected_language (lingua, fr/en or null), language_confidence, mixed_languages and the words the
-    # spelling aid flagged (sim/writing): the machine flags, the evaluator judges
+    # spelling aid flagged and the grammar aid's flags (French, Grammalecte: [{text, rule, message}])
+    # (sim/writing): the machine flags, the evaluator judges
     Kind("message.sent", "Courriel envoyé", refs=("message",), optional_refs=(*_MESSAGE_REFS, "reply_to"),
          payload={"to_role": "text", "to": "text", "language": "text", "subject": "text", "text": "text",
                   "attachments": "list", "detected_language": "text?", "language_confidence": "decimal",
-                  "mixed_languages": "bool", "flagged_words": "list"},
-         optional=("detected_language", "language_confidence", "mixed_languages", "flagged_words")),
+                  "mixed_languages": "bool", "flagged_words": "list", "grammar_flags": "list"},
+         optional=("detected_language", "language_confidence", "mixed_languages", "flagged_words",
+                   "grammar_flags")),
     # --- live exam sessions: the clock and the candidate (sim/exam) ----------
     Kind("session.started", "Épreuve commencée", refs=("session",),
          payload={"title": "text", "speed": "int", "mode": "text"}),
