@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 # Debian packages the tests drive: a real browser, the PDF tools, Saxon-HE (XSLT 2.0, on a Java
 # runtime) for the EN 16931 schematron that checks the Factur-X invoices, LibreOffice (it
 # recomputes the dashboards' XLSX exports), the spelling aid's dictionaries (Enchant + Hunspell
-# French and British English) and the customers' voices (espeak-ng).
+# French and British English), the French grammar aid (Grammalecte, loaded by path from the
+# system's Python packages) and the customers' voices (espeak-ng).
 debian-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -28,6 +29,7 @@ debian-deps:
 	test -f /usr/share/hunspell/fr_FR.dic || missing="$$missing hunspell-fr"; \
 	test -f /usr/share/hunspell/en_GB.dic || missing="$$missing hunspell-en-gb"; \
 	ls /usr/lib/*/libenchant-2.so.2 >/dev/null 2>&1 || missing="$$missing libenchant-2-2"; \
+	test -f /usr/lib/python3/dist-packages/grammalecte/__init__.py || missing="$$missing python3-grammalecte"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from sim.billing.models import EInvoiceStatus, Invoice
+from sim.billing.models import CreditNote, EInvoiceStatus, Invoice
 from sim.clock import sim_now
 from sim.crm.models import Customer
 from sim.errors import SimError, ValidationFailed
@@ -74,6 +74,34 @@ def move_status(uow, *, actor: str, invoice_id: int, status: str, reason: str = 
                    payload={"status": status, "code": STATUS_CODES[status], "previous": previous,
                             "reason": invoice.einvoice_reason})
     return invoice
+
+
+def move_credit_note_status(uow, *, actor: str, credit_note_id: int, status: str, reason: str = "",
+                            event: str = "") -> CreditNote:
+    """The platform reports a new status for a credit note: the same life cycle as
+    an invoice's (a credit note is an invoice that amends another), journaled
+    ``credit_note.einvoice_status``."""
+    if status not in STATUS_CODES:
+        raise ValidationFailed({"status": f"Statut inconnu : {status!r} (déposé, reçu, refusé, encaissé)."})
+    reason = " ".join((reason or "").split())[:200]
+    if status == EInvoiceStatus.REFUSED and not reason:
+        raise ValidationFailed({"reason": "Un refus indique son motif."})
+    note = uow.get(CreditNote, credit_note_id)
+    previous = note.einvoice_status
+    if status not in NEXT.get(previous, ()):
+        raise StatusMoveRefused(f"Avoir {note.number} : le statut « {status_label(previous)} » ne peut "
+                                f"pas devenir « {status_label(status)} ».")
+    note.einvoice_status = status
+    note.einvoice_status_at = sim_now(uow)
+    note.einvoice_reason = reason if status == EInvoiceStatus.REFUSED else ""
+    customer = uow.session.get(Customer, note.customer_id)
+    invoice = uow.session.get(Invoice, note.invoice_id)
+    journal.append(uow, kind="credit_note.einvoice_status", actor=actor,
+                   refs={"credit_note": note.number, "invoice": invoice.number, "customer": customer.code,
+                         **({"event": event} if event else {})},
+                   payload={"status": status, "code": STATUS_CODES[status], "previous": previous,
+                            "reason": note.einvoice_reason})
+    return note
 
 
 # ===== the reform's new mentions ========================================

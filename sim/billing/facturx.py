@@ -43,7 +43,11 @@ GUIDELINE_EN16931 = "urn:cen.eu:en16931:2017"
 TYPE_INVOICE, TYPE_CREDIT_NOTE = "380", "381"  # UNTDID 1001
 
 # VAT category (UNCL 5305) and exemption reason code (VATEX) per regime (sim.billing.vat)
-_CATEGORY = {"fr": ("S", ""), "intra_eu": ("K", "VATEX-EU-IC"), "export": ("G", "VATEX-EU-G")}
+_CATEGORY = {"fr": ("S", ""), "intra_eu": ("K", "VATEX-EU-IC"), "export": ("G", "VATEX-EU-G"),
+             # a penalty invoice (late penalties, the 40 € indemnity): outside the scope of VAT (not the price
+             # of a supply), category O — no VAT rate, no VAT identifier (EN 16931 BR-O-02, BR-O-05, BR-O-10)
+             "out_of_scope": ("O", "VATEX-EU-O")}
+OUT_OF_SCOPE_REASON = "Hors champ d'application de la TVA (pénalités de retard et indemnité de recouvrement)"
 
 # Units of the catalogue → UN/ECE Recommendation 20 (C62: "one", the unit of a count)
 _UNITS = {"u": "C62", "kg": "KGM", "g": "GRM", "m": "MTR", "m2": "MTK", "m²": "MTK", "l": "LTR", "h": "HUR",
@@ -112,6 +116,10 @@ def _data(uow, **values) -> SimpleNamespace:
     data.customer = uow.session.get(Customer, data.invoice.customer_id)
     # the regime the invoice was issued under (its printed mention), not the customer's today
     data.regime = {INTRA_EU_MENTION: "intra_eu", EXPORT_MENTION: "export"}.get(data.invoice.vat_mention, "fr")
+    invoice_kinds = set(uow.session.scalars(select(InvoiceLine.line_kind)
+                                            .where(InvoiceLine.invoice_id == data.invoice.id)))
+    if invoice_kinds == {"penalty"}:  # a penalty invoice (sim/receivables/recovery.py), and its credit notes
+        data.regime = "out_of_scope"
     ids = {l.product_id for l in data.lines if l.product_id}
     data.products = ({p.id: p for p in uow.session.scalars(select(Product).where(Product.id.in_(ids)))}
                      if ids else {})
@@ -161,7 +169,8 @@ def cii_xml(data: SimpleNamespace) -> bytes:
     _address(seller, company.address, company.postcode, company.city, company.country)
     if company.email:
         _e(_e(seller, "ram:URIUniversalCommunication"), "ram:URIID", company.email, schemeID="EM")
-    _e(_e(seller, "ram:SpecifiedTaxRegistration"), "ram:ID", company.vat_number, schemeID="VA")
+    if category != "O":
+        _e(_e(seller, "ram:SpecifiedTaxRegistration"), "ram:ID", company.vat_number, schemeID="VA")
     buyer = _e(agreement, "ram:BuyerTradeParty")
     _e(buyer, "ram:Name", customer.name)
     if customer.siren:  # the reform's new mention: the customer's SIREN
@@ -169,7 +178,7 @@ def cii_xml(data: SimpleNamespace) -> bytes:
     _address(buyer, customer.address, customer.postcode, customer.city, customer.country)
     if customer.email:
         _e(_e(buyer, "ram:URIUniversalCommunication"), "ram:URIID", customer.email, schemeID="EM")
-    if customer.vat_number:
+    if customer.vat_number and category != "O":
         _e(_e(buyer, "ram:SpecifiedTaxRegistration"), "ram:ID", customer.vat_number, schemeID="VA")
     if invoice.customer_po:
         _e(_e(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", invoice.customer_po)
@@ -207,14 +216,16 @@ def cii_xml(data: SimpleNamespace) -> bytes:
         _e(tax, "ram:CalculatedAmount", _amount(vat))
         _e(tax, "ram:TypeCode", "VAT")
         if exemption_code:
-            _e(tax, "ram:ExemptionReason", invoice.vat_mention or exemption_code)
+            _e(tax, "ram:ExemptionReason", OUT_OF_SCOPE_REASON if category == "O"
+               else invoice.vat_mention or exemption_code)
         _e(tax, "ram:BasisAmount", _amount(base))
         _e(tax, "ram:CategoryCode", category)
         if exemption_code:
             _e(tax, "ram:ExemptionReasonCode", exemption_code)
         if company.vat_on_debits and category == "S":
             _e(tax, "ram:DueDateTypeCode", "5")  # BT-8: VAT due on the invoice date (option for debits)
-        _e(tax, "ram:RateApplicablePercent", _rate(rate))
+        if category != "O":
+            _e(tax, "ram:RateApplicablePercent", _rate(rate))
     allowances = charges = ZERO
     for rate, (base, _vat) in by_rate.items():
         difference = line_bases.get(rate, ZERO) - base  # the global discount of that rate
@@ -231,7 +242,8 @@ def cii_xml(data: SimpleNamespace) -> bytes:
         trade_tax = _e(item, "ram:CategoryTradeTax")
         _e(trade_tax, "ram:TypeCode", "VAT")
         _e(trade_tax, "ram:CategoryCode", category)
-        _e(trade_tax, "ram:RateApplicablePercent", _rate(rate))
+        if category != "O":
+            _e(trade_tax, "ram:RateApplicablePercent", _rate(rate))
         if allowance:
             allowances += difference
         else:
@@ -276,7 +288,8 @@ def _line(transaction, number: int, line, data, category: str) -> None:
     tax = _e(settlement, "ram:ApplicableTradeTax")
     _e(tax, "ram:TypeCode", "VAT")
     _e(tax, "ram:CategoryCode", category)
-    _e(tax, "ram:RateApplicablePercent", _rate(line.vat_rate))
+    if category != "O":
+        _e(tax, "ram:RateApplicablePercent", _rate(line.vat_rate))
     # The line discount: quantity × net price − the line's rounded net amount (BT-136)
     gross = Decimal(line.quantity) * Decimal(line.unit_price)
     discount = money(gross) - money(line.line_total_ht)

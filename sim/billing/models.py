@@ -81,6 +81,11 @@ class CreditNote(_DocumentTotals, table=True):
     # customer holds on their account, to refund or to set against later invoices.
     unapplied: Decimal = money_field(default=Decimal("0.00"))
     notes: str = Field(default="", sa_type=Text)
+    # --- electronic invoicing: a credit note goes through the platform as an invoice does ---
+    einvoice_status: str = Field(default=EInvoiceStatus.DEPOSITED, sa_type=String(10),
+                                 sa_column_kwargs={"server_default": "deposited"})
+    einvoice_status_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=False))
+    einvoice_reason: str = Field(default="", sa_type=String(200), sa_column_kwargs={"server_default": ""})
 
 
 class CreditNoteLine(_Line, table=True):

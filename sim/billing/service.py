@@ -28,7 +28,7 @@ from sim.sales.pricing import ZERO, document_totals, line_net
 from sim.stock.models import Delivery, Product
 
 LINE_FIELDS = ("product_id", "description", "quantity", "unit_price", "discount_pct", "vat_rate", "line_total_ht",
-               "position")
+               "position", "line_kind")  # a credit note's line keeps the invoice line's kind (goods, freight…)
 
 
 class AlreadyInvoiced(SimError):
@@ -218,12 +218,14 @@ def issue_credit_note(uow, *, actor: str, invoice_id: int, quantities: dict[int,
 
 
 def issue_credit_note_by_amount(uow, *, actor: str, invoice_id: int, amount, reason: str, motive: str = GESTURE,
-                                vat_rate=None, form_token: str | None = None) -> CreditNote:
+                                vat_rate=None, form_token: str | None = None,
+                                management_approved: bool = False) -> CreditNote:
     """A credit note by amount excl. VAT: a price correction or a commercial
     gesture, at one of the invoice's VAT rates. It never exceeds what is left
     of that rate's base; a gesture stays within the candidate's delegation
     (``Company.max_gesture_pct`` of the invoice excl. VAT, all gestures on the
-    invoice together) — beyond, the manager's agreement is needed."""
+    invoice together) — beyond, the manager's agreement is needed
+    (``management_approved``: management agreed, on an escalated claim)."""
     from sim.company.models import Company
     from sim.parsing import read_amount, read_decimal
     from sim.workspace.forms import claim
@@ -257,7 +259,7 @@ def issue_credit_note_by_amount(uow, *, actor: str, invoice_id: int, amount, rea
         if value > room:
             errors["amount"] = (f"Au plus {eur(room)} HT : ce qui reste à créditer sur la facture "
                                 f"au taux de {fr_number(rate)} %.")
-        elif motive == GESTURE:
+        elif motive == GESTURE and not management_approved:
             granted = uow.session.scalar(
                 select(func.coalesce(func.sum(CreditNoteLine.line_total_ht), 0))
                 .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
@@ -270,8 +272,11 @@ def issue_credit_note_by_amount(uow, *, actor: str, invoice_id: int, amount, rea
                                     "demandez l'accord de votre responsable.")
     if errors:
         raise ValidationFailed(errors)
+    # the kind of what it credits: the invoice's lines' kind when they all have one (a penalty invoice), else goods
+    kinds = {l.line_kind for l in invoice_lines}
     lines = [{"product_id": None, "description": motive, "quantity": Decimal("1"), "unit_price": value,
-              "discount_pct": ZERO, "vat_rate": rate, "line_total_ht": value, "position": 0}]
+              "discount_pct": ZERO, "vat_rate": rate, "line_total_ht": value, "position": 0,
+              "line_kind": kinds.pop() if len(kinds) == 1 else "goods"}]
     totals = document_totals([SimpleNamespace(**l) for l in lines])
     return _new_note(uow, actor=actor, invoice=invoice, lines=lines, totals=totals, reason=reason, basis="amount",
                      motive=motive)
@@ -283,7 +288,8 @@ def _new_note(uow, *, actor: str, invoice: Invoice, lines: list[dict], totals, r
     customer = uow.session.get(Customer, invoice.customer_id)
     note = CreditNote(workspace_id=uow.workspace_id, number=next_number(uow, "credit_note", today),
                       customer_id=customer.id, invoice_id=invoice.id, issue_date=today, reason=reason.strip()[:200],
-                      basis=basis, total_ht=totals.total_ht, total_vat=totals.total_vat, total_ttc=totals.total_ttc)
+                      basis=basis, total_ht=totals.total_ht, total_vat=totals.total_vat, total_ttc=totals.total_ttc,
+                      einvoice_status_at=sim_now(uow))  # deposited on its platform as it is issued (einvoice.py)
     uow.session.add(note)
     uow.session.flush()
     uow.session.add_all([CreditNoteLine(workspace_id=uow.workspace_id, credit_note_id=note.id, **l) for l in lines])

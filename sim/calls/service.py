@@ -203,7 +203,7 @@ def answer(uow, *, actor: str, call_id: int, mode: str, recording: bytes | None 
            duration_s=None, summary: str = "", form_token: str | None = None) -> Interaction:
     """The candidate's answer to a call: their recorded voice, or a typed summary (no microphone)."""
     from sim.workspace.forms import claim
-    from sim.writing import language, spelling
+    from sim.writing import grammar, language, spelling
 
     claim(uow, form_token, "call.answered")
     found = _find_call(uow, call_id)
@@ -253,8 +253,13 @@ def answer(uow, *, actor: str, call_id: int, mode: str, recording: bytes | None 
                          mime=kind, content=recording, call=reply)
         payload |= {"recording": document.filename, "duration_s": seconds}
     if text:
-        payload |= {"detected_language": written.language,
-                    "flagged_words": spelling.flagged_words(text, written.language or found.language)}
+        used = written.language or found.language
+        payload |= {"detected_language": written.language, "flagged_words": spelling.flagged_words(text, used)}
+        try:
+            if used in grammar.LANGUAGES:
+                payload["grammar_flags"] = grammar.journal_flags(text, used)
+        except grammar.GrammarMissing:  # Grammalecte not installed: no grammar evidence, the answer still goes
+            pass
     if found.read is False:
         found.read = True
     refs = {"call": found.reference, "customer": customer.code, "message": reply.reference}

@@ -17,6 +17,13 @@ order is refused with a French message) and journals in the same transaction:
   or a return; beyond the delegation the proposal is refused, and the claim is
   escalated instead;
 - ``claim.escalated`` — an internal message to management asks for its agreement;
+- ``claim.management_decided`` — management (the trainer or admin on the
+  approvals page, or the scenario's ``management_decision`` event) answers an
+  escalated claim: approved, approved with conditions or refused, with a comment
+  that reaches the candidate's inbox (« Direction commerciale ») and the claim
+  page. Approved, the candidate may propose the solution beyond the delegation
+  (``within_delegation`` false, ``management_approved`` true); refused, only
+  within it;
 - ``claim.colleague_alerted`` — an internal message to logistics, accounting,
   quality or the customer's sales rep;
 - ``claim.accepted`` / ``claim.refused`` — the customer's answer; an accepted
@@ -244,6 +251,9 @@ def propose_solution(uow, *, actor: str, claim_id: int, solution: str, note: str
                                "avant de proposer une solution.")
     _at(claim, (ClaimStatus.ANALYSED, ClaimStatus.REFUSED, ClaimStatus.ESCALATED), "une proposition")
     company = delegation(uow)
+    # management agreed to go beyond the delegation on this escalated claim
+    approved = claim.status == ClaimStatus.ESCALATED and claim.management_decision in APPROVALS
+    beyond = False
     errors: dict[str, str] = {}
     if solution not in ClaimSolution._value2member_map_:
         errors["solution"] = "Choisissez la solution proposée."
@@ -258,7 +268,8 @@ def propose_solution(uow, *, actor: str, claim_id: int, solution: str, note: str
             errors["amount"] = "Le montant de l'avoir doit être positif."
         elif value is not None:
             ceiling, granted = room
-            if granted + value > ceiling:
+            beyond = granted + value > ceiling
+            if beyond and not approved:
                 errors["amount"] = (f"Avoir supérieur à votre délégation ({fr_number(company.max_gesture_pct)} % de "
                                     f"la facture HT, soit {eur(ceiling)}"
                                     f"{f', dont {eur(granted)} déjà accordés' if granted else ''}) : transmettez la "
@@ -267,9 +278,11 @@ def propose_solution(uow, *, actor: str, claim_id: int, solution: str, note: str
         rate = read_decimal(pct, "pct", errors, "Remise : un pourcentage.", places=2)
         if rate is not None and rate <= 0:
             errors["pct"] = "La remise doit être positive."
-        elif rate is not None and rate > company.max_discount_pct:
+        elif rate is not None and rate > company.max_discount_pct and not approved:
             errors["pct"] = (f"Remise supérieure à votre délégation ({fr_number(company.max_discount_pct)} % au "
                              "plus) : transmettez la réclamation à la direction.")
+    if solution == ClaimSolution.DISCOUNT and rate is not None and rate > company.max_discount_pct:
+        beyond = True
     if errors:
         raise ValidationFailed(errors)
     today = sim_date(uow)
@@ -278,9 +291,10 @@ def propose_solution(uow, *, actor: str, claim_id: int, solution: str, note: str
     claim.status = ClaimStatus.PROPOSED
     journal.append(uow, kind="claim.solution_proposed", actor=actor, refs=_refs(uow, claim),
                    payload={"solution": solution, "amount": claim.solution_amount, "pct": claim.solution_pct,
-                            "note": text, "within_delegation": True,
+                            "note": text, "within_delegation": not beyond,
                             "on_time": claim.respond_by is None or today <= claim.respond_by,
-                            "respond_by": claim.respond_by})
+                            "respond_by": claim.respond_by}
+                   | ({"management_approved": True} if beyond else {}))
     return claim
 
 
@@ -299,9 +313,84 @@ def escalate(uow, *, actor: str, claim_id: int, message: str, form_token: str | 
     sent = send(uow, actor=actor, to_role="management", language="fr", body=text,
                 subject=f"Réclamation {claim.number} ({customer.name}) : accord demandé")
     claim.status = ClaimStatus.ESCALATED
+    claim.management_decision, claim.management_comment = "", ""  # a new request, a new decision
     journal.append(uow, kind="claim.escalated", actor=actor, refs={**_refs(uow, claim, customer),
                                                                      "message": sent.reference},
                    payload={"message": text})
+    return claim
+
+
+APPROVALS = ("approved", "approved_with_conditions")
+
+
+class DecisionNotAllowed(SimError):
+    status_code = 403
+
+
+def awaiting_decision(uow) -> list[tuple[Claim, Customer]]:
+    """The escalated claims management has not answered yet, oldest first (the approvals page)."""
+    return list(uow.session.execute(
+        select(Claim, Customer).join(Customer, Customer.id == Claim.customer_id)
+        .where(Claim.status == ClaimStatus.ESCALATED, Claim.management_decision == "")
+        .order_by(Claim.opened_on, Claim.id)).all())
+
+
+def escalation_message(uow, claim: Claim) -> str:
+    """What the candidate wrote to management when escalating (the last request)."""
+    from sim.journal.models import JournalEntry
+
+    for entry in uow.session.scalars(select(JournalEntry).where(JournalEntry.kind == "claim.escalated")
+                                     .order_by(JournalEntry.id.desc())):
+        if (entry.refs or {}).get("claim") == claim.number:
+            return (entry.payload or {}).get("message", "")
+    return ""
+
+
+def decide(uow, *, actor: str, actor_role: str, claim_id: int, decision: str, comment: str = "",
+           event_key: str = "") -> Claim:
+    """Management answers an escalated claim (``claim.management_decided``): approved or
+    approved with conditions lets the candidate propose the solution beyond the
+    delegation; refused keeps them within it. The decision and its comment reach the
+    candidate's inbox from « Direction commerciale » and show on the claim page.
+
+    The trainer or admin, or the scenario — never a candidate; once per escalation."""
+    from sim.inbox.service import deliver
+    from sim.sales.service import DECIDERS, DECISIONS
+
+    if actor_role not in DECIDERS:
+        raise DecisionNotAllowed("Seule la direction décide d'une réclamation transmise au-delà de votre délégation.")
+    claim = get(uow, claim_id)
+    if claim.status != ClaimStatus.ESCALATED or claim.management_decision:
+        raise ClaimStepRefused(f"La réclamation {claim.number} n'attend aucune décision de la direction.")
+    errors: dict[str, str] = {}
+    if decision not in DECISIONS:
+        errors["decision"] = "Décision : accord, accord sous conditions ou refus."
+    text = read_text(comment, "comment", errors, label="Commentaire", max_length=2000, multiline=True) or ""
+    if decision in ("refused", "approved_with_conditions") and not text and "comment" not in errors:
+        errors["comment"] = "Donnez le motif du refus." if decision == "refused" else "Précisez les conditions."
+    if errors:
+        raise ValidationFailed(errors)
+    claim.management_decision, claim.management_comment = decision, text
+    customer = uow.session.get(Customer, claim.customer_id)
+    company = delegation(uow)
+    domain = company.email.split("@")[-1] if "@" in company.email else "entreprise.fr"
+    verdict = {"approved": "accordée", "refused": "refusée", "approved_with_conditions": "accordée sous conditions"}
+    body = ["Bonjour,", "", f"Votre demande sur la réclamation {claim.number} ({customer.name} : {claim.subject}) "
+                            f"est {verdict[decision]}."]
+    if text:
+        body += ["", ("Conditions : " if decision == "approved_with_conditions" else "Commentaire : ") + text]
+    body += ["", "Vous pouvez proposer au client la solution au-delà de votre délégation." if decision in APPROVALS
+             else "Proposez au client une solution dans votre délégation, ou clôturez la réclamation.",
+             "", "La direction commerciale"]
+    received = deliver(uow, actor=actor, role="management", name="Direction commerciale",
+                       email=f"direction@{domain}", subject=f"Réclamation {claim.number} : "
+                       f"{DECISIONS[decision].lower()} de la direction", body="\n".join(body), language="fr",
+                       customer_id=customer.id, event_key=event_key)
+    refs = {**_refs(uow, claim, customer), "message": received.reference}
+    if event_key:
+        refs["event"] = event_key
+    journal.append(uow, kind="claim.management_decided", actor=actor, refs=refs,
+                   payload={"decision": decision, "comment": text})
     return claim
 
 
@@ -355,7 +444,8 @@ def record_answer(uow, *, actor: str, claim_id: int, accepted: bool, note: str =
             try:
                 note_ = issue_credit_note_by_amount(uow, actor=actor, invoice_id=claim.invoice_id,
                                                     amount=claim.solution_amount, motive=GESTURE,
-                                                    reason=f"Réclamation {claim.number}"[:200])
+                                                    reason=f"Réclamation {claim.number}"[:200],
+                                                    management_approved=claim.management_decision in APPROVALS)
             except ValidationFailed as refused:  # another gesture on the invoice meanwhile
                 raise ValidationFailed({"answer": next(iter(refused.errors.values()))}) from refused
             claim.credit_note_id = note_.id

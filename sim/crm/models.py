@@ -229,6 +229,9 @@ class Claim(WorkspaceOwned, table=True):
     solution_note: str = Field(default="", sa_type=Text)  # what is offered, in the candidate's words
     credit_note_id: int | None = Field(default=None, foreign_key="credit_note.id")
     customer_answer: str = Field(default="", sa_type=Text)
+    # management's answer to an escalated claim (sim.sales.service.DECISIONS keys, or "") and its comment
+    management_decision: str = Field(default="", sa_type=String(30))
+    management_comment: str = Field(default="", sa_type=Text)
 
 
 class MessageAttachment(WorkspaceOwned, table=True):

@@ -566,14 +566,22 @@ def send(uow, *, actor: str, to_role: str, subject: str, body: str, language: st
 def writing_evidence(text: str, declared: str) -> dict:
     """What the journal keeps of how a message is written: the language lingua detects
     (French or English), its confidence, whether the text mixes both, and the words the
-    spelling aid flags (in the detected language, else the declared one)."""
-    from sim.writing import language, spelling
+    spelling aid flags (in the detected language, else the declared one) and, in French, the
+    passages the grammar aid flags (Grammalecte)."""
+    from sim.writing import grammar, language, spelling
 
     found = language.journal_fields(text)
+    used = found["detected_language"] or declared
     try:
-        return {**found, "flagged_words": spelling.flagged_words(text, found["detected_language"] or declared)}
+        found = {**found, "flagged_words": spelling.flagged_words(text, used)}
     except spelling.DictionaryMissing:  # no dictionary installed: no spelling evidence, the message still goes
-        return found
+        pass
+    try:
+        if used in grammar.LANGUAGES:
+            found = {**found, "grammar_flags": grammar.journal_flags(text, used)}
+    except grammar.GrammarMissing:  # Grammalecte not installed: no grammar evidence, the message still goes
+        pass
+    return found
 
 
 # ===== helpers (no commit) ===============================================

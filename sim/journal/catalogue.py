@@ -81,8 +81,9 @@ KINDS: dict[str, Kind] = _kinds(
     # mode: "recording" (the candidate's voice, with recording and duration_s) or "summary" (typed, no microphone)
     Kind("call.answered", "Réponse orale à un appel", refs=("call", "customer", "message"), optional_refs=("event",),
          payload={"mode": "text", "summary": "text", "language": "text", "answered_after_s": "int",
-                  "recording": "text", "duration_s": "int", "detected_language": "text?", "flagged_words": "list"},
-         optional=("recording", "duration_s", "detected_language", "flagged_words")),
+                  "recording": "text", "duration_s": "int", "detected_language": "text?", "flagged_words": "list",
+                  "grammar_flags": "list"},
+         optional=("recording", "duration_s", "detected_language", "flagged_words", "grammar_flags")),
     # --- claims (sim/crm/claims.py): received → analysed → proposed / escalated → accepted / refused → closed
     Kind("claim.received", "Réclamation reçue", refs=("claim", "customer"),
          optional_refs=("invoice", "order", "message", "event"),
@@ -93,9 +94,14 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("claim.solution_proposed", "Solution proposée au client", refs=("claim", "customer"),
          optional_refs=("invoice", "order", "event"),
          payload={"solution": "text", "amount": "money", "pct": "decimal", "note": "text",
-                  "within_delegation": "bool", "on_time": "bool", "respond_by": "date?"}),
+                  "within_delegation": "bool", "on_time": "bool", "respond_by": "date?",
+                  "management_approved": "bool"}, optional=("management_approved",)),
     Kind("claim.escalated", "Réclamation transmise à la direction", refs=("claim", "customer", "message"),
          optional_refs=("invoice", "order", "event"), payload={"message": "text"}),
+    # management's answer to an escalated claim: approved / approved_with_conditions / refused (sim/crm/claims.decide)
+    Kind("claim.management_decided", "Décision de la direction sur une réclamation",
+         refs=("claim", "customer", "message"), optional_refs=("invoice", "order", "event"),
+         payload={"decision": "text", "comment": "text"}),
     Kind("claim.colleague_alerted", "Collègue alerté d'une réclamation", refs=("claim", "customer", "message"),
          optional_refs=("invoice", "order", "event"), payload={"colleague": "text", "text": "text"}),
     Kind("claim.accepted", "Solution acceptée par le client", refs=("claim", "customer"),
@@ -244,6 +250,9 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("invoice.einvoice_status", "Statut de facture électronique transmis par la plateforme",
          refs=("invoice", "customer"), optional_refs=("event",),
          payload={"status": "text", "code": "text", "previous": "text", "reason": "text"}),
+    Kind("credit_note.einvoice_status", "Statut d'avoir électronique transmis par la plateforme",
+         refs=("credit_note", "invoice", "customer"), optional_refs=("event",),
+         payload={"status": "text", "code": "text", "previous": "text", "reason": "text"}),
     Kind("payment.recorded", "Règlement enregistré", refs=("payment", "customer"),
          payload={"amount": "money", "method": "text", "received_on": "date", "reference": "text",
                   "allocations": "list", "excess": "money"}, optional=("excess",)),  # excess: left as a credit
@@ -311,12 +320,14 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("message.read", "Courriel lu", refs=("message",), optional_refs=_MESSAGE_REFS,
          payload={"subject": "text", "received_at": "datetime", "role": "text"}),
     # detected_language (lingua, fr/en or null), language_confidence, mixed_languages and the words the
-    # spelling aid flagged (sim/writing): the machine flags, the evaluator judges
+    # spelling aid flagged and the grammar aid's flags (French, Grammalecte: [{text, rule, message}])
+    # (sim/writing): the machine flags, the evaluator judges
     Kind("message.sent", "Courriel envoyé", refs=("message",), optional_refs=(*_MESSAGE_REFS, "reply_to"),
          payload={"to_role": "text", "to": "text", "language": "text", "subject": "text", "text": "text",
                   "attachments": "list", "detected_language": "text?", "language_confidence": "decimal",
-                  "mixed_languages": "bool", "flagged_words": "list"},
-         optional=("detected_language", "language_confidence", "mixed_languages", "flagged_words")),
+                  "mixed_languages": "bool", "flagged_words": "list", "grammar_flags": "list"},
+         optional=("detected_language", "language_confidence", "mixed_languages", "flagged_words",
+                   "grammar_flags")),
     # --- live exam sessions: the clock and the candidate (sim/exam) ----------
     Kind("session.started", "Épreuve commencée", refs=("session",),
          payload={"title": "text", "speed": "int", "mode": "text"}),

@@ -688,7 +688,8 @@ def issue_penalty_invoice(uow, *, actor: str, customer_id: int, invoice_ids,
             position += 1
             uow.session.add(InvoiceLine(workspace_id=uow.workspace_id, invoice_id=invoice.id, product_id=None,
                                         description=description[:200], quantity=Decimal("1.000"), unit_price=amount,
-                                        vat_rate=ZERO, line_total_ht=amount, position=position))
+                                        vat_rate=ZERO, line_total_ht=amount, position=position,
+                                        line_kind="penalty"))
             lines.append({"description": description[:200], "amount": amount})
     journal.append(uow, kind="penalty_invoice.issued", actor=actor,
                    refs={"invoice": invoice.number, "customer": customer.code},

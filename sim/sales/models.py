@@ -35,7 +35,8 @@ class _Line(WorkspaceOwned):
     vat_rate: Decimal = rate_field()
     line_total_ht: Decimal = money_field()  # rounded to the cent per line
     position: int = 0
-    # goods (a catalogue product), or freight / insurance (no product: sim/shipping/freight.py)
+    # goods (a catalogue product), or freight / insurance (no product: sim/shipping/freight.py), or penalty
+    # (late penalties and the 40 € indemnity on a penalty invoice: sim/receivables/recovery.py)
     line_kind: str = Field(default="goods", sa_type=String(10), sa_column_kwargs={"server_default": "goods"})
 
 

@@ -198,3 +198,34 @@ def cost_split(code: str, goods: Decimal, freight: Decimal) -> CostSplit:
     seller = (freight if found.seller_pays_carriage else ZERO) + insurance
     buyer = ZERO if found.seller_pays_carriage else freight
     return CostSplit(code, goods, freight, insurance, seller, buyer, goods + seller)
+
+
+# ===== DDP: the seller pays the import duties and taxes ===================
+
+_DUTIES_WORDS = ("droit", "douane", "dédouan", "duties", "duty", "customs", "tva import", "import vat",
+                 "taxes d'import", "taxe d'import")
+
+
+def is_duties_line(line) -> bool:
+    """A line for the import duties and taxes: its kind says so, or a line without a product whose
+    description names them (« Droits et taxes d'import », « Customs duties »)."""
+    if getattr(line, "line_kind", "") == "duties":
+        return True
+    description = (getattr(line, "description", "") or "").lower()
+    return getattr(line, "product_id", None) is None and any(word in description for word in _DUTIES_WORDS)
+
+
+def ddp_duties_warning(code: str, country: str, lines) -> str:
+    """Under DDP the seller clears the goods for import and pays the duties and the import VAT in the
+    buyer's country (ICC 2020; domain/incoterms-2020.md): to a destination outside the EU, an order with
+    no line for them sells below cost. The warning the order page shows, else ""."""
+    from sim.billing.vat import EU_COUNTRIES
+
+    if (code or "").upper() != "DDP" or not country or country.upper() in EU_COUNTRIES:
+        return ""
+    if any(is_duties_line(line) for line in lines):
+        return ""
+    return (f"DDP hors Union européenne ({country.upper()}) : nous payons les droits de douane et la TVA "
+            "d'importation du pays de l'acheteur, et aucune ligne de la commande ne les chiffre. Chiffrez-les "
+            "(ligne « Droits et taxes d'import ») ou proposez un autre Incoterm (DAP : l'acheteur dédouane "
+            "à l'import).")

@@ -362,6 +362,11 @@ def send_protest(uow, *, actor: str, delivery_id: int, facts: str, form_token: s
                    payload={"carrier": carrier.name, "sent_date": today, "received_date": received,
                             "deadline": deadline, "on_time": protest.on_time, "lines": rows,
                             "claimed_amount": claimed, "facts": protest.facts})
+    # the letter is printed and filed by itself in the customer's and the order's folders, as the company's
+    # other documents are (document.generated; sim/documents/filing.py)
+    from sim.documents.service import keep, render
+
+    keep(uow, actor=actor, rendered=render(uow, "carrier_protest", protest.id), ref_id=protest.id)
     return protest
 
 

@@ -133,9 +133,12 @@ def underline(text: str, language: str, flags: list[Flag] | None = None) -> Mark
     (``flags``: what ``check`` already found for this text, not looked for again)."""
     text = text or ""
     out, at = [], 0
-    for flag in check(text, language) if flags is None else flags:
+    # the grammar aid's flags (sim/writing/grammar) come in the same list: in order, an overlapping one left out
+    for flag in sorted(check(text, language) if flags is None else flags, key=lambda f: (f.start, -f.end)):
+        if flag.start < at:
+            continue
         out.append(escape(text[at:flag.start]))
-        css = "misspelt" if flag.kind == "spelling" else "misspelt repeat"
+        css = {"spelling": "misspelt", "repeat": "misspelt repeat"}.get(flag.kind, "misspelt grammar")
         out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(css, flag.title, text[flag.start:flag.end]))
         at = flag.end
     out.append(escape(text[at:]))

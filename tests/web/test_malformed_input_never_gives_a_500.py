@@ -161,6 +161,10 @@ def _claims_at_each_step(ws: int, invoice) -> dict:
             if steps >= 3:
                 claims.record_answer(uow, actor=ACTOR, claim_id=claim.id, accepted=True)
             found[name] = claim
+        escalated = claims.open_claim(uow, actor=ACTOR, customer_id=invoice.customer_id, category="damage",
+                                      subject="Colis détruit", invoice_id=invoice.id)
+        claims.escalate(uow, actor=ACTOR, claim_id=escalated.id, message="Avoir de 30 % : accord ?")
+        found["escalated_claim"] = escalated
         uow.commit()
     return found
 
@@ -475,6 +479,9 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             {"consent": "choice", "objection": "choice", "consent_source": "text", "consent_revision": "choice"}),
         # (no revision: the valid edit above is saved first, before the valid publication)
         "/communication/{support_id}/publish": Form({"support_id": o["support"].id}, {}, {"revision": "number"}),
+        "/workspaces/{workspace_id}/claims/{claim_id}/decision": Form(
+            {"workspace_id": ws, "claim_id": o["escalated_claim"].id}, {"decision": "refused", "comment": "Non"},
+            {"decision": "choice", "comment": "text"}, as_staff=True),
         "/workspaces/{workspace_id}/customers/{customer_id}/payment-plan/decision": Form(
             {"workspace_id": ws, "customer_id": o["customer"].id}, {"decision": "refused", "comment": "Non"},
             {"decision": "choice", "comment": "text"}, as_staff=True),

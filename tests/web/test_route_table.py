@@ -161,6 +161,7 @@ EXPECTED = {
     ]},
     ("POST", "/workspaces/{workspace_id}/orders/{order_id}/decision"): {T, A},
     ("POST", "/workspaces/{workspace_id}/customers/{customer_id}/payment-plan/decision"): {T, A},
+    ("POST", "/workspaces/{workspace_id}/claims/{claim_id}/decision"): {T, A},
     # the evaluator's pages: staff only (a candidate never sees another's scores, nor their own exam's)
     **{(method, path): {T, E, A} for method, path in [
         ("GET", "/evaluation/sessions/{session_id}"), ("GET", "/evaluation/sessions/{session_id}/summary"),

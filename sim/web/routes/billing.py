@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from sim.accounts.models import User
-from sim.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus
+from sim.billing.models import CreditNote, EInvoiceStatus, Invoice, InvoiceLine, InvoiceStatus
 from sim.billing.einvoice import STATUS_CODES, status_history, status_label
 from sim.billing.service import invoice_delivery, issue_credit_note
 from sim.clock import sim_date
@@ -135,6 +135,9 @@ def _invoice_context(uow, invoice_id: int) -> dict:
             **document_navigation(uow, "invoice", invoice)}
 
 
+LINE_KINDS = {"freight": "transport", "insurance": "assurance", "penalty": "pénalités"}
+
+
 @router.get("/credit-notes/{credit_note_id}")
 def credit_note_page(request: Request, credit_note_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     from sim.billing.models import CreditNoteLine
@@ -145,6 +148,8 @@ def credit_note_page(request: Request, credit_note_id: int, uow: UnitOfWork = De
     return render(request, "billing/credit_note_page.html",
                   {"note": note, "lines": lines, "invoice": uow.get(Invoice, note.invoice_id),
                    "customer": uow.session.get(Customer, note.customer_id),
+                   "einvoice_labels": {s.value: s.label for s in EInvoiceStatus}, "einvoice_codes": STATUS_CODES,
+                   "line_kinds": LINE_KINDS,
                    **document_navigation(uow, "credit_note", note), **shell(uow, "invoices")})
 
 

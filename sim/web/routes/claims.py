@@ -16,11 +16,13 @@ from sim.db import UnitOfWork
 from sim.errors import SimError
 from sim.parsing import read_id
 from sim.sales.models import SalesOrder
+from sim.sales.service import DECISIONS
 from sim.web.deps import actor, candidate_only, reading_uow, viewing_uow, writing_uow
 from sim.web.forms import new_form_token, show_refusal
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
+
 
 router = routes_router()
 VIEWS = [("active", "En cours"), ("closed", "Clôturées"), ("all", "Toutes")]
@@ -135,7 +137,7 @@ def _page_context(uow, claim_id: int, *, form: str = "", values=None, errors=Non
             "solution_label": ClaimSolution(claim.solution).label if claim.solution else "",
             "solutions": list(ClaimSolution), "colleagues": claims.COLLEAGUES, "channels": claims.CHANNELS,
             "history": history(uow, claim.number), "form": form, "values": values or {}, "errors": errors or {},
-            "form_token": new_form_token(), "S": ClaimStatus}
+            "form_token": new_form_token(), "S": ClaimStatus, "decisions": DECISIONS}
 
 
 def _claim_page(request, uow, claim_id, *, form="", values=None, errors=None, status_code=200):

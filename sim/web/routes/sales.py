@@ -412,6 +412,8 @@ def order_create(request: Request, user: User = Depends(candidate_only), uow: Un
 
 
 def order_context(uow, order_id: int) -> dict:
+    from sim.shipping.incoterms import ddp_duties_warning
+
     order = uow.get(SalesOrder, order_id)
     lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
                                 .order_by(OrderLine.position)).all()
@@ -432,6 +434,7 @@ def order_context(uow, order_id: int) -> dict:
             "revision": order_revision(uow, order), "folder": order_folder(uow, order.id),
             "form_token": new_form_token(), **_totals_of(lines, order), "risk": _risk(uow, order),
             **_addresses(uow, order, customer),
+            "duties_warning": ddp_duties_warning(order.incoterm, customer.country, lines),
             **document_navigation(uow, "order", order)}
 
 

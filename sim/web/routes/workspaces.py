@@ -87,10 +87,17 @@ def _pending_plans(uow):
     return [(plan, customer, states[plan.id]) for plan, customer in rows]
 
 
+def _escalated_claims(uow):
+    """Escalated claims waiting for management (sim/crm/claims.py), with the candidate's request."""
+    from sim.crm.claims import awaiting_decision, escalation_message
+
+    return [(claim, customer, escalation_message(uow, claim)) for claim, customer in awaiting_decision(uow)]
+
+
 def _approvals_page(request, reader, workspace_id: int, user, error: str = "", status_code: int = 200):
     return render(request, "workspaces/approvals.html",
                   {"workspace": reader.get(Workspace, workspace_id), "rows": _approvals(reader),
-                   "plans": _pending_plans(reader), "error": error,
+                   "plans": _pending_plans(reader), "claims": _escalated_claims(reader), "error": error,
                    "can_approve": user.role in ("trainer", "admin"), **staff_shell("workspaces")},
                   status_code=status_code)
 
@@ -166,6 +173,29 @@ def workspace_decide_plan(request: Request, workspace_id: int, customer_id: int,
                 return _approvals_page(request, reader, workspace_id, user, status_code=refused.status_code,
                                        error="; ".join(getattr(refused, "errors", {}).values()) or refused.message)
     return RedirectResponse(f"/workspaces/{workspace_id}/approvals", status_code=303)
+
+
+@router.post("/workspaces/{workspace_id}/claims/{claim_id}/decision")
+def workspace_decide_claim(request: Request, workspace_id: int, claim_id: int, user: User = Depends(manager),
+                           form: FormData = Depends(form_data)):
+    """Management's answer on a claim escalated beyond the candidate's delegation."""
+    from sim.crm.claims import decide
+    from sim.crm.models import Claim
+    from sim.errors import SimError
+
+    with UnitOfWork(workspace_id) as uow:
+        uow.get(Workspace, workspace_id)
+        uow.get(Claim, claim_id)  # 404 for a claim of another workspace
+        try:
+            decide(uow, actor=f"{user.role}:{user.username}", actor_role=user.role, claim_id=claim_id,
+                   decision=form.get("decision", ""), comment=form.get("comment", ""))
+            uow.commit()
+        except SimError as refused:
+            uow.rollback()
+            with UnitOfWork(workspace_id, write=False) as reader:
+                return _approvals_page(request, reader, workspace_id, user, status_code=refused.status_code,
+                                       error="; ".join(getattr(refused, "errors", {}).values()) or refused.message)
+    return RedirectResponse(f"/workspaces/{workspace_id}/approvals#reclamations", status_code=303)
 
 
 # ===== reading a candidate's workspace (sim/accounts/inspection.py) =========

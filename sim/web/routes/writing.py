@@ -13,7 +13,7 @@ from sim.web.deps import candidate_only, reading_uow
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
 from sim.writing import language as lang
-from sim.writing import replies, spelling
+from sim.writing import grammar, replies, spelling
 
 router = routes_router()
 CHECK_MAX = 20_000  # as a message's body (sim/inbox/service.BODY_MAX)
@@ -26,10 +26,17 @@ def check_context(text: str, declared: str) -> dict:
     used = found.language or (declared if declared in spelling.DICTIONARIES else "fr")
     try:
         flags = spelling.check(text, used)
-        underlined, missing = spelling.underline(text, used, flags), ""
+        missing = ""
     except spelling.DictionaryMissing as absent:
-        flags, underlined, missing = [], "", str(absent)
+        flags, missing = [], str(absent)
+    try:
+        grammar_flags, grammar_missing = grammar.check(text, used), ""
+    except grammar.GrammarMissing as absent:
+        grammar_flags, grammar_missing = [], str(absent)
+    underlined = spelling.underline(text, used, [*flags, *grammar_flags]) if flags or grammar_flags else ""
     return {"detection": found, "declared": declared, "used": used, "flags": flags, "missing": missing,
+            "grammar_flags": grammar_flags, "grammar_missing": grammar_missing,
+            "grammar_checked": used in grammar.LANGUAGES,
             "underlined": underlined, "names": lang.NAMES, "empty": not text.strip()}
 
 
