@@ -661,6 +661,29 @@ ACTIONS = {f.__name__: f for f in (view_customer, send_message, read_messages, c
                                    close_claim, answer_call)}
 
 
+def _merge_areas() -> None:
+    """Adds the actions of the modules under ``sim.scenario.actions`` (one per business area)."""
+    import importlib
+    import pkgutil
+
+    from sim.scenario import actions
+
+    for info in sorted(pkgutil.iter_modules(actions.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        area = importlib.import_module(f"sim.scenario.actions.{info.name}")
+        for function in area.ACTIONS:
+            if function.__name__ in ACTIONS:
+                raise RuntimeError(f"candidate action {function.__name__} defined twice")
+            ACTIONS[function.__name__] = function
+        FIELDS.update(area.FIELDS)
+        REFS.update(getattr(area, "REFS", {}))
+        DEFINES.update(getattr(area, "DEFINES", {}))
+
+
+_merge_areas()
+
+
 def perform(uow, spec: dict) -> None:
     ACTIONS[spec["do"]](uow, EventContext(uow, actor=ACTOR), {k: v for k, v in spec.items()
                                                              if k not in ("do", "at", "after")})
