@@ -144,6 +144,12 @@ def _message(error) -> str:
         return "table vide : au moins un champ attendu"
     if v == "maxProperties":
         return f"{error.validator_value} champ au plus dans cette table"
+    if v == "const":
+        if error.validator_value == "evaluator" and error.instance in ("auto", "human"):
+            return (f"« judge: {error.instance} » est l'ancien format des attentes : "
+                    + ("écrivez la vérification elle-même (journal:, sequence:, state: ou message:) sans judge"
+                       if error.instance == "auto" else "écrivez « judge: evaluator »"))
+        return f"valeur « {_shown_value(error.instance)} » invalide : seule « {error.validator_value} » est possible"
     if v == "oneOf":
         return "un événement se déclenche par exactement un de : at, after, when (ou manual: true)"
     return error.message
@@ -174,6 +180,10 @@ def _schema_problems(validator, instance, positions, file, base_path=()) -> list
                     if patterns and not allowed:  # a section of named entities
                         problems.append(Problem(file, line, col, f"nom d'entité invalide « {extra} » : lettres "
                                                 f"minuscules, chiffres et _ (ex. {extra.lower()})"))
+                        continue
+                    if extra == "rule" and path and path[0] == "expectations":
+                        problems.append(Problem(file, line, col, "« rule: » est l'ancien format des attentes : "
+                                                "mettez son contenu directement dans l'attente (journal: …, where: …)"))
                         continue
                     known = f" (champs possibles : {', '.join(sorted(allowed))})" if allowed else ""
                     problems.append(Problem(file, line, col, f"champ inconnu : « {extra} »{known}"))
