@@ -275,6 +275,7 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                         {k: v for k, v in editor_kinds.items() if k != "notes"} | {"customer_po": "text"},
                         indexed=("qty-0",)),
         "/quotes/{quote_id}/send": Form(quote, {}, {}),
+        "/quotes/{quote_id}/delivery-address": Form(quote, {"address_id": ""}, {"address_id": "choice"}),
         "/quotes/{quote_id}/accept": Form(quote, {}, {}),
         "/quotes/{quote_id}/refuse": Form(quote, {"reason": "Prix"}, {"reason": "text"}),
         "/quotes/{quote_id}/edit": Form(quote, editor | {"form_token": "tok-quote-edit"}, editor_kinds,

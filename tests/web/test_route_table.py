@@ -73,7 +73,7 @@ EXPECTED = {
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
         ("POST", "/quotes/{quote_id}/order"),
         ("GET", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/delete"),
-        ("POST", "/quotes/{quote_id}/cancel"), ("GET", "/orders/{order_id}/edit"), ("POST", "/orders/{order_id}/edit"),
+        ("POST", "/quotes/{quote_id}/cancel"), ("POST", "/quotes/{quote_id}/delivery-address"), ("GET", "/orders/{order_id}/edit"), ("POST", "/orders/{order_id}/edit"),
         ("POST", "/orders/{order_id}/delete"), ("POST", "/orders/{order_id}/cancel"),
         ("GET", "/orders/new"), ("POST", "/orders"),
         ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
