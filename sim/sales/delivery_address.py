@@ -58,7 +58,8 @@ def _choose(uow, *, actor: str, document, kind: str, ref: str, address_id):
     if address is not None:
         refs["address"] = f"{customer.code}-{address.key}"
     journal.append(uow, kind=kind, actor=actor, refs=refs,
-                   payload={"address": text or "adresse de facturation", "previous": previous or "adresse de facturation"})
+                   payload={"address": text or "adresse de facturation", "previous": previous or "adresse de facturation",
+                            "label": address.label if address is not None else ""})
     return document
 
 

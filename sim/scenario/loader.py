@@ -676,6 +676,20 @@ def _value_problems(data: dict, events: list, positions: _Positions, file: str) 
     def customer_values(path, spec):
         if isinstance(spec, dict) and "credit_limit" in spec:
             check((*path, "credit_limit"), spec["credit_limit"], "plafond d'encours", "amount", minimum=0)
+        addresses = spec.get("delivery_addresses") if isinstance(spec, dict) else None
+        for i, address in enumerate(addresses if isinstance(addresses, list) else []):
+            if not isinstance(address, dict):
+                continue
+            from sim.crm.records import read_address
+            from sim.errors import ValidationFailed
+            from sim.scenario.engine import address_values
+
+            try:  # read as the customer page reads it, so that the installation cannot fail on it
+                read_address(address_values(address))
+            except ValidationFailed as refused:
+                for field, message in refused.errors.items():
+                    key = field if field in address else next(iter(address), field)
+                    add((*path, "delivery_addresses", i, key), f"adresse de livraison refusée — {message}")
 
     for name, spec in section("customers"):
         customer_values(("company", "customers", name), spec)
