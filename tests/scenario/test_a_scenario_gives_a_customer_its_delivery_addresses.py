@@ -60,3 +60,29 @@ def test_a_bad_address_is_reported_at_its_place():
     problems = lint_text(SCENARIO.replace("{postcode}", "ABC"), "two-depots.yaml").problems
     assert [(p.line, p.col) for p in problems] == [(16, 78)]  # the postcode of the second address
     assert "adresse de livraison refusée" in problems[0].message and "Code postal : 5 chiffres en France" in problems[0].message
+
+
+EXPECTATION = """\
+expectations:
+  - id: delivered-to-the-shop
+    criterion: assistant-commercial/CP1/1
+    description: "La commande est livrée au magasin d'Arras, comme le client l'a demandé"
+    points: 2
+    journal: order.delivery_address_chosen
+    where: {order: first, label: "Magasin d'Arras"}
+"""
+
+
+def test_a_scripted_candidate_chooses_the_shop_and_the_expectation_finds_it_by_its_label(tmp_path):
+    from sim.scenario.dryrun import print_run, run
+
+    scenario = tmp_path / "two-depots.yaml"
+    scenario.write_text(SCENARIO.replace("{postcode}", "62000").replace("timeline: []\n", "timeline: []\n"
+                                                                        + EXPECTATION), encoding="utf-8")
+    script = tmp_path / "two-depots.candidate.yaml"
+    script.write_text('- {at: 2026-11-02T09:00, do: deliver_to, order: first, address: "Magasin d\'Arras"}\n',
+                      encoding="utf-8")
+    result = run(scenario, script, workdir=str(tmp_path))
+    assert result.ok, print_run(result)
+    assert [(e.id, e.status, e.points) for e in result.evaluation.expectations] == [
+        ("delivered-to-the-shop", "met", 2)]

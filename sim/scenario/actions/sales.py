@@ -79,6 +79,23 @@ def record_payment(uow, ctx, spec):
             allocations={inv.id: amount}, reference=spec.get("reference", ""))
 
 
+def deliver_to(uow, ctx, spec):
+    """The order's delivery address: one of its customer's, by label (empty: the billing address)."""
+    from sim.crm.models import DeliveryAddress
+    from sim.sales.delivery_address import choose_delivery_address
+
+    order = ctx.entity("order", spec["order"])
+    address_id = ""
+    if spec["address"]:
+        address_id = uow.session.scalars(select(DeliveryAddress.id).where(
+            DeliveryAddress.customer_id == order.customer_id, DeliveryAddress.label == spec["address"])).first()
+        if address_id is None:
+            from sim.errors import ValidationFailed
+
+            raise ValidationFailed({"address": f"Le client n'a pas d'adresse de livraison « {spec['address']} »."})
+    choose_delivery_address(uow, actor=ACTOR, order_id=order.id, address_id=str(address_id))
+
+
 FIELDS = {
     "create_quote": ({"customer": {"type": "string"}, "lines": LINES, "name": {"type": "string"},
                       **TRANSPORT_TERMS}, ["customer", "lines"]),
@@ -89,9 +106,13 @@ FIELDS = {
                          ["order", "message"]),
     "ship": ({"order": {"type": "string"}, "name": {"type": "string"}, "carrier": {"type": "string"}}, ["order"]),
     "invoice": ({"order": {"type": "string"}, "name": {"type": "string"}}, ["order"]),
+    "deliver_to": ({"order": {"type": "string"}, "address": {"type": "string", "maxLength": 60,
+                                                             "description": "le libellé d'une adresse du client, "
+                                                                            "vide : l'adresse de facturation"}},
+                   ["order", "address"]),
     "record_payment": ({"invoice": {"type": "string"}, "amount": {"type": ["number", "string"]},
                         "method": {"enum": ["transfer", "cheque", "card", "bill", "direct_debit"]},
                         "reference": {"type": "string", "maxLength": 60}}, ["invoice"]),
 }
 DEFINES = {"create_quote": "quote", "create_order": "order", "ship": "delivery", "invoice": "invoice"}
-ACTIONS = (create_quote, create_order, confirm_order, request_approval, ship, invoice, record_payment)
+ACTIONS = (create_quote, create_order, confirm_order, request_approval, deliver_to, ship, invoice, record_payment)
