@@ -164,6 +164,7 @@ def welcome(uow, *, actor: str, visitor_id: int, live: bool = False) -> Visitor:
     if visitor.status != VisitorStatus.WAITING:
         raise NotNow("Ce visiteur est déjà accueilli.")
     visitor.status = VisitorStatus.WELCOMING
+    visitor.live = live
     if not live:
         _say(uow, visitor, "visitor", opening(visitor))
         _ask_next(uow, visitor)
@@ -211,6 +212,9 @@ def visitor_says(uow, *, actor: str, visitor_id: int, text: str) -> VisitorLine:
     visitor = _locked(uow, visitor_id)
     if visitor.status != VisitorStatus.WELCOMING:
         raise NotNow("Le visiteur n'est pas en cours d'accueil.")
+    if not visitor.live:
+        raise NotNow("Ce visiteur suit le script du scénario : l'évaluateur ne joue que les visiteurs accueillis "
+                     "en mode direct (« l'évaluateur joue le visiteur »).")
     line = _say(uow, visitor, "visitor", said)
     uow.session.flush()
     journal.append(uow, kind="trade_show.visitor_line", actor=actor, refs={"visitor": visitor.key},
