@@ -113,7 +113,9 @@ def _live_page(request, session_id: int, workspace_id: int, *, values=None, erro
     session, workspace, owner = candidate_of(get_engine(), session_id, workspace_id)  # 404: not of this session
     with UnitOfWork(workspace_id, write=False) as uow:
         by_status = stand.stand(uow)
-        visitors = [v for status in VisitorStatus for v in by_status[status.value]]
+        # those being welcomed first: they are the ones the evaluator may be playing
+        visitors = [v for status in (VisitorStatus.WELCOMING, VisitorStatus.WAITING, VisitorStatus.DONE)
+                    for v in by_status[status.value]]
         lines = {v.id: stand.lines(uow, v.id) for v in visitors if v.status != VisitorStatus.WAITING}
     return render(request, "tradeshow/live.html", {
         "session": session, "workspace": workspace, "owner": owner, "visitors": visitors, "lines": lines,
