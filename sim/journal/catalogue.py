@@ -441,13 +441,16 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"language": "text", "live": "bool"}),
     Kind("trade_show.visitor_answered", "Réponse au visiteur", refs=("visitor",),
          payload={"text": "text", "question": "text", "fact": "text", "product": "text", "expected": "text",
-                  "reliable": "bool?"}),
+                  "reliable": "bool?", "detected_language": "text?"}, optional=("detected_language",)),
     Kind("trade_show.visitor_line", "Réplique du visiteur (jouée par l'évaluateur)", refs=("visitor",),
          payload={"text": "text"}),
     Kind("trade_show.contact_saved", "Fiche contact du salon enregistrée", refs=("visitor", "customer"),
          payload={"company": "text", "name": "text", "job_title": "text", "email": "text", "phone": "text",
                   "language": "text", "need": "text", "products": "list", "documentation": "text",
-                  "follow_up": "text", "follow_up_on": "date", "consent": "list", "retention_months": "int?"}),
+                  "follow_up": "text", "follow_up_on": "date", "consent": "list", "retention_months": "int?",
+                  # checked against the visitor's scripted profile (sim/tradeshow/service.py, ``mismatches``)
+                  "mismatches": "list", "accurate": "bool", "consent_recorded": "bool"},
+         optional=("mismatches", "accurate", "consent_recorded")),
     Kind("trade_show.handed_over", "Contact du salon passé au commercial", refs=("visitor", "customer", "message"),
          payload={"sales_rep": "text", "follow_up": "text", "follow_up_on": "date"}),
 )

@@ -419,7 +419,22 @@ def scenario_names(data: dict) -> dict[str, set[str]]:
                     names[kind].add(event[field_name])
             if event.get("kind") == "customer_order" and isinstance(event.get("name"), str):
                 names["order"].add(event["name"])
+    names["visitor"] = visitor_keys(events)
     return names
+
+
+def visitor_keys(events: list) -> set[str]:
+    """The keys of the stand's visitors (sim/tradeshow): a ``visitor`` event's id, each of a
+    ``trade_show_day``'s visitors as the event's id and its rank (``show_day.1``, ``show_day.2``…)."""
+    keys = set()
+    for event in events:
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+            continue
+        if event.get("kind") == "visitor":
+            keys.add(event["id"])
+        elif event.get("kind") == "trade_show_day" and isinstance(event.get("visitors"), list):
+            keys |= {f"{event['id']}.{n}" for n in range(1, len(event["visitors"]) + 1)}
+    return keys
 
 
 def _semantic_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
@@ -823,7 +838,7 @@ _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice"
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
             "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
             "support": "support de communication", "delivery": "livraison", "quote": "devis",
-            "dashboard": "tableau de bord", "claim": "réclamation"}
+            "dashboard": "tableau de bord", "claim": "réclamation", "visitor": "visiteur"}
 
 
 def _criteria(referential) -> set[str] | None:
@@ -1086,7 +1101,7 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
         if not isinstance(where, dict):
             return
         for name, value in where.items():
-            if name in ENTITY_SECTIONS.values() or name == "quote":
+            if name in ENTITY_SECTIONS.values() or name in ("quote", "visitor"):
                 entity((*path, name), name, value)
             elif name == "event":
                 if isinstance(value, str) and value not in event_ids:

@@ -170,6 +170,9 @@ EXPECTED = {
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/judge"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/override"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/validate"),
+        # live mode at the stand: the evaluator plays the visitor (sim/web/routes/tradeshow.py)
+        ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand"),
+        ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand/{visitor_id}/say"),
         # the exports (sim/web/routes/exports.py)
         ("GET", "/evaluation/sessions/{session_id}/export.csv"),
         ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/report.pdf"),
