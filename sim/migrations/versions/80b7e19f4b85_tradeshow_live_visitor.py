@@ -5,7 +5,7 @@
 (sim/tradeshow/service.py, ``visitor_says``). Existing visitors were scripted.
 
 Revision ID: 80b7e19f4b85
-Revises: f5d2a7c4e1b6
+Revises: a7e4c2f9b1d3
 Create Date: 2026-12-03 13:30:00
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision: str = '80b7e19f4b85'
-down_revision: Union[str, None] = 'f5d2a7c4e1b6'
+down_revision: Union[str, None] = 'a7e4c2f9b1d3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
