@@ -101,3 +101,25 @@ def test_the_trainers_refusal_shows_on_the_order_page(login, make_user, candidat
         assert uow.get(SalesOrder, order.id).status == OrderStatus.BLOCKED
     assert trainer.post(f"/workspaces/{ws}/orders/{order.id}/decision",
                         {"decision": "approved", "comment": ""}).status_code == 303
+
+
+def test_the_delivery_address_is_chosen_on_the_quote_and_on_the_order_page(login, candidate_with_workspace):
+    from sim.crm.records import save_delivery_address
+
+    user, workspace = candidate_with_workspace
+    ws = workspace.id
+    customer, product = make_customer(ws), make_product(ws)
+    shop = act(ws, save_delivery_address, customer_id=customer.id, values={
+        "label": "Magasin d'Arras", "address": "3 place des Héros", "postcode": "62000", "city": "Arras",
+        "country": "FR", "active": "on"})
+    quote = act(ws, create_quote, customer_id=customer.id, lines=[LineInput(product.id, "1")])
+    order = act(ws, create_order, customer_id=customer.id, lines=[LineInput(product.id, "1")])
+    browser = login(user)
+    for path in (f"/quotes/{quote.id}", f"/orders/{order.id}"):
+        refused = browser.post(f"{path}/delivery-address", {"address_id": "999999"})
+        assert refused.status_code == 422
+        assert "Choisissez une adresse de livraison active de ce client." in html.unescape(refused.text)
+        chosen = browser.post(f"{path}/delivery-address", {"address_id": str(shop.id)})
+        assert chosen.status_code == 303 and chosen.headers["location"] == path
+        page = html.unescape(browser.get(path).text)
+        assert "Magasin d'Arras — 3 place des Héros — 62000 Arras" in page and "Adresse de livraison" in page

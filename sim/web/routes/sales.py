@@ -294,26 +294,34 @@ def _quote_page_with(request, uow, quote_id, error, status_code, values=None, er
                    "errors": errors or {}, **shell(uow, "quotes")}, status_code=status_code)
 
 
+def _choose_address(request: Request, uow: UnitOfWork, form, user: User, *, choose, what: str, path: str, page):
+    """A quote's or an order's delivery address chosen (``choose``: the service); ``page(reader, error,
+    status, values, errors)`` renders the document again when it is refused."""
+    address_id = form.get("address_id", "")
+    try:
+        document = choose(uow, actor=actor(user), address_id=address_id)
+        uow.commit()
+        flash(request, f"Adresse de livraison {what} {document.number} : "
+                       f"{document.delivery_address or 'adresse de facturation'}.")
+    except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return page(reader, "", 422, {"address_id": address_id}, refused.errors)
+    except SimError as refused:
+        return _refused_page(request, uow, refused, lambda reader, message, code: page(reader, message, code, {}, {}))
+    return RedirectResponse(path, status_code=303)
+
+
 @router.post("/quotes/{quote_id}/delivery-address")
 def quote_delivery_address(request: Request, quote_id: int, user: User = Depends(candidate_only),
                            uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
     from sim.sales.delivery_address import choose_quote_delivery_address
 
-    address_id = form.get("address_id", "")
-    try:
-        quote = choose_quote_delivery_address(uow, actor=actor(user), quote_id=quote_id, address_id=address_id)
-        uow.commit()
-        flash(request, f"Adresse de livraison du devis {quote.number} : "
-                       f"{quote.delivery_address or 'adresse de facturation'}.")
-    except ValidationFailed as refused:
-        uow.rollback()  # refused: release the write lock before rendering
-        with UnitOfWork(uow.workspace_id, write=False) as reader:
-            return _quote_page_with(request, reader, quote_id, "", 422, values={"address_id": address_id},
-                                    errors=refused.errors)
-    except SimError as refused:
-        return _refused_page(request, uow, refused, lambda reader, message, code: _quote_page_with(
-            request, reader, quote_id, message, code))
-    return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
+    return _choose_address(
+        request, uow, form, user, what="du devis", path=f"/quotes/{quote_id}",
+        choose=lambda uow, **kw: choose_quote_delivery_address(uow, quote_id=quote_id, **kw),
+        page=lambda reader, error, code, values, errors: _quote_page_with(
+            request, reader, quote_id, error, code, values=values, errors=errors))
 
 
 def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOfWork, action):
@@ -533,21 +541,11 @@ def order_delivery_address(request: Request, order_id: int, user: User = Depends
                            uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
     from sim.sales.delivery_address import choose_delivery_address
 
-    address_id = form.get("address_id", "")
-    try:
-        order = choose_delivery_address(uow, actor=actor(user), order_id=order_id, address_id=address_id)
-        uow.commit()
-        flash(request, f"Adresse de livraison de la commande {order.number} : "
-                       f"{order.delivery_address or 'adresse de facturation'}.")
-    except ValidationFailed as refused:
-        uow.rollback()  # refused: release the write lock before rendering
-        with UnitOfWork(uow.workspace_id, write=False) as reader:
-            return _order_page(request, reader, order_id, errors=refused.errors, values={"address_id": address_id},
-                               status_code=422)
-    except SimError as refused:
-        return _refused_page(request, uow, refused, lambda reader, message, code: _order_page(
-            request, reader, order_id, error=message, status_code=code))
-    return RedirectResponse(f"/orders/{order_id}", status_code=303)
+    return _choose_address(
+        request, uow, form, user, what="de la commande", path=f"/orders/{order_id}",
+        choose=lambda uow, **kw: choose_delivery_address(uow, order_id=order_id, **kw),
+        page=lambda reader, error, code, values, errors: _order_page(
+            request, reader, order_id, error=error, status_code=code, values=values, errors=errors))
 
 
 @router.post("/orders/{order_id}/deliveries")
