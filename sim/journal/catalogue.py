@@ -45,8 +45,9 @@ _FIGURES = {"outstanding": "money", "order_total": "money", "credit_limit": "mon
             "stock": "list"}
 _TOTALS = {"total_ht": "money", "total_vat": "money", "total_ttc": "money"}
 _MESSAGE_REFS = ("customer", "supplier", "thread", "event")
-# freight and insurance lines a quote or an order carries (sim/shipping/freight.py)
-_TRANSPORT = {"freight": "money", "insurance": "money", "freight_included": "bool", "transport_mode": "text"}
+# freight, insurance and (DDP) import duties lines a quote or an order carries (sim/shipping/freight.py)
+_TRANSPORT = {"freight": "money", "insurance": "money", "freight_included": "bool", "transport_mode": "text",
+              "duties": "money"}  # duties: the import duties and taxes the seller pays under DDP
 
 KINDS: dict[str, Kind] = _kinds(
     # --- the company -----------------------------------------------------

@@ -10,6 +10,7 @@ its number is never reused (the series only moves forward).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import delete, select
 
@@ -46,7 +47,7 @@ def _reason(raw: str, errors: dict[str, str], *, missing: str) -> str:
 
 
 def _editor_fields(uow, customer: Customer, lines, global_discount_pct, incoterm, incoterm_place,
-                   errors: dict[str, str], transport_mode: str = "", service_id=None):
+                   errors: dict[str, str], transport_mode: str = "", service_id=None, duties=""):
     """The checked fields and the priced lines, freight and insurance included
     when the Incoterm puts them on the seller; the transport terms last."""
     company = sales._company(uow)
@@ -57,8 +58,20 @@ def _editor_fields(uow, customer: Customer, lines, global_discount_pct, incoterm
         priced = sales._priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
         errors.update(failed.errors)
-    terms = sales._transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors)
+    terms = sales._transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors,
+                             duties)
     return global_discount, rule, place, priced + terms.lines, terms
+
+
+def duties_of(uow, document) -> str:
+    """The import duties a quote's or an order's lines carry (DDP), as the editor's field holds them
+    ("" for none): saving the document prices them again with its other terms."""
+    from sim.shipping.freight import DUTIES
+
+    lines = (_lines_of(uow, QuoteLine, "quote_id", document.id) if isinstance(document, Quote)
+             else _lines_of(uow, OrderLine, "order_id", document.id))
+    amount = sum((line.line_total_ht for line in lines if line.line_kind == DUTIES), Decimal(0))
+    return f"{amount:.2f}" if amount else ""
 
 
 def _lines_of(uow, model, parent_field, parent_id) -> list:
@@ -76,7 +89,7 @@ def _stored_lines_payload(uow, lines) -> list[dict]:
 
 def update_quote(uow, *, actor: str, quote_id: int, customer_id: int, lines: list, global_discount_pct="0",
                  incoterm: str = "", incoterm_place: str = "", notes: str = "", transport_mode: str = "",
-                 service_id=None, form_token: str | None = None) -> Quote:
+                 service_id=None, form_token: str | None = None, duties="") -> Quote:
     """Rewrite a draft quote (customer, lines, discounts, Incoterm, notes): ``quote.updated``."""
     claim(uow, form_token, "quote.updated")
     quote = uow.get(Quote, quote_id)
@@ -86,7 +99,7 @@ def update_quote(uow, *, actor: str, quote_id: int, customer_id: int, lines: lis
     errors: dict[str, str] = {}
     global_discount, rule, place, priced, terms = _editor_fields(uow, customer, lines, global_discount_pct,
                                                                  incoterm, incoterm_place, errors, transport_mode,
-                                                                 service_id)
+                                                                 service_id, duties)
     notes = read_text(notes, "notes", errors, label="Notes", max_length=2000, multiline=True)
     if errors:
         raise ValidationFailed(errors)
@@ -143,7 +156,7 @@ def cancel_quote(uow, *, actor: str, quote_id: int, reason: str) -> Quote:
 
 def update_order(uow, *, actor: str, order_id: int, customer_id: int, lines: list, customer_po: str = "",
                  global_discount_pct="0", incoterm: str = "", incoterm_place: str = "", transport_mode: str = "",
-                 service_id=None, form_token: str | None = None) -> SalesOrder:
+                 service_id=None, form_token: str | None = None, duties="") -> SalesOrder:
     """Rewrite a draft order before it is confirmed: ``order.updated``."""
     claim(uow, form_token, "order.updated")
     order = uow.get(SalesOrder, order_id)
@@ -154,7 +167,7 @@ def update_order(uow, *, actor: str, order_id: int, customer_id: int, lines: lis
     errors: dict[str, str] = {}
     global_discount, rule, place, priced, terms = _editor_fields(uow, customer, lines, global_discount_pct,
                                                                  incoterm, incoterm_place, errors, transport_mode,
-                                                                 service_id)
+                                                                 service_id, duties)
     customer_po = read_text(customer_po, "customer_po", errors, label="Référence client", max_length=40)
     if errors:
         raise ValidationFailed(errors)
@@ -238,7 +251,8 @@ def modify_order(uow, *, actor: str, order_id: int, lines: list, promised_date: 
         errors.update(failed.errors)
     # the freight follows the new weight, with the order's own Incoterm, mode and service
     priced += sales._transport(uow, customer, order.incoterm, order.incoterm_place, order.transport_mode,
-                               order.service_id, priced, order.global_discount_pct, errors).lines
+                               order.service_id, priced, order.global_discount_pct, errors,
+                               duties_of(uow, order)).lines
     wanted_date = _promised(promised_date, sim_date(uow), errors)
     if customer_po is not None:
         customer_po = read_text(customer_po, "customer_po", errors, label="Référence client", max_length=40)

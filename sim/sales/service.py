@@ -164,21 +164,22 @@ def _lines_payload(uow, lines: list[dict]) -> list[dict]:
 
 
 def _transport(uow, customer: Customer, rule: str, place: str, transport_mode: str, service_id, priced: list[dict],
-               global_discount: Decimal, errors: dict[str, str]):
-    """The transport terms checked against the rule, and the freight and insurance
-    lines the rule puts on the seller (sim/shipping/freight.py)."""
+               global_discount: Decimal, errors: dict[str, str], duties=""):
+    """The transport terms checked against the rule, and the freight, insurance and
+    (DDP) import duties lines the rule puts on the seller (sim/shipping/freight.py)."""
     from sim.shipping.freight import transport_terms
 
     return transport_terms(uow, customer, incoterm=rule, place=place, mode=transport_mode, service_id=service_id,
-                           goods=priced, global_discount_pct=global_discount, errors=errors)
+                           goods=priced, global_discount_pct=global_discount, errors=errors, duties=duties)
 
 
 def _transport_payload(lines: list[dict], transport_mode: str) -> dict:
     """Freight and insurance on the document, for the journal (0.00 when the buyer pays them)."""
     freight = sum((l["line_total_ht"] for l in lines if l.get("line_kind") == "freight"), ZERO)
     insurance = sum((l["line_total_ht"] for l in lines if l.get("line_kind") == "insurance"), ZERO)
+    duties = sum((l["line_total_ht"] for l in lines if l.get("line_kind") == "duties"), ZERO)
     return {"freight": freight, "insurance": insurance, "freight_included": bool(freight),
-            "transport_mode": transport_mode}
+            "transport_mode": transport_mode, "duties": duties}
 
 
 def _references(uow, product_ids) -> dict[int, str]:
@@ -189,7 +190,7 @@ def _references(uow, product_ids) -> dict[int, str]:
 
 def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], global_discount_pct="0",
                  incoterm: str = "", incoterm_place: str = "", notes: str = "", transport_mode: str = "",
-                 service_id=None, form_token: str | None = None) -> Quote:
+                 service_id=None, form_token: str | None = None, duties="") -> Quote:
     """A draft quote priced from the catalogue, with the customer's payment terms."""
     claim(uow, form_token, "quote.created")  # first: a resubmitted form is refused as such (409)
     customer = uow.get(Customer, customer_id)
@@ -203,7 +204,8 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
     except ValidationFailed as failed:
         priced = []
         errors.update(failed.errors)
-    terms = _transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors)
+    terms = _transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors,
+                       duties)
     if errors:
         raise ValidationFailed(errors)
     priced += terms.lines
@@ -299,7 +301,7 @@ def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], globa
 
 def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], customer_po: str = "",
                  global_discount_pct="0", incoterm: str = "", incoterm_place: str = "", transport_mode: str = "",
-                 service_id=None, form_token: str | None = None) -> SalesOrder:
+                 service_id=None, form_token: str | None = None, duties="") -> SalesOrder:
     """An order entered directly, e.g. from a customer's purchase order."""
     claim(uow, form_token, "order.created")  # first: a resubmitted form is refused as such (409)
     customer = uow.get(Customer, customer_id)
@@ -313,7 +315,8 @@ def create_order(uow, *, actor: str, customer_id: int, lines: list[LineInput], c
     except ValidationFailed as failed:
         priced = []
         errors.update(failed.errors)
-    terms = _transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors)
+    terms = _transport(uow, customer, rule, place, transport_mode, service_id, priced, global_discount, errors,
+                       duties)
     if errors:
         raise ValidationFailed(errors)
     order = _new_order(uow, actor=actor, customer=customer, priced=priced + terms.lines,
@@ -609,7 +612,7 @@ class Preview:
 
 
 def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_discount_pct="0", incoterm: str = "",
-            incoterm_place: str = "", transport_mode: str = "", service_id=None) -> Preview:
+            incoterm_place: str = "", transport_mode: str = "", service_id=None, duties="") -> Preview:
     """Price the lines being typed, without writing anything: the editor shows
     line totals, VAT per rate and the total as the candidate types."""
     from types import SimpleNamespace
@@ -643,6 +646,6 @@ def preview(uow, *, customer_id: int | None, lines: list[LineInput], global_disc
         rule = (incoterm or "").strip().upper()
         if rule in INCOTERMS:
             transport = _transport(uow, customer, rule, (incoterm_place or "")[:80], transport_mode, service_id,
-                                   [p for p in priced if p], discount, errors).lines
+                                   [p for p in priced if p], discount, errors, duties).lines
     totals = document_totals([NS(**p) for p in [*priced, *transport] if p], discount)
     return Preview(priced, errors, totals, available, transport)

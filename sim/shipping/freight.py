@@ -26,6 +26,7 @@ from sim.stock.models import Carrier, Product
 PARCEL_MAX_KG = Decimal("30")  # one parcel holds at most 30 kg (messagerie standard)
 ZONES = {"FR": "France", "EU": "Union européenne", "WORLD": "Hors Union européenne"}
 FREIGHT, INSURANCE, GOODS = "freight", "insurance", "goods"
+DUTIES = "duties"  # import duties and taxes the seller pays under DDP, estimated by the candidate
 
 
 def zone_of(country: str) -> str:
@@ -108,12 +109,14 @@ class Terms:
 
 
 def transport_terms(uow, customer, *, incoterm: str, place: str, mode: str, service_id, goods: list[dict],
-                    global_discount_pct: Decimal, errors: dict[str, str]) -> Terms:
+                    global_discount_pct: Decimal, errors: dict[str, str], duties="") -> Terms:
     """Check the rule against the transport mode and price what the rule puts on
-    the seller: the main carriage (C and D rules) and the insurance (CIP, CIF).
+    the seller: the main carriage (C and D rules), the insurance (CIP, CIF) and,
+    under DDP, the import duties and taxes the candidate estimated (``duties``, HT).
 
     Errors go into ``errors`` (field names ``transport_mode``, ``service``,
-    ``incoterm``); nothing is written."""
+    ``incoterm``, ``duties``); nothing is written."""
+    duties_amount = _duties(duties, incoterm, errors)
     mode = (mode or "").strip()
     if mode and mode not in incoterms.TRANSPORT_MODES:
         errors["transport_mode"] = "Mode de transport inconnu."
@@ -164,8 +167,34 @@ def transport_terms(uow, customer, *, incoterm: str, place: str, mode: str, serv
                 premium = incoterms.insurance_premium(goods_ht, quotation.price)
                 lines.append(_line(INSURANCE, f"Assurance transport ICC ({found.insurance}), 110 % de la valeur "
                                               f"({incoterms.INSURANCE_RATE_PCT} %)", premium, rate, position + 2))
-    chosen = service.id if service else (quotation.service.id if lines else None)
+    if duties_amount and goods and not errors:
+        regime = vat_regime(customer.country, customer.vat_number, customer.kind)
+        position = max((l["position"] for l in goods + lines), default=0)
+        lines.append(_line(DUTIES, f"Droits et taxes d'import (DDP {place}), estimation",
+                           duties_amount, vat_rate_for(regime, max(Decimal(l["vat_rate"]) for l in goods)),
+                           position + 1))
+    chosen = service.id if service else (quotation.service.id if any(l["line_kind"] == FREIGHT for l in lines)
+                                         else None)
     return Terms(found.code, place, mode, chosen, lines, quotation)
+
+
+def _duties(raw, incoterm: str, errors: dict[str, str]) -> Decimal | None:
+    """The import duties and taxes entered (HT), only under DDP, where the seller pays them."""
+    from sim.parsing import read_amount
+
+    if raw is None or not str(raw).strip():
+        return None
+    amount = read_amount(raw, "duties", errors, message="Droits et taxes d'import : montant attendu (ex. 420,00).")
+    if amount is None:
+        return None
+    if amount < 0:
+        errors["duties"] = "Droits et taxes d'import : un montant positif."
+        return None
+    if (incoterm or "").upper() != "DDP":
+        errors["duties"] = ("Seul le DDP met les droits et taxes d'import à la charge du vendeur : "
+                            "videz ce champ ou choisissez DDP.")
+        return None
+    return amount
 
 
 def incoterms_zone(country: str) -> str:

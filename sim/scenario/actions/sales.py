@@ -12,7 +12,8 @@ def create_quote(uow, ctx, spec):
 
     quote = service(uow, actor=ACTOR, customer_id=ctx.entity("customer", spec["customer"]).id,
                     lines=ctx.line_inputs(spec["lines"]), incoterm=spec.get("incoterm", ""),
-                    incoterm_place=spec.get("incoterm_place", ""), transport_mode=spec.get("transport_mode", ""))
+                    incoterm_place=spec.get("incoterm_place", ""), transport_mode=spec.get("transport_mode", ""),
+                    duties=str(spec.get("duties", "")))
     if spec.get("name"):
         ctx.register("quote", spec["name"], quote)
 
@@ -98,7 +99,9 @@ def deliver_to(uow, ctx, spec):
 
 FIELDS = {
     "create_quote": ({"customer": {"type": "string"}, "lines": LINES, "name": {"type": "string"},
-                      **TRANSPORT_TERMS}, ["customer", "lines"]),
+                      **TRANSPORT_TERMS, "duties": {"type": ["number", "string"],
+                                                    "description": "droits et taxes d'import estimés (DDP), HT"}},
+                     ["customer", "lines"]),
     "create_order": ({"customer": {"type": "string"}, "lines": LINES, "name": {"type": "string"},
                       "customer_po": {"type": "string", "maxLength": 60}}, ["customer", "lines"]),
     "confirm_order": ({"order": {"type": "string"}}, ["order"]),

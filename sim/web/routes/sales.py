@@ -51,7 +51,8 @@ def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict],
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
                          global_discount_pct=values.get("global_discount", "0") or "0",
                          incoterm=values.get("incoterm", ""), incoterm_place=values.get("incoterm_place", ""),
-                         transport_mode=values.get("transport_mode", ""), service_id=values.get("service") or None)
+                         transport_mode=values.get("transport_mode", ""), service_id=values.get("service") or None,
+                         duties=values.get("duties", ""))
     from sim.billing.vat import vat_mention, vat_regime
 
     mention = vat_mention(vat_regime(customer.country, customer.vat_number, customer.kind)) if customer else ""
@@ -94,13 +95,15 @@ def _rows_of(uow, lines) -> list[dict]:
 
 def _values_of(uow, document, kind: str) -> dict:
     from sim.formatting import number
+    from sim.sales.corrections import duties_of
 
     customer = uow.session.get(Customer, document.customer_id)
     values = {"customer": f"{customer.code} — {customer.name}",
               "global_discount": number(document.global_discount_pct, 2) if document.global_discount_pct else "",
               "incoterm": document.incoterm, "incoterm_place": document.incoterm_place,
               "transport_mode": document.transport_mode,
-              "service": str(document.service_id) if document.service_id else ""}
+              "service": str(document.service_id) if document.service_id else "",
+              "duties": duties_of(uow, document)}
     if kind == "quote":
         values["notes"] = document.notes
     else:
@@ -146,7 +149,8 @@ def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow),
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
                          global_discount_pct=form.get("global_discount", "0") or "0",
                          incoterm=form.get("incoterm", ""), incoterm_place=form.get("incoterm_place", ""),
-                         transport_mode=form.get("transport_mode", ""), service_id=form.get("service") or None)
+                         transport_mode=form.get("transport_mode", ""), service_id=form.get("service") or None,
+                         duties=form.get("duties", ""))
     return render(request, "sales/editor.html",
                   {"preview": live, "numbers": numbers, "customer": customer,
                    "errors": errors_by_row(live.errors, numbers)}, block="editor_totals")
@@ -183,7 +187,7 @@ def quote_editor_row(request: Request, n: int = 0, uow: UnitOfWork = Depends(rea
 def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: str, document_id: int | None = None):
     values = {k: form.get(k, "") for k in ("customer", "global_discount", "incoterm", "incoterm_place", "notes",
                                               "customer_po", "promised_date", "form_token", "transport_mode",
-                                              "service")}
+                                              "service", "duties")}
     rows = editor_rows(form) or [{"n": i} for i in range(EDITOR_ROWS)]
     customer = _customer_from(uow, values["customer"])
     lines, numbers = line_inputs(form)
@@ -199,7 +203,8 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                           global_discount_pct=values["global_discount"] or "0",
                                           incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
                                           transport_mode=values["transport_mode"], service_id=values["service"] or None,
-                                          notes=values["notes"], form_token=values["form_token"])
+                                          notes=values["notes"], form_token=values["form_token"],
+                                          duties=values["duties"])
             uow.commit()
             flash(request, f"Devis {document.number} enregistré (brouillon).")
             return RedirectResponse(f"/quotes/{document.id}", status_code=303)
@@ -208,7 +213,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                       global_discount_pct=values["global_discount"] or "0",
                                       incoterm=values["incoterm"], incoterm_place=values["incoterm_place"],
                                       transport_mode=values["transport_mode"], service_id=values["service"] or None,
-                                      form_token=values["form_token"])
+                                      form_token=values["form_token"], duties=values["duties"])
         uow.commit()
         flash(request, f"Commande {document.number} enregistrée (brouillon) : confirmez-la pour réserver le stock.")
         return RedirectResponse(f"/orders/{document.id}", status_code=303)
@@ -237,7 +242,8 @@ def _save_edit(request: Request, uow, user: User, kind: str, document, customer,
         common = {"actor": actor(user), "customer_id": customer.id, "lines": lines,
                   "global_discount_pct": values["global_discount"] or "0", "incoterm": values["incoterm"],
                   "incoterm_place": values["incoterm_place"], "form_token": values["form_token"],
-                  "transport_mode": values["transport_mode"], "service_id": values["service"] or None}
+                  "transport_mode": values["transport_mode"], "service_id": values["service"] or None,
+                  "duties": values["duties"]}
         if kind == "quote":
             corrections.update_quote(uow, quote_id=document.id, notes=values["notes"], **common)
         else:
