@@ -199,6 +199,28 @@ def mark_listened(uow, *, actor: str, call_id: int) -> bool:
 
 # ===== the candidate answers ============================================
 
+def read_recording(recording: bytes | None, mime: str, duration_s, errors: dict[str, str]) -> tuple[str, int | None]:
+    """A candidate's recorded voice as the browser sends it: audio by its first bytes (not its declared
+    type), 1,8 Mo and 5 minutes at most, 1 second at least. Faults go to ``errors`` (``recording``,
+    ``duration``); returns (the audio type, the whole seconds)."""
+    kind = audio_type(mime)
+    if not recording:
+        errors["recording"] = "Aucun enregistrement reçu : enregistrez votre réponse avant de l'envoyer."
+    elif len(recording) > RECORDING_MAX_BYTES:
+        errors["recording"] = (f"Enregistrement trop lourd ({len(recording) // 1000} Ko, "
+                               f"{RECORDING_MAX_BYTES // 1000} Ko au plus).")
+    elif kind not in AUDIO_TYPES or not AUDIO_TYPES[kind][1](recording):
+        errors["recording"] = "Ce fichier n'est pas un enregistrement sonore (WebM, Ogg, MP4, WAV, MP3)."
+    try:
+        seconds = round(float(str(duration_s).replace(",", ".")))
+        if not 1 <= seconds <= RECORDING_MAX_S:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        errors["duration"] = f"Durée de l'enregistrement : de 1 seconde à {RECORDING_MAX_S // 60} minutes."
+        seconds = None
+    return kind, seconds
+
+
 def answer(uow, *, actor: str, call_id: int, mode: str, recording: bytes | None = None, mime: str = "",
            duration_s=None, summary: str = "", form_token: str | None = None) -> Interaction:
     """The candidate's answer to a call: their recorded voice, or a typed summary (no microphone)."""
@@ -218,20 +240,7 @@ def answer(uow, *, actor: str, call_id: int, mode: str, recording: bytes | None 
     seconds = None
     kind = audio_type(mime)
     if mode == "recording":
-        if not recording:
-            errors["recording"] = "Aucun enregistrement reçu : enregistrez votre réponse avant de l'envoyer."
-        elif len(recording) > RECORDING_MAX_BYTES:
-            errors["recording"] = (f"Enregistrement trop lourd ({len(recording) // 1000} Ko, "
-                                   f"{RECORDING_MAX_BYTES // 1000} Ko au plus).")
-        elif kind not in AUDIO_TYPES or not AUDIO_TYPES[kind][1](recording):
-            errors["recording"] = "Ce fichier n'est pas un enregistrement sonore (WebM, Ogg, MP4, WAV, MP3)."
-        try:
-            seconds = round(float(str(duration_s).replace(",", ".")))
-            if not 1 <= seconds <= RECORDING_MAX_S:
-                raise ValueError
-        except (TypeError, ValueError, OverflowError):
-            errors["duration"] = f"Durée de l'enregistrement : de 1 seconde à {RECORDING_MAX_S // 60} minutes."
-            seconds = None
+        kind, seconds = read_recording(recording, mime, duration_s, errors)
     elif mode == "summary" and not text and "summary" not in errors:
         errors["summary"] = "Écrivez ce que vous avez répondu au client."
     if errors:

@@ -145,15 +145,15 @@ def audio_url(session_id: int, workspace_id: int, document_id: int) -> str:
 
 
 def _audio(uow, session_id: int, entries: list[JournalEntry]) -> dict[int, list[tuple[str, str, str]]]:
-    """seq -> the sound files a call entry names (``call.received``: the customer's voice; ``call.answered``:
-    the candidate's recording), to play on the timeline."""
+    """seq -> the sound files an entry names (``call.received``: the customer's voice; ``call.answered`` and
+    ``trade_show.visitor_answered``: the candidate's recording), to play on the timeline."""
     from sim.documents.models import Document
 
     wanted = {}
     for e in entries:
         if e.kind == "call.received" and e.payload.get("voice_file"):
             wanted.setdefault(e.payload["voice_file"], []).append(e.seq)
-        elif e.kind == "call.answered" and e.payload.get("recording"):
+        elif e.kind in ("call.answered", "trade_show.visitor_answered") and e.payload.get("recording"):
             wanted.setdefault(e.payload["recording"], []).append(e.seq)
     if not wanted:
         return {}

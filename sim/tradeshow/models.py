@@ -53,3 +53,6 @@ class VisitorLine(WorkspaceOwned, table=True):
     fact: int | None = None  # the question's index in the visitor's facts
     expected: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # the catalogue's answer when asked
     said_at: datetime = Field(sa_type=DateTime(timezone=False))
+    # a spoken answer: the candidate's recorded voice (an ``oral_answer`` document) and its length
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    duration_s: int | None = None

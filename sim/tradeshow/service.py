@@ -174,11 +174,20 @@ def welcome(uow, *, actor: str, visitor_id: int, live: bool = False) -> Visitor:
     return visitor
 
 
-def answer(uow, *, actor: str, visitor_id: int, text: str) -> VisitorLine:
-    """The candidate's answer to the visitor's last line; a question about a fact is checked
-    against the catalogue's figure of the moment it was asked (``trade_show.visitor_answered``)."""
+def answer(uow, *, actor: str, visitor_id: int, text: str = "", recording: bytes | None = None, mime: str = "",
+           duration_s=None, spoken: bool = False) -> VisitorLine:
+    """The candidate's answer to the visitor's last line, typed or spoken (``spoken``: the voice recorded
+    in the browser, kept as an ``oral_answer`` document — the evidence of the oral criteria; what is
+    typed with it, if anything, is what the visitor reads). A question about a fact is checked against
+    the catalogue's figure of the moment it was asked, on the typed words (``reliable`` is null for a
+    spoken answer alone: the evaluator listens). Journaled ``trade_show.visitor_answered``."""
+    from sim.calls.service import read_recording
+
     errors: dict[str, str] = {}
-    said = read_text(text, "answer", errors, label="Réponse", max_length=2000, required=True, multiline=True)
+    said = read_text(text, "answer", errors, label="Réponse", max_length=2000, required=not spoken, multiline=True)
+    kind = seconds = None
+    if spoken:
+        kind, seconds = read_recording(recording, mime, duration_s, errors)
     if errors:
         raise ValidationFailed(errors)
     visitor = _locked(uow, visitor_id)
@@ -187,20 +196,52 @@ def answer(uow, *, actor: str, visitor_id: int, text: str) -> VisitorLine:
     asked = uow.session.scalars(select(VisitorLine).where(VisitorLine.visitor_id == visitor.id,
                                                           VisitorLine.speaker == "visitor")
                                 .order_by(VisitorLine.id.desc())).first()
-    line = _say(uow, visitor, "candidate", said)
+    line = _say(uow, visitor, "candidate", said or f"(réponse orale, {seconds} s)")
     from sim.writing.language import detect
 
-    payload = {"text": said, "question": asked.text if asked else "", "fact": "", "product": "", "expected": "",
-               "reliable": None, "detected_language": detect(said)}
+    payload = {"text": said or "", "question": asked.text if asked else "", "fact": "", "product": "",
+               "expected": "", "reliable": None, "detected_language": detect(said) if said else None}
+    if spoken:
+        document = _keep_voice(uow, visitor, line, recording, kind, seconds)
+        payload |= {"recording": document.filename, "duration_s": seconds}
     if asked is not None and asked.fact is not None and asked.fact == visitor.step:
         payload |= {"fact": asked.expected["ask"], "product": asked.expected["product"],
-                    "expected": asked.expected["value"], "reliable": reliable(said, asked.expected)}
+                    "expected": asked.expected["value"], "reliable": reliable(said, asked.expected) if said else None}
         visitor.step += 1
         _ask_next(uow, visitor)
     uow.session.flush()
     journal.append(uow, kind="trade_show.visitor_answered", actor=actor, refs={"visitor": visitor.key},
                    payload=payload)
     return line
+
+
+def _keep_voice(uow, visitor: Visitor, line: VisitorLine, content: bytes, mime: str, seconds: int):
+    from hashlib import sha256
+
+    from sim.calls.service import AUDIO_TYPES
+    from sim.documents.models import Document
+
+    uow.session.flush()  # the line's id names the file
+    document = Document(workspace_id=uow.workspace_id, kind="oral_answer", mime_type=mime, content=content,
+                        filename=f"stand-{visitor.key}-{line.id}.{AUDIO_TYPES[mime][0]}",
+                        sha256=sha256(content).hexdigest(), ref_kind="visitor", ref_id=visitor.id,
+                        sim_time=line.said_at)
+    uow.add(document)
+    uow.session.flush()
+    line.document_id, line.duration_s = document.id, seconds
+    return document
+
+
+def voice(uow, *, visitor_id: int, document_id: int):
+    """A spoken answer of that visitor's dialogue (to its candidate and to staff inspecting), else NotFound."""
+    from sim.db import NotFound
+    from sim.documents.models import Document
+
+    found = uow.session.scalars(select(Document).join(VisitorLine, VisitorLine.document_id == Document.id).where(
+        VisitorLine.visitor_id == visitor_id, Document.id == document_id)).first()
+    if found is None:
+        raise NotFound(f"Enregistrement {document_id}")
+    return found
 
 
 def visitor_says(uow, *, actor: str, visitor_id: int, text: str) -> VisitorLine:

@@ -43,4 +43,5 @@ PATH_OBJECTS = {
     "call_id": Interaction,  # a phone call (sim/calls): an Interaction of channel "phone"
     "audio_id": Document,  # its voice or its recorded answer
     "visitor_id": Visitor,  # a visitor at the stand (sim/tradeshow)
+    "recording_id": Document,  # a spoken answer at the stand
 }

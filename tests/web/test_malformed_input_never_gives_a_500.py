@@ -424,8 +424,9 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                                         {"mode": "choice", "summary": "text", "form_token": "token"}),
         # the stand (sim/tradeshow): a waiting visitor to welcome, welcomed ones to answer and to file
         "/stand/{visitor_id}/welcome": Form({"visitor_id": o["visitor_waiting"].id}, {"live": ""}, {"live": "choice"}),
-        "/stand/{visitor_id}/answer": Form({"visitor_id": o["visitor_talking"].id}, {"answer": "It is 36.50 €."},
-                                           {"answer": "text"}),
+        "/stand/{visitor_id}/answer": Form({"visitor_id": o["visitor_talking"].id},
+                                           {"answer": "It is 36.50 €.", "mode": "", "duration": ""},
+                                           {"answer": "text", "mode": "choice", "duration": "number"}),
         "/stand/{visitor_id}/contact": Form(
             {"visitor_id": o["visitor_form"].id},
             {"first_name": "Tom", "last_name": "Becker", "company": "Becker Versand GmbH", "job_title": "Manager",

@@ -46,7 +46,7 @@ READABLE = [
     "/dashboards/{dashboard_id}/export.csv", "/dashboards/{dashboard_id}/pdf",
     "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{audio_id}",
     # the stand (sim/tradeshow)
-    "/stand", "/stand/{visitor_id}", "/stand/{visitor_id}/lines",
+    "/stand", "/stand/{visitor_id}", "/stand/{visitor_id}/lines", "/stand/{visitor_id}/audio/{recording_id}",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -231,7 +231,15 @@ def one_of_each_role(make_user, make_workspace, login):
     a_claim(workspace.id)
     call = a_phone_call(workspace.id)
     from tests.tradeshow import a_visitor
-    a_visitor(workspace.id)
+    from tests.tradeshow.test_an_answer_at_the_stand_can_be_spoken import WEBM
+    from sim.tradeshow import service as stand
+
+    visitor = a_visitor(workspace.id, welcomed=True)
+    with UnitOfWork(workspace.id) as uow:  # a spoken answer at the stand
+        spoken = stand.answer(uow, actor="candidate:test", visitor_id=visitor.id, recording=WEBM, mime="audio/webm",
+                              duration_s="5", spoken=True)
+        uow.commit()
+        recording_id = spoken.document_id
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():
@@ -242,6 +250,7 @@ def one_of_each_role(make_user, make_workspace, login):
         # a phone call and its voice (the first interaction and document are an e-mail's)
         objects["call_id"] = call.id
         objects["audio_id"] = calls.call(uow, call.id).voice.id
+        objects["visitor_id"], objects["recording_id"] = visitor.id, recording_id
     browsers = {role: login(make_user(role.value)) for role in (T, E, A)}
     browsers[C] = login(candidate)
     return browsers, objects

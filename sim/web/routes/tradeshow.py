@@ -5,9 +5,9 @@ of a visitor the candidate welcomed with « l'évaluateur joue le visiteur ».""
 from __future__ import annotations
 
 from fastapi import Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from sim.accounts.models import Role, User
 from sim.communication.models import Purpose
@@ -82,11 +82,31 @@ def visitor_welcome(request: Request, visitor_id: int, user: User = Depends(cand
 
 
 @router.post("/stand/{visitor_id}/answer")
-def visitor_answer(request: Request, visitor_id: int, user: User = Depends(candidate_only),
-                   workspace: Workspace = Depends(candidate_workspace), form: FormData = Depends(form_data)):
-    values = {"answer": str(form.get("answer", ""))}
-    return _act(request, visitor_id, workspace.id, values, lambda uow: stand.answer(
-        uow, actor=actor(user), visitor_id=visitor_id, text=values["answer"]), "dialogue")
+async def visitor_answer(request: Request, visitor_id: int, user: User = Depends(candidate_only),
+                         workspace: Workspace = Depends(candidate_workspace), form: FormData = Depends(form_data)):
+    """A typed answer, or a spoken one (``mode=recording``: the voice recorded in the browser, read on the
+    event loop, the answer then given in the thread pool like every route)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from sim.calls.service import RECORDING_MAX_BYTES
+
+    values = {"answer": str(form.get("answer", "")), "mode": str(form.get("mode", "")),
+              "duration": str(form.get("duration", ""))}
+    upload, recording, mime = form.get("recording"), b"", ""
+    if isinstance(upload, UploadFile):
+        recording, mime = await upload.read(RECORDING_MAX_BYTES + 1), upload.content_type or ""
+    return await run_in_threadpool(_act, request, visitor_id, workspace.id, values, lambda uow: stand.answer(
+        uow, actor=actor(user), visitor_id=visitor_id, text=values["answer"], recording=recording or None,
+        mime=mime, duration_s=values["duration"], spoken=values["mode"] == "recording"), "dialogue")
+
+
+@router.get("/stand/{visitor_id}/audio/{recording_id}")
+def visitor_audio(visitor_id: int, recording_id: int, uow: UnitOfWork = Depends(viewing_uow)):
+    """A spoken answer of the dialogue: to its candidate and to staff inspecting the workspace."""
+    document = stand.voice(uow, visitor_id=visitor_id, document_id=recording_id)
+    return Response(document.content, media_type=document.mime_type, headers={
+        "Content-Disposition": f'inline; filename="{document.filename}"', "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store"})
 
 
 @router.post("/stand/{visitor_id}/contact")

@@ -1,6 +1,7 @@
-/* advsim — the candidate records their answer to a phone call (MediaRecorder).
-   The browser asks for the microphone; the recording is put in the form's file
-   field and sent with its duration. Without a microphone, the typed summary. */
+/* advsim — the candidate records their answer to a phone call or to a visitor at the
+   stand (MediaRecorder). The browser asks for the microphone; the recording is put in
+   the form's file field and sent with its duration. Without a microphone, the typed
+   answer (the form's data-no-mic says where it is). */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-recorder]");
@@ -11,6 +12,7 @@
   var duration = form.querySelector("[data-duration]"), problem = form.querySelector("[data-mic-error]");
   var maxSeconds = parseInt(form.getAttribute("data-max-s"), 10) || 300;
   var recorder = null, chunks = [], started = 0, ticking = null;
+  var typed = form.getAttribute("data-no-mic") || "écrivez votre compte rendu ci-dessous.";
 
   function shown(seconds) {
     var s = Math.floor(seconds);
@@ -22,7 +24,7 @@
     record.disabled = true;
   }
   if (!navigator.mediaDevices || !window.MediaRecorder) {
-    fail("Ce navigateur n'enregistre pas le son : écrivez votre compte rendu ci-dessous.");
+    fail("Ce navigateur n'enregistre pas le son : " + typed);
     return;
   }
   record.addEventListener("click", function () {
@@ -62,7 +64,7 @@
         if (elapsed >= maxSeconds && recorder.state === "recording") recorder.stop();
       }, 250);
     }).catch(function () {
-      fail("Micro indisponible ou refusé : écrivez votre compte rendu ci-dessous.");
+      fail("Micro indisponible ou refusé : " + typed);
     });
   });
   stop.addEventListener("click", function () {
