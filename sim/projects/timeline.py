@@ -10,13 +10,13 @@ from datetime import date, timedelta
 
 from sim.projects.models import ProjectTask, TaskStatus
 
-LABEL_W = 250  # the task labels' column
+LABEL_W = 236  # the task labels' column
 AXIS_H = 40  # months above, days below
 ROW_H = 30
 BAR_H = 16
 FOOT_H = 24  # the today / event-day labels
-PAD_R = 90  # room for the last bar's dates
-PLOT_W = 780  # the days' width to aim at
+PAD_R = 76  # room for the last bar's dates
+PLOT_W = 690  # the days' width to aim at (the chart is about 1 000 units wide, scaled to the page)
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
 STATE_LABELS = {"done": "fait", "late": "en retard", "doing": "en cours", "todo": "à faire"}
@@ -138,7 +138,7 @@ def layout(tasks: list[ProjectTask], today: date, event_date: date | None = None
         full = (f"T{task.number} {task.title} : du {task.start_date:%d/%m/%Y} au {task.due_date:%d/%m/%Y}, "
                 f"{STATE_LABELS[state]}" + (f", après {after}" if after else "")
                 + (f", responsable {task.owner}" if task.owner else ""))
-        chart.bars.append(Bar(number=task.number, label=_cut(f"T{task.number} {task.title}", 34), full=full,
+        chart.bars.append(Bar(number=task.number, label=_cut(f"T{task.number} {task.title}", 31), full=full,
                               state=state, x=round(x, 1), y=row_y + (ROW_H - BAR_H) / 2, w=round(max(w, 3), 1),
                               row_y=row_y, dates=dates, dates_x=round(x + w + 12, 1), dates_anchor="start"))
         rows[task.number] = index
