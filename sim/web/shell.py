@@ -39,7 +39,7 @@ def shell(uow, active: str) -> dict:
     unread, late = uow.session.execute(select(unread_statement().scalar_subquery(),
                                               late_statement(sim_date(uow)).scalar_subquery())).one()
     return {"company": company, "workspace": workspace, "nav": CANDIDATE_NAV, "active": active,
-            "unread": unread or 0, "late_tasks": late or 0, "counts": {"projects": late or 0}, "fresh": 0}
+            "unread": unread or 0, "nav_counts": {"projects": late or 0}, "fresh": 0}
 
 
 def staff_shell(active: str) -> dict:

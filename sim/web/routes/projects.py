@@ -128,6 +128,10 @@ def _context(uow, project_id: int, *, section: str = "", target=None, values=Non
         "quotes": service.quotes(uow), "spent": service.spent(totals),
         "cost_per_lead": service.cost_per_lead(totals, found.leads),
         "leads_found": service.leads_during(uow, found),
+        # the objective the leads answer to (« 120 contacts qualifiés »), when there is one
+        "lead_target": next((o for o in found.objectives if any(
+            word in service.fold(f"{o.get('label', '')} {o.get('unit', '')}")
+            for word in ("contact", "lead", "prospect", "visiteur"))), None),
         "objective_rows": max(len(found.objectives) + 2, 3),
         # which form the messages belong to (one page, several forms)
         "section": section, "target": target, "values": values or {}, "errors": errors, "notice": notice,
