@@ -96,6 +96,9 @@ def test_the_checklist_is_edited_by_page_and_by_htmx_fragment(login, candidate_w
     removed = browser.post(f"{url}/checklist/{item.id}/delete")
     assert removed.status_code == 303
     assert last_entry(ws, "project.checklist_item_removed").payload["label"] == "Assurer le stand (RC)"
+    gone = browser.post(f"{url}/checklist/{item.id}", {"label": "Assurer le stand"}, headers={"HX-Request": "true"})
+    assert gone.status_code == 409 and 'id="checklist"' in gone.text
+    assert "Cet élément n'est plus dans la check-list." in html.unescape(gone.text)
     # the page never says which required items are missing: that is what the exam checks
     page = browser.get(url).text
     for required in service.requirements()["trade_show"].values():

@@ -132,7 +132,7 @@ def _context(uow, project_id: int, *, section: str = "", target=None, values=Non
         "lead_target": next((o for o in found.objectives if any(
             word in service.fold(f"{o.get('label', '')} {o.get('unit', '')}")
             for word in ("contact", "lead", "prospect", "visiteur"))), None),
-        "objective_rows": max(len(found.objectives) + 2, 3),
+        "objective_rows": min(max(len(found.objectives) + 2, 3), OBJECTIVE_ROWS),
         # which form the messages belong to (one page, several forms)
         "section": section, "target": target, "values": values or {}, "errors": errors, "notice": notice,
         "form_token": new_form_token(),

@@ -72,11 +72,12 @@
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSwap", function () { loaded = Date.now(); });
 
-  // A fragment that shows its own refusal (data-swap-refusal, e.g. a project's checklist): its 422 answer
-  // holds the form again with the message next to the field, so it replaces the fragment like a 200.
+  // A fragment that shows its own refusal (data-swap-refusal, e.g. a project's checklist): its 422 (or 409)
+  // answer holds the form again with the message next to the field, so it replaces the fragment like a 200.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    if (event.detail.xhr.status === 422 && target && target.hasAttribute && target.hasAttribute("data-swap-refusal")) {
+    var status = event.detail.xhr.status;
+    if ((status === 422 || status === 409) && target && target.hasAttribute && target.hasAttribute("data-swap-refusal")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
