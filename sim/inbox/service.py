@@ -87,10 +87,15 @@ def role_label(role: str) -> str:
     return ROLE_LABELS.get(role) or _COLLEAGUE_LABELS.get(role, role)
 
 
+def unread_statement():
+    """The count of inbound messages the candidate has not opened yet (a statement: the shell combines it)."""
+    return select(func.count(Interaction.id)).where(
+        Interaction.channel == EMAIL, Interaction.direction == "in", Interaction.read.is_(False))
+
+
 def unread_count(uow) -> int:
     """Inbound messages the candidate has not opened yet."""
-    return uow.session.scalar(select(func.count(Interaction.id)).where(
-        Interaction.channel == EMAIL, Interaction.direction == "in", Interaction.read.is_(False))) or 0
+    return uow.session.scalar(unread_statement()) or 0
 
 
 def thread_key():

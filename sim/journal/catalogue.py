@@ -395,6 +395,8 @@ KINDS: dict[str, Kind] = _kinds(
     Kind("project.created", "Action commerciale créée", refs=("project",), optional_refs=("event",),
          payload={"kind": "text", "name": "text", "place": "text", "date": "date", "budget": "money",
                   "objectives": "list", "checklist": "list"}),
+    Kind("project.objectives_edited", "Objectifs de l'action modifiés", refs=("project",),
+         payload={"objectives": "list"}),
     Kind("project.checklist_item_added", "Élément ajouté à la check-list", refs=("project",),
          payload={"item": "int", "label": "text"}),
     Kind("project.checklist_item_edited", "Élément de la check-list modifié", refs=("project",),

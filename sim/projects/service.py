@@ -126,9 +126,14 @@ def late_tasks(uow, project_: Project | None = None, today: date | None = None) 
     return list(uow.session.scalars(query.order_by(ProjectTask.due_date, ProjectTask.number)))
 
 
+def late_statement(today: date):
+    """The count of late tasks, all projects (a statement: the page shell combines it with its other counts)."""
+    return select(func.count(ProjectTask.id)).where(ProjectTask.status != TaskStatus.DONE.value,
+                                                    ProjectTask.due_date < today)
+
+
 def late_count(uow) -> int:
-    return uow.session.scalar(select(func.count(ProjectTask.id)).where(
-        ProjectTask.status != TaskStatus.DONE.value, ProjectTask.due_date < sim_date(uow))) or 0
+    return uow.session.scalar(late_statement(sim_date(uow))) or 0
 
 
 @dataclass
@@ -238,6 +243,21 @@ def create_project(uow, *, actor: str, kind: str, name: str, place: str = "", ev
                             "date": when.isoformat(), "budget": str(amount), "objectives": clean_objectives,
                             "checklist": list(template)})
     return created
+
+
+def edit_objectives(uow, *, actor: str, project_id: int, objectives: list[dict]) -> Project:
+    """Replace the project's quantified objectives (label, target, unit); empty rows are dropped."""
+    found = project(uow, project_id)
+    errors: dict[str, str] = {}
+    clean = _read_objectives(objectives or [], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    found.objectives = clean
+    uow.add(found)
+    uow.session.flush()
+    journal.append(uow, kind="project.objectives_edited", actor=actor, refs={"project": found.number},
+                   payload={"objectives": clean})
+    return found
 
 
 def create_from_announcement(uow, *, event_key: str, name: str, date_text: str, place: str, budget_text: str,

@@ -3,6 +3,7 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.tradeshow.models import Visitor
+from sim.projects.models import ProjectChecklistItem, ProjectCost, ProjectTask, Project, SupplierQuote
 from sim.billing.models import CreditNote, Invoice
 from sim.communication.models import CommunicationSupport
 from sim.dashboards.models import Dashboard, DashboardPanel
@@ -44,4 +45,10 @@ PATH_OBJECTS = {
     "audio_id": Document,  # its voice or its recorded answer
     "visitor_id": Visitor,  # a visitor at the stand (sim/tradeshow)
     "recording_id": Document,  # a spoken answer at the stand
+    # a commercial action project and its parts (sim/projects)
+    "project_id": Project,
+    "checklist_item_id": ProjectChecklistItem,
+    "task_id": ProjectTask,
+    "supplier_quote_id": SupplierQuote,
+    "cost_id": ProjectCost,
 }

@@ -11,7 +11,7 @@ CANDIDATE_NAV = [
     ("Messagerie", [("inbox", "Messagerie", "/inbox"), ("calls", "Appels", "/calls")]),
     ("Relation client", [("customers", "Clients", "/customers"), ("claims", "Réclamations", "/claims"),
                          ("communication", "Communication", "/communication"),
-                         ("stand", "Salon (stand)", "/stand")]),
+                         ("projects", "Actions commerciales", "/projects"), ("stand", "Salon (stand)", "/stand")]),
     ("Ventes", [("quotes", "Devis", "/quotes"), ("orders", "Commandes", "/orders"),
                 ("deliveries", "Livraisons", "/deliveries"), ("carriers", "Transporteurs", "/carriers")]),
     ("Facturation", [("invoices", "Factures", "/invoices"), ("payments", "Règlements", "/payments"),
@@ -29,12 +29,17 @@ STAFF_NAV = [
 
 
 def shell(uow, active: str) -> dict:
-    from sim.inbox.service import unread_count
+    from sim.clock import sim_date
+    from sim.inbox.service import unread_statement
+    from sim.projects.service import late_statement
 
     company = uow.session.scalar(select(Company))
     workspace = uow.session.get(Workspace, uow.workspace_id)
+    # the unread messages and the late tasks (the menu's counts) in one statement
+    unread, late = uow.session.execute(select(unread_statement().scalar_subquery(),
+                                              late_statement(sim_date(uow)).scalar_subquery())).one()
     return {"company": company, "workspace": workspace, "nav": CANDIDATE_NAV, "active": active,
-            "unread": unread_count(uow), "fresh": 0}
+            "unread": unread or 0, "nav_counts": {"projects": late or 0}, "fresh": 0}
 
 
 def staff_shell(active: str) -> dict:

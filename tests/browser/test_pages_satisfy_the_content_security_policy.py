@@ -93,6 +93,16 @@ def test_candidate_and_trainer_pages_raise_no_policy_violation(live_server, page
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     watch.assert_none("inbox")
 
+    # a commercial action project: its Gantt chart is inline SVG (no style attribute), its checklist an htmx fragment
+    from tests.projects import a_project
+    made = a_project(workspace.id)
+    page.goto(f"{live_server}/projects/{made.project.id}")
+    expect(page.get_by_test_id("timeline")).to_be_visible()
+    page.locator("#checklist").get_by_label("Nouvel élément").fill("Commander les badges")
+    page.locator("#checklist").get_by_role("button", name="Ajouter").click()
+    expect(page.get_by_test_id("checklist-notice")).to_be_visible()
+    watch.assert_none("project page")
+
     page.goto(f"{live_server}/account/password")
     expect(page.get_by_role("heading", name="Changer le mot de passe")).to_be_visible()
     page.get_by_role("button", name="Changer le mot de passe").click()  # empty: refused, messages by the fields

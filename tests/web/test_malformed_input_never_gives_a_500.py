@@ -118,6 +118,13 @@ def _workspace_objects(ws: int) -> dict:
     from sim.company.models import SalesRep
     with UnitOfWork(ws, write=False) as uow:
         claims["rep_id"] = uow.session.scalars(select(SalesRep.id).order_by(SalesRep.id)).first()
+    from sim.projects import service as projects
+    from tests.projects import a_project
+    claims["project"] = a_project(ws)
+    with UnitOfWork(ws, write=False) as uow:
+        found = projects.project(uow, claims["project"].project.id)
+        claims["project_items"] = projects.items(uow, found)
+        claims["project_cost"] = projects.costs(uow, found)[0]
     return {**claims, "dashboard": dashboard, "panel": panel, "support": support, "draft_po": draft_po, "sent_po": sent_po, "sent_po_line": sent_po_line, "waiting": waiting,
             "waiting_line": waiting_line, "sent_po_line_product": _reference(ws, sent_po_line.product_id),
             "inbound": inbound, "po": po, "filed": filed, "contact": contact, "address": address, "mail_customer": mail_customer, "mail_quote": mail_quote, "customer": customer, "product": product, "carrier": carrier, "quote": quote, "order": shipped,
@@ -436,6 +443,8 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
             {"first_name": "text", "last_name": "text", "company": "text", "email": "text", "language": "choice",
              "country": "text", "need": "text", "follow_up": "choice", "follow_up_on": "text",
              "sales_rep": "choice", "consent": "choice", "retention_months": "choice", "products": "choice"}),
+        # commercial action projects (sim/projects): T1 then T2 after it, a line entered by hand, a quote received
+        **_project_forms(o),
         # claims (sim/crm/claims.py), each at the step its form acts on
         "/claims": Form({}, {"customer_id": str(o["customer"].id), "category": "damage", "subject": "Colis abîmé",
                              "description": "Deux cartons écrasés.", "channel": "email",
@@ -558,6 +567,56 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/account/password": Form({}, {"current_password": "secret", "new_password": "abc",
                                        "confirm_password": "abcd"},
                                   {"current_password": "text", "new_password": "text", "confirm_password": "text"}),
+    }
+
+
+def _project_forms(o: dict) -> dict[str, Form]:
+    from datetime import timedelta
+
+    made = o["project"]
+    project = {"project_id": made.project.id}
+    first, second = made.tasks
+    item, other_item = o["project_items"][0], o["project_items"][1]
+    task_kinds = {"title": "text", "owner": "text", "start_date": "choice", "due_date": "choice",
+                  "depends_on": "choice"}
+    return {
+        "/projects": Form({}, {"kind": "promotion", "name": "Promo de Noël", "place": "", "event_date": "2026-12-15",
+                               "budget_amount": "1500,00", "objective_label_0": "Commandes",
+                               "objective_target_0": "40", "objective_unit_0": "commandes",
+                               "form_token": "tok-project"},
+                          {"kind": "choice", "name": "text", "place": "text", "event_date": "choice",
+                           "budget_amount": "number", "objective_label_0": "text", "objective_target_0": "number",
+                           "objective_unit_0": "text", "form_token": "token"}),
+        "/projects/{project_id}/objectives": Form(
+            project, {"objective_label_0": "Contacts qualifiés", "objective_target_0": "150",
+                      "objective_unit_0": "contacts"},
+            {"objective_label_0": "text", "objective_target_0": "number", "objective_unit_0": "text"}),
+        "/projects/{project_id}/checklist": Form(project, {"label": "Commander les badges"}, {"label": "text"}),
+        "/projects/{project_id}/checklist/{checklist_item_id}": Form(
+            {**project, "checklist_item_id": item.id}, {"label": item.label, "done": "1"},
+            {"label": "text", "done": "choice"}),
+        "/projects/{project_id}/checklist/{checklist_item_id}/delete": Form(
+            {**project, "checklist_item_id": other_item.id}, {}, {}),
+        "/projects/{project_id}/tasks": Form(
+            project, {"title": "Commander les badges", "owner": "", "start_date": second.due_date.isoformat(),
+                      "due_date": (second.due_date + timedelta(days=2)).isoformat(), "depends_on": "T2"},
+            task_kinds),
+        "/projects/{project_id}/tasks/{task_id}": Form(
+            {**project, "task_id": first.id},
+            {"title": first.title, "owner": "Hugo", "start_date": first.start_date.isoformat(),
+             "due_date": first.due_date.isoformat(), "depends_on": ""}, task_kinds),
+        "/projects/{project_id}/tasks/{task_id}/status": Form({**project, "task_id": first.id}, {"status": "done"},
+                                                              {"status": "choice"}),
+        "/projects/{project_id}/quotes/{supplier_quote_id}/accept": Form(
+            {**project, "supplier_quote_id": made.quote.id}, {}, {}),
+        "/projects/{project_id}/costs": Form(
+            project, {"post": "printing", "label": "Flyers", "planned_amount": "300,00", "actual_amount": ""},
+            {"post": "choice", "label": "text", "planned_amount": "number", "actual_amount": "number"}),
+        "/projects/{project_id}/costs/{cost_id}/actual": Form(
+            {**project, "cost_id": o["project_cost"].id}, {"actual_amount": "480,00"}, {"actual_amount": "number"}),
+        "/projects/{project_id}/review": Form(
+            project, {"leads": "96", "orders": "7", "notes": "Bon salon, stand bien placé."},
+            {"leads": "number", "orders": "number", "notes": "text"}),
     }
 
 
@@ -696,7 +755,8 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/claims/{claim_id}/propose", "/claims/{claim_id}/alert", "/claims/{claim_id}/answer",
                  "/claims/{claim_id}/close", "/calls/{call_id}/answer", "/stand/{visitor_id}/welcome",
                  "/stand/{visitor_id}/answer", "/stand/{visitor_id}/contact",
-                 "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand/{visitor_id}/say"):
+                 "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand/{visitor_id}/say",
+                 *(path for path in forms if path.startswith("/projects"))):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

@@ -47,6 +47,8 @@ READABLE = [
     "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{audio_id}",
     # the stand (sim/tradeshow)
     "/stand", "/stand/{visitor_id}", "/stand/{visitor_id}/lines", "/stand/{visitor_id}/audio/{recording_id}",
+    # commercial action projects (sim/projects): the list, a project's page, its schedule as iCalendar
+    "/projects", "/projects/{project_id}", "/projects/{project_id}/calendar.ics",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -124,6 +126,15 @@ EXPECTED = {
         ("POST", "/claims/{claim_id}/propose"), ("POST", "/claims/{claim_id}/escalate"),
         ("POST", "/claims/{claim_id}/alert"), ("POST", "/claims/{claim_id}/answer"),
         ("POST", "/claims/{claim_id}/close"),
+        # commercial action projects (sim/projects)
+        ("GET", "/projects/new"), ("POST", "/projects"), ("POST", "/projects/{project_id}/objectives"),
+        ("POST", "/projects/{project_id}/checklist"), ("POST", "/projects/{project_id}/checklist/{checklist_item_id}"),
+        ("POST", "/projects/{project_id}/checklist/{checklist_item_id}/delete"),
+        ("POST", "/projects/{project_id}/tasks"), ("POST", "/projects/{project_id}/tasks/{task_id}"),
+        ("POST", "/projects/{project_id}/tasks/{task_id}/status"),
+        ("POST", "/projects/{project_id}/quotes/{supplier_quote_id}/accept"),
+        ("POST", "/projects/{project_id}/costs"), ("POST", "/projects/{project_id}/costs/{cost_id}/actual"),
+        ("POST", "/projects/{project_id}/review"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -240,6 +251,8 @@ def one_of_each_role(make_user, make_workspace, login):
                               duration_s="5", spoken=True)
         uow.commit()
         recording_id = spoken.document_id
+    from tests.projects import a_project
+    a_project(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

@@ -72,6 +72,17 @@
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSwap", function () { loaded = Date.now(); });
 
+  // A fragment that shows its own refusal (data-swap-refusal, e.g. a project's checklist): its 422 (or 409)
+  // answer holds the form again with the message next to the field, so it replaces the fragment like a 200.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var status = event.detail.xhr.status;
+    if ((status === 422 || status === 409) && target && target.hasAttribute && target.hasAttribute("data-swap-refusal")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // A form that ends something asks first (data-confirm="…").
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
