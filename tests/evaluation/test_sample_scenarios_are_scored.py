@@ -92,19 +92,21 @@ DESIGNED = {
                         "idle": {"CP3": "not_acquired"}},
     },
     "trade-show": {
-        "reference": {"checklist-on-time": ("met", 2), "checklist-covers-the-posts": ("met", 3),
-                      "checklist-complete": ("to_judge", 0), "budget": ("to_judge", 0),
+        # CP7 on the project's report (project.sent): careless sends it late, misses three required
+        # checklist items, leaves three items unplanned and takes the stand that breaks the budget
+        "reference": {"checklist-on-time": ("met", 2), "checklist-exhaustive": ("met", 3),
+                      "tasks-ordered": ("met", 3), "budget-within": ("met", 3), "budget": ("to_judge", 0),
                       "new-customer-checked": ("met", 2), "first-order-confirmed": ("met", 2),
                       "order-acknowledged-in-english": ("met", 2), "english-visitor": ("to_judge", 0)},
-        "careless": {"checklist-on-time": ("partly", 1), "checklist-covers-the-posts": ("partly", 1),
-                     "checklist-complete": ("to_judge", 0), "budget": ("to_judge", 0),
+        "careless": {"checklist-on-time": ("partly", 1), "checklist-exhaustive": ("partly", 1),
+                     "tasks-ordered": ("partly", 1), "budget-within": ("partly", 1), "budget": ("to_judge", 0),
                      "new-customer-checked": ("missed", 0), "first-order-confirmed": ("met", 2),
                      "order-acknowledged-in-english": ("partly", 1), "english-visitor": ("to_judge", 0)},
-        "max": 11, "careless_total": Decimal(5),
+        "max": 17, "careless_total": Decimal(7),
         "competences": {"reference": {"CP1": "acquired", "CP4": "acquired", "CP7": "acquired", "CP8": "to_judge"},
-                        "careless": {"CP1": "acquired", "CP4": "not_acquired", "CP7": "to_judge",
+                        "careless": {"CP1": "acquired", "CP4": "not_acquired", "CP7": "not_acquired",
                                      "CP8": "to_judge"},
-                        "idle": {"CP1": "not_acquired", "CP4": "not_acquired", "CP7": "to_judge",
+                        "idle": {"CP1": "not_acquired", "CP4": "not_acquired", "CP7": "not_acquired",
                                  "CP8": "to_judge"}},
     },
     "offre-promotionnelle": {
