@@ -3,6 +3,7 @@ the route table: every ``{param}`` in a route must be listed here."""
 from __future__ import annotations
 
 from sim.tradeshow.models import Visitor
+from sim.projects.models import Project
 from sim.billing.models import CreditNote, Invoice
 from sim.communication.models import CommunicationSupport
 from sim.dashboards.models import Dashboard, DashboardPanel
@@ -43,4 +44,5 @@ PATH_OBJECTS = {
     "call_id": Interaction,  # a phone call (sim/calls): an Interaction of channel "phone"
     "audio_id": Document,  # its voice or its recorded answer
     "visitor_id": Visitor,  # a visitor at the stand (sim/tradeshow)
+    "project_id": Project,  # a commercial action project (sim/projects)
 }

@@ -115,6 +115,8 @@ def _workspace_objects(ws: int) -> dict:
     claims["visitor_waiting"] = a_visitor(ws, "v_wait")
     claims["visitor_talking"] = a_visitor(ws, "v_talk", welcomed=True)
     claims["visitor_form"] = a_visitor(ws, "v_form", welcomed=True)
+    from tests.projects.reporting import a_project_with_a_plan
+    claims["project"] = a_project_with_a_plan(ws)
     from sim.company.models import SalesRep
     with UnitOfWork(ws, write=False) as uow:
         claims["rep_id"] = uow.session.scalars(select(SalesRep.id).order_by(SalesRep.id)).first()
@@ -507,6 +509,11 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/dashboards/{dashboard_id}/send": Form({"dashboard_id": o["dashboard"].id},
                                                 {"subject": "TB", "body": "Ci-joint.", "form_token": "tok-send"},
                                                 {"subject": "text", "body": "text", "form_token": "token"}),
+        # the project's report to management (sim/web/routes/project_report.py)
+        "/projects/{project_id}/send": Form({"project_id": o["project"].id},
+                                            {"subject": "Dossier du salon", "body": "Ci-joint.",
+                                             "form_token": "tok-project-send"},
+                                            {"subject": "text", "body": "text", "form_token": "token"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         "/scenarios/audio": Form({}, {}, {}, as_staff=True),  # a file upload: tests/claims/test_a_phone_call_*
         # live exam sessions: the console (the spoiled forms name a real session and candidate)
@@ -685,7 +692,7 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/customers/{customer_id}/consents", "/claims", "/claims/{claim_id}/analyse",
                  "/claims/{claim_id}/propose", "/claims/{claim_id}/alert", "/claims/{claim_id}/answer",
                  "/claims/{claim_id}/close", "/calls/{call_id}/answer", "/stand/{visitor_id}/welcome",
-                 "/stand/{visitor_id}/answer", "/stand/{visitor_id}/contact"):
+                 "/stand/{visitor_id}/answer", "/stand/{visitor_id}/contact", "/projects/{project_id}/send"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

@@ -47,6 +47,8 @@ READABLE = [
     "/claims", "/claims/{claim_id}", "/calls", "/calls/{call_id}", "/calls/{call_id}/audio/{audio_id}",
     # the stand (sim/tradeshow)
     "/stand", "/stand/{visitor_id}", "/stand/{visitor_id}/lines",
+    # the commercial action project's report (sim/web/routes/project_report.py)
+    "/projects/{project_id}/report.pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -124,6 +126,8 @@ EXPECTED = {
         ("POST", "/claims/{claim_id}/propose"), ("POST", "/claims/{claim_id}/escalate"),
         ("POST", "/claims/{claim_id}/alert"), ("POST", "/claims/{claim_id}/answer"),
         ("POST", "/claims/{claim_id}/close"),
+        # the project's report sent to management (sim/projects/report.py)
+        ("POST", "/projects/{project_id}/send"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
@@ -229,6 +233,8 @@ def one_of_each_role(make_user, make_workspace, login):
     call = a_phone_call(workspace.id)
     from tests.tradeshow import a_visitor
     a_visitor(workspace.id)
+    from tests.projects.reporting import a_project_with_a_plan
+    a_project_with_a_plan(workspace.id)
     objects = {"workspace_id": workspace.id}
     with UnitOfWork(workspace.id, write=False) as uow:
         for param, model in PATH_OBJECTS.items():

@@ -48,6 +48,8 @@ def test_candidate2_gets_404_for_every_url_naming_candidate1s_objects(app, make_
     a_dashboard_with_a_panel(first.id)
     from tests.tradeshow import a_visitor
     a_visitor(first.id)
+    from tests.projects.reporting import a_project_with_a_plan
+    a_project_with_a_plan(first.id)
     make_workspace(owner=candidate2)
     theirs = _objects_of(first.id)
     browser = login(candidate2)
