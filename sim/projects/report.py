@@ -116,7 +116,7 @@ def render_html(uow, project_id: int) -> tuple[Project, str]:
                                  city=company.city, country=company.country, code="Direction", siren="",
                                  vat_number="")
     found = report.project
-    doc = SimpleNamespace(title="Dossier d'action commerciale", number=found.number, date=sim_date(uow),
+    doc = SimpleNamespace(title="Dossier du projet", number=found.number, date=sim_date(uow),
                           subtitle_en="")
     html = render("documents/project_report.html", {
         "company": company, "customer": management, "doc": doc, "english": False, "is_b2b": False,
