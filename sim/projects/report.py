@@ -106,11 +106,12 @@ def filename(found: Project) -> str:
     return f"Projet_{found.number}_{stem}.pdf"
 
 
-def render_html(uow, project_id: int) -> tuple[Project, str]:
+def render_html(uow, project_id: int, built: Report | None = None) -> tuple[Project, str]:
+    """The report's HTML (``built``: its content, when the caller has read it already)."""
     from sim.company.models import Company
     from sim.documents.rendering import render_html as render
 
-    report = build(uow, project_id)
+    report = built or build(uow, project_id)
     company = uow.session.scalars(select(Company)).one()
     management = SimpleNamespace(name="Direction commerciale", address=company.address, postcode=company.postcode,
                                  city=company.city, country=company.country, code="Direction", siren="",
@@ -150,8 +151,8 @@ def send_to_management(uow, *, actor: str, project_id: int, subject: str, body: 
     from sim.documents.models import Document
     from sim.inbox.service import send as send_message
 
-    found, html = render_html(uow, project_id)
     report = build(uow, project_id)
+    found, html = render_html(uow, project_id, report)
     content = (printed or {}).get(version_of(html)) or print_pdf(html)
     name = filename(found)
     document = Document(workspace_id=uow.workspace_id, kind="project_report", filename=name,
