@@ -432,10 +432,11 @@ def _french_business(rng, people: People, taken_sirens, taken_names) -> Customer
     low, high, rate = {"small": (2_000, 8_000, 2.5), "medium": (8_000, 20_000, 4.5),
                        "large": (20_000, 50_000, 8.0)}[size]
     dormant = rng.random() < 0.08
-    delivery = ""
-    if rng.random() < 0.08:
+    delivery, warehouse = "", None
+    if rng.random() < 0.08:  # goods go to the customer's warehouse: its delivery address L1, the default
         d_postcode, d_city, _ = rng.choice([c for c in FRENCH_CITIES if c[2] == sector])
-        delivery = f"Entrepôt : {people.fr_street()}, {d_postcode} {d_city}"
+        warehouse = (f"Entrepôt de {d_city}", people.fr_street(), d_postcode, d_city)
+        delivery = " — ".join((warehouse[0], warehouse[1], f"{d_postcode} {d_city}"))  # as address_text prints it
     domain = ascii_slug(name, "") + ".fr"
     return CustomerPlan(
         code="", kind="b2b", name=name, legal_form=_weighted(rng, _FR_FORMS), siren=siren,
@@ -451,7 +452,7 @@ def _french_business(rng, people: People, taken_sirens, taken_names) -> Customer
         discount_pct=Decimal(rng.choice({"small": (0, 0, 0, 2), "medium": (0, 2, 3, 5),
                                          "large": (5, 7.5, 10)}[size])).quantize(Decimal("0.01")),
         orders_per_year=0.0 if dormant else rate * rng.lognormvariate(0, 0.35),
-        delivery_address=delivery,
+        delivery_address=delivery, warehouse=warehouse,
     ), sector
 
 

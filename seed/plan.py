@@ -171,6 +171,7 @@ class CustomerPlan:
     orders_per_year: float
     delivery_address: str
     in_litigation: bool = False
+    warehouse: tuple[str, str, str, str] | None = None  # (label, street, postcode, city): its delivery address
     consent_offers_on: date | None = None
     consent_newsletter_on: date | None = None
     consent_events_on: date | None = None

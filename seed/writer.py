@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from seed.plan import CompanyPlanSet, money
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from sim.company.models import Company, NumberSeries, SalesRep
-from sim.crm.models import Claim, Contact, Customer, Interaction
+from sim.crm.models import Claim, Contact, Customer, DeliveryAddress, Interaction
 from sim.purchasing.models import GoodsReceipt, GoodsReceiptLine
 from sim.receivables.models import Payment, PaymentAllocation, Reminder
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
@@ -36,9 +36,9 @@ from sim.stock.models import (
 
 
 # Every table ``write_company`` fills, in the order it fills them.
-SEEDED_MODELS = (Company, NumberSeries, SalesRep, Supplier, Carrier, Customer, Contact, Product, Quote, QuoteLine,
-                 SalesOrder, OrderLine, Delivery, DeliveryLine, PurchaseOrder, PurchaseOrderLine, GoodsReceipt,
-                 GoodsReceiptLine, StockMove,
+SEEDED_MODELS = (Company, NumberSeries, SalesRep, Supplier, Carrier, Customer, Contact, DeliveryAddress, Product,
+                 Quote, QuoteLine, SalesOrder, OrderLine, Delivery, DeliveryLine, PurchaseOrder, PurchaseOrderLine,
+                 GoodsReceipt, GoodsReceiptLine, StockMove,
                  Invoice, InvoiceLine, CreditNote, CreditNoteLine, Payment, PaymentAllocation, Reminder,
                  Interaction, Claim)
 SEEDED_TABLES = tuple(model.__table__.name for model in SEEDED_MODELS)
@@ -164,6 +164,7 @@ def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dic
     _carrier_offers(session, workspace_id, w)
     w.objects(Customer, p.customers)
     w.objects(Contact, p.contacts)
+    _delivery_addresses(w, p.customers)
     w.objects(Product, p.products)
 
     w.objects(Quote, p.quotes)
@@ -200,6 +201,19 @@ def write_company(session: Session, workspace_id: int, p: CompanyPlanSet) -> dic
     w.objects(Interaction, [i for i in p.interactions if i.thread is not None], need_ids=False)
     w.objects(Claim, p.claims, need_ids=False)
     return w.counts
+
+
+def _delivery_addresses(w: "_Writer", customers) -> None:
+    """A customer delivered at its warehouse has it as delivery address L1, the default one, as the
+    customer page records it (the orders of the history print its text)."""
+    from sqlalchemy import inspect
+
+    if not inspect(w.connection).has_table(DeliveryAddress.__tablename__):
+        return  # a database at a revision before delivery addresses (the migration tests seed one)
+    w.write(DeliveryAddress, [
+        {"customer_id": c.id, "number": 1, "label": label, "recipient": "", "address": street, "postcode": postcode,
+         "city": city, "country": "FR", "instructions": "", "is_default": True, "active": True}
+        for c in customers if c.warehouse for label, street, postcode, city in [c.warehouse]])
 
 
 def _goods_receipts(w: "_Writer", purchase_orders, po_lines) -> None:

@@ -15,6 +15,7 @@ from sim.company.models import SalesRep
 from sim.crm.models import Claim, Contact, Customer, Interaction
 from sim.db import Fixed
 from sim.journal import service as journal
+from sim.receivables.credit import credit_note_holds, payment_holds
 from sim.receivables.models import Payment
 from sim.sales.models import SalesOrder
 
@@ -52,9 +53,9 @@ def _balances(today: date, customer_id: int | None = None, customer_ids: list[in
         ).where(Invoice.amount_due > 0, *of(Invoice))
         .union_all(
             select(CreditNote.customer_id, -CreditNote.unapplied, literal(0, money), null(), CreditNote.unapplied)
-            .where(CreditNote.unapplied > 0, *of(CreditNote)),
+            .where(credit_note_holds(), *of(CreditNote)),
             select(Payment.customer_id, -Payment.unapplied, literal(0, money), null(), Payment.unapplied)
-            .where(Payment.unapplied > 0, Payment.rejected.is_(False), *of(Payment)))
+            .where(payment_holds(), *of(Payment)))
         .subquery()
     )
     late = func.sum(owed.c.late, type_=money)

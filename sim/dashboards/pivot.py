@@ -45,6 +45,7 @@ from sim.crm.models import Customer
 from sim.db import Fixed
 from sim.errors import ValidationFailed
 from sim.formatting import country_name
+from sim.receivables.credit import credit_note_holds, payment_holds
 from sim.receivables.models import Payment
 from sim.sales.models import OrderLine, Quote, QuoteLine, SalesOrder
 from sim.stock.models import Product
@@ -405,10 +406,10 @@ def _net_of_credit(invoice, late):
               .scalar_subquery())
     notes = (select(func.coalesce(func.sum(CreditNote.unapplied), 0))
              .where(CreditNote.workspace_id == WORKSPACE, CreditNote.customer_id == invoice.customer_id,
-                    CreditNote.unapplied > 0).scalar_subquery())
+                    credit_note_holds()).scalar_subquery())
     paid = (select(func.coalesce(func.sum(Payment.unapplied), 0))
             .where(Payment.workspace_id == WORKSPACE, Payment.customer_id == invoice.customer_id,
-                   Payment.unapplied > 0, Payment.rejected.is_(False)).scalar_subquery())
+                   payment_holds()).scalar_subquery())
     left = notes + paid - before  # the credit still to set against this invoice
     return case((left <= 0, invoice.amount_due), (left >= invoice.amount_due, 0), else_=invoice.amount_due - left)
 

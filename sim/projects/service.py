@@ -571,17 +571,16 @@ def set_actual(uow, *, actor: str, project_id: int, cost_id: int, actual_amount)
 # === REVIEW =================================================================
 
 def leads_during(uow, found: Project) -> int | None:
-    """Prospects created in the CRM on the show's day, when there are any."""
-    from sim.crm.models import Customer
+    """The contacts the stand recorded on the show's day (visitors whose contact form was saved:
+    each became a prospect), to prefill the review's leads; None for a project without a date."""
+    from sim.tradeshow.models import Visitor
 
-    if found.event_date is None or not hasattr(Customer, "created_at"):
+    if found.event_date is None:
         return None
     start = datetime.combine(found.event_date, datetime.min.time())
     end = datetime.combine(found.event_date, datetime.max.time())
-    query = select(func.count(Customer.id)).where(Customer.created_at >= start, Customer.created_at <= end)
-    if hasattr(Customer, "status"):
-        query = query.where(Customer.status == "prospect")
-    return uow.session.scalar(query) or None
+    return uow.session.scalar(select(func.count(Visitor.id)).where(
+        Visitor.customer_id.is_not(None), Visitor.arrived_at >= start, Visitor.arrived_at <= end)) or 0
 
 
 def record_review(uow, *, actor: str, project_id: int, leads, orders, notes: str) -> Project:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sim.billing.models import CreditNote, Invoice, InvoiceStatus
 from sim.clock import sim_date
 from sim.crm.models import Customer
+from sim.receivables.credit import credit_note_holds, payment_holds
 from sim.receivables.models import Payment
 
 ZERO = Decimal("0.00")
@@ -69,8 +70,8 @@ class AgedBalance:
 
 def _credits(uow, customer_ids=None) -> dict[int, Decimal]:
     held: dict[int, Decimal] = {}
-    notes = select(CreditNote.customer_id, CreditNote.unapplied).where(CreditNote.unapplied > 0)
-    pays = select(Payment.customer_id, Payment.unapplied).where(Payment.unapplied > 0, Payment.rejected.is_(False))
+    notes = select(CreditNote.customer_id, CreditNote.unapplied).where(credit_note_holds())
+    pays = select(Payment.customer_id, Payment.unapplied).where(payment_holds())
     if customer_ids is not None:
         notes = notes.where(CreditNote.customer_id.in_(customer_ids))
         pays = pays.where(Payment.customer_id.in_(customer_ids))

@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from sim.billing.models import Invoice
 from sim.clock import sim_date
 from sim.company.models import Company
 from sim.crm.models import Customer

@@ -14,6 +14,7 @@ from sim.errors import ValidationFailed
 from sim.journal import service as journal
 from sim.formatting import eur
 from sim.parsing import read_amount, read_text
+from sim.receivables.credit import credit_note_holds, payment_holds
 from sim.receivables.models import CreditUse, Payment, PaymentAllocation
 from sim.sales.pricing import ZERO
 
@@ -143,11 +144,9 @@ def open_credits(uow, customer_id: int) -> list[tuple[str, object]]:
     ``cn-<id>`` for a credit note's unapplied part, ``pay-<id>`` for a payment's excess."""
     from sim.billing.models import CreditNote
 
-    notes = uow.session.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id,
-                                                         CreditNote.unapplied > 0)
+    notes = uow.session.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id, credit_note_holds())
                                 .order_by(CreditNote.issue_date, CreditNote.id)).all()
-    payments = uow.session.scalars(select(Payment).where(Payment.customer_id == customer_id, Payment.unapplied > 0,
-                                                         Payment.rejected.is_(False))
+    payments = uow.session.scalars(select(Payment).where(Payment.customer_id == customer_id, payment_holds())
                                    .order_by(Payment.received_on, Payment.id)).all()
     return [(f"cn-{n.id}", n) for n in notes] + [(f"pay-{p.id}", p) for p in payments]
 

@@ -19,6 +19,7 @@ from sim.errors import ValidationFailed
 from sim.journal import service as journal
 from sim.parsing import read_text
 from sim.sales import service as sales
+from sim.sales.delivery_address import default_address_text
 from sim.sales.errors import WrongStatus
 from sim.sales.models import OrderLine, OrderStatus, Quote, QuoteLine, QuoteStatus, SalesOrder
 from sim.workspace.forms import claim
@@ -90,6 +91,8 @@ def update_quote(uow, *, actor: str, quote_id: int, customer_id: int, lines: lis
     if errors:
         raise ValidationFailed(errors)
     uow.session.execute(delete(QuoteLine).where(QuoteLine.quote_id == quote.id))
+    if customer.id != quote.customer_id:  # another customer: their default delivery address
+        quote.delivery_address = default_address_text(uow, customer)
     quote.customer_id, quote.payment_terms = customer.id, customer.payment_terms
     quote.incoterm, quote.incoterm_place, quote.global_discount_pct = rule, place, global_discount
     quote.transport_mode, quote.service_id = terms.mode, terms.service_id

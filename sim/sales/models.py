@@ -56,6 +56,7 @@ class Quote(_DocumentTotals, table=True):
     incoterm_place: str = Field(default="", sa_type=String(80))
     transport_mode: str = Field(default="", sa_type=String(16), sa_column_kwargs={"server_default": ""})
     service_id: int | None = Field(default=None, foreign_key="carrier_service.id")
+    delivery_address: str = Field(default="", sa_type=String(300), sa_column_kwargs={"server_default": ""})
     global_discount_pct: Decimal = rate_field(default=Decimal("0.00"))
     notes: str = Field(default="", sa_type=Text)
     status_reason: str = Field(default="", sa_type=String(300))  # why it was refused or cancelled

@@ -212,7 +212,8 @@ def create_quote(uow, *, actor: str, customer_id: int, lines: list[LineInput], g
                   issue_date=today, valid_until=today + timedelta(days=QUOTE_VALIDITY_DAYS),
                   payment_terms=customer.payment_terms, incoterm=rule, incoterm_place=place,
                   transport_mode=terms.mode, service_id=terms.service_id,
-                  global_discount_pct=global_discount, notes=notes.strip()[:2000])
+                  global_discount_pct=global_discount, notes=notes.strip()[:2000],
+                  delivery_address=default_address_text(uow, customer))
     _apply_totals(quote, priced)
     uow.session.add(quote)
     uow.session.flush()
@@ -280,7 +281,8 @@ def _new_order(uow, *, actor: str, customer: Customer, priced: list[dict], globa
                        customer_po=customer_po.strip()[:40], order_date=today, payment_terms=customer.payment_terms,
                        incoterm=incoterm, incoterm_place=incoterm_place, global_discount_pct=global_discount,
                        transport_mode=transport_mode, service_id=service_id, status=OrderStatus.DRAFT,
-                       delivery_address=default_address_text(uow, customer))
+                       delivery_address=quote.delivery_address if quote and quote.delivery_address
+                       else default_address_text(uow, customer))
     _apply_totals(order, priced)
     uow.session.add(order)
     uow.session.flush()
@@ -561,7 +563,7 @@ def _tell_the_candidate(uow, *, actor: str, order: SalesOrder, customer: Custome
     domain = company.email.split("@")[-1] if "@" in company.email else "entreprise.fr"
     verdict = {"approved": "accordée", "refused": "refusée",
                "approved_with_conditions": "accordée sous conditions"}[decision]
-    body = [f"Bonjour,", "",
+    body = ["Bonjour,", "",
             f"Votre demande de déblocage de la commande {order.number} ({customer.name}, "
             f"{eur(order.total_ttc)} TTC) est {verdict}."]
     if comment:

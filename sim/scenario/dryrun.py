@@ -195,7 +195,7 @@ def _what_did_not_happen(engine, ws: int, result: DryRun, pending: list[dict], e
         if event.due_at is not None and event.due_at > end:
             return f"prévu le {event.due_at:%d/%m/%Y à %H:%M}, après la fin du scénario ({end:%d/%m/%Y %H:%M})"
         if event.when:
-            return (f"son déclencheur ne s'est pas produit (when: "
+            return ("son déclencheur ne s'est pas produit (when: "
                     + ", ".join(f"{k}={v}" for k, v in event.when.items()) + ")")
         return "jamais dû"
 

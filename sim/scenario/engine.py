@@ -202,6 +202,7 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
         customer = ctx.create_customer(name, spec)
         customer.incoterm, customer.incoterm_place = spec.get("incoterm", ""), spec.get("incoterm_place", "")[:80]
         _recovery_data(uow, customer, spec, start.date())
+        _delivery_addresses(uow, ctx, customer, spec)
     for name, spec in (company.get("carriers") or {}).items():
         ctx.register("carrier", name, _create_carrier(uow, spec))
     for name, spec in (company.get("suppliers") or {}).items():
@@ -289,6 +290,20 @@ def install(uow: UnitOfWork, scenario: dict) -> None:
     uow.session.info.pop("journal_sim_time", None)
     journal.append(uow, kind="scenario.installed", actor=ctx.actor, refs={"scenario": scenario["id"]},
                    payload={"title": scenario["title"], "start": start, "events": len(scenario.get("timeline", []))})
+
+
+def address_values(spec: dict) -> dict:
+    """A scenario's delivery address as the customer page's form sends it."""
+    return {**{k: str(spec.get(k, "")) for k in ("label", "recipient", "address", "postcode", "city",
+                                                  "instructions")},
+            "country": spec.get("country", "FR"), "is_default": "on" if spec.get("default") else "", "active": "on"}
+
+
+def _delivery_addresses(uow, ctx, customer: Customer, spec: dict) -> None:
+    from sim.crm.records import save_delivery_address
+
+    for address in spec.get("delivery_addresses") or []:
+        save_delivery_address(uow, actor=ctx.actor, customer_id=customer.id, values=address_values(address))
 
 
 def _recovery_data(uow, customer: Customer, spec: dict, start: date) -> None:

@@ -144,6 +144,12 @@ def _message(error) -> str:
         return "table vide : au moins un champ attendu"
     if v == "maxProperties":
         return f"{error.validator_value} champ au plus dans cette table"
+    if v == "const":
+        if error.validator_value == "evaluator" and error.instance in ("auto", "human"):
+            return (f"« judge: {error.instance} » est l'ancien format des attentes : "
+                    + ("écrivez la vérification elle-même (journal:, sequence:, state: ou message:) sans judge"
+                       if error.instance == "auto" else "écrivez « judge: evaluator »"))
+        return f"valeur « {_shown_value(error.instance)} » invalide : seule « {error.validator_value} » est possible"
     if v == "oneOf":
         return "un événement se déclenche par exactement un de : at, after, when (ou manual: true)"
     return error.message
@@ -174,6 +180,10 @@ def _schema_problems(validator, instance, positions, file, base_path=()) -> list
                     if patterns and not allowed:  # a section of named entities
                         problems.append(Problem(file, line, col, f"nom d'entité invalide « {extra} » : lettres "
                                                 f"minuscules, chiffres et _ (ex. {extra.lower()})"))
+                        continue
+                    if extra == "rule" and path and path[0] == "expectations":
+                        problems.append(Problem(file, line, col, "« rule: » est l'ancien format des attentes : "
+                                                "mettez son contenu directement dans l'attente (journal: …, where: …)"))
                         continue
                     known = f" (champs possibles : {', '.join(sorted(allowed))})" if allowed else ""
                     problems.append(Problem(file, line, col, f"champ inconnu : « {extra} »{known}"))
@@ -411,7 +421,22 @@ def scenario_names(data: dict) -> dict[str, set[str]]:
                     names[kind].add(event[field_name])
             if event.get("kind") == "customer_order" and isinstance(event.get("name"), str):
                 names["order"].add(event["name"])
+    names["visitor"] = visitor_keys(events)
     return names
+
+
+def visitor_keys(events: list) -> set[str]:
+    """The keys of the stand's visitors (sim/tradeshow): a ``visitor`` event's id, each of a
+    ``trade_show_day``'s visitors as the event's id and its rank (``show_day.1``, ``show_day.2``…)."""
+    keys = set()
+    for event in events:
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+            continue
+        if event.get("kind") == "visitor":
+            keys.add(event["id"])
+        elif event.get("kind") == "trade_show_day" and isinstance(event.get("visitors"), list):
+            keys |= {f"{event['id']}.{n}" for n in range(1, len(event["visitors"]) + 1)}
+    return keys
 
 
 def _semantic_problems(data: dict, events: list, positions: _Positions, file: str) -> list[Problem]:
@@ -668,6 +693,20 @@ def _value_problems(data: dict, events: list, positions: _Positions, file: str) 
     def customer_values(path, spec):
         if isinstance(spec, dict) and "credit_limit" in spec:
             check((*path, "credit_limit"), spec["credit_limit"], "plafond d'encours", "amount", minimum=0)
+        addresses = spec.get("delivery_addresses") if isinstance(spec, dict) else None
+        for i, address in enumerate(addresses if isinstance(addresses, list) else []):
+            if not isinstance(address, dict):
+                continue
+            from sim.crm.records import read_address
+            from sim.errors import ValidationFailed
+            from sim.scenario.engine import address_values
+
+            try:  # read as the customer page reads it, so that the installation cannot fail on it
+                read_address(address_values(address))
+            except ValidationFailed as refused:
+                for field, message in refused.errors.items():
+                    key = field if field in address else next(iter(address), field)
+                    add((*path, "delivery_addresses", i, key), f"adresse de livraison refusée — {message}")
 
     for name, spec in section("customers"):
         customer_values(("company", "customers", name), spec)
@@ -809,7 +848,7 @@ _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice"
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
             "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
             "support": "support de communication", "delivery": "livraison", "quote": "devis",
-            "dashboard": "tableau de bord", "claim": "réclamation", "project": "projet",
+            "dashboard": "tableau de bord", "claim": "réclamation", "visitor": "visiteur", "project": "projet",
             "supplier_quote": "devis fournisseur"}
 
 
@@ -1084,7 +1123,7 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
         if not isinstance(where, dict):
             return
         for name, value in where.items():
-            if name in ENTITY_SECTIONS.values() or name in ("quote", "project"):
+            if name in ENTITY_SECTIONS.values() or name in ("quote", "visitor", "project"):
                 entity((*path, name), name, value)
             elif name == "event":
                 if isinstance(value, str) and value not in event_ids:

@@ -52,7 +52,15 @@ CUSTOMER = {"type": "object", "properties": {
                       "required": ["score", "recommended_limit"], "additionalProperties": False},
     "contact": {"type": "object", "properties": {"first_name": {"type": "string"}, "last_name": {"type": "string"},
                                                  "email": {"type": "string"}, "job_title": {"type": "string"}},
-                "required": ["first_name", "last_name"], "additionalProperties": False}},
+                "required": ["first_name", "last_name"], "additionalProperties": False},
+    "delivery_addresses": {"type": "array", "description": "adresses de livraison (L1, L2… dans l'ordre) ; "
+                                                           "default: true pour celle des nouveaux devis et commandes",
+                           "items": {"type": "object", "properties": {
+                               "label": {"type": "string"}, "recipient": {"type": "string"},
+                               "address": {"type": "string"}, "postcode": {"type": "string"},
+                               "city": {"type": "string"}, "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                               "instructions": {"type": "string"}, "default": {"type": "boolean"}},
+                               "required": ["label", "address", "postcode", "city"], "additionalProperties": False}}},
     "required": ["name"], "additionalProperties": False}
 
 COMPANY = {"type": "object", "properties": {

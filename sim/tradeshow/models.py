@@ -36,6 +36,7 @@ class Visitor(WorkspaceOwned, table=True):
     facts: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # [{ask, product}]
     status: str = Field(default=VisitorStatus.WAITING, sa_type=String(10))
     step: int = 0  # how many of the facts were asked
+    live: bool = False  # welcomed in live mode: the evaluator plays the visitor (visitor_says)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
     arrived_at: datetime = Field(sa_type=DateTime(timezone=False))
 

@@ -8,7 +8,9 @@ true at that moment (``trade_show.visitor_answered`` says whether it was reliabl
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 
 from sqlalchemy import select
 
@@ -162,6 +164,7 @@ def welcome(uow, *, actor: str, visitor_id: int, live: bool = False) -> Visitor:
     if visitor.status != VisitorStatus.WAITING:
         raise NotNow("Ce visiteur est déjà accueilli.")
     visitor.status = VisitorStatus.WELCOMING
+    visitor.live = live
     if not live:
         _say(uow, visitor, "visitor", opening(visitor))
         _ask_next(uow, visitor)
@@ -185,8 +188,10 @@ def answer(uow, *, actor: str, visitor_id: int, text: str) -> VisitorLine:
                                                           VisitorLine.speaker == "visitor")
                                 .order_by(VisitorLine.id.desc())).first()
     line = _say(uow, visitor, "candidate", said)
+    from sim.writing.language import detect
+
     payload = {"text": said, "question": asked.text if asked else "", "fact": "", "product": "", "expected": "",
-               "reliable": None}
+               "reliable": None, "detected_language": detect(said)}
     if asked is not None and asked.fact is not None and asked.fact == visitor.step:
         payload |= {"fact": asked.expected["ask"], "product": asked.expected["product"],
                     "expected": asked.expected["value"], "reliable": reliable(said, asked.expected)}
@@ -207,6 +212,9 @@ def visitor_says(uow, *, actor: str, visitor_id: int, text: str) -> VisitorLine:
     visitor = _locked(uow, visitor_id)
     if visitor.status != VisitorStatus.WELCOMING:
         raise NotNow("Le visiteur n'est pas en cours d'accueil.")
+    if not visitor.live:
+        raise NotNow("Ce visiteur suit le script du scénario : l'évaluateur ne joue que les visiteurs accueillis "
+                     "en mode direct (« l'évaluateur joue le visiteur »).")
     line = _say(uow, visitor, "visitor", said)
     uow.session.flush()
     journal.append(uow, kind="trade_show.visitor_line", actor=actor, refs={"visitor": visitor.key},
@@ -279,6 +287,59 @@ def read_contact(uow, values: dict) -> dict:
     return out
 
 
+# ----- what the form is checked against: the visitor's scripted profile ------
+
+# words that do not tell two names apart (articles, prepositions, legal forms)
+_FILLERS = {"de", "des", "du", "la", "le", "les", "l", "d", "et", "the", "of", "and", "for", "a", "an", "pour",
+            "sarl", "sas", "sasu", "sa", "eurl", "sci", "gmbh", "ag", "kg", "ltd", "limited", "inc", "llc", "plc",
+            "bv", "nv", "srl", "spa", "co", "cie"}
+
+
+def _words(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return [w for w in re.split(r"[^a-z0-9]+", plain) if w and w not in _FILLERS]
+
+
+def same_name(written: str, scripted: str) -> bool:
+    """Two writings of one name or company: the same words once case, accents, punctuation, articles and
+    legal forms are set aside (« Logis-Transport SARL » = « logis transport »), or nearly the same letters
+    (one typo in a long name)."""
+    a, b = _words(written), _words(scripted)
+    if not a or not b:
+        return False
+    if sorted(a) == sorted(b):
+        return True
+    return SequenceMatcher(None, " ".join(a), " ".join(b)).ratio() >= 0.9
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _words(text) if len(w) >= 4}
+
+
+def need_matches(written: str, scripted: str) -> bool:
+    """The need noted shares a significant word with the visitor's (its first five letters: « carton » and
+    « cartons », « recyclé » and « recyclés »)."""
+    return bool(_stems(written) & _stems(scripted))
+
+
+def mismatches(visitor: Visitor, fields: dict) -> list[str]:
+    """The form's fields that disagree with the visitor's scripted profile: ``name`` (first and last name
+    together), ``company``, ``language``, ``job_title`` (the role: empty counts as wrong), ``need`` (when the
+    visitor has one: no significant word in common)."""
+    wrong = []
+    if not same_name(f"{fields['first_name']} {fields['last_name']}", visitor.name):
+        wrong.append("name")
+    if not same_name(fields["company"], visitor.company):
+        wrong.append("company")
+    if fields["language"] != visitor.language:
+        wrong.append("language")
+    if visitor.role and not same_name(fields["job_title"], visitor.role):
+        wrong.append("job_title")
+    if visitor.need and not need_matches(fields["need"], visitor.need):
+        wrong.append("need")
+    return wrong
+
+
 def save_contact(uow, *, actor: str, visitor_id: int, values: dict) -> Visitor:
     """The contact form: a prospect in the CRM (``customer.created``), its consents
     (``customer.consents_changed``, source: the form at the stand), the form
@@ -305,13 +366,16 @@ def save_contact(uow, *, actor: str, visitor_id: int, values: dict) -> Visitor:
     visitor.customer_id = customer.id
     visitor.status = VisitorStatus.DONE
     due = fields["follow_up_on"]
+    wrong = mismatches(visitor, fields)
     journal.append(uow, kind="trade_show.contact_saved", actor=actor,
                    refs={"visitor": visitor.key, "customer": customer.code},
                    payload={"company": fields["company"], "name": f"{fields['first_name']} {fields['last_name']}",
                             "job_title": fields["job_title"], "email": fields["email"], "phone": fields["phone"],
                             "language": fields["language"], "need": fields["need"], "products": fields["products"],
                             "documentation": fields["documentation"], "follow_up": fields["follow_up"],
-                            "follow_up_on": due, "consent": purposes, "retention_months": fields["retention_months"]})
+                            "follow_up_on": due, "consent": purposes, "retention_months": fields["retention_months"],
+                            "mismatches": wrong, "accurate": not wrong,
+                            "consent_recorded": bool(purposes) and fields["retention_months"] is not None})
     from sim.company.numbering import next_number
     note = Interaction(workspace_id=uow.workspace_id, customer_id=customer.id, channel="note", direction="out",
                        counterpart_role="sales_rep", counterpart_name=f"{rep.first_name} {rep.last_name}",

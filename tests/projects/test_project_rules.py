@@ -242,3 +242,25 @@ def test_a_trade_show_announcement_opens_the_project_once(workspace):
     assert again is None
     assert first.budget_amount == D("8000.00") and first.objectives[0] == {
         "label": "120 contacts qualifiés", "target": "120", "unit": "contacts"}
+
+
+def test_the_leads_of_the_show_day_are_the_contact_forms_saved_at_the_stand(show):
+    from sqlalchemy import select
+
+    from sim.company.models import SalesRep
+    from sim.tradeshow import service as stand
+    from tests.tradeshow import a_visitor
+
+    workspace_id, project_id = show
+    _at(workspace_id, datetime(2026, 11, 20, 10, 0))
+    received, _walked_away = a_visitor(workspace_id, "tom", welcomed=True), a_visitor(workspace_id, "ann")
+    with UnitOfWork(workspace_id) as uow:
+        rep = uow.session.scalars(select(SalesRep).order_by(SalesRep.id)).first()
+        stand.save_contact(uow, actor="candidate", visitor_id=received.id, values={
+            "first_name": "Tom", "last_name": "Becker", "company": "Becker Versand GmbH", "job_title": "Buyer",
+            "email": "t.becker@becker-versand.example", "phone": "", "language": "en", "country": "DE",
+            "need": "Boxes", "products": [], "documentation": "", "follow_up": "call",
+            "follow_up_on": "2026-11-25", "sales_rep": str(rep.id), "consent": [], "retention_months": ""})
+        uow.commit()
+    with UnitOfWork(workspace_id, write=False) as uow:
+        assert service.leads_during(uow, service.project(uow, project_id)) == 1

@@ -91,3 +91,42 @@ def test_an_address_that_is_not_the_customers_is_refused_and_changes_nothing(wor
     assert snapshot(ws) == before
     with UnitOfWork(ws, write=False) as uow:
         assert uow.get(SalesOrder, order.id).delivery_address == ""
+
+
+def test_a_quote_takes_the_address_chosen_prints_it_and_the_order_made_from_it_keeps_it(workspace):
+    from sim.sales.delivery_address import choose_quote_delivery_address
+    from sim.sales.service import accept_quote, create_quote, order_from_quote, send_quote
+
+    ws = workspace.id
+    customer, product = make_customer(ws), make_product(ws)
+    address(ws, customer, "Entrepôt de Lens", "Lens", default=True)
+    shop = address(ws, customer, "Magasin de Valenciennes", "Valenciennes")
+    quote = act(ws, create_quote, customer_id=customer.id, lines=[LineInput(product.id, "3")])
+    assert quote.delivery_address.startswith("Entrepôt de Lens")
+    act(ws, send_quote, quote_id=quote.id)
+
+    quote = act(ws, choose_quote_delivery_address, quote_id=quote.id, address_id=str(shop.id))
+
+    entry = last_entry(ws)
+    assert entry.kind == "quote.delivery_address_chosen"
+    assert entry.refs == {"quote": quote.number, "customer": customer.code, "address": f"{customer.code}-L2"}
+    with UnitOfWork(ws, write=False) as uow:
+        assert "Magasin de Valenciennes" in render(uow, "quote", quote.id).html
+    act(ws, accept_quote, quote_id=quote.id)
+    with pytest.raises(WrongStatus):  # accepted: the address is part of what was agreed
+        act(ws, choose_quote_delivery_address, quote_id=quote.id, address_id="")
+    order = act(ws, order_from_quote, quote_id=quote.id)
+    assert order.delivery_address.startswith("Magasin de Valenciennes")
+
+
+def test_a_draft_quote_given_to_another_customer_takes_that_customers_address(workspace):
+    from sim.sales.corrections import update_quote
+    from sim.sales.service import create_quote
+
+    ws = workspace.id
+    first, second, product = make_customer(ws), make_customer(ws), make_product(ws)
+    address(ws, first, "Entrepôt de Lens", "Lens", default=True)
+    address(ws, second, "Dépôt de Douai", "Douai", default=True)
+    quote = act(ws, create_quote, customer_id=first.id, lines=[LineInput(product.id, "1")])
+    quote = act(ws, update_quote, quote_id=quote.id, customer_id=second.id, lines=[LineInput(product.id, "1")])
+    assert quote.delivery_address.startswith("Dépôt de Douai")

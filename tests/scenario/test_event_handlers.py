@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sim.billing.models import Invoice, InvoiceStatus
 from sim.clock import set_clock
@@ -697,6 +697,43 @@ def test_a_new_customer_is_created_registered_under_its_name_with_a_draft_first_
     assert (message.customer_id, message.counterpart_email) == (customer.id, "paul@boulangerie-martin.fr")
     assert message.counterpart_name == "Paul Martin — Boulangerie Martin"
     assert_received(ws, message, "prospect_orders", customer=customer.code)
+
+
+def test_a_prospect_met_at_the_stand_who_orders_is_completed_not_created_twice(make_workspace):
+    """new_customer: a prospect of the same company name (case, accents and legal form aside) is the
+    customer: its blank fields are filled from the order's details, the credit limit granted with the
+    order is set, both journaled; no second record."""
+    from sim.crm.service import create_customer
+
+    scn = scenario({"id": "first_order", "kind": "new_customer", "at": "2026-11-03T15:00",
+                    "customer": "becker", "name": "becker_order",
+                    "details": {"name": "Becker Versand GmbH", "country": "DE", "vat_number": "DE136695976",
+                                "address": "Große Elbstraße 145", "postcode": "22767", "city": "Hamburg",
+                                "credit_limit": 15000, "payment_terms": "30_net"},
+                    "lines": [{"product": "film", "quantity": 10}], "message": msg("First order")})
+    ws = installed(make_workspace, scn)
+    with UnitOfWork(ws) as uow:
+        prospect = create_customer(uow, actor=CANDIDATE, name="becker versand", country="DE", language="en",
+                                   credit_limit=D("0"))
+        prospect.status = "prospect"
+        uow.commit()
+        prospect_id, before = prospect.id, uow.session.scalar(select(func.count(Customer.id)))
+
+    play_until(ws, datetime(2026, 11, 3, 15, 0))
+
+    customer = entity(ws, "customer", "becker")
+    assert customer.id == prospect_id
+    assert (customer.vat_number, customer.city, customer.postcode, customer.credit_limit, customer.country) == (
+        "DE136695976", "Hamburg", "22767", D("15000.00"), "DE")
+    assert customer.name == "becker versand"  # what the candidate wrote stays
+    with UnitOfWork(ws, write=False) as uow:
+        assert uow.session.scalar(select(func.count(Customer.id))) == before
+        [order] = uow.session.scalars(select(SalesOrder).where(SalesOrder.customer_id == prospect_id)).all()
+    updated = one_entry(ws, "customer.updated")
+    assert (updated.actor, updated.refs) == ("scenario", {"customer": customer.code, "event": "first_order"})
+    assert set(updated.payload["changes"]) == {"vat_number", "address", "postcode", "city", "credit_limit"}
+    assert one_entry(ws, "customer.credit_limit_changed").payload["new"] == "15000.00"
+    assert entity(ws, "order", "becker_order").id == order.id
 
 
 # ===== management and the trade show ====================================

@@ -52,6 +52,10 @@ EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     "bad-new-date-format.yaml": [(38, 15, "AAAA-MM-JJ")],
     "bad-country-code.yaml": [(15, 16, "code pays")],
     "uppercase-entity-id.yaml": [(15, 5, "minuscules")],
+    "old-expectation-format.yaml": [(16, 12, "« judge: auto » est l'ancien format des attentes"),
+                                    (17, 5, "« rule: » est l'ancien format des attentes"),
+                                    (22, 12, "« judge: human » est l'ancien format des attentes : écrivez "
+                                             "« judge: evaluator »")],
     "two-triggers.yaml": [(42, 5, "exactement un de : at, after, when")],
     "no-trigger.yaml": [(42, 5, "exactement un de : at, after, when")],
     # --- meaning ------------------------------------------------------------

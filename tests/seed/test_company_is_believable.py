@@ -316,3 +316,20 @@ def test_no_order_is_at_risk_when_the_candidate_takes_over(make_workspace):
         waiting = order_outlooks(uow, only_at_risk=False)
         assert waiting, "some orders wait for stock"
         assert [o.order.number for o in waiting if o.at_risk] == []
+
+
+def test_a_customer_delivered_at_its_warehouse_has_it_as_default_delivery_address(workspace, engine):
+    from sim.sales.delivery_address import address_text
+
+    addresses = rows(engine, "delivery_address", workspace.id)
+    assert addresses, "seed 7 delivers some customers at their warehouse"
+    orders = _by(rows(engine, "sales_order", workspace.id), "customer_id")
+    ordering = 0
+    for address in addresses:
+        assert (address["number"], address["is_default"], address["active"]) == (1, True, True)
+        assert address["label"] == f"Entrepôt de {address['city']}"
+        printed = address_text(type("A", (), address)())
+        if orders[address["customer_id"]]:  # every order of the history went there
+            ordering += 1
+            assert {o["delivery_address"] for o in orders[address["customer_id"]]} == {printed}
+    assert ordering

@@ -277,6 +277,7 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                         {k: v for k, v in editor_kinds.items() if k != "notes"} | {"customer_po": "text"},
                         indexed=("qty-0",)),
         "/quotes/{quote_id}/send": Form(quote, {}, {}),
+        "/quotes/{quote_id}/delivery-address": Form(quote, {"address_id": ""}, {"address_id": "choice"}),
         "/quotes/{quote_id}/accept": Form(quote, {}, {}),
         "/quotes/{quote_id}/refuse": Form(quote, {"reason": "Prix"}, {"reason": "text"}),
         "/quotes/{quote_id}/edit": Form(quote, editor | {"form_token": "tok-quote-edit"}, editor_kinds,
@@ -547,6 +548,11 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                 {"target": "choice", "status": "choice", "points": "number", "comment": "text", "form_token": "token"}),
                ("validate", {"cp": "CP4", "comment": "", "form_token": "tok-validate"},
                 {"cp": "choice", "comment": "text", "form_token": "token"}))},
+        # live mode at the stand: the evaluator says a line of a visitor the session's candidate welcomed live
+        "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand/{visitor_id}/say": Form(
+            {"session_id": o["session_id"], "workspace_id": o["session_workspace"],
+             "visitor_id": o["session_visitor"].id}, {"line": "Do you ship to Hamburg?"}, {"line": "text"},
+            as_staff=True),
         # the candidate: practice runs, the choice of workspace
         "/practice": Form({}, {"scenario": "non-payment", "speed": "10"}, {"scenario": "choice", "speed": "choice"}),
         "/practice/pause": Form({}, {}, {}),
@@ -641,8 +647,11 @@ def bench(app, make_user, make_workspace, login):
     from tests.exam import a_session, workspaces
 
     session_id, _ = a_session(make_user, candidates=1)
+    from tests.tradeshow import a_visitor
+
     objects |= {"session_id": session_id, "session_workspace": workspaces(session_id)[0].id,
-                "candidate_user": candidate.id}
+                "candidate_user": candidate.id,
+                "session_visitor": a_visitor(workspaces(session_id)[0].id, "live", live=True)}
     return workspace.id, objects, {"candidate": login(candidate), "staff": login(make_user(Role.TRAINER.value))}
 
 
@@ -692,7 +701,9 @@ def test_every_form_route_refuses_malformed_input_with_a_4xx_and_changes_nothing
                  "/customers/{customer_id}/consents", "/claims", "/claims/{claim_id}/analyse",
                  "/claims/{claim_id}/propose", "/claims/{claim_id}/alert", "/claims/{claim_id}/answer",
                  "/claims/{claim_id}/close", "/calls/{call_id}/answer", "/stand/{visitor_id}/welcome",
-                 "/stand/{visitor_id}/answer", "/stand/{visitor_id}/contact", "/projects/{project_id}/send"):
+                 "/stand/{visitor_id}/answer", "/stand/{visitor_id}/contact",
+                 "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand/{visitor_id}/say",
+                 "/projects/{project_id}/send"):
         form = forms[path]
         browser = browsers["staff" if form.as_staff else "candidate"]
         response = browser.post(_fill(path, form.path), form.values)

@@ -75,7 +75,7 @@ EXPECTED = {
         ("POST", "/quotes/{quote_id}/accept"), ("POST", "/quotes/{quote_id}/refuse"),
         ("POST", "/quotes/{quote_id}/order"),
         ("GET", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/edit"), ("POST", "/quotes/{quote_id}/delete"),
-        ("POST", "/quotes/{quote_id}/cancel"), ("GET", "/orders/{order_id}/edit"), ("POST", "/orders/{order_id}/edit"),
+        ("POST", "/quotes/{quote_id}/cancel"), ("POST", "/quotes/{quote_id}/delivery-address"), ("GET", "/orders/{order_id}/edit"), ("POST", "/orders/{order_id}/edit"),
         ("POST", "/orders/{order_id}/delete"), ("POST", "/orders/{order_id}/cancel"),
         ("GET", "/orders/new"), ("POST", "/orders"),
         ("POST", "/orders/{order_id}/confirm"), ("POST", "/orders/{order_id}/approval-request"),
@@ -174,6 +174,9 @@ EXPECTED = {
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/judge"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/override"),
         ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/validate"),
+        # live mode at the stand: the evaluator plays the visitor (sim/web/routes/tradeshow.py)
+        ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand"),
+        ("POST", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand/{visitor_id}/say"),
         # the exports (sim/web/routes/exports.py)
         ("GET", "/evaluation/sessions/{session_id}/export.csv"),
         ("GET", "/evaluation/sessions/{session_id}/candidates/{workspace_id}/report.pdf"),

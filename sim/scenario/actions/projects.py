@@ -6,11 +6,10 @@ event's ``name``) and goes through the same services as the pages."""
 from __future__ import annotations
 
 from sim.errors import SimError
+from sim.scenario.actions import ACTOR
+from sim.scenario.actions._fields import DAY as _DAY
+from sim.scenario.actions._fields import TEXT as _TEXT
 
-ACTOR = "candidate:script"
-
-_TEXT = {"type": "string", "minLength": 1}
-_DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _AMOUNT = {"type": ["number", "string"]}
 _PROJECT = {"project": {"type": "string", "description": "le projet, nommé par l'événement trade_show_announced"}}
 

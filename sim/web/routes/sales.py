@@ -271,9 +271,10 @@ def _quote_context(uow, quote_id: int) -> dict:
     order = uow.session.scalars(select(SalesOrder).where(SalesOrder.quote_id == quote.id)).first()
     from sim.web.navigation import document_navigation
 
+    customer = uow.session.get(Customer, quote.customer_id)
     return {"quote": quote, "lines": lines, "products": products, "order": order,
             **document_navigation(uow, "quote", quote, quote.status_on(sim_date(uow))),
-            "customer": uow.session.get(Customer, quote.customer_id), **_totals_of(lines, quote)}
+            "customer": customer, **_totals_of(lines, quote), **_addresses(uow, quote, customer)}
 
 
 def _totals_of(lines, document) -> dict:
@@ -287,10 +288,32 @@ def quote_page(request: Request, quote_id: int, uow: UnitOfWork = Depends(viewin
     return _quote_page_with(request, uow, quote_id, "", 200)
 
 
-def _quote_page_with(request, uow, quote_id, error, status_code, values=None):
+def _quote_page_with(request, uow, quote_id, error, status_code, values=None, errors=None):
     return render(request, "sales/quote_page.html",
                   {**_quote_context(uow, quote_id), "error": error, "statuses": QuoteStatus, "values": values or {},
-                   **shell(uow, "quotes")}, status_code=status_code)
+                   "errors": errors or {}, **shell(uow, "quotes")}, status_code=status_code)
+
+
+@router.post("/quotes/{quote_id}/delivery-address")
+def quote_delivery_address(request: Request, quote_id: int, user: User = Depends(candidate_only),
+                           uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
+    from sim.sales.delivery_address import choose_quote_delivery_address
+
+    address_id = form.get("address_id", "")
+    try:
+        quote = choose_quote_delivery_address(uow, actor=actor(user), quote_id=quote_id, address_id=address_id)
+        uow.commit()
+        flash(request, f"Adresse de livraison du devis {quote.number} : "
+                       f"{quote.delivery_address or 'adresse de facturation'}.")
+    except ValidationFailed as refused:
+        uow.rollback()  # refused: release the write lock before rendering
+        with UnitOfWork(uow.workspace_id, write=False) as reader:
+            return _quote_page_with(request, reader, quote_id, "", 422, values={"address_id": address_id},
+                                    errors=refused.errors)
+    except SimError as refused:
+        return _refused_page(request, uow, refused, lambda reader, message, code: _quote_page_with(
+            request, reader, quote_id, message, code))
+    return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
 
 
 def _quote_action(request: Request, form, quote_id: int, user: User, uow: UnitOfWork, action):
@@ -438,12 +461,13 @@ def order_context(uow, order_id: int) -> dict:
             **document_navigation(uow, "order", order)}
 
 
-def _addresses(uow, order, customer) -> dict:
-    """The customer's delivery addresses, and the one the order is delivered to (by its printed text)."""
+def _addresses(uow, document, customer) -> dict:
+    """The customer's delivery addresses, and the one the quote or order is delivered to (by its printed text)."""
     from sim.sales.delivery_address import address_text
 
     addresses = records.delivery_addresses(uow, customer.id)
-    current = next((a.id for a in addresses if order.delivery_address and address_text(a) == order.delivery_address), None)
+    current = next((a.id for a in addresses
+                    if document.delivery_address and address_text(a) == document.delivery_address), None)
     return {"addresses": addresses, "current_address_id": current}
 
 

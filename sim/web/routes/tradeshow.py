@@ -1,5 +1,7 @@
 """The stand (CP8): the visitors waiting, being welcomed, done; a visitor's dialogue and
-the contact form (sim/tradeshow/service.py)."""
+the contact form (sim/tradeshow/service.py). And the evaluator's side of live mode: a
+staff page, from the evaluator's view of a candidate, where the evaluator types the lines
+of a visitor the candidate welcomed with « l'évaluateur joue le visiteur »."""
 from __future__ import annotations
 
 from fastapi import Depends, Request
@@ -7,19 +9,19 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from sim.accounts.models import User
+from sim.accounts.models import Role, User
 from sim.communication.models import Purpose
 from sim.company.models import SalesRep
-from sim.db import UnitOfWork
-from sim.errors import SimError
+from sim.db import UnitOfWork, get_engine
+from sim.errors import SimError, ValidationFailed
 from sim.stock.models import Product
 from sim.tradeshow import service as stand
 from sim.tradeshow.models import Visitor, VisitorStatus
-from sim.web.deps import actor, candidate_only, candidate_workspace, viewing_uow
+from sim.web.deps import actor, candidate_only, candidate_workspace, requires, viewing_uow
 from sim.web.forms import show_refusal
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
-from sim.web.shell import shell
+from sim.web.shell import shell, staff_shell
 from sim.workspace.models import Workspace
 
 router = routes_router()
@@ -97,3 +99,57 @@ def visitor_contact(request: Request, visitor_id: int, user: User = Depends(cand
     values["consent"] = [str(p) for p in form.getlist("consent")]
     return _act(request, visitor_id, workspace.id, values, lambda uow: stand.save_contact(
         uow, actor=actor(user), visitor_id=visitor_id, values=values), "contact")
+
+
+# ===== live mode: the evaluator plays the visitor ==========================
+
+evaluators = requires(Role.EVALUATOR, Role.TRAINER, Role.ADMIN)
+
+
+def _live_page(request, session_id: int, workspace_id: int, *, values=None, errors=None, error_for=None,
+               error: str = "", status_code: int = 200):
+    from sim.evaluation.review import candidate_of
+
+    session, workspace, owner = candidate_of(get_engine(), session_id, workspace_id)  # 404: not of this session
+    with UnitOfWork(workspace_id, write=False) as uow:
+        by_status = stand.stand(uow)
+        # those being welcomed first: they are the ones the evaluator may be playing
+        visitors = [v for status in (VisitorStatus.WELCOMING, VisitorStatus.WAITING, VisitorStatus.DONE)
+                    for v in by_status[status.value]]
+        lines = {v.id: stand.lines(uow, v.id) for v in visitors if v.status != VisitorStatus.WAITING}
+    return render(request, "tradeshow/live.html", {
+        "session": session, "workspace": workspace, "owner": owner, "visitors": visitors, "lines": lines,
+        "values": values or {}, "errors": errors or {}, "error_for": error_for, "error": error,
+        **staff_shell("sessions")}, status_code=status_code)
+
+
+@router.get("/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand")
+def live_stand(request: Request, session_id: int, workspace_id: int, user: User = Depends(evaluators)):
+    """The candidate's stand seen by the evaluator: every visitor, the dialogues (each polled by htmx,
+    which picks it out of this page with ``hx-select``), and for each visitor welcomed in live mode the
+    form of the visitor's next line."""
+    return _live_page(request, session_id, workspace_id)
+
+
+@router.post("/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand/{visitor_id}/say")
+def live_say(request: Request, session_id: int, workspace_id: int, visitor_id: int,
+             user: User = Depends(evaluators), form: FormData = Depends(form_data)):
+    """The evaluator, playing the visitor, says a line (``trade_show.visitor_line``); the candidate's
+    stand page shows it at its next poll."""
+    from sim.evaluation.review import candidate_of
+
+    candidate_of(get_engine(), session_id, workspace_id)  # 404 unless a candidate of this session
+    values = {"line": str(form.get("line", ""))[:5000]}
+    try:
+        with UnitOfWork(workspace_id) as uow:
+            uow.get(Visitor, visitor_id)  # 404 for another workspace's visitor
+            stand.visitor_says(uow, actor=actor(user), visitor_id=visitor_id, text=values["line"])
+            uow.commit()
+    except ValidationFailed as refused:
+        return _live_page(request, session_id, workspace_id, values=values, errors=refused.errors,
+                          error_for=visitor_id, status_code=422)
+    except SimError as refused:
+        return _live_page(request, session_id, workspace_id, values=values, error=refused.message,
+                          error_for=visitor_id, status_code=refused.status_code)
+    return RedirectResponse(f"/evaluation/sessions/{session_id}/candidates/{workspace_id}/stand#visitor-{visitor_id}",
+                            status_code=303)

@@ -1,0 +1,20 @@
+"""What a customer holds as credit: the unapplied part of its credit notes and of its payments
+(an overpayment), a rejected payment holding none. The one definition behind the credits a
+candidate allocates, the balances and overdue of the customer pages, the aged balance and the
+dashboards' overdue amount (a customer in credit is not overdue)."""
+from __future__ import annotations
+
+from sqlalchemy import and_
+
+from sim.billing.models import CreditNote
+from sim.receivables.models import Payment
+
+
+def credit_note_holds(note=CreditNote):
+    """A credit note (or an alias of the table) still holds credit."""
+    return note.unapplied > 0
+
+
+def payment_holds(payment=Payment):
+    """A payment (or an alias) still holds credit: an excess not yet applied, the payment not rejected."""
+    return and_(payment.unapplied > 0, payment.rejected.is_(False))
