@@ -35,7 +35,7 @@ CHECKS = ("journal", "sequence", "state", "message", "support", "dashboard", "ju
 # scenario entity kinds, and the field that is their business key
 ENTITY_KEYS = {"customer": "code", "supplier": "code", "product": "reference", "order": "number",
                "invoice": "number", "quote": "number", "purchase_order": "number", "delivery": "number",
-               "claim": "number"}
+               "claim": "number", "project": "number"}
 REMINDER_LEVELS = ("courtesy", "first", "phone", "second", "formal_notice", "escalated")
 DEFAULT_RULE = {"essential": "all", "min_pct": 50}
 
@@ -168,6 +168,8 @@ class Pattern:
                 self.filters.append(("ref", name, key))
             elif name == "role":
                 self.filters.append(("role", name, wanted))
+            elif name.endswith(_BOUNDS):
+                self.filters.append(("bound", name, wanted))
             else:
                 self.filters.append(("field", name, wanted))
 
@@ -184,6 +186,9 @@ class Pattern:
                     return False
             elif how == "role":
                 if entry.payload.get("to_role", entry.payload.get("role")) != wanted:
+                    return False
+            elif how == "bound" and name not in entry.payload:
+                if not _within_bound(entry.payload, name, wanted):
                     return False
             else:
                 actual = entry.refs.get(name, entry.payload.get(name, _MISSING))
@@ -202,6 +207,23 @@ class Pattern:
 
 
 _MISSING = object()
+_BOUNDS = ("_at_most", "_at_least")
+
+
+def _within_bound(payload: dict, name: str, wanted) -> bool:
+    """``FIELD_at_most: N`` / ``FIELD_at_least: N``: the payload's FIELD, a number or a
+    list (its length), within the bound; a field that is absent or not a number is not."""
+    suffix = next(s for s in _BOUNDS if name.endswith(s))
+    actual = payload.get(name[: -len(suffix)], _MISSING)
+    if isinstance(actual, (list, dict)):
+        actual = len(actual)
+    if actual is _MISSING or actual is None or isinstance(actual, bool) or isinstance(wanted, bool):
+        return False
+    try:
+        value, limit = _decimal(actual), _decimal(wanted)
+    except Exception:  # noqa: BLE001 - a text that is not a number is not within any bound
+        return False
+    return value <= limit if suffix == "_at_most" else value >= limit
 
 
 def _looks_like_name(value: str) -> bool:
@@ -294,14 +316,26 @@ class Outcome:
     why: str
 
 
-def _partly(spec: dict, failing: set[str]) -> Decimal | None:
-    """The explicit partial credit covering every condition that failed, if the scenario grants one."""
+def _rules(spec: dict) -> list[dict]:
     rules = spec.get("partly")
-    if not rules or not failing:
+    return [] if not rules else rules if isinstance(rules, list) else [rules]
+
+
+def _conditions(rule: dict) -> list[str]:
+    wanted = rule.get("if", [])
+    return wanted if isinstance(wanted, list) else [wanted]
+
+
+def _partly(spec: dict, failing: set[str]) -> Decimal | None:
+    """The explicit partial credit covering every condition that failed, if the scenario grants one
+    (the rules with a ``where`` of their own are for ``_relaxed``: they never cover the expectation's own pattern)."""
+    if not failing:
         return None
     best = None
-    for rule in rules if isinstance(rules, list) else [rules]:
-        conditions = rule["if"] if isinstance(rule["if"], list) else [rule["if"]]
+    for rule in _rules(spec):
+        if "where" in rule:
+            continue
+        conditions = _conditions(rule)
         if failing <= set(conditions):
             points = _decimal(rule["points"])
             best = points if best is None or points > best else best
@@ -346,7 +380,42 @@ def _journal(run: Run, spec: dict, max_points: Decimal) -> Outcome:
     if matches:
         return _graded(spec, max_points, {"incomplete"}, [e.seq for e in matches], "",
                        f"« {what} » {len(matches)} fois sur {low} attendue(s)")
+    relaxed = _relaxed(run, spec, timing, what)
+    if relaxed is not None:
+        return relaxed
     return Outcome(MISSED, Decimal(0), [], f"aucune entrée « {what} » du candidat correspondante.")
+
+
+def _relaxed(run: Run, spec: dict, timing: Timing, what: str) -> Outcome | None:
+    """``partly: {points: N, where: {…}}``: nothing matched the expectation's ``where``, but an
+    entry matches the rule's own ``where`` (which replaces it): incomplete, and late if not on time;
+    the rule covers ``incomplete`` and whatever its ``if`` adds. The best rule that applies counts."""
+    best = None
+    for rule in _rules(spec):
+        if "where" not in rule:
+            continue
+        found = [e for e in Pattern(run, {"journal": spec["journal"], "where": rule["where"]},
+                                    candidate_only=True).all() if timing.allowed(e)]
+        if not found:
+            continue
+        timely = [e for e in found if timing.on_time(e)]
+        failing = {"incomplete"} | (set() if timely else {"late"})
+        if not failing <= {"incomplete", *_conditions(rule)}:
+            continue
+        points = _decimal(rule["points"])
+        if best is None or points > best[0]:
+            best = (points, [e.seq for e in (timely or found)], failing)
+    if best is None:
+        return None
+    points, evidence, failing = best
+    late = f", et pas {timing.describe()}" if "late" in failing else ""
+    return Outcome(PARTLY, points, evidence, f"« {what} » trouvé, mais pas tel qu'attendu ({_where_text(spec)})"
+                                             f"{late} : crédit partiel de {facts_points(points)} point(s).")
+
+
+def _where_text(spec: dict) -> str:
+    shown = {True: "true", False: "false"}
+    return ", ".join(f"{k} : {shown.get(v, v) if isinstance(v, bool) else v}" for k, v in (spec.get("where") or {}).items())
 
 
 def _sequence(run: Run, spec: dict, max_points: Decimal) -> Outcome:

@@ -424,6 +424,12 @@ KINDS: dict[str, Kind] = _kinds(
          payload={"post": "text", "label": "text", "actual": "money", "actual_total": "money"}),
     Kind("project.review_recorded", "Bilan de l'action enregistré", refs=("project",),
          payload={"leads": "int", "orders": "int", "cost": "money", "cost_per_lead": "money?", "notes": "text"}),
+    Kind("project.sent", "Dossier de l'action (check-list, planning, budget) envoyé à la direction",
+         refs=("project", "message"),
+         payload={"to_role": "text", "filename": "text", "items": "int", "required_missing": "list",
+                  "order_problems": "list", "tasks": "int", "undated_tasks": "list", "planned_total": "money",
+                  "actual_total": "money", "budget": "money", "over_budget": "bool", "posts": "list",
+                  "accepted_quotes": "list"}),
     # --- the evaluator's judgements (sim/evaluation/judgements.py): signed entries of the evaluator in the
     # candidate's journal, written after the seal too; the engine ignores them, verdicts.final() reads them.
     # An override names exactly one of expectation / criterion / cp; points only for an expectation.

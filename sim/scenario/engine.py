@@ -142,11 +142,13 @@ def _late_model(kind: str):
     from sim.communication.models import CommunicationSupport
     from sim.crm.models import Claim
     from sim.dashboards.models import Dashboard
+    from sim.projects.models import Project, SupplierQuote
     from sim.sales.models import Quote, SalesOrder
     from sim.stock.models import Delivery
 
     return {"order": SalesOrder, "invoice": Invoice, "quote": Quote, "support": CommunicationSupport,
-            "delivery": Delivery, "dashboard": Dashboard, "claim": Claim}[kind]
+            "delivery": Delivery, "dashboard": Dashboard, "claim": Claim, "project": Project,
+            "supplier_quote": SupplierQuote}[kind]
 
 
 def _create_customer(uow, spec: dict, actor: str) -> Customer:

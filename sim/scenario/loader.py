@@ -408,6 +408,8 @@ def scenario_names(data: dict) -> dict[str, set[str]]:
     names["support"] = set()  # named by candidate scripts (write_support)
     names["dashboard"] = set()  # created by the candidate's script (create_dashboard)
     names["claim"] = set()
+    names["project"] = set()  # opened by a trade_show_announced event (its name:)
+    names["supplier_quote"] = set()  # brought by a supplier_quote event (its name:)
     for section, kind in ENTITY_SECTIONS.items():
         if isinstance(company.get(section), dict):
             names[kind] |= set(company[section])
@@ -804,6 +806,14 @@ def _value_problems(data: dict, events: list, positions: _Positions, file: str) 
             check((*path, "percent"), event["percent"], "hausse en %", "percent", minimum=-100, maximum=1000)
         if kind == "trade_show_announced" and isinstance(event.get("show"), dict) and "budget" in event["show"]:
             check((*path, "show", "budget"), event["show"]["budget"], "budget", "amount", minimum=0)
+        if kind == "supplier_quote":
+            if "amount" in event:
+                check((*path, "amount"), event["amount"], "montant HT", "amount", positive=True)
+            valid = day((*path, "valid_until"), event["valid_until"]) if "valid_until" in event else None
+            moment = times.get(event.get("id"))
+            if valid and moment is not None and valid < moment.date():
+                add((*path, "valid_until"), f"devis valable jusqu'au {valid:%d/%m/%Y}, avant son arrivée "
+                                            f"({moment:%d/%m/%Y}) : il ne pourrait pas être retenu")
         if kind == "reply":
             problems.extend(_reply_problems(event, path, positions, file))
         # an ``after`` that lands beyond the end would silently never fire
@@ -838,7 +848,8 @@ _ATTACHED = {"statement": "customer", "order_ack": "order", "invoice": "invoice"
 _KIND_FR = {"customer": "client", "supplier": "fournisseur", "product": "produit", "order": "commande",
             "purchase_order": "commande fournisseur", "invoice": "facture", "carrier": "transporteur",
             "support": "support de communication", "delivery": "livraison", "quote": "devis",
-            "dashboard": "tableau de bord", "claim": "réclamation", "visitor": "visiteur"}
+            "dashboard": "tableau de bord", "claim": "réclamation", "visitor": "visiteur", "project": "projet",
+            "supplier_quote": "devis fournisseur"}
 
 
 def _criteria(referential) -> set[str] | None:
@@ -953,6 +964,17 @@ def lint_script_text(text: str, file: str = "<script>", scenario: dict | None = 
             if action["call"] not in calls:
                 add((*path, "call"), f"aucun événement phone_call « {action['call']} » "
                                      f"(appels du scénario : {', '.join(sorted(calls)) or 'aucun'})")
+        for key in ("planned", "actual") if do in ("add_cost", "set_actual") else ():  # sim/scenario/actions/projects.py
+            if key in action:
+                _, message = _read(action[key], "montant", "amount", minimum=0)
+                if message:
+                    add((*path, key), message)
+        for key in ("start", "due") if do == "add_task" else ():
+            if isinstance(action.get(key), str):
+                try:
+                    date.fromisoformat(action[key])
+                except ValueError:
+                    add((*path, key), f"date impossible : « {action[key]} » n'existe pas au calendrier")
         if do == "record_payment" and "amount" in action:
             _, message = _read(action["amount"], "montant", "amount", positive=True)
             if message:
@@ -1101,7 +1123,7 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
         if not isinstance(where, dict):
             return
         for name, value in where.items():
-            if name in ENTITY_SECTIONS.values() or name in ("quote", "visitor"):
+            if name in ENTITY_SECTIONS.values() or name in ("quote", "visitor", "project"):
                 entity((*path, name), name, value)
             elif name == "event":
                 if isinstance(value, str) and value not in event_ids:
@@ -1110,6 +1132,12 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
             if name in _WHERE_SPECIAL or not kinds:
                 continue
             fields = {f for k in kinds for f in (*KINDS[k].refs, *KINDS[k].optional_refs, *KINDS[k].payload)}
+            bounded = next((name[: -len(s)] for s in ("_at_most", "_at_least") if name.endswith(s)), None)
+            if bounded is not None and bounded in {f for k in kinds for f, t in KINDS[k].payload.items()
+                                                   if t.rstrip("?") in ("int", "money", "decimal", "list")}:
+                if isinstance(value, bool) or _read(value, "borne", "decimal")[1]:
+                    add((*path, name), f"« {name} » : un nombre attendu, pas « {_shown(value)} »")
+                continue
             if name not in fields:
                 add(path, f"filtre « {name} » impossible : aucune entrée {', '.join(sorted(set(kinds))[:4])} "
                           f"n'a ce champ (possibles : {', '.join(sorted(fields | _WHERE_SPECIAL))})", key=name)
@@ -1191,6 +1219,11 @@ def _expectation_problems(data: dict, events: list, positions: _Positions, file:
             if credit is not None and maximum is not None and credit >= maximum:
                 add((*where, "points"), f"crédit partiel de {credit} point(s) : moins que les {maximum} point(s) "
                                         "de l'attente attendu")
+            if "where" in rule:
+                if check != "journal":
+                    add((*where, "where"), "« where » dans « partly » ne va qu'avec « journal »")
+                else:
+                    where_ok((*where, "where"), rule.get("where"), kinds_of((*path, "journal"), exp["journal"]))
             conditions = rule.get("if") if isinstance(rule.get("if"), list) else [rule.get("if")]
             if "late" in conditions and check in ("journal", "sequence", "message", "support", "dashboard") \
                     and not ({"before", "within"} & set(exp)):

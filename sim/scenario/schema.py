@@ -146,8 +146,10 @@ POINTS = {"type": ["number", "string"]}
 PARTLY_RULE = {"type": "object", "properties": {
     "points": POINTS,
     "if": {"oneOf": [{"enum": ["late", "incomplete"]},
-                     {"type": "array", "minItems": 1, "items": {"enum": ["late", "incomplete"]}}]}},
-    "required": ["points", "if"], "additionalProperties": False}
+                     {"type": "array", "minItems": 1, "items": {"enum": ["late", "incomplete"]}}]},
+    "where": {**WHERE, "description": "avec « journal » : le crédit partiel d'une entrée qui répond à ce "
+                                      "« where »-ci (il remplace celui de l'attente) sans répondre à celui de l'attente"}},
+    "required": ["points"], "anyOf": [{"required": ["if"]}, {"required": ["where"]}], "additionalProperties": False}
 PARTY = {"type": "object", "properties": {"customer": {"type": "string"}, "supplier": {"type": "string"},
                                           "role": {"enum": ["management", "accounting"]}},
          "minProperties": 1, "maxProperties": 1, "additionalProperties": False}

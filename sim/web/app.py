@@ -23,7 +23,7 @@ from sim.web.deps import LoginRequired, NotInspecting, PasswordChangeRequired
 from sim.web.limits import RequestLimits
 from sim.web.rendering import render
 from sim.web.routes import (auth, billing, calls, claims, communication, customers, dashboards, evaluation, exam,
-                            tradeshow, projects,
+                            tradeshow, projects, project_report,
                             exports, folders, inbox, products, purchasing, receivables, sales, scenarios, shipping,
                             workspaces, writing)
 
@@ -184,7 +184,7 @@ def create_app() -> FastAPI:
     app.state.trusted_proxies = settings.trusted_proxies
     for module in (auth, inbox, writing, calls, customers, claims, communication, folders, sales, billing, shipping,
                    products, purchasing, dashboards, workspaces, scenarios, exam, evaluation, exports, receivables,
-                   tradeshow, projects):
+                   tradeshow, projects, project_report):
         # Added as they are (not include_router) so that app.routes is the plain route table.
         app.router.routes.extend(module.router.routes)
 

@@ -92,8 +92,10 @@ DESIGNED = {
                         "idle": {"CP3": "not_acquired"}},
     },
     "trade-show": {
-        "reference": {"checklist-on-time": ("met", 2), "checklist-covers-the-posts": ("met", 3),
-                      "checklist-complete": ("to_judge", 0), "budget": ("to_judge", 0),
+        # CP7 on the project's report (project.sent): careless sends it late, misses three required
+        # checklist items, leaves three items unplanned and takes the stand that breaks the budget
+        "reference": {"checklist-on-time": ("met", 2), "checklist-exhaustive": ("met", 3),
+                      "tasks-ordered": ("met", 3), "budget-within": ("met", 3), "budget": ("to_judge", 0),
                       "new-customer-checked": ("met", 2), "first-order-confirmed": ("met", 2),
                       "order-acknowledged-in-english": ("met", 2), "english-visitor": ("to_judge", 0),
                       # CP8, the stand
@@ -101,8 +103,8 @@ DESIGNED = {
                       "english-visitor-answered-in-english": ("met", 2), "contact-forms-accurate": ("met", 3),
                       "contact-consent-recorded": ("met", 2), "contacts-handed-over": ("met", 2),
                       "stand-posture": ("to_judge", 0), "stand-oral-expression": ("to_judge", 0)},
-        "careless": {"checklist-on-time": ("partly", 1), "checklist-covers-the-posts": ("partly", 1),
-                     "checklist-complete": ("to_judge", 0), "budget": ("to_judge", 0),
+        "careless": {"checklist-on-time": ("partly", 1), "checklist-exhaustive": ("partly", 1),
+                     "tasks-ordered": ("partly", 1), "budget-within": ("partly", 1), "budget": ("to_judge", 0),
                      "new-customer-checked": ("missed", 0), "first-order-confirmed": ("met", 2),
                      "order-acknowledged-in-english": ("partly", 1), "english-visitor": ("to_judge", 0),
                      # CP8: a wrong price (3 reliable answers of 4), one accurate form of 3 (a company
@@ -111,12 +113,12 @@ DESIGNED = {
                      "english-visitor-answered-in-english": ("met", 2), "contact-forms-accurate": ("partly", 1),
                      "contact-consent-recorded": ("partly", 1), "contacts-handed-over": ("partly", 1),
                      "stand-posture": ("to_judge", 0), "stand-oral-expression": ("to_judge", 0)},
-        "max": 25, "careless_total": Decimal(13),
+        "max": 31, "careless_total": Decimal(15),
         "competences": {"reference": {"CP1": "acquired", "CP4": "acquired", "CP7": "acquired", "CP8": "acquired"},
-                        "careless": {"CP1": "acquired", "CP4": "not_acquired", "CP7": "to_judge",
+                        "careless": {"CP1": "acquired", "CP4": "not_acquired", "CP7": "not_acquired",
                                      "CP8": "to_judge"},
                         # CP8 idle: 7 judged points of 23 even at full marks
-                        "idle": {"CP1": "not_acquired", "CP4": "not_acquired", "CP7": "to_judge",
+                        "idle": {"CP1": "not_acquired", "CP4": "not_acquired", "CP7": "not_acquired",
                                  "CP8": "not_acquired"}},
     },
     "offre-promotionnelle": {

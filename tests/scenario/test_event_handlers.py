@@ -161,7 +161,9 @@ def test_every_event_kind_of_the_library_has_a_test_here():
               "einvoice_status", "communication_request", "promise_broken", "invoice_disputed",
               "customer_claim", "phone_call", "visitor",
               # in test_purchasing_events_act_on_the_candidates_purchase_order.py
-              "supplier_ack", "goods_received"}
+              "supplier_ack", "goods_received",
+              # in tests/projects/test_trade_show_project_in_scenarios.py
+              "supplier_quote"}
     assert set(registry()) == tested
 
 

@@ -115,6 +115,8 @@ def _workspace_objects(ws: int) -> dict:
     claims["visitor_waiting"] = a_visitor(ws, "v_wait")
     claims["visitor_talking"] = a_visitor(ws, "v_talk", welcomed=True)
     claims["visitor_form"] = a_visitor(ws, "v_form", welcomed=True)
+    from tests.projects.reporting import a_project_with_a_plan
+    claims["project"] = a_project_with_a_plan(ws)
     from sim.company.models import SalesRep
     with UnitOfWork(ws, write=False) as uow:
         claims["rep_id"] = uow.session.scalars(select(SalesRep.id).order_by(SalesRep.id)).first()
@@ -518,6 +520,11 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
         "/dashboards/{dashboard_id}/send": Form({"dashboard_id": o["dashboard"].id},
                                                 {"subject": "TB", "body": "Ci-joint.", "form_token": "tok-send"},
                                                 {"subject": "text", "body": "text", "form_token": "token"}),
+        # the project's report to management (sim/web/routes/project_report.py)
+        "/projects/{project_id}/send": Form({"project_id": o["project"].id},
+                                            {"subject": "Dossier du salon", "body": "Ci-joint.",
+                                             "form_token": "tok-project-send"},
+                                            {"subject": "text", "body": "text", "form_token": "token"}),
         "/scenarios": Form({}, {}, {}, as_staff=True),  # a file upload: see test_scenario_upload_limits
         "/scenarios/audio": Form({}, {}, {}, as_staff=True),  # a file upload: tests/claims/test_a_phone_call_*
         # live exam sessions: the console (the spoiled forms name a real session and candidate)

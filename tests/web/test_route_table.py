@@ -49,6 +49,8 @@ READABLE = [
     "/stand", "/stand/{visitor_id}", "/stand/{visitor_id}/lines", "/stand/{visitor_id}/audio/{recording_id}",
     # commercial action projects (sim/projects): the list, a project's page, its schedule as iCalendar
     "/projects", "/projects/{project_id}", "/projects/{project_id}/calendar.ics",
+    # the commercial action project's report (sim/web/routes/project_report.py)
+    "/projects/{project_id}/report.pdf",
 ]
 EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
@@ -135,6 +137,8 @@ EXPECTED = {
         ("POST", "/projects/{project_id}/quotes/{supplier_quote_id}/accept"),
         ("POST", "/projects/{project_id}/costs"), ("POST", "/projects/{project_id}/costs/{cost_id}/actual"),
         ("POST", "/projects/{project_id}/review"),
+        # the project's report sent to management (sim/projects/report.py)
+        ("POST", "/projects/{project_id}/send"),
     ]},
     # the candidate's pages that read: also staff, inspecting a workspace read-only (sim/accounts/inspection.py)
     **{("GET", path): {C, T, E, A} for path in READABLE},
