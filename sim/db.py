@@ -271,8 +271,12 @@ class UnitOfWork:
     """
 
     def __init__(self, workspace_id: int | None = None, *, write: bool = True, engine: Engine | None = None,
-                 inspecting: bool = False, judging: bool = False):
+                 inspecting: bool = False, judging: bool = False, workspace: Any = None):
         self.workspace_id = workspace_id
+        # the workspace's row as the request already read it (with the user, sim/web/deps.py):
+        # a reading unit of work starts from it instead of reading it again
+        self._known_workspace = workspace if not write and workspace is not None \
+            and workspace.id == workspace_id else None
         self.engine = engine or get_engine()
         self.write = write
         # a staff member reading a candidate's workspace (sim/web/inspection.py): reads only, leaves no evidence
@@ -288,7 +292,24 @@ class UnitOfWork:
         self.session.info["workspace_id"] = self.workspace_id
         if self.workspace_id is not None:
             event.listen(self.session, "after_begin", self._lock_workspace)
+        if self._known_workspace is not None:
+            self.session.info["workspace_row"] = self.session.merge(self._known_workspace, load=False)
         return self
+
+    def workspace_row(self):
+        """The workspace's row (its clock, its name…), read once per unit of work.
+
+        Kept here: the session's identity map holds objects weakly, so every
+        ``session.get(Workspace, id)`` after the last reference was dropped
+        (``sim_now`` keeps none) was a new round trip — two or three a page. A
+        writing unit of work reads it after its write lock, at the first use."""
+        found = self.session.info.get("workspace_row")
+        if found is None or found.id != self.workspace_id:
+            from sim.workspace.models import Workspace
+
+            found = self.session.get(Workspace, self.workspace_id)
+            self.session.info["workspace_row"] = found
+        return found
 
     def _lock_workspace(self, _session, _transaction, connection) -> None:
         """A writing transaction first queues behind every other writer of its workspace.

@@ -94,7 +94,7 @@ class SalesOrder(_DocumentTotals, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))
     customer_id: int = Field(foreign_key="customer.id", index=True)
-    quote_id: int | None = Field(default=None, foreign_key="quote.id")
+    quote_id: int | None = Field(default=None, foreign_key="quote.id", index=True)  # the quote page, its chain
     customer_po: str = Field(default="", sa_type=String(40))  # buyer's order number
     status: str = Field(default=OrderStatus.DRAFT, sa_type=String(10))
     order_date: date

@@ -167,7 +167,7 @@ class Delivery(WorkspaceOwned, table=True):
     incoterm_place: str = Field(default="", sa_type=String(80), sa_column_kwargs={"server_default": ""})
     received_by: str = Field(default="", sa_type=String(120), sa_column_kwargs={"server_default": ""})
     proof_of_delivery: str = Field(default="", sa_type=String(200), sa_column_kwargs={"server_default": ""})
-    replaces_id: int | None = Field(default=None, foreign_key="delivery.id")  # a replacement shipment
+    replaces_id: int | None = Field(default=None, foreign_key="delivery.id", index=True)  # a replacement shipment
 
 
 class DeliveryLine(WorkspaceOwned, table=True):

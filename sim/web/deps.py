@@ -162,13 +162,14 @@ def viewed_workspace(request: Request, user: User = Depends(candidate_or_inspect
 def viewing_uow(request: Request, workspace: Workspace = Depends(viewed_workspace)) -> Iterator[UnitOfWork]:
     """A read-only unit of work for a page staff may inspect: ``uow.inspecting``
     tells the page to leave no evidence (no account seen, no message read)."""
-    with UnitOfWork(workspace.id, write=False, inspecting=request.state.user.role in STAFF_ROLES) as uow:
+    with UnitOfWork(workspace.id, write=False, inspecting=request.state.user.role in STAFF_ROLES,
+                    workspace=workspace) as uow:
         yield uow
 
 
 def reading_uow(workspace: Workspace = Depends(candidate_workspace)) -> Iterator[UnitOfWork]:
     """A read-only unit of work scoped to the candidate's workspace."""
-    with UnitOfWork(workspace.id, write=False) as uow:
+    with UnitOfWork(workspace.id, write=False, workspace=workspace) as uow:
         yield uow
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from sim.company.models import Company
-from sim.workspace.models import Workspace
 
 # The business areas in the navigation; an area appears once its pages exist.
 CANDIDATE_NAV = [
@@ -29,12 +28,14 @@ STAFF_NAV = [
 
 
 def shell(uow, active: str) -> dict:
-    from sim.inbox.service import unread_count
+    """The company and the unread count in one round trip; the workspace (its
+    name, its clock) as the unit of work already holds it."""
+    from sim.inbox.service import unread_count, unread_count_query
 
-    company = uow.session.scalar(select(Company))
-    workspace = uow.session.get(Workspace, uow.workspace_id)
-    return {"company": company, "workspace": workspace, "nav": CANDIDATE_NAV, "active": active,
-            "unread": unread_count(uow), "fresh": 0}
+    row = uow.session.execute(select(Company, unread_count_query().scalar_subquery()).limit(1)).first()
+    company, unread = (row[0], row[1] or 0) if row is not None else (None, unread_count(uow))
+    return {"company": company, "workspace": uow.workspace_row(), "nav": CANDIDATE_NAV, "active": active,
+            "unread": unread, "fresh": 0}
 
 
 def staff_shell(active: str) -> dict:
