@@ -304,7 +304,7 @@ class UnitOfWork:
         (``sim_now`` keeps none) was a new round trip — two or three a page. A
         writing unit of work reads it after its write lock, at the first use."""
         found = self.session.info.get("workspace_row")
-        if found is None or found.id != self.workspace_id:
+        if found is None or found not in self.session or found.id != self.workspace_id:  # closed, or moved on
             from sim.workspace.models import Workspace
 
             found = self.session.get(Workspace, self.workspace_id)
