@@ -87,13 +87,10 @@ def _walk(uow, box: str, unread_only: bool, wanted: int) -> list[int]:
     threads are walked in that order and checked against the box by batches."""
     keys: list[int] = []
     batch: list[int] = []
-    # the first batch in one read, most often: a seeded company's latest threads are mostly the
-    # company's own mail (1 in 7 of the latest 200 is in the inbox on the large company), so a
-    # batch is 8 threads per row wanted
-    walked = inbox.threads_by_activity(uow, chunk=8 * wanted + 100)
+    walked = inbox.threads_by_activity(uow, chunk=4 * wanted + 100)  # the first batch in one read, most often
     for key, _ in walked:
         batch.append(key)
-        if len(batch) >= max(8 * (wanted - len(keys)), 200):  # one batch, most often
+        if len(batch) >= max(4 * (wanted - len(keys)), 200):  # one batch, most often
             keys += _of_box(uow, box, unread_only, batch)
             batch = []
             if len(keys) >= wanted:
