@@ -1,9 +1,13 @@
-"""page speed on PostgreSQL: the document pages' look-ups by a reference column
+"""page speed on PostgreSQL: the document pages' look-ups by a reference column, the customer list's order
 
 The quote page looks up its order by ``sales_order.quote_id``, the delivery
 page its invoice by ``invoice.delivery_id`` and its replacement shipment by
 ``delivery.replaces_id``: none of the three had an index, so each was a scan
 of the whole table (5–7 ms each on the large company, bench/pages_large.py).
+
+The customer list is sorted by ``lower(name), code``: an expression index on
+(workspace, lower(name), code) gives its page in index order (7.5 ms → 0.2 ms
+on PostgreSQL for the 3 000 customers of the large company).
 
 Revision ID: ce32817fe124
 Revises: f5d2a7c4e1b6
@@ -12,6 +16,7 @@ Create Date: 2026-12-03 13:40:00
 from typing import Sequence, Union
 
 from alembic import op
+import sqlalchemy as sa
 
 revision: str = 'ce32817fe124'
 down_revision: Union[str, None] = 'f5d2a7c4e1b6'
@@ -26,8 +31,10 @@ INDEXES = [("ix_sales_order_quote_id", "sales_order", ["quote_id"]),
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    op.create_index("ix_customer_list", "customer", ["workspace_id", sa.text("lower(name)"), "code"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_customer_list", table_name="customer")
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
