@@ -114,8 +114,12 @@ def incoming(uow, product_ids) -> dict[int, list[Supply]]:
 
 
 def _waiting_lines(uow, product_ids=None, exclude_order_id=None):
+    # the waiting orders named in a subquery too: SQLite then starts from them (ix_sales_order_status,
+    # a hundred orders) instead of every line of the products (17 ms → 0.2 ms on the large company)
+    waiting = select(SalesOrder.id).where(SalesOrder.status.in_(WAITING_ORDERS))
     query = (select(OrderLine, SalesOrder).join(SalesOrder, SalesOrder.id == OrderLine.order_id)
-             .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.product_id.is_not(None),  # not freight
+             .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.order_id.in_(waiting),
+                    OrderLine.product_id.is_not(None),  # not freight
                     OrderLine.quantity > OrderLine.quantity_delivered + OrderLine.quantity_reserved))
     if product_ids is not None:
         query = query.where(OrderLine.product_id.in_(product_ids))
