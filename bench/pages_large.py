@@ -11,6 +11,13 @@ of one server in one run. Server time is read from the ``Server-Timing``
 header (time inside the app). Targets (issue "ERP depth", item 9): every page
 p50 under 25 × the trivial route's p50, and p95 under 50 ms.
 
+``--statements`` measures no server: it requests each page in this process
+(Starlette's test client) and prints, per page, the statements it sends, their
+time in the database driver (round trip included) and the rest of the page's
+time (Python: routing, ORM, templates), then with ``--log`` every statement
+of the last request of each page with its time and the line of ``sim/`` that
+sent it — where a page's time goes.
+
 ``--db`` defaults to a SQLite file in ``.cache/bench/`` that is seeded the
 first time (about a minute) and reused after; a PostgreSQL URL works too (the
 database is created and seeded when it holds no workspace). ``--server`` names
@@ -132,6 +139,53 @@ def _pages(workspace_id: int, routes: set[str]) -> dict[str, str]:
     return {name: url for name, url in pages.items() if name.split("?")[0] in routes}
 
 
+def _statements(pages: dict[str, str], *, rounds: int, log: bool) -> int:
+    """Each page requested ``rounds`` times in this process: statements, driver time, the rest."""
+    import traceback
+
+    from sqlalchemy import event
+    from starlette.testclient import TestClient
+
+    from sim.db import get_engine
+    from sim.web.app import create_app
+
+    client = TestClient(create_app())
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": "bench", "password": "bench", "csrf_token": token})
+    seen: list[tuple[float, str, str]] = []
+
+    def before(conn, *_):
+        conn.info["bench_started"] = time.perf_counter()
+
+    def after(conn, _cursor, statement, *_):
+        where = [f"{f.filename.split('/sim/')[-1]}:{f.lineno} {f.name}" for f in traceback.extract_stack()
+                 if "/sim/" in f.filename and not f.filename.endswith("sim/db.py")] if log else []
+        seen.append((time.perf_counter() - conn.info.pop("bench_started"), where[-1] if where else "",
+                     " ".join(statement.split())[:100]))
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    print(f"{'page':42} {'stmts':>5} {'driver ms':>10} {'rest ms':>8} {'page ms':>8}  (medians, in-process)")
+    for name, path in pages.items():
+        client.get(path)  # warm-up
+        totals, drivers, counts = [], [], []
+        for _ in range(rounds):
+            seen.clear()
+            started = time.perf_counter()
+            response = client.get(path)
+            totals.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: {response.status_code}")
+            drivers.append(sum(t for t, _, _ in seen) * 1000)
+            counts.append(len(seen))
+        total, driver = statistics.median(totals), statistics.median(drivers)
+        print(f"{name:42} {max(counts):5} {driver:10.1f} {total - driver:8.1f} {total:8.1f}")
+        for took, where, statement in seen if log else ():
+            print(f"    {took * 1000:6.2f} ms  {where:45.45}  {statement}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", help="database URL (default: a SQLite file in .cache/bench/)")
@@ -140,6 +194,11 @@ def main(argv=None) -> int:
     parser.add_argument("--size", default="large", choices=("small", "default", "large"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--statements", action="store_true",
+                        help="in this process, no server: each page's statements and their time in the driver")
+    parser.add_argument("--log", action="store_true", help="with --statements: every statement of each page")
+    parser.add_argument("--page", action="append", default=[],
+                        help="with --statements: only this page (its name as printed, e.g. /orders/{order_id})")
     args = parser.parse_args(argv)
 
     cache = ROOT / ".cache" / "bench"
@@ -158,6 +217,9 @@ def main(argv=None) -> int:
 
     routes = {route.path for route in create_app().routes}
     pages = _pages(workspace_id, routes)
+    if args.statements:
+        return _statements({name: path for name, path in pages.items() if not args.page or name in args.page},
+                           rounds=args.rounds, log=args.log)
 
     import httpx
 

@@ -16,7 +16,7 @@ def wall_now() -> datetime:
 
 
 def _workspace(uow) -> Workspace:
-    return uow.session.get(Workspace, uow.workspace_id)
+    return uow.workspace_row()  # read once per unit of work
 
 
 def sim_now(uow) -> datetime:

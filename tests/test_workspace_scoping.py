@@ -69,3 +69,27 @@ def test_bulk_updates_and_deletes_touch_this_workspace_only(make_workspace):
             FormSubmission.workspace_id.in_([first.id, second.id]))).all()
     assert [ws for ws, _ in changed] == [first.id]
     assert tokens == [second.id]
+
+
+def test_aliases_and_correlated_subqueries_are_scoped_and_every_owned_model_is_covered(make_workspace):
+    """One criterion for the mixin (sim/db.py) reaches every owned model, also
+    under an alias and inside a correlated EXISTS, for each workspace in turn."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import aliased
+
+    from sim.db import owned_models
+
+    first, second = make_workspace(seed=6), make_workspace(seed=6)
+    extra = make_customer(second.id)
+    for ws, other in ((first, second), (second, first)):
+        with UnitOfWork(ws.id, write=False) as uow:
+            buyer = aliased(Customer)
+            seen = set(uow.session.scalars(select(buyer.workspace_id).distinct()))
+            with_invoices = set(uow.session.scalars(select(Customer.workspace_id).where(
+                exists().where(Invoice.customer_id == Customer.id)).distinct()))
+            assert seen == with_invoices == {ws.id}
+            assert uow.session.scalar(select(func.count(buyer.id)).where(buyer.id == extra.id)) == \
+                (1 if ws.id == second.id else 0)
+            for model in owned_models():  # every owned table: no row of the other workspace
+                assert uow.session.scalar(select(func.count()).select_from(model)
+                                          .where(model.workspace_id == other.id)) == 0, model.__name__

@@ -39,7 +39,7 @@ class Invoice(_DocumentTotals, table=True):
     number: str = Field(sa_type=String(20))
     customer_id: int = Field(foreign_key="customer.id", index=True)
     order_id: int | None = Field(default=None, foreign_key="sales_order.id", index=True)
-    delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id", index=True)  # the delivery page
     status: str = Field(default=InvoiceStatus.ISSUED, sa_type=String(10), index=True)
     issue_date: date
     delivery_date: date | None = None

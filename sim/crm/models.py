@@ -37,7 +37,10 @@ class RiskRating(Labelled):
 
 
 class Customer(WorkspaceOwned, table=True):
-    __table_args__ = (UniqueConstraint("workspace_id", "code"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "code"),
+                      # the customer list's default order (by name, case-insensitive, then account number):
+                      # its page read in index order instead of sorting the 3 000 customers
+                      Index("ix_customer_list", "workspace_id", text("lower(name)"), "code"))
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_type=String(12))  # account number, e.g. C00042

@@ -83,15 +83,18 @@ def open_orders(uow, customer_id: int) -> tuple[Decimal, Decimal]:
     from sim.sales.pricing import document_totals, line_net
 
     to_deliver, to_invoice = ZERO, ZERO
-    orders = uow.session.scalars(select(SalesOrder).where(
-        SalesOrder.customer_id == customer_id,
-        SalesOrder.status.in_((OrderStatus.CONFIRMED, OrderStatus.PARTIAL, OrderStatus.DELIVERED)))).all()
+    # the open orders and all their lines in one query (an order without lines comes with None)
+    orders: dict[int, SalesOrder] = {}
     lines_of: dict[int, list] = {}
-    if orders:  # the lines of every open order in one query, not one per order
-        for line in uow.session.scalars(select(OrderLine).where(OrderLine.order_id.in_([o.id for o in orders]))
-                                        .order_by(OrderLine.id)):
-            lines_of.setdefault(line.order_id, []).append(line)
-    for order in orders:
+    for order, line in uow.session.execute(
+            select(SalesOrder, OrderLine).outerjoin(OrderLine, OrderLine.order_id == SalesOrder.id).where(
+                SalesOrder.customer_id == customer_id,
+                SalesOrder.status.in_((OrderStatus.CONFIRMED, OrderStatus.PARTIAL, OrderStatus.DELIVERED)))
+            .order_by(SalesOrder.id, OrderLine.id)):
+        orders[order.id] = order
+        if line is not None:
+            lines_of.setdefault(order.id, []).append(line)
+    for order in orders.values():
         lines = lines_of.get(order.id, [])
 
         def remainder(quantity_of):
@@ -271,9 +274,16 @@ def customer_balance(uow, customer: Customer) -> AccountBalance:
 def customer_account(uow, customer_id: int) -> CustomerAccount:
     """A customer's account: identity, contacts, terms, balance, last exchanges and claims (reads only;
     the history is ``sim.crm.timeline``)."""
-    customer = uow.get(Customer, customer_id)
+    from sim.db import NotFound
+
+    # the customer and their sales rep in one query (the rep joined, scoped as the customer)
+    row = uow.session.execute(select(Customer, SalesRep).outerjoin(SalesRep, SalesRep.id == Customer.sales_rep_id)
+                              .where(Customer.id == customer_id)).first() \
+        if isinstance(customer_id, int) and 0 < customer_id <= 2**31 - 1 else None
+    if row is None:
+        raise NotFound(f"Customer {customer_id}")
+    customer, rep = row
     balance = customer_balance(uow, customer)
-    rep = uow.session.get(SalesRep, customer.sales_rep_id) if customer.sales_rep_id else None
     contacts = uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id)
                                    .order_by(Contact.is_primary.desc(), Contact.last_name)).all()
     return CustomerAccount(

@@ -141,7 +141,9 @@ def _light_keys():
                             number.label("number"))
                      .where(model.workspace_id == bindparam("workspace"), model.customer_id == bindparam("customer"),
                             or_(boundary.is_(None), day >= boundary)))
-    return select(union_all(*parts).subquery())
+    # each row also carries the whole history's size (computed once by both databases: it is not
+    # correlated): the page's keys and the count in one round trip
+    return select(union_all(*parts).subquery(), _counted().scalar_subquery().label("total"))
 
 
 def events(uow, customer_id: int, window: slice | None = None) -> list[Event]:
@@ -157,20 +159,34 @@ def events(uow, customer_id: int, window: slice | None = None) -> list[Event]:
                for row in s.scalars(select(model).where(model.customer_id == customer_id))]
         out.sort(key=lambda e: e.sort_key, reverse=True)
         return out
-    keys = []
+    keys, _ = _keys(uow, customer_id, window.stop)
+    return _rows(uow, keys[window])
+
+
+def _keys(uow, customer_id: int, stop: int) -> tuple[list, int]:
+    """The sort keys of the history down to item ``stop`` at least (newest first), and
+    the history's size. Past the end of the history every source gives all its rows,
+    so any window of it can be cut from these keys."""
+    keys, total = [], 0
     # scoped by hand (each part names the workspace): the automatic scoping
     # would walk this 18-select statement on every page, several ms of Python;
     # built once with bound parameters, its cache key is not computed again
-    for kind, row_id, at, number in s.execute(_light_keys(), {"workspace": uow.workspace_id, "customer": customer_id,
-                                                              "skip": window.stop - 1},
-                                              execution_options={"all_workspaces": True}):
+    for kind, row_id, at, number, total in uow.session.execute(
+            _light_keys(), {"workspace": uow.workspace_id, "customer": customer_id, "skip": max(0, stop - 1)},
+            execution_options={"all_workspaces": True}):
         timed = kind == "message"
         when = datetime.fromisoformat(at) if at else datetime.min
         when = when if timed else _day(when.date())
         keys.append(((when, timed, _RANK[kind], number or "", row_id), kind, row_id))
     keys.sort(reverse=True)
+    return keys, total or 0
+
+
+def _rows(uow, keys: list) -> list[Event]:
+    """The events of these keys, each source's rows in one query."""
+    s, sources = uow.session, _sources()
     wanted: dict[str, list[int]] = {}
-    for _, kind, row_id in keys[window]:
+    for _, kind, row_id in keys:
         wanted.setdefault(kind, []).append(row_id)
     out = [make(row) for kind, model, _, _, make in sources if kind in wanted
            for row in s.scalars(select(model).where(model.id.in_(wanted[kind])))]
@@ -197,8 +213,11 @@ def count(uow, customer_id: int) -> int:
 
 
 def customer_timeline(uow, customer_id: int, page: int = 1, per_page: int = PER_PAGE) -> Timeline:
-    total = count(uow, customer_id)
+    """One page of the history (a page past the end shows the last one): its keys and
+    the history's size in one query, then the page's rows."""
+    page = max(1, page)
+    keys, total = _keys(uow, customer_id, min(page * per_page, 2**31 - 1))  # an OFFSET is an integer
     pages = max(1, ceil(total / per_page))
-    page = min(max(1, page), pages)
+    page = min(page, pages)
     start = (page - 1) * per_page
-    return Timeline(events(uow, customer_id, slice(start, start + per_page)), total, page, per_page)
+    return Timeline(_rows(uow, keys[start:start + per_page]), total, page, per_page)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from sqlalchemy import false, func, or_, select, tuple_, update
+from sqlalchemy import false, func, literal, or_, select, tuple_, union_all, update
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -324,21 +324,35 @@ def attached_document(uow, *, message_id: int, document_id: int) -> Document:
     return document
 
 
-def counterpart_address(uow, message: Interaction) -> str:
-    """The other party's address: as recorded on the message, else its contact's or its organisation's."""
+def counterpart_address(uow, message: Interaction, _read: dict | None = None) -> str:
+    """The other party's address: as recorded on the message, else its contact's or its organisation's.
+    ``_read``: the parties already read for the other messages of a page (``counterpart_addresses``)."""
+    read = {} if _read is None else _read
+
+    def party(model, id_):
+        if (model, id_) not in read:
+            read[model, id_] = uow.session.scalars(select(model).where(model.id == id_)).first()
+        return read[model, id_]
+
     if message.counterpart_email:
         return message.counterpart_email
     if message.contact_id is not None:
-        contact = uow.session.scalars(select(Contact).where(Contact.id == message.contact_id)).first()
+        contact = party(Contact, message.contact_id)
         if contact is not None and contact.email:
             return contact.email
     if message.customer_id is not None:
-        customer = uow.session.scalars(select(Customer).where(Customer.id == message.customer_id)).first()
+        customer = party(Customer, message.customer_id)
         return customer.email if customer else ""
     if message.supplier_id is not None:
-        supplier = uow.session.scalars(select(Supplier).where(Supplier.id == message.supplier_id)).first()
+        supplier = party(Supplier, message.supplier_id)
         return supplier.email if supplier else ""
     return ""
+
+
+def counterpart_addresses(uow, messages: list[Interaction]) -> dict[int, str]:
+    """message id → ``counterpart_address``, each party read once for the whole thread."""
+    read: dict = {}
+    return {m.id: counterpart_address(uow, m, read) for m in messages}
 
 
 def counterparts(uow, messages: list[Interaction]) -> dict[int, tuple[str, str]]:
@@ -722,21 +736,26 @@ def _party_refs(customer, supplier) -> dict:
 
 
 def _names(uow, messages: list[Interaction]) -> dict[tuple[str, int], str]:
-    """("customer" | "supplier" | "contact", id) → name, for the messages' linked parties."""
-    customers = {m.customer_id for m in messages if m.customer_id is not None}
-    suppliers = {m.supplier_id for m in messages if m.supplier_id is not None}
-    contacts = {m.contact_id for m in messages if m.contact_id is not None}
-    names: dict[tuple[str, int], str] = {}
-    if customers:
-        names |= {("customer", i): n for i, n in uow.session.execute(
-            select(Customer.id, Customer.name).where(Customer.id.in_(customers)))}
-    if suppliers:
-        names |= {("supplier", i): n for i, n in uow.session.execute(
-            select(Supplier.id, Supplier.name).where(Supplier.id.in_(suppliers)))}
-    if contacts:
-        names |= {("contact", i): f"{first} {last}" for i, first, last in uow.session.execute(
-            select(Contact.id, Contact.first_name, Contact.last_name).where(Contact.id.in_(contacts)))}
-    return names
+    """("customer" | "supplier" | "contact", id) → name, for the messages' linked parties
+    (one query: the three look-ups as one UNION ALL, each part scoped to the workspace)."""
+    wanted = {"customer": {m.customer_id for m in messages if m.customer_id is not None},
+              "supplier": {m.supplier_id for m in messages if m.supplier_id is not None},
+              "contact": {m.contact_id for m in messages if m.contact_id is not None}}
+    parts = []
+    if wanted["customer"]:
+        parts.append(select(literal("customer").label("kind"), Customer.id.label("id"), Customer.name.label("name"),
+                            literal("").label("surname")).where(Customer.id.in_(wanted["customer"])))
+    if wanted["supplier"]:
+        parts.append(select(literal("supplier"), Supplier.id, Supplier.name, literal(""))
+                     .where(Supplier.id.in_(wanted["supplier"])))
+    if wanted["contact"]:
+        parts.append(select(literal("contact"), Contact.id, Contact.first_name, Contact.last_name)
+                     .where(Contact.id.in_(wanted["contact"])))
+    if not parts:
+        return {}
+    query = parts[0] if len(parts) == 1 else select(union_all(*parts).subquery())
+    return {(kind, id_): f"{first} {last}" if kind == "contact" else first
+            for kind, id_, first, last in uow.session.execute(query)}
 
 
 def _counterpart(message: Interaction, names: dict) -> tuple[str, str]:

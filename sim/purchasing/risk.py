@@ -114,8 +114,12 @@ def incoming(uow, product_ids) -> dict[int, list[Supply]]:
 
 
 def _waiting_lines(uow, product_ids=None, exclude_order_id=None):
+    # the waiting orders named in a subquery too: SQLite then starts from them (ix_sales_order_status,
+    # a hundred orders) instead of every line of the products (17 ms → 0.2 ms on the large company)
+    waiting = select(SalesOrder.id).where(SalesOrder.status.in_(WAITING_ORDERS))
     query = (select(OrderLine, SalesOrder).join(SalesOrder, SalesOrder.id == OrderLine.order_id)
-             .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.product_id.is_not(None),  # not freight
+             .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.order_id.in_(waiting),
+                    OrderLine.product_id.is_not(None),  # not freight
                     OrderLine.quantity > OrderLine.quantity_delivered + OrderLine.quantity_reserved))
     if product_ids is not None:
         query = query.where(OrderLine.product_id.in_(product_ids))
@@ -191,10 +195,11 @@ def achievable_for_new_lines(uow, lines: list[tuple[int, Decimal]], order_id: in
     return max([e.achievable for e in extras if e.achievable] + [add_working_days(today, HANDLING_DAYS)])
 
 
-def order_outlooks(uow, *, only_at_risk: bool = True, order_id: int | None = None) -> list[OrderOutlook]:
-    """Confirmed or partly delivered orders with what they wait for, most late first."""
-    product_ids = None
-    if order_id is not None:  # each product's queue is its own: only the order's products matter
+def order_outlooks(uow, *, only_at_risk: bool = True, order_id: int | None = None,
+                   product_ids: list[int] | None = None) -> list[OrderOutlook]:
+    """Confirmed or partly delivered orders with what they wait for, most late first.
+    ``product_ids``: the products of ``order_id``'s lines, when the caller has read them."""
+    if order_id is not None and product_ids is None:  # each product's queue is its own: only the order's matter
         product_ids = list(uow.session.scalars(select(OrderLine.product_id).where(OrderLine.order_id == order_id,
                                                                                 OrderLine.product_id.is_not(None))))
     lines, _ = outlook(uow, product_ids)
@@ -205,9 +210,14 @@ def order_outlooks(uow, *, only_at_risk: bool = True, order_id: int | None = Non
         by_order = {order_id: by_order.get(order_id, [])}
     if not by_order:
         return []
-    orders = {o.id: o for o in uow.session.scalars(select(SalesOrder).where(SalesOrder.id.in_(by_order)))}
-    customers = {c.id: c for c in uow.session.scalars(
-        select(Customer).where(Customer.id.in_({o.customer_id for o in orders.values()})))}
+    if order_id is not None:  # one order: the one the session holds (the caller's), its customer likewise
+        found = uow.session.get(SalesOrder, order_id)
+        orders = {order_id: found} if found is not None else {}
+        customers = {o.customer_id: uow.session.get(Customer, o.customer_id) for o in orders.values()}
+    else:
+        orders = {o.id: o for o in uow.session.scalars(select(SalesOrder).where(SalesOrder.id.in_(by_order)))}
+        customers = {c.id: c for c in uow.session.scalars(
+            select(Customer).where(Customer.id.in_({o.customer_id for o in orders.values()})))}
     result = [OrderOutlook(orders[oid], customers[orders[oid].customer_id], lines)
               for oid, lines in by_order.items() if oid in orders]
     if only_at_risk:
@@ -215,8 +225,10 @@ def order_outlooks(uow, *, only_at_risk: bool = True, order_id: int | None = Non
     return sorted(result, key=lambda o: (-o.days_late, o.order.promised_date or _LAST, o.order.number))
 
 
-def order_outlook(uow, order_id: int) -> OrderOutlook:
-    """One order's outlook (lines it waits for; none if it waits for nothing)."""
-    order = uow.get(SalesOrder, order_id)
-    found = order_outlooks(uow, only_at_risk=False, order_id=order.id)
+def order_outlook(uow, order_id: int, *, order: SalesOrder | None = None,
+                  product_ids: list[int] | None = None) -> OrderOutlook:
+    """One order's outlook (lines it waits for; none if it waits for nothing). A page that
+    has read the order and its lines passes them (``order``, its lines' ``product_ids``)."""
+    order = order if order is not None and order.id == order_id else uow.get(SalesOrder, order_id)
+    found = order_outlooks(uow, only_at_risk=False, order_id=order.id, product_ids=product_ids)
     return found[0] if found else OrderOutlook(order, uow.session.get(Customer, order.customer_id), [])

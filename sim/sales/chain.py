@@ -41,33 +41,41 @@ class Chain:
         return out
 
 
-def chain_of(uow, document) -> Chain:
+def chain_of(uow, document, *, orders: list | None = None, deliveries: list | None = None,
+             invoices: list | None = None) -> Chain:
     """The chain a quote, order, delivery, invoice, credit note or payment belongs to.
 
     It is anchored on the order (or the quote before an order exists); a
-    payment belongs to the chains of the invoices it settles, all of them."""
+    payment belongs to the chains of the invoices it settles, all of them.
+
+    A page that has already read them passes what it holds, so that they are
+    not read again: a quote's ``orders``; an order's ``deliveries`` and
+    ``invoices`` (all of them, each list exactly what the chain would read).
+    The documents a page loaded by id are found in the session, not re-read."""
     session = uow.session
     chain = Chain()
-    orders: list[SalesOrder] = []
-    invoices: list[Invoice] = []
+    known_deliveries, known_invoices = deliveries, invoices
+    invoices = []
     if isinstance(document, Quote):
         chain.quotes = [document]
-        orders = list(session.scalars(select(SalesOrder).where(SalesOrder.quote_id == document.id)))
+        if orders is None:
+            orders = list(session.scalars(select(SalesOrder).where(SalesOrder.quote_id == document.id)))
     elif isinstance(document, SalesOrder):
         orders = [document]
     elif isinstance(document, Delivery):
-        orders = [uow.get(SalesOrder, document.order_id)]
+        orders = [_loaded(uow, SalesOrder, document.order_id)]
     elif isinstance(document, (Invoice, CreditNote, Payment)):
         if isinstance(document, Invoice):
             invoices = [document]
         elif isinstance(document, CreditNote):
-            invoices = [uow.get(Invoice, document.invoice_id)]
+            invoices = [_loaded(uow, Invoice, document.invoice_id)]
         else:
             invoices = list(session.scalars(select(Invoice).join(
                 PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
                 .where(PaymentAllocation.payment_id == document.id).order_by(Invoice.id)))
         order_ids = sorted({i.order_id for i in invoices if i.order_id})
-        orders = list(session.scalars(select(SalesOrder).where(SalesOrder.id.in_(order_ids)))) if order_ids else []
+        orders = [_loaded(uow, SalesOrder, order_ids[0])] if len(order_ids) == 1 else list(session.scalars(
+            select(SalesOrder).where(SalesOrder.id.in_(order_ids)))) if order_ids else []
     else:
         raise TypeError(f"no chain for {type(document).__name__}")
     chain.orders = sorted(orders, key=lambda o: o.id)
@@ -75,12 +83,15 @@ def chain_of(uow, document) -> Chain:
     if not chain.quotes:
         quote_ids = sorted({o.quote_id for o in chain.orders if o.quote_id})
         chain.quotes = list(session.scalars(select(Quote).where(Quote.id.in_(quote_ids)))) if quote_ids else []
+    # what the page passed is the order's own documents: usable only when the chain is that one order's
+    known = isinstance(document, SalesOrder)
     if order_ids:
-        chain.deliveries = list(session.scalars(select(Delivery).where(Delivery.order_id.in_(order_ids))
-                                                .order_by(Delivery.id)))
+        chain.deliveries = sorted(known_deliveries, key=lambda d: d.id) if known and known_deliveries is not None \
+            else list(session.scalars(select(Delivery).where(Delivery.order_id.in_(order_ids)).order_by(Delivery.id)))
         # an order's invoices: a payment's other invoices stay in the chain too
-        invoices = sorted({i.id: i for i in [*invoices, *session.scalars(
-            select(Invoice).where(Invoice.order_id.in_(order_ids)))]}.values(), key=lambda i: i.id)
+        of_orders = known_invoices if known and known_invoices is not None \
+            else session.scalars(select(Invoice).where(Invoice.order_id.in_(order_ids)))
+        invoices = sorted({i.id: i for i in [*invoices, *of_orders]}.values(), key=lambda i: i.id)
     chain.invoices = invoices
     invoice_ids = [i.id for i in invoices]
     if invoice_ids:
@@ -90,6 +101,16 @@ def chain_of(uow, document) -> Chain:
             PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
             .where(PaymentAllocation.invoice_id.in_(invoice_ids)).distinct().order_by(Payment.id)))
     return chain
+
+
+def _loaded(uow, model, id_):
+    """The document with this id: the one the session already holds (no round trip), else read (scoped)."""
+    from sim.db import NotFound
+
+    found = uow.session.get(model, id_)
+    if found is None:
+        raise NotFound(f"{model.__name__} {id_}")
+    return found
 
 
 # Each workflow's main path; a side exit (refused, cancelled, credited...) replaces the last step.

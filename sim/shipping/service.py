@@ -80,12 +80,15 @@ def protest_deadline(received: date) -> date:
     return day
 
 
-def damaged_lines(uow, delivery: Delivery) -> list[dict]:
+def damaged_lines(uow, delivery: Delivery, events: list[TrackingEvent] | None = None) -> list[dict]:
     """What the receipt's reserves (or else the carrier's damage and loss reports)
-    name, per delivery line: [{"line_id", "product", "designation", "quantity", "damage"}]."""
-    events = tracking_of(uow, delivery.id)
+    name, per delivery line: [{"line_id", "product", "designation", "quantity", "damage"}].
+    ``events``: the delivery's tracking (``tracking_of``), when the caller has read it."""
+    events = tracking_of(uow, delivery.id) if events is None else events
     receipt = [e for e in events if e.kind == TrackingKind.DELIVERED and e.lines]
     reported = receipt[-1:] or [e for e in events if e.kind in (TrackingKind.DAMAGED, TrackingKind.LOST) and e.lines]
+    if not reported:  # nothing reported: no line to read
+        return []
     lines = {dl.product_id: dl for dl in uow.session.scalars(select(DeliveryLine).where(
         DeliveryLine.delivery_id == delivery.id))}
     products = {p.id: p for p in uow.session.scalars(select(Product).where(Product.id.in_(set(lines))))}

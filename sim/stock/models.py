@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field, quantity_field, rate_field
@@ -145,7 +145,11 @@ class Delivery(WorkspaceOwned, table=True):
     """A delivery note (bon de livraison) for all or part of a sales order."""
 
     __table_args__ = (UniqueConstraint("workspace_id", "number"),
-                      Index("ix_delivery_ws_ship_date", "workspace_id", "ship_date"))
+                      Index("ix_delivery_ws_ship_date", "workspace_id", "ship_date"),
+                      # the delivery page's replacement shipment: almost every delivery has none (NULL),
+                      # which a full index counts as one huge group (SQLite then scanned the table)
+                      Index("ix_delivery_replaces_id", "replaces_id", sqlite_where=text("replaces_id IS NOT NULL"),
+                            postgresql_where=text("replaces_id IS NOT NULL")))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))

@@ -6,10 +6,11 @@ if one has none, then checks each rule against every role.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterator
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from sim.accounts.models import Role, User
@@ -67,24 +68,11 @@ def current_user(request: Request) -> User | None:
     user = None
     token = request.session.get("sid")
     if isinstance(token, str) and token:
-        from sim.accounts.models import UserSession
         from sim.accounts.service import token_digest
         from sim.clock import wall_now
 
         with UnitOfWork(write=False) as uow:
-            # the session, its user and, for a candidate, the workspace they work in, in one round trip;
-            # a session ends at logout, at a password change, after 12 hours, or when the user is deactivated;
-            # a staff member's session names the workspace they inspect, read-only (sim/accounts/inspection.py)
-            is_candidate = User.role == Role.CANDIDATE
-            row = uow.session.execute(
-                select(User, Workspace).join(UserSession, UserSession.user_id == User.id)
-                .outerjoin(Workspace, or_(
-                    and_(is_candidate, Workspace.owner_id == User.id,
-                         Workspace.id == func.coalesce(UserSession.active_workspace_id, _default_workspace())),
-                    and_(~is_candidate, Workspace.id == UserSession.active_workspace_id)))
-                .where(UserSession.token_hash == token_digest(token), UserSession.revoked_at.is_(None),
-                       UserSession.expires_at > wall_now(), User.active.is_(True))
-                .limit(1)).first()
+            row = uow.session.execute(_session_query(), {"token_hash": token_digest(token), "now": wall_now()}).first()
             if row is not None and row[1] is not None and row[0].role in STAFF_ROLES:
                 from sim.accounts.inspection import banner
 
@@ -100,6 +88,25 @@ def current_user(request: Request) -> User | None:
             request.session.pop("sid", None)
     request.state.user = user
     return user
+
+
+@lru_cache(maxsize=1)
+def _session_query():
+    """The session, its user and, for a candidate, the workspace they work in, in one round trip;
+    a session ends at logout, at a password change, after 12 hours, or when the user is deactivated;
+    a staff member's session names the workspace they inspect, read-only (sim/accounts/inspection.py).
+    Built once with bound parameters (``token_hash``, ``now``): building it cost more than sending it."""
+    from sim.accounts.models import UserSession
+
+    is_candidate = User.role == Role.CANDIDATE
+    return (select(User, Workspace).join(UserSession, UserSession.user_id == User.id)
+            .outerjoin(Workspace, or_(
+                and_(is_candidate, Workspace.owner_id == User.id,
+                     Workspace.id == func.coalesce(UserSession.active_workspace_id, _default_workspace())),
+                and_(~is_candidate, Workspace.id == UserSession.active_workspace_id)))
+            .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
+                   UserSession.expires_at > bindparam("now"), User.active.is_(True))
+            .limit(1))
 
 
 def _default_workspace():
@@ -162,13 +169,14 @@ def viewed_workspace(request: Request, user: User = Depends(candidate_or_inspect
 def viewing_uow(request: Request, workspace: Workspace = Depends(viewed_workspace)) -> Iterator[UnitOfWork]:
     """A read-only unit of work for a page staff may inspect: ``uow.inspecting``
     tells the page to leave no evidence (no account seen, no message read)."""
-    with UnitOfWork(workspace.id, write=False, inspecting=request.state.user.role in STAFF_ROLES) as uow:
+    with UnitOfWork(workspace.id, write=False, inspecting=request.state.user.role in STAFF_ROLES,
+                    workspace=workspace) as uow:
         yield uow
 
 
 def reading_uow(workspace: Workspace = Depends(candidate_workspace)) -> Iterator[UnitOfWork]:
     """A read-only unit of work scoped to the candidate's workspace."""
-    with UnitOfWork(workspace.id, write=False) as uow:
+    with UnitOfWork(workspace.id, write=False, workspace=workspace) as uow:
         yield uow
 
 

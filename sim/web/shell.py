@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from sim.company.models import Company
-from sim.workspace.models import Workspace
 
 # The business areas in the navigation; an area appears once its pages exist.
 CANDIDATE_NAV = [
@@ -29,17 +28,18 @@ STAFF_NAV = [
 
 
 def shell(uow, active: str) -> dict:
+    """The company, the unread messages and the late tasks (the menu's counts) in one round trip; the
+    workspace (its name, its clock) as the unit of work already holds it."""
     from sim.clock import sim_date
-    from sim.inbox.service import unread_statement
-    from sim.projects.service import late_statement
+    from sim.inbox.service import unread_count, unread_statement
+    from sim.projects.service import late_count, late_statement
 
-    company = uow.session.scalar(select(Company))
-    workspace = uow.session.get(Workspace, uow.workspace_id)
-    # the unread messages and the late tasks (the menu's counts) in one statement
-    unread, late = uow.session.execute(select(unread_statement().scalar_subquery(),
-                                              late_statement(sim_date(uow)).scalar_subquery())).one()
-    return {"company": company, "workspace": workspace, "nav": CANDIDATE_NAV, "active": active,
-            "unread": unread or 0, "nav_counts": {"projects": late or 0}, "fresh": 0}
+    row = uow.session.execute(select(Company, unread_statement().scalar_subquery(),
+                                     late_statement(sim_date(uow)).scalar_subquery()).limit(1)).first()
+    company, unread, late = (row[0], row[1] or 0, row[2] or 0) if row is not None else (
+        None, unread_count(uow), late_count(uow))
+    return {"company": company, "workspace": uow.workspace_row(), "nav": CANDIDATE_NAV, "active": active,
+            "unread": unread, "nav_counts": {"projects": late}, "fresh": 0}
 
 
 def staff_shell(active: str) -> dict:

@@ -168,8 +168,9 @@ def send_message(request: Request, user: User = Depends(candidate_only), uow: Un
 
 # ===== a thread ==========================================================
 
-def _thread_context(uow, message_id: int, *, just_read=()) -> dict:
-    messages = inbox.thread(uow, message_id)
+def _thread_context(uow, message_id: int, *, just_read=(), messages=None) -> dict:
+    """``messages``: the thread as the caller has just read it (``inbox.thread``), if it has."""
+    messages = inbox.thread(uow, message_id) if messages is None else messages
     root = messages[0]
     # Replies answer the last message that came in (or the last one, in a thread the company began).
     target = next((m for m in reversed(messages) if m.direction == "in"), messages[-1])
@@ -180,7 +181,7 @@ def _thread_context(uow, message_id: int, *, just_read=()) -> dict:
     return {
         "messages": messages, "root": root, "target": target, "focus": message_id, "just_read": set(just_read),
         "names": inbox.counterparts(uow, messages),
-        "addresses": {m.id: inbox.counterpart_address(uow, m) for m in messages},
+        "addresses": inbox.counterpart_addresses(uow, messages),
         "customer": customer, "supplier": supplier, "target_role": inbox.role_label(target.counterpart_role),
         "reply_subject": inbox.reply_subject(target.subject),
         "documents": customer_documents(uow, customer) if target.counterpart_role == "customer" else [],
@@ -190,8 +191,9 @@ def _thread_context(uow, message_id: int, *, just_read=()) -> dict:
     }
 
 
-def _thread_page(request, uow, message_id, *, just_read=(), values=None, attach=(), errors=None, status_code=200):
-    context = _thread_context(uow, message_id, just_read=just_read)
+def _thread_page(request, uow, message_id, *, just_read=(), values=None, attach=(), errors=None, status_code=200,
+                 messages=None):
+    context = _thread_context(uow, message_id, just_read=just_read, messages=messages)
     values = values or {"subject": context["reply_subject"], "language": context["target"].language}
     return render(request, "inbox/thread.html",
                   {**context, "values": values, "attach": list(attach), "errors": errors or {},
@@ -205,12 +207,14 @@ def thread_page(request: Request, message_id: int, user: User = Depends(candidat
     # Opening the thread reads its unread messages (journaled: when the candidate
     # noticed the event). The write lock is only taken when there is something to
     # mark, briefly, in the page's own unit of work (one connection at a time).
-    unread = any(m.direction == "in" and not m.read for m in inbox.thread(uow, message_id))
+    messages = inbox.thread(uow, message_id)
+    unread = any(m.direction == "in" and not m.read for m in messages)
     just_read = []
     if unread and not uow.inspecting:  # a staff member reading it leaves the message unread
         with uow.evidence():
             just_read = inbox.mark_thread_read(uow, actor=actor(user), message_id=message_id)
-    return _thread_page(request, uow, message_id, just_read=just_read)
+        messages = None  # marked read: the page reads the thread again
+    return _thread_page(request, uow, message_id, just_read=just_read, messages=messages)
 
 
 @router.post("/inbox/{message_id}/reply")

@@ -274,12 +274,13 @@ def _quote_context(uow, quote_id: int) -> dict:
                                 .order_by(QuoteLine.position)).all()
     products = {p.id: p for p in uow.session.scalars(select(Product).where(
         Product.id.in_([l.product_id for l in lines])))}
-    order = uow.session.scalars(select(SalesOrder).where(SalesOrder.quote_id == quote.id)).first()
+    orders = uow.session.scalars(select(SalesOrder).where(SalesOrder.quote_id == quote.id)
+                                 .order_by(SalesOrder.id)).all()  # one query for the page and its chain bar
     from sim.web.navigation import document_navigation
 
     customer = uow.session.get(Customer, quote.customer_id)
-    return {"quote": quote, "lines": lines, "products": products, "order": order,
-            **document_navigation(uow, "quote", quote, quote.status_on(sim_date(uow))),
+    return {"quote": quote, "lines": lines, "products": products, "order": orders[0] if orders else None,
+            **document_navigation(uow, "quote", quote, quote.status_on(sim_date(uow)), orders=list(orders)),
             "customer": customer, **_totals_of(lines, quote), **_addresses(uow, quote, customer)}
 
 
@@ -469,10 +470,10 @@ def order_context(uow, order_id: int) -> dict:
             "balance": customer_balance(uow, customer), "statuses": OrderStatus,
             "approvals": sales.approval_history(uow, order), "decisions": sales.DECISIONS,
             "revision": order_revision(uow, order), "folder": order_folder(uow, order.id),
-            "form_token": new_form_token(), **_totals_of(lines, order), "risk": _risk(uow, order),
+            "form_token": new_form_token(), **_totals_of(lines, order), "risk": _risk(uow, order, lines),
             **_addresses(uow, order, customer),
             "duties_warning": ddp_duties_warning(order.incoterm, customer.country, lines),
-            **document_navigation(uow, "order", order)}
+            **document_navigation(uow, "order", order, deliveries=list(deliveries), invoices=list(invoices))}
 
 
 def _addresses(uow, document, customer) -> dict:
@@ -485,13 +486,14 @@ def _addresses(uow, document, customer) -> dict:
     return {"addresses": addresses, "current_address_id": current}
 
 
-def _risk(uow, order):
+def _risk(uow, order, lines):
     """The order's outlook when it waits for stock (sim/purchasing/risk.py), else None."""
     if order.status not in (OrderStatus.CONFIRMED, OrderStatus.PARTIAL):
         return None
     from sim.purchasing.risk import order_outlook
 
-    found = order_outlook(uow, order.id)
+    found = order_outlook(uow, order.id, order=order,
+                          product_ids=[l.product_id for l in lines if l.product_id is not None])
     return found if found.lines else None
 
 

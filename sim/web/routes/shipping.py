@@ -151,10 +151,11 @@ def shipping_context(uow, delivery) -> dict:
     customer = uow.session.get(Customer, delivery.customer_id)
     order = uow.session.get(SalesOrder, delivery.order_id)
     protest = shipping.protest_of(uow, delivery.id)
-    damaged = shipping.damaged_lines(uow, delivery)
+    tracking = shipping.tracking_of(uow, delivery.id)
+    damaged = shipping.damaged_lines(uow, delivery, tracking)
     deadline = shipping.protest_deadline(delivery.delivered_date) if delivery.delivered_date else None
     return {
-        "tracking": shipping.tracking_of(uow, delivery.id),
+        "tracking": tracking,
         "service": uow.session.get(CarrierService, delivery.service_id) if delivery.service_id else None,
         "services": shipping.service_choices(uow),
         "protest": protest, "damaged": damaged, "protest_deadline": deadline,
