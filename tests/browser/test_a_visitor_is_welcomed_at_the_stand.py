@@ -26,12 +26,14 @@ def _show_day(make_user):
     session_id, [candidate] = a_session(make_user, candidates=1, scenario="trade-show")
     start_session(get_engine(), session_id, actor="trainer:t")
     [workspace] = workspaces(session_id)
-    for _ in range(5):
+    for _ in range(30):  # the announcement, the management request, the supplier quotes…, the show day
         with UnitOfWork(workspace.id, write=False) as uow:
             if uow.session.scalars(select(Visitor)).first() is not None:
                 break
         jump_to_next_event(get_engine(), session_id, actor="trainer:t")
         fire_due(get_engine(), workspace.id)
+    else:
+        raise AssertionError("no visitor at the stand after 30 events")
     return candidate, workspace
 
 
