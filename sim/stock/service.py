@@ -266,7 +266,8 @@ def adjust_stock(uow, *, actor: str, product_id: int, quantity: Decimal, reason:
 
 def raise_supplier_prices(uow, *, actor: str, supplier_id: int, percent: Decimal, effective=None) -> int:
     supplier = uow.get(Supplier, supplier_id)
-    products = uow.session.scalars(select(Product).where(Product.supplier_id == supplier.id)).all()
+    products = uow.session.scalars(select(Product).where(Product.supplier_id == supplier.id)
+                                    .order_by(Product.id)).all()  # the journal lists them in a stable order
     for product in products:
         product.purchase_cost = money(product.purchase_cost * (100 + percent) / 100)
     journal.append(uow, kind="supplier.prices_raised", actor=actor, refs={"supplier": supplier.code},

@@ -105,3 +105,12 @@ def test_the_evaluator_hears_the_spoken_answer_on_the_candidates_timeline(make_u
     assert (label, mime) == ("Réponse enregistrée du candidat", "audio/webm")
     document_id = int(url.rsplit("/", 1)[1])
     assert review.audio_document(get_engine(), session_id, space.id, document_id)[2] == WEBM
+
+
+def test_an_unknown_answer_mode_is_refused(login, candidate_with_workspace):
+    user, space = candidate_with_workspace
+    visitor = a_visitor(space.id, welcomed=True)
+    before = snapshot(space.id)
+    refused = login(user).post(f"/stand/{visitor.id}/answer", {"mode": "shout", "answer": "Hello"})
+    assert refused.status_code == 422 and "Mode de réponse inconnu" in refused.text
+    assert snapshot(space.id) == before

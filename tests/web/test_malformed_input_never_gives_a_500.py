@@ -433,9 +433,9 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                                         {"mode": "choice", "summary": "text", "form_token": "token"}),
         # the stand (sim/tradeshow): a waiting visitor to welcome, welcomed ones to answer and to file
         "/stand/{visitor_id}/welcome": Form({"visitor_id": o["visitor_waiting"].id}, {"live": ""}, {"live": "choice"}),
-        "/stand/{visitor_id}/answer": Form({"visitor_id": o["visitor_talking"].id},
-                                           {"answer": "It is 36.50 €.", "mode": "", "duration": ""},
-                                           {"answer": "text", "mode": "choice", "duration": "number"}),
+        # a typed answer (the spoken one, multipart: tests/tradeshow/test_an_answer_at_the_stand_can_be_spoken.py)
+        "/stand/{visitor_id}/answer": Form({"visitor_id": o["visitor_talking"].id}, {"answer": "It is 36.50 €."},
+                                           {"answer": "text"}),
         "/stand/{visitor_id}/contact": Form(
             {"visitor_id": o["visitor_form"].id},
             {"first_name": "Tom", "last_name": "Becker", "company": "Becker Versand GmbH", "job_title": "Manager",
@@ -521,7 +521,7 @@ def _forms(ws: int, o: dict) -> dict[str, Form]:
                                                 {"subject": "TB", "body": "Ci-joint.", "form_token": "tok-send"},
                                                 {"subject": "text", "body": "text", "form_token": "token"}),
         # the project's report to management (sim/web/routes/project_report.py)
-        "/projects/{project_id}/send": Form({"project_id": o["project"].id},
+        "/projects/{project_id}/send": Form({"project_id": o["project"].project.id},
                                             {"subject": "Dossier du salon", "body": "Ci-joint.",
                                              "form_token": "tok-project-send"},
                                             {"subject": "text", "body": "text", "form_token": "token"}),

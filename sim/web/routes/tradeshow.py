@@ -95,9 +95,14 @@ async def visitor_answer(request: Request, visitor_id: int, user: User = Depends
     upload, recording, mime = form.get("recording"), b"", ""
     if isinstance(upload, UploadFile):
         recording, mime = await upload.read(RECORDING_MAX_BYTES + 1), upload.content_type or ""
-    return await run_in_threadpool(_act, request, visitor_id, workspace.id, values, lambda uow: stand.answer(
-        uow, actor=actor(user), visitor_id=visitor_id, text=values["answer"], recording=recording or None,
-        mime=mime, duration_s=values["duration"], spoken=values["mode"] == "recording"), "dialogue")
+
+    def answer(uow):
+        if values["mode"] not in ("", "recording"):
+            raise ValidationFailed({"form": "Mode de réponse inconnu : répondez par écrit ou enregistrez-vous."})
+        stand.answer(uow, actor=actor(user), visitor_id=visitor_id, text=values["answer"],
+                     recording=recording or None, mime=mime, duration_s=values["duration"],
+                     spoken=values["mode"] == "recording")
+    return await run_in_threadpool(_act, request, visitor_id, workspace.id, values, answer, "dialogue")
 
 
 @router.get("/stand/{visitor_id}/audio/{recording_id}")
