@@ -8,7 +8,6 @@ every panel again from the ERP's current data (``dashboard.refreshed``).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from sim.clock import sim_date, sim_now
+from sim.documents.to_management import attach_and_send
 from sim.company.models import Company
 from sim.dashboards import charts
 from sim.dashboards import pivot as pivots
@@ -195,38 +195,20 @@ def render_html(uow, dashboard_id: int) -> tuple[Dashboard, str]:
     return dashboard, html
 
 
-def print_pdf(html: str) -> bytes:
-    from sim.documents.rendering import html_to_pdf
-
-    return html_to_pdf(html)
-
-
-def version_of(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
-
-
 def send(uow, *, actor: str, dashboard_id: int, subject: str, body: str, printed: dict[str, bytes] | None = None,
          form_token: str | None = None):
     """Send the dashboard to management: its PDF attached to a message
     (``message.sent``), and ``dashboard.sent`` with what it shows. ``printed``:
     the PDF printed before the write lock, keyed by the HTML's version (printed
     again here only if the dashboard changed meanwhile)."""
-    from sim.documents.models import Document
-    from sim.inbox.service import send as send_message
-
     dashboard, html = render_html(uow, dashboard_id)
     shown = panels(uow, dashboard)
     if not shown:
         raise ValidationFailed({"form": "Ajoutez au moins un graphique avant d'envoyer le tableau de bord."})
-    content = (printed or {}).get(version_of(html)) or print_pdf(html)
     name = filename(dashboard, "pdf")
-    document = Document(workspace_id=uow.workspace_id, kind="dashboard", filename=name, mime_type="application/pdf",
-                        content=content, sha256=hashlib.sha256(content).hexdigest(), ref_kind="dashboard",
-                        ref_id=dashboard.id, sim_time=sim_now(uow))
-    uow.add(document)
-    uow.session.flush()
-    message = send_message(uow, actor=actor, to_role="management", subject=subject, body=body, language="fr",
-                           attachment_document_ids=[document.id], form_token=form_token)
+    _, message = attach_and_send(uow, actor=actor, html=html, printed=printed, kind="dashboard", filename=name,
+                                 ref_kind="dashboard", ref_id=dashboard.id, subject=subject, body=body,
+                                 form_token=form_token)
     dashboard.sent_at = sim_now(uow)
     uow.add(dashboard)
     uow.session.flush()

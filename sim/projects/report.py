@@ -19,7 +19,6 @@ The PDF shows the candidate's own work only: it never says which required
 items are missing (that is what the exam checks)."""
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +27,7 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from sim.clock import sim_date, sim_now
+from sim.documents.to_management import attach_and_send
 from sim.journal import service as journal
 from sim.projects import service
 from sim.projects.models import Project, ProjectChecklistItem, ProjectKind, ProjectTask, SupplierQuote, TaskStatus
@@ -130,16 +130,6 @@ def _kind_label(kind: str) -> str:
     return next((k.label for k in ProjectKind if k.value == kind), kind)
 
 
-def print_pdf(html: str) -> bytes:
-    from sim.documents.rendering import html_to_pdf
-
-    return html_to_pdf(html)
-
-
-def version_of(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
-
-
 # ===== sending ===============================================================
 
 def send_to_management(uow, *, actor: str, project_id: int, subject: str, body: str,
@@ -148,20 +138,12 @@ def send_to_management(uow, *, actor: str, project_id: int, subject: str, body: 
     (``message.sent``, role management) and ``project.sent`` with what the
     evaluator scores. ``printed``: the PDF printed before the write lock, keyed
     by the HTML's version (printed again here only if the project changed)."""
-    from sim.documents.models import Document
-    from sim.inbox.service import send as send_message
-
     report = build(uow, project_id)
     found, html = render_html(uow, project_id, report)
-    content = (printed or {}).get(version_of(html)) or print_pdf(html)
     name = filename(found)
-    document = Document(workspace_id=uow.workspace_id, kind="project_report", filename=name,
-                        mime_type="application/pdf", content=content, sha256=hashlib.sha256(content).hexdigest(),
-                        ref_kind="project", ref_id=found.id, sim_time=sim_now(uow))
-    uow.add(document)
-    uow.session.flush()
-    message = send_message(uow, actor=actor, to_role="management", subject=subject, body=body, language="fr",
-                           attachment_document_ids=[document.id], form_token=form_token)
+    _, message = attach_and_send(uow, actor=actor, html=html, printed=printed, kind="project_report", filename=name,
+                                 ref_kind="project", ref_id=found.id, subject=subject, body=body,
+                                 form_token=form_token)
     found.sent_at = sim_now(uow)
     uow.add(found)
     uow.session.flush()

@@ -63,13 +63,15 @@ def _editor_fields(uow, customer: Customer, lines, global_discount_pct, incoterm
     return global_discount, rule, place, priced + terms.lines, terms
 
 
-def duties_of(uow, document) -> str:
+def duties_of(uow, document, lines=None) -> str:
     """The import duties a quote's or an order's lines carry (DDP), as the editor's field holds them
-    ("" for none): saving the document prices them again with its other terms."""
+    ("" for none): saving the document prices them again with its other terms. ``lines``: the
+    document's lines when the caller has them already."""
     from sim.shipping.freight import DUTIES
 
-    lines = (_lines_of(uow, QuoteLine, "quote_id", document.id) if isinstance(document, Quote)
-             else _lines_of(uow, OrderLine, "order_id", document.id))
+    if lines is None:
+        lines = (_lines_of(uow, QuoteLine, "quote_id", document.id) if isinstance(document, Quote)
+                 else _lines_of(uow, OrderLine, "order_id", document.id))
     amount = sum((line.line_total_ht for line in lines if line.line_kind == DUTIES), Decimal(0))
     return f"{amount:.2f}" if amount else ""
 
@@ -249,16 +251,17 @@ def modify_order(uow, *, actor: str, order_id: int, lines: list, promised_date: 
         priced = sales._priced_lines(uow, company, customer, lines)
     except ValidationFailed as failed:
         errors.update(failed.errors)
-    # the freight follows the new weight, with the order's own Incoterm, mode and service
+    stored = _lines_of(uow, OrderLine, "order_id", order.id)
+    # the freight follows the new weight, with the order's own Incoterm, mode and service; the duties stay
     priced += sales._transport(uow, customer, order.incoterm, order.incoterm_place, order.transport_mode,
                                order.service_id, priced, order.global_discount_pct, errors,
-                               duties_of(uow, order)).lines
+                               duties_of(uow, order, stored)).lines
     wanted_date = _promised(promised_date, sim_date(uow), errors)
     if customer_po is not None:
         customer_po = read_text(customer_po, "customer_po", errors, label="Référence client", max_length=40)
     if errors:
         raise ValidationFailed(errors)
-    old_lines = _stored_lines_payload(uow, _lines_of(uow, OrderLine, "order_id", order.id))
+    old_lines = _stored_lines_payload(uow, stored)
     old = {"total_ttc": order.total_ttc, "promised_date": order.promised_date, "status": order.status}
     released = sales.release_reservations(uow, order)
     uow.session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))

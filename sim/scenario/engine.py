@@ -151,13 +151,17 @@ def _late_model(kind: str):
             "supplier_quote": SupplierQuote}[kind]
 
 
+# a scenario's customer written without a street: invoices need one (sim/crm/records.py IDENTITY_FIELDS)
+PLACEHOLDER_ADDRESS = "1 Main Street"
+
+
 def _create_customer(uow, spec: dict, actor: str) -> Customer:
     from sim.crm.service import create_customer
 
     return create_customer(
         uow, actor=actor, code_prefix="S", name=spec["name"], kind=spec.get("kind", "b2b"),
         siren=spec.get("siren", ""), vat_number=spec.get("vat_number", ""),
-        address=spec.get("address", "1 Main Street"), postcode=spec.get("postcode", ""), city=spec.get("city", ""),
+        address=spec.get("address", PLACEHOLDER_ADDRESS), postcode=spec.get("postcode", ""), city=spec.get("city", ""),
         country=spec.get("country", "FR"), language=spec.get("language", ""), email=spec.get("email", ""),
         payment_terms=spec.get("payment_terms", "30_net"),
         credit_limit=Decimal(str(spec.get("credit_limit", "5000"))), risk_rating=spec.get("risk_rating", "A"),

@@ -56,6 +56,16 @@ def lock_write_forms(html: str) -> str:
     return _POST_FORM.sub(lock, html)
 
 
+def audio_response(content: bytes, mime: str, filename: str):
+    """A sound file as evidence is served: played inline, its type not sniffed, never cached (a call's
+    voice, a candidate's recorded answer)."""
+    from fastapi.responses import Response
+
+    return Response(content, media_type=mime, headers={
+        "Content-Disposition": f'inline; filename="{filename}"', "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store"})
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -29,7 +29,9 @@ def pdf_text(content: bytes) -> str:
 def _printed(ws: int, project_id: int) -> str:
     with UnitOfWork(ws, write=False) as uow:
         _, html = report.render_html(uow, project_id)
-    return pdf_text(report.print_pdf(html))
+    from sim.documents.to_management import print_pdf
+
+    return pdf_text(print_pdf(html))
 
 
 def test_the_pdf_holds_the_checklist_the_tasks_and_the_budget_per_post(workspace):

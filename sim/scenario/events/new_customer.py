@@ -43,6 +43,7 @@ def _known_prospect(ctx, name: str, details: dict):
     from sim.crm.models import Customer, CustomerStatus
     from sim.crm.records import shown
     from sim.journal import service as journal
+    from sim.scenario.engine import PLACEHOLDER_ADDRESS
     from sim.tradeshow.service import same_name
 
     found = next((c for c in ctx.uow.session.scalars(select(Customer).where(
@@ -52,7 +53,7 @@ def _known_prospect(ctx, name: str, details: dict):
         return None
     wanted = {f: str(details[f]) for f in _FROM_ORDER if details.get(f) and not getattr(found, f)}
     if not found.address and not details.get("address"):
-        wanted["address"] = "1 Main Street"  # as a scenario's new customer without an address gets it
+        wanted["address"] = PLACEHOLDER_ADDRESS  # as a scenario's new customer without an address gets it
     if details.get("payment_terms"):
         wanted["payment_terms"] = details["payment_terms"]
     limit = Decimal(str(details["credit_limit"])).quantize(Decimal("0.01")) if "credit_limit" in details else None

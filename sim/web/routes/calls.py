@@ -3,7 +3,7 @@ recorded in the browser or typed, and the audio files (sim/calls/service.py)."""
 from __future__ import annotations
 
 from fastapi import Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
 from sim.accounts.models import User
@@ -14,7 +14,7 @@ from sim.web.deps import actor, candidate_only, candidate_or_inspector, candidat
 from sim.web.routes.evaluation import evaluators
 from sim.workspace.models import Workspace
 from sim.web.forms import new_form_token, show_refusal
-from sim.web.rendering import render
+from sim.web.rendering import audio_response, render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
@@ -48,9 +48,7 @@ def call_page(request: Request, call_id: int, user: User = Depends(candidate_or_
 def call_audio(call_id: int, audio_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     """The customer's voice or the candidate's recorded answer: to their candidate and to staff only."""
     document = calls.audio(uow, call_id=call_id, document_id=audio_id)
-    return Response(document.content, media_type=document.mime_type, headers={
-        "Content-Disposition": f'inline; filename="{document.filename}"', "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store"})
+    return audio_response(document.content, document.mime_type, document.filename)
 
 
 @router.post("/calls/{call_id}/answer")
@@ -89,6 +87,4 @@ def evaluation_audio(session_id: int, workspace_id: int, document_id: int, user:
     from sim.evaluation.review import audio_document
 
     filename, mime, content = audio_document(get_engine(), session_id, workspace_id, document_id)
-    return Response(content, media_type=mime, headers={
-        "Content-Disposition": f'inline; filename="{filename}"', "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store"})
+    return audio_response(content, mime, filename)

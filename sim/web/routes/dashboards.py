@@ -11,6 +11,7 @@ from sim.clock import sim_date
 from sim.dashboards import charts, exports
 from sim.dashboards import pivot as pivots
 from sim.dashboards import service
+from sim.documents.to_management import print_ahead, print_pdf
 from sim.db import UnitOfWork
 from sim.errors import SimError, ValidationFailed
 from sim.web.deps import actor, candidate_only, candidate_or_inspector, viewing_uow, writing_uow
@@ -189,7 +190,7 @@ def dashboard_pdf(request: Request, dashboard_id: int, user: User = Depends(cand
     dashboard, html = service.render_html(uow, dashboard_id)
     name = service.filename(dashboard, "pdf")
     uow.rollback()  # WeasyPrint runs on no open transaction
-    content = service.print_pdf(html)
+    content = print_pdf(html)
     _export(uow, user, dashboard, "pdf")
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
@@ -200,12 +201,7 @@ def dashboard_send(request: Request, dashboard_id: int, user: User = Depends(can
                    uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
     values = _strings(form)
     # printed before the write lock (the unit of work has not begun): WeasyPrint never runs under it
-    with UnitOfWork(uow.workspace_id, write=False, engine=uow.engine) as reader:
-        try:
-            _, html = service.render_html(reader, dashboard_id)
-        except SimError:
-            html = ""
-    printed = {service.version_of(html): service.print_pdf(html)} if html else {}
+    printed = print_ahead(uow, lambda reader: service.render_html(reader, dashboard_id)[1])
     try:
         service.send(uow, actor=actor(user), dashboard_id=dashboard_id, subject=values.get("subject", ""),
                      body=values.get("body", ""), printed=printed, form_token=values.get("form_token"))

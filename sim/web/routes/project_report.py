@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from sim.accounts.models import User
 from sim.db import UnitOfWork
+from sim.documents.to_management import print_ahead, print_pdf
 from sim.errors import SimError
 from sim.projects import report
 from sim.projects import service
@@ -50,7 +51,7 @@ def project_report_pdf(request: Request, project_id: int, user: User = Depends(c
     found, html = report.render_html(uow, project_id)
     name = report.filename(found)
     uow.rollback()  # WeasyPrint runs on no open transaction
-    return Response(report.print_pdf(html), media_type="application/pdf",
+    return Response(print_pdf(html), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
@@ -59,12 +60,7 @@ def project_send(request: Request, project_id: int, user: User = Depends(candida
                  uow: UnitOfWork = Depends(writing_uow), form: FormData = Depends(form_data)):
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     # printed before the write lock (the unit of work has not begun): WeasyPrint never runs under it
-    with UnitOfWork(uow.workspace_id, write=False, engine=uow.engine) as reader:
-        try:
-            _, html = report.render_html(reader, project_id)
-        except SimError:
-            html = ""
-    printed = {report.version_of(html): report.print_pdf(html)} if html else {}
+    printed = print_ahead(uow, lambda reader: report.render_html(reader, project_id)[1])
     try:
         report.send_to_management(uow, actor=actor(user), project_id=project_id,
                                   subject=values.get("subject", ""), body=values.get("body", ""),

@@ -5,7 +5,7 @@ of a visitor the candidate welcomed with « l'évaluateur joue le visiteur ».""
 from __future__ import annotations
 
 from fastapi import Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
@@ -19,7 +19,7 @@ from sim.tradeshow import service as stand
 from sim.tradeshow.models import Visitor, VisitorStatus
 from sim.web.deps import actor, candidate_only, candidate_workspace, requires, viewing_uow
 from sim.web.forms import show_refusal
-from sim.web.rendering import render
+from sim.web.rendering import audio_response, render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell, staff_shell
 from sim.workspace.models import Workspace
@@ -109,9 +109,7 @@ async def visitor_answer(request: Request, visitor_id: int, user: User = Depends
 def visitor_audio(visitor_id: int, recording_id: int, uow: UnitOfWork = Depends(viewing_uow)):
     """A spoken answer of the dialogue: to its candidate and to staff inspecting the workspace."""
     document = stand.voice(uow, visitor_id=visitor_id, document_id=recording_id)
-    return Response(document.content, media_type=document.mime_type, headers={
-        "Content-Disposition": f'inline; filename="{document.filename}"', "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store"})
+    return audio_response(document.content, document.mime_type, document.filename)
 
 
 @router.post("/stand/{visitor_id}/contact")
