@@ -38,10 +38,10 @@ def make_customer(workspace_id: int, *, credit_limit="10000.00", terms="30_net",
 
 
 def make_product(workspace_id: int, *, price="10.00", vat="20.00", stock="100", reserved="0", lead_time=10,
-                 name=None) -> Product:
+                 name=None, reference=None) -> Product:
     n = next(_codes)
     with UnitOfWork(workspace_id) as uow:
-        product = Product(workspace_id=workspace_id, reference=f"TST-{n:05d}", name=name or f"Article test {n}",
+        product = Product(workspace_id=workspace_id, reference=reference or f"TST-{n:05d}", name=name or f"Article test {n}",
                           category="Test", price_ht=Decimal(price), purchase_cost=Decimal(price) / 2,
                           vat_rate=Decimal(vat), weight_kg=Decimal("1"), stock_on_hand=Decimal(stock),
                           stock_reserved=Decimal(reserved), reorder_point=Decimal("5"), safety_stock=Decimal("2"),

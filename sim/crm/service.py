@@ -1,7 +1,7 @@
 """Customer accounts: the list with balances, and the account view (journaled)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -12,7 +12,7 @@ from sqlalchemy import Date, asc, bindparam, case, desc, func, literal, null, or
 from sim.billing.models import CreditNote, Invoice
 from sim.clock import sim_date
 from sim.company.models import SalesRep
-from sim.crm.models import Claim, Contact, Customer, Interaction
+from sim.crm.models import Contact, Customer, Interaction
 from sim.db import Fixed
 from sim.journal import service as journal
 from sim.receivables.credit import credit_note_holds, payment_holds
@@ -246,8 +246,6 @@ class CustomerAccount:
     sales_rep: SalesRep | None
     contacts: list[Contact]
     balance: AccountBalance
-    interactions: list[Interaction] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -272,8 +270,8 @@ def customer_balance(uow, customer: Customer) -> AccountBalance:
 
 
 def customer_account(uow, customer_id: int) -> CustomerAccount:
-    """A customer's account: identity, contacts, terms, balance, last exchanges and claims (reads only;
-    the history is ``sim.crm.timeline``)."""
+    """A customer's account: identity, contacts, terms and balance (reads only; the
+    exchanges, documents and claims are its history, ``sim.crm.timeline``)."""
     from sim.db import NotFound
 
     # the customer and their sales rep in one query (the rep joined, scoped as the customer)
@@ -286,13 +284,7 @@ def customer_account(uow, customer_id: int) -> CustomerAccount:
     balance = customer_balance(uow, customer)
     contacts = uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id)
                                    .order_by(Contact.is_primary.desc(), Contact.last_name)).all()
-    return CustomerAccount(
-        customer=customer, sales_rep=rep, contacts=list(contacts), balance=balance,
-        interactions=list(uow.session.scalars(select(Interaction).where(Interaction.customer_id == customer.id)
-                                              .order_by(Interaction.sim_time.desc()).limit(20))),
-        claims=list(uow.session.scalars(select(Claim).where(Claim.customer_id == customer.id)
-                                        .order_by(Claim.opened_on.desc()))),
-    )
+    return CustomerAccount(customer=customer, sales_rep=rep, contacts=list(contacts), balance=balance)
 
 
 def record_account_view(uow, *, actor: str, account: CustomerAccount) -> None:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from functools import lru_cache
 from math import ceil
 
-from sqlalchemy import Integer, String, bindparam, cast, func, literal, or_, select, union_all
+from sqlalchemy import (Boolean, Date, Integer, String, bindparam, cast, func, literal, null, select,
+                        type_coerce, union_all)
 
 from sim.billing.models import CreditNote, Invoice
 from sim.crm.models import Claim, Interaction
@@ -77,121 +78,136 @@ _MESSAGE_LABELS = {
 }
 
 
+DETAIL = 300  # of a message's or a claim's text, what the page may show (it cuts at 220)
+
+
 def _sources():
     """Per kind of item: its model, the column that dates it, the columns of its
-    number, and how one row becomes an Event."""
+    number, its display columns (text ``s1``…``s5``, a date ``d1``, amounts
+    ``m1``/``m2``, a flag) and how one row of them becomes an Event."""
     from sim.billing.models import InvoiceStatus
     from sim.crm.models import ClaimStatus, PaymentMethod
     from sim.receivables.models import ReminderLevel
     from sim.sales.models import OrderStatus, QuoteStatus
     from sim.stock.models import DeliveryStatus
 
-    def message(m):
-        label = _MESSAGE_LABELS.get((m.channel, m.direction), m.channel)
-        who = f" · {m.counterpart_name}" if m.counterpart_name else ""
-        return Event(m.sim_time, True, "message", label + who, m.reference, m.subject, detail=m.body,
-                     channel=m.channel, href=f"/inbox/{m.id}" if m.channel == "email" else "", id=m.id)
+    def message(r):
+        channel, direction, name, subject, body = r.s1, r.s2, r.s3, r.s4, r.s5
+        label = _MESSAGE_LABELS.get((channel, direction), channel)
+        who = f" · {name}" if name else ""
+        return Event(r.when, True, "message", label + who, r.number, subject or "", detail=body or "",
+                     channel=channel, href=f"/inbox/{r.id}" if channel == "email" else "", id=r.id)
 
+    body = func.substr(Interaction.body, 1, DETAIL)
     return (
-        ("quote", Quote, Quote.issue_date, (Quote.number,), lambda q: Event(
-            _day(q.issue_date), False, "quote", "Devis", q.number, f"valable jusqu'au {q.valid_until:%d/%m/%Y}",
-            amount=q.total_ttc, status=QuoteStatus(q.status).label, href=f"/quotes/{q.id}", id=q.id)),
-        ("order", SalesOrder, SalesOrder.order_date, (SalesOrder.number,), lambda o: Event(
-            _day(o.order_date), False, "order", "Commande", o.number,
-            o.customer_po and f"réf. client {o.customer_po}" or "", amount=o.total_ttc,
-            status=OrderStatus(o.status).label, href=f"/orders/{o.id}", id=o.id)),
+        ("quote", Quote, Quote.issue_date, (Quote.number,), dict(s1=Quote.status, d1=Quote.valid_until,
+                                                                 m1=Quote.total_ttc),
+         lambda r: Event(r.when, False, "quote", "Devis", r.number, f"valable jusqu'au {r.d1:%d/%m/%Y}",
+                         amount=r.m1, status=QuoteStatus(r.s1).label, href=f"/quotes/{r.id}", id=r.id)),
+        ("order", SalesOrder, SalesOrder.order_date, (SalesOrder.number,),
+         dict(s1=SalesOrder.status, s2=SalesOrder.customer_po, m1=SalesOrder.total_ttc),
+         lambda r: Event(r.when, False, "order", "Commande", r.number, r.s2 and f"réf. client {r.s2}" or "",
+                         amount=r.m1, status=OrderStatus(r.s1).label, href=f"/orders/{r.id}", id=r.id)),
         ("delivery", Delivery, func.coalesce(Delivery.ship_date, Delivery.delivered_date), (Delivery.number,),
-         lambda d: Event(_day(d.ship_date or d.delivered_date), False, "delivery", "Livraison", d.number,
-                         d.tracking_number and f"suivi {d.tracking_number}" or "",
-                         status=DeliveryStatus(d.status).label, href=f"/deliveries/{d.id}", id=d.id)),
-        ("invoice", Invoice, Invoice.issue_date, (Invoice.number,), lambda i: Event(
-            _day(i.issue_date), False, "invoice", "Facture", i.number, f"échéance {i.due_date:%d/%m/%Y}",
-            amount=i.total_ttc, status=InvoiceStatus(i.status).label, href=f"/invoices/{i.id}",
-            open_amount=i.amount_due or None, due=i.due_date, id=i.id)),
-        ("credit_note", CreditNote, CreditNote.issue_date, (CreditNote.number,), lambda c: Event(
-            _day(c.issue_date), False, "credit_note", "Avoir", c.number, c.reason, amount=-c.total_ttc,
-            href=f"/credit-notes/{c.id}/pdf", id=c.id)),
-        ("payment", Payment, Payment.received_on, (Payment.number, Payment.reference), lambda p: Event(
-            _day(p.received_on), False, "payment", "Règlement", p.number or p.reference,
-            PaymentMethod(p.method).label + (f" · {p.reference}" if p.reference else ""),
-            amount=-p.amount, status="Rejeté" if p.rejected else "", id=p.id)),
-        ("reminder", Reminder, Reminder.sent_on, (), lambda r: Event(
-            _day(r.sent_on), False, "reminder", "Relance", "", ReminderLevel(r.level).label, id=r.id)),
-        ("claim", Claim, Claim.opened_on, (Claim.number,), lambda cl: Event(
-            _day(cl.opened_on), False, "claim", "Réclamation", cl.number, cl.subject, detail=cl.description,
-            status=ClaimStatus(cl.status).label, id=cl.id)),
-        ("message", Interaction, Interaction.sim_time, (Interaction.reference,), message),
+         dict(s1=Delivery.status, s2=Delivery.tracking_number),
+         lambda r: Event(r.when, False, "delivery", "Livraison", r.number, r.s2 and f"suivi {r.s2}" or "",
+                         status=DeliveryStatus(r.s1).label, href=f"/deliveries/{r.id}", id=r.id)),
+        ("invoice", Invoice, Invoice.issue_date, (Invoice.number,),
+         dict(s1=Invoice.status, d1=Invoice.due_date, m1=Invoice.total_ttc, m2=Invoice.amount_due),
+         lambda r: Event(r.when, False, "invoice", "Facture", r.number, f"échéance {r.d1:%d/%m/%Y}",
+                         amount=r.m1, status=InvoiceStatus(r.s1).label, href=f"/invoices/{r.id}",
+                         open_amount=r.m2 or None, due=r.d1, id=r.id)),
+        ("credit_note", CreditNote, CreditNote.issue_date, (CreditNote.number,),
+         dict(s2=CreditNote.reason, m1=CreditNote.total_ttc),
+         lambda r: Event(r.when, False, "credit_note", "Avoir", r.number, r.s2, amount=-r.m1,
+                         href=f"/credit-notes/{r.id}/pdf", id=r.id)),
+        ("payment", Payment, Payment.received_on, (Payment.number, Payment.reference),
+         dict(s1=Payment.method, s2=Payment.reference, m1=Payment.amount, flag=Payment.rejected),
+         lambda r: Event(r.when, False, "payment", "Règlement", r.number,
+                         PaymentMethod(r.s1).label + (f" · {r.s2}" if r.s2 else ""),
+                         amount=-r.m1, status="Rejeté" if r.flag else "", id=r.id)),
+        ("reminder", Reminder, Reminder.sent_on, (), dict(s1=Reminder.level),
+         lambda r: Event(r.when, False, "reminder", "Relance", "", ReminderLevel(r.s1).label, id=r.id)),
+        ("claim", Claim, Claim.opened_on, (Claim.number,),
+         dict(s1=Claim.status, s2=Claim.subject, s3=func.substr(Claim.description, 1, DETAIL)),
+         lambda r: Event(r.when, False, "claim", "Réclamation", r.number, r.s2, detail=r.s3 or "",
+                         status=ClaimStatus(r.s1).label, id=r.id)),
+        ("message", Interaction, Interaction.sim_time, (Interaction.reference,),
+         dict(s1=Interaction.channel, s2=Interaction.direction, s3=Interaction.counterpart_name,
+              s4=Interaction.subject, s5=body), message),
     )
 
 
-@lru_cache(maxsize=1)
-def _light_keys():
-    """Each source's sort keys (kind, id, date or time as ISO text, number), its
-    newest rows down to the window's end (``skip``: the row there gives the
-    boundary day; ties on it included), for one workspace and customer."""
+def _display_types():
+    from sim.db import Fixed
+
+    return {"s1": String(), "s2": String(), "s3": String(), "s4": String(), "s5": String(), "d1": Date(),
+            "m1": Fixed(2), "m2": Fixed(2), "flag": Boolean()}
+
+
+@lru_cache(maxsize=2)
+def _page_query(dialect: str):
+    """The customer's history sorted in SQL, newest first, one window of it
+    (``limit``, ``offset``) with its display columns, each row carrying the
+    whole history's size: one round trip for the page.
+
+    Dates and times meet in one column as ISO text, which sorts in time order
+    on both databases: a day (``2026-03-02``) sorts below every time of that
+    day (``2026-03-02 09:15:00``), as a dated item counts as the start of its
+    day after the day's timed exchanges. Then the later step of the sale, the
+    number, the id — byte order on PostgreSQL too (``COLLATE "C"``), as in
+    Python. Scoped by hand (each part names the workspace): the automatic
+    scoping would walk this nine-select union on every page; built once with
+    bound parameters, its cache key is not computed again."""
+    types = _display_types()
     parts = []
-    for kind, model, day, numbers, _ in _sources():
-        boundary = (select(day).where(model.customer_id == bindparam("customer"))
-                    .where(model.workspace_id == bindparam("workspace"))
-                    .order_by(day.desc().nulls_last()).offset(bindparam("skip", type_=Integer)).limit(1)
-                    .scalar_subquery())
+    for kind, model, day, numbers, shown, _ in _sources():
         number = func.coalesce(*(func.nullif(n, "") for n in numbers), "") if numbers else literal("")
-        # ISO text sorts in time order on both databases, and makes one column of dates and times
-        parts.append(select(literal(kind).label("kind"), model.id.label("id"), cast(day, String).label("at"),
-                            number.label("number"))
-                     .where(model.workspace_id == bindparam("workspace"), model.customer_id == bindparam("customer"),
-                            or_(boundary.is_(None), day >= boundary)))
-    # each row also carries the whole history's size (computed once by both databases: it is not
-    # correlated): the page's keys and the count in one round trip
-    return select(union_all(*parts).subquery(), _counted().scalar_subquery().label("total"))
+        columns = [type_coerce(shown[name], type_).label(name) if name in shown
+                   else cast(null(), type_).label(name) for name, type_ in types.items()]
+        parts.append(select(literal(kind).label("kind"), literal(_RANK[kind]).label("rank"), model.id.label("id"),
+                            func.coalesce(cast(day, String), "").label("at"), number.label("number"), *columns)
+                     .where(model.workspace_id == bindparam("workspace"), model.customer_id == bindparam("customer")))
+    history = union_all(*parts).subquery()
+
+    def bytewise(column):
+        return column.collate("C") if dialect == "postgresql" else column
+
+    return (select(history, _counted().scalar_subquery().label("total"))
+            .order_by(bytewise(history.c.at).desc(), history.c.rank.desc(), bytewise(history.c.number).desc(),
+                      history.c.id.desc())
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+
+
+class _Row:
+    """One row of the page query, its time read back from the ISO text."""
+    __slots__ = ("kind", "id", "number", "when", "s1", "s2", "s3", "s4", "s5", "d1", "m1", "m2", "flag")
+
+    def __init__(self, row):
+        for name in self.__slots__[4:]:
+            setattr(self, name, getattr(row, name))
+        self.kind, self.id, self.number = row.kind, row.id, row.number or ""
+        when = datetime.fromisoformat(row.at) if row.at else datetime.min
+        self.when = when if row.kind == "message" else _day(when.date())
+
+
+def _window(uow, customer_id: int, offset: int, limit: int) -> tuple[list[Event], int]:
+    """These items of the history (newest first) and the history's size."""
+    make = {kind: make for kind, *_, make in _sources()}
+    rows = uow.session.execute(
+        _page_query(uow.session.get_bind().dialect.name),
+        {"workspace": uow.workspace_id, "customer": customer_id, "limit": limit, "offset": offset},
+        execution_options={"all_workspaces": True}).all()
+    if not rows and offset:  # past the end: only the size is wanted
+        return [], count(uow, customer_id)
+    return [make[row.kind](_Row(row)) for row in rows], (rows[0].total if rows else 0)
 
 
 def events(uow, customer_id: int, window: slice | None = None) -> list[Event]:
-    """The customer's history, newest first: every item, or only the ``window``
-    of it (a page). For a page, the sort keys come first — from each source
-    its newest rows up to the window's end, ties on the boundary day included,
-    as light tuples — then only the page's rows are loaded whole: a customer of
-    three years has hundreds of documents, a page shows 25."""
-    s = uow.session
-    sources = _sources()
-    if window is None:
-        out = [make(row) for _, model, _, _, make in sources
-               for row in s.scalars(select(model).where(model.customer_id == customer_id))]
-        out.sort(key=lambda e: e.sort_key, reverse=True)
-        return out
-    keys, _ = _keys(uow, customer_id, window.stop)
-    return _rows(uow, keys[window])
-
-
-def _keys(uow, customer_id: int, stop: int) -> tuple[list, int]:
-    """The sort keys of the history down to item ``stop`` at least (newest first), and
-    the history's size. Past the end of the history every source gives all its rows,
-    so any window of it can be cut from these keys."""
-    keys, total = [], 0
-    # scoped by hand (each part names the workspace): the automatic scoping
-    # would walk this 18-select statement on every page, several ms of Python;
-    # built once with bound parameters, its cache key is not computed again
-    for kind, row_id, at, number, total in uow.session.execute(
-            _light_keys(), {"workspace": uow.workspace_id, "customer": customer_id, "skip": max(0, stop - 1)},
-            execution_options={"all_workspaces": True}):
-        timed = kind == "message"
-        when = datetime.fromisoformat(at) if at else datetime.min
-        when = when if timed else _day(when.date())
-        keys.append(((when, timed, _RANK[kind], number or "", row_id), kind, row_id))
-    keys.sort(reverse=True)
-    return keys, total or 0
-
-
-def _rows(uow, keys: list) -> list[Event]:
-    """The events of these keys, each source's rows in one query."""
-    s, sources = uow.session, _sources()
-    wanted: dict[str, list[int]] = {}
-    for _, kind, row_id in keys:
-        wanted.setdefault(kind, []).append(row_id)
-    out = [make(row) for kind, model, _, _, make in sources if kind in wanted
-           for row in s.scalars(select(model).where(model.id.in_(wanted[kind])))]
-    out.sort(key=lambda e: e.sort_key, reverse=True)
-    return out
+    """The customer's history, newest first: every item, or only the ``window`` of it."""
+    start = (window.start or 0) if window else 0
+    stop = window.stop if window and window.stop is not None else 2**31 - 1
+    return _window(uow, customer_id, start, max(0, stop - start))[0]
 
 
 @lru_cache(maxsize=1)
@@ -213,11 +229,12 @@ def count(uow, customer_id: int) -> int:
 
 
 def customer_timeline(uow, customer_id: int, page: int = 1, per_page: int = PER_PAGE) -> Timeline:
-    """One page of the history (a page past the end shows the last one): its keys and
-    the history's size in one query, then the page's rows."""
-    page = max(1, page)
-    keys, total = _keys(uow, customer_id, min(page * per_page, 2**31 - 1))  # an OFFSET is an integer
+    """One page of the history (a page past the end shows the last one): its
+    rows and the history's size in one query."""
+    page = min(max(1, page), (2**31 - 1) // per_page)  # an OFFSET is an integer
+    found, total = _window(uow, customer_id, (page - 1) * per_page, per_page)
     pages = max(1, ceil(total / per_page))
-    page = min(page, pages)
-    start = (page - 1) * per_page
-    return Timeline(_rows(uow, keys[start:start + per_page]), total, page, per_page)
+    if page > pages:
+        page = pages
+        found, total = _window(uow, customer_id, (page - 1) * per_page, per_page)
+    return Timeline(found, total, page, per_page)
