@@ -92,7 +92,7 @@ def _prepare(url: str, size_name: str, seed: int, fresh: bool = False) -> int:
         print(f"seeded the {size_name} company in {time.perf_counter() - started:.0f} s")
     from sim.db import get_engine, refresh_statistics
 
-    refresh_statistics(get_engine())  # what `advsim seed` and `advsim db upgrade` do
+    refresh_statistics(get_engine(), vacuum=True)  # what `advsim seed` and `advsim db upgrade` do
     return workspace.id
 
 

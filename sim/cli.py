@@ -22,7 +22,7 @@ def cmd_db_upgrade(args) -> int:
     from sim.migrations import upgrade
 
     upgrade(get_settings().database_url)
-    refresh_statistics(get_engine())  # new indexes are only chosen once the planner has statistics on them
+    refresh_statistics(get_engine(), vacuum=True)  # new indexes are only chosen once the planner has statistics on them
     print("Base de données à jour.")
     return 0
 
@@ -50,7 +50,7 @@ def cmd_seed(args) -> int:
                               owner_id=owner.id if owner else None, seed=args.seed, actor="cli:seed",
                               size=SIZES[args.size])
         uow.commit()
-    refresh_statistics(get_engine())
+    refresh_statistics(get_engine(), vacuum=True)
     print(f"Espace n° {ws.id} « {ws.name} » créé (graine {args.seed}, date simulée {ws.sim_date:%d/%m/%Y}).")
     return 0
 

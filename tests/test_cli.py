@@ -54,3 +54,21 @@ def test_seed_creates_a_named_workspace_with_the_same_company_for_the_same_seed(
             assert uow.session.scalar(select(func.count(Customer.id))) >= 300
     assert names[0] == names[1]
     assert "Groupe B" in capsys.readouterr().out
+
+
+def test_seed_leaves_the_planner_statistics_and_on_postgresql_a_vacuumed_table(engine):
+    """After a bulk load the planner needs statistics (SQLite: sqlite_stat1) and,
+    on PostgreSQL, a vacuum: until then no count is answered from an index alone."""
+    from sqlalchemy import text
+
+    def vacuums():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'interaction'")).scalar()
+
+    before = vacuums() if engine.dialect.name == "postgresql" else None
+    assert main(["seed", "--seed", "7", "--size", "small", "--name", "Statistiques"]) == 0
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            assert vacuums() > before
+        else:
+            assert conn.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'interaction'")).scalar() > 0

@@ -2,10 +2,10 @@
 
 Only the page's threads are built as summaries (sim/inbox/service.summaries);
 the mailbox is never grouped in Python. The usual list — a box, newest first —
-is counted by one index-only query and read by walking the messages in order
-of activity (an index, no sort) only as far as the page's last thread, each
-batch checked against the box in SQL; a small box (the unread threads) is read
-by key. A search finds in SQL the threads where each word appears somewhere;
+is counted by one query and read by one statement that walks the last
+messages in order of activity (an index, no sort) only as far as the page's
+last thread and keeps the threads of the box; a small box (the unread
+threads) is read by key. A search finds in SQL the threads where each word appears somewhere;
 a date range, the oldest-first order or a search that finds many threads
 walks every thread's key (no message built) to count them."""
 from __future__ import annotations
@@ -25,6 +25,7 @@ def inbox_params(params) -> ListParams:
 
 
 SMALL_BOX = 300  # up to this many threads in a box (the unread ones), they are read by key, not walked to
+WALK = (4, 100)  # the last messages walked for a page: per thread wanted, plus (most threads are one or two messages)
 MANY = 1500  # past this many threads found by a search, walking every thread's key is cheaper than reading them
 
 
@@ -61,7 +62,7 @@ def thread_page(uow, params: ListParams, *, box: str = "inbox", unread_only: boo
         if members is not None:
             keys = [key for key, _ in inbox.by_activity(uow, members)][:wanted]
         else:
-            keys = _walk(uow, box, unread_only, wanted)
+            keys = _latest(uow, box, unread_only, wanted, total)
         rows = inbox.summaries(uow, keys[(page - 1) * per_page:])
         return ListPage(rows, total, page, per_page, {}, replace(params, page=page))
 
@@ -80,6 +81,20 @@ def _page_of(uow, keys: list[int], params: ListParams) -> ListPage:
         keys = keys[::-1]
     rows = inbox.summaries(uow, keys[(page - 1) * per_page:page * per_page])
     return ListPage(rows, total, page, per_page, {}, replace(params, page=page))
+
+
+def _latest(uow, box: str, unread_only: bool, wanted: int, total: int) -> list[int]:
+    """The first ``wanted`` threads of ``box``: the last messages are walked in
+    SQL (``WALK``), further when that was not enough."""
+    wanted = min(wanted, total)
+    walk = WALK[0] * wanted + WALK[1]
+    while True:
+        keys = inbox.latest_threads(uow, box=box, unread_only=unread_only, wanted=wanted, walk=walk)
+        if keys is None:  # no single message decides: walked in Python
+            return _walk(uow, box, unread_only, wanted)
+        if len(keys) >= wanted or walk >= inbox.message_count(uow):
+            return keys
+        walk *= 4
 
 
 def _walk(uow, box: str, unread_only: bool, wanted: int) -> list[int]:

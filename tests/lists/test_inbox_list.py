@@ -92,10 +92,13 @@ def test_the_pages_of_each_box_follow_the_last_activity_of_every_thread(workspac
     from sim.inbox import lists
 
     with UnitOfWork(workspace.id, write=False) as uow:
-        for box, unread_only, small in (("inbox", False, 0), ("inbox", False, 10_000), ("sent", False, 0),
-                                        ("sent", True, 10_000), ("all", False, 0), ("inbox", True, 10_000),
-                                        ("inbox", True, 0)):
+        for box, unread_only, small, walk in (
+                ("inbox", False, 0, (4, 100)), ("inbox", False, 0, (1, 0)), ("inbox", False, 10_000, (4, 100)),
+                ("sent", False, 0, (4, 100)), ("sent", False, 0, (1, 0)), ("sent", True, 10_000, (4, 100)),
+                ("all", False, 0, (4, 100)), ("all", False, 0, (1, 0)), ("inbox", True, 10_000, (4, 100)),
+                ("inbox", True, 0, (4, 100)), ("inbox", True, 0, (1, 0))):
             monkeypatch.setattr(lists, "SMALL_BOX", small)  # walked to, or read by key: the same pages
+            monkeypatch.setattr(lists, "WALK", walk)  # a walk too short at first is walked further
             expected = _reference(uow, box, unread_only)
             for per_page, page in ((25, 1), (25, 3), (50, 2), (25, 99)):
                 got = thread_page(uow, inbox_params({"per_page": str(per_page), "page": str(page)}), box=box,
