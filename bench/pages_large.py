@@ -96,14 +96,64 @@ def _prepare(url: str, size_name: str, seed: int, fresh: bool = False) -> int:
     return workspace.id
 
 
+def _extras(workspace_id: int) -> None:
+    """What a candidate builds and the seed does not (a draft quote, a dashboard
+    of two panels, a trade-show project, a communication support): created
+    once, kept with the benchmark's database."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from sim.clock import sim_date
+    from sim.crm.models import Customer
+    from sim.sales.models import Quote, QuoteStatus
+    from sim.sales.service import LineInput, create_quote
+    from sim.stock.models import Product
+    from sim.communication.models import CommunicationSupport
+    from sim.communication.service import create_support
+    from sim.dashboards.models import Dashboard
+    from sim.dashboards.service import add_panel, create_dashboard
+    from sim.db import UnitOfWork
+    from sim.projects.models import Project
+    from sim.projects.service import add_task, create_project
+
+    with UnitOfWork(workspace_id) as uow:
+        if uow.session.scalar(select(Quote.id).where(Quote.status == QuoteStatus.DRAFT).limit(1)) is None:
+            customer = uow.session.scalar(select(func.min(Customer.id)))
+            products = uow.session.scalars(select(Product.id).order_by(Product.id).limit(3)).all()
+            create_quote(uow, actor="bench", customer_id=customer,
+                         lines=[LineInput(product_id=product, quantity="10") for product in products])
+        if uow.session.scalar(select(Dashboard.id).limit(1)) is None:
+            dashboard = create_dashboard(uow, actor="bench", title="Ventes", objective="Suivre le CA")
+            add_panel(uow, actor="bench", dashboard_id=dashboard.id, values={"rows": "category"})
+            add_panel(uow, actor="bench", dashboard_id=dashboard.id, values={"rows": "month"})
+        if uow.session.scalar(select(Project.id).limit(1)) is None:
+            today = sim_date(uow)
+            project = create_project(uow, actor="bench", kind="trade_show", name="Salon Maison & Jardin",
+                                     place="Lyon Eurexpo", event_date=(today + timedelta(days=21)).isoformat(),
+                                     budget_amount="8000,00")
+            add_task(uow, actor="bench", project_id=project.id, title="Réserver le stand",
+                     start_date=today.isoformat(), due_date=(today + timedelta(days=3)).isoformat())
+        if uow.session.scalar(select(CommunicationSupport.id).limit(1)) is None:
+            create_support(uow, actor="bench", kind="offer", channel="email", title="-10 % sur le film étirable",
+                           objective="Relancer les ventes de film", body="Bonjour,\n\n**-10 %** jusqu'au 30/11.",
+                           filters={"status": "customer", "kind": "b2b"})
+        uow.commit()
+
+
 def _pages(workspace_id: int, routes: set[str]) -> dict[str, str]:
     """One URL per candidate HTML page (the busiest customer's, a real document of each kind)."""
     from sqlalchemy import func, select
 
-    from sim.billing.models import Invoice
-    from sim.crm.models import Interaction
+    from sim.billing.models import CreditNote, Invoice
+    from sim.receivables.models import Payment
+    from sim.communication.models import CommunicationSupport
+    from sim.crm.models import Claim, Interaction
+    from sim.dashboards.models import Dashboard
     from sim.db import UnitOfWork
-    from sim.sales.models import Quote, SalesOrder
+    from sim.projects.models import Project
+    from sim.stock.models import PurchaseOrder
+    from sim.sales.models import OrderStatus, Quote, QuoteStatus, SalesOrder
     from sim.stock.models import Delivery, Product
 
     with UnitOfWork(workspace_id, write=False) as uow:
@@ -112,25 +162,58 @@ def _pages(workspace_id: int, routes: set[str]) -> dict[str, str]:
                             .order_by(func.count().desc(), Invoice.customer_id).limit(1))
         ids = {"customer": customer,
                "quote": s.scalar(select(func.max(Quote.id))),
+               "draft quote": s.scalar(select(func.max(Quote.id)).where(Quote.status == QuoteStatus.DRAFT)),
                "order": s.scalar(select(func.max(SalesOrder.id))),
+               "open order": s.scalar(select(func.max(SalesOrder.id))
+                                      .where(SalesOrder.status == OrderStatus.CONFIRMED)),
                "delivery": s.scalar(select(func.max(Delivery.id))),
                "invoice": s.scalar(select(func.max(Invoice.id)).where(Invoice.customer_id == customer)),
+               "credit note": s.scalar(select(func.max(CreditNote.id))),
+               "payment": s.scalar(select(func.max(Payment.id))),
                "product": s.scalar(select(func.min(Product.id))),
+               "purchase order": s.scalar(select(func.max(PurchaseOrder.id))),
+               "claim": s.scalar(select(func.max(Claim.id))),
+               "dashboard": s.scalar(select(func.min(Dashboard.id))),
+               "project": s.scalar(select(func.min(Project.id))),
+               "support": s.scalar(select(func.min(CommunicationSupport.id))),
                "message": s.scalar(select(func.max(Interaction.id)).where(Interaction.channel == "email"))}
+    customer = ids["customer"]
     pages = {
-        "/customers": "/customers", "/customers?page=2": "/customers?page=2",
-        "/customers/{customer_id}": f"/customers/{ids['customer']}",
-        "/customers/{customer_id}/edit": f"/customers/{ids['customer']}/edit",
-        "/customers/{customer_id}/payments/new": f"/customers/{ids['customer']}/payments/new",
-        "/quotes": "/quotes", "/quotes/new": f"/quotes/new?customer={ids['customer']}",
+        "/": "/",
+        "/customers": "/customers", "/customers?page=2": "/customers?page=2", "/customers/new": "/customers/new",
+        "/customers/{customer_id}": f"/customers/{customer}",
+        "/customers/{customer_id}/edit": f"/customers/{customer}/edit",
+        "/customers/{customer_id}/folder": f"/customers/{customer}/folder",
+        "/customers/{customer_id}/payments/new": f"/customers/{customer}/payments/new",
+        "/customers/{customer_id}/recovery": f"/customers/{customer}/recovery",
+        "/quotes": "/quotes", "/quotes/new": f"/quotes/new?customer={customer}",
         "/quotes/{quote_id}": f"/quotes/{ids['quote']}",
-        "/orders": "/orders", "/orders/{order_id}": f"/orders/{ids['order']}",
+        "/quotes/{quote_id}/edit": f"/quotes/{ids['draft quote']}/edit",
+        "/orders": "/orders", "/orders/new": f"/orders/new?customer={customer}",
+        "/orders/{order_id}": f"/orders/{ids['order']}",
+        "/orders/{order_id}/edit": f"/orders/{ids['open order']}/edit",
+        "/orders-at-risk": "/orders-at-risk",
         "/deliveries": "/deliveries", "/deliveries/{delivery_id}": f"/deliveries/{ids['delivery']}",
+        "/carriers": "/carriers",
         "/invoices": "/invoices", "/invoices?page=2": "/invoices?page=2",
         "/invoices/{invoice_id}": f"/invoices/{ids['invoice']}",
-        "/payments": "/payments",
+        "/credit-notes/{credit_note_id}": f"/credit-notes/{ids['credit note']}",
+        "/payments": "/payments", "/payments/{payment_id}": f"/payments/{ids['payment']}",
+        "/receivables": "/receivables", "/receivables/overdue": "/receivables/overdue",
+        "/receivables/todo": "/receivables/todo",
         "/products": "/products", "/products/{product_id}": f"/products/{ids['product']}",
-        "/inbox": "/inbox", "/inbox/{message_id}": f"/inbox/{ids['message']}",
+        "/reorder-proposals": "/reorder-proposals",
+        "/purchase-orders": "/purchase-orders", "/purchase-orders/new": "/purchase-orders/new",
+        "/purchase-orders/{purchase_order_id}": f"/purchase-orders/{ids['purchase order']}",
+        "/inbox": "/inbox", "/inbox/{message_id}": f"/inbox/{ids['message']}", "/inbox/new": "/inbox/new",
+        "/calls": "/calls",
+        "/claims": "/claims", "/claims/new": "/claims/new", "/claims/{claim_id}": f"/claims/{ids['claim']}",
+        "/dashboards": "/dashboards", "/dashboards/{dashboard_id}": f"/dashboards/{ids['dashboard']}",
+        "/communication": "/communication", "/communication/new": "/communication/new",
+        "/communication/{support_id}": f"/communication/{ids['support']}",
+        "/communication/{support_id}/edit": f"/communication/{ids['support']}/edit",
+        "/projects": "/projects", "/projects/new": "/projects/new",
+        "/projects/{project_id}": f"/projects/{ids['project']}",
     }
     # pages another part of the product has not built yet are left out (and said so)
     missing = [p for p in pages if p.split("?")[0] not in routes]
@@ -198,7 +281,7 @@ def main(argv=None) -> int:
                         help="in this process, no server: each page's statements and their time in the driver")
     parser.add_argument("--log", action="store_true", help="with --statements: every statement of each page")
     parser.add_argument("--page", action="append", default=[],
-                        help="with --statements: only this page (its name as printed, e.g. /orders/{order_id})")
+                        help="only this page (its name as printed, e.g. /orders/{order_id}); repeatable")
     args = parser.parse_args(argv)
 
     cache = ROOT / ".cache" / "bench"
@@ -212,14 +295,14 @@ def main(argv=None) -> int:
     os.environ.update(ADVSIM_DATA_DIR=str(cache), ADVSIM_DATABASE_URL=url, ADVSIM_SECRET_KEY="bench",
                       ADVSIM_CHEAP_HASHING="1", ADVSIM_SCHEDULER="off")
     workspace_id = _prepare(url, args.size, args.seed, fresh=args.fresh)
+    _extras(workspace_id)
 
     from sim.web.app import create_app
 
     routes = {route.path for route in create_app().routes}
-    pages = _pages(workspace_id, routes)
+    pages = {name: path for name, path in _pages(workspace_id, routes).items() if not args.page or name in args.page}
     if args.statements:
-        return _statements({name: path for name, path in pages.items() if not args.page or name in args.page},
-                           rounds=args.rounds, log=args.log)
+        return _statements(pages, rounds=args.rounds, log=args.log)
 
     import httpx
 

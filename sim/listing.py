@@ -168,6 +168,14 @@ class ListPage:
         return min(self.total, self.page * self.per_page)
 
 
+def page_of(rows: list, params: ListParams, totals: dict | None = None) -> ListPage:
+    """The page ``params`` asks for of rows already computed (and ordered) in
+    Python: past the last page, the last page."""
+    page = min(params.page, max(1, ceil(len(rows) / params.per_page)))
+    return ListPage(rows[(page - 1) * params.per_page:page * params.per_page], len(rows), page, params.per_page,
+                    totals or {}, replace(params, page=page))
+
+
 def search_term(q: str) -> str:
     """``q`` as a LIKE pattern: lower case, with the LIKE wildcards typed by the user taken literally."""
     escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -91,11 +91,14 @@ def proposals(uow, supplier_id: int | None = None) -> list[Proposal]:
                StockMove.move_date > today - timedelta(days=CONSUMPTION_DAYS), StockMove.move_date <= today)
         .group_by(StockMove.product_id)).all())
     supplies = incoming(uow, ids)
+    # the waiting orders named in a subquery: SQLite starts from them (a hundred, ix_sales_order_status)
+    # instead of every line of the products (risk._waiting_lines; 19 → 0.5 ms on the large company)
+    orders = select(SalesOrder.id).where(SalesOrder.status.in_(WAITING_ORDERS))
     waiting = dict(uow.session.execute(
         select(OrderLine.product_id,
                func.sum(OrderLine.quantity - OrderLine.quantity_delivered - OrderLine.quantity_reserved))
         .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
-        .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.product_id.in_(ids),
+        .where(SalesOrder.status.in_(WAITING_ORDERS), OrderLine.order_id.in_(orders), OrderLine.product_id.in_(ids),
                OrderLine.quantity > OrderLine.quantity_delivered + OrderLine.quantity_reserved)
         .group_by(OrderLine.product_id)).all())
     result = []

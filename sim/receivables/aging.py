@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from sim.billing.models import CreditNote, Invoice, InvoiceStatus
 from sim.clock import sim_date
@@ -41,7 +41,7 @@ def bucket_of(days_late: int) -> str:
 
 @dataclass
 class AgedRow:
-    customer: Customer | None  # None: the company's total line
+    customer: Row | None  # id, code, name, in_litigation; None: the company's total line
     amounts: dict[str, Decimal] = field(default_factory=lambda: {b: ZERO for b in BUCKETS})
     credit: Decimal = ZERO  # held by the customer, netted in ``total``
 
@@ -69,15 +69,19 @@ class AgedBalance:
 
 
 def _credits(uow, customer_ids=None) -> dict[int, Decimal]:
+    """customer id → the credit held (credit notes' and payments' unapplied parts)."""
     held: dict[int, Decimal] = {}
     notes = select(CreditNote.customer_id, CreditNote.unapplied).where(credit_note_holds())
     pays = select(Payment.customer_id, Payment.unapplied).where(payment_holds())
-    if customer_ids is not None:
-        notes = notes.where(CreditNote.customer_id.in_(customer_ids))
-        pays = pays.where(Payment.customer_id.in_(customer_ids))
+    wanted = None if customer_ids is None else set(customer_ids)
+    if wanted is not None and len(wanted) <= 20:  # a few customers: their own documents
+        notes = notes.where(CreditNote.customer_id.in_(wanted))
+        pays = pays.where(Payment.customer_id.in_(wanted))
+    # many: the few documents that hold a credit (ix_payment_unapplied), kept for these customers
     for query in (notes, pays):
         for customer_id, amount in uow.session.execute(query):
-            held[customer_id] = held.get(customer_id, ZERO) + amount
+            if wanted is None or customer_id in wanted:
+                held[customer_id] = held.get(customer_id, ZERO) + amount
     return held
 
 
@@ -94,8 +98,10 @@ def aged_balance(uow, *, customer_id: int | None = None, as_of: date | None = No
     credits = _credits(uow, [customer_id] if customer_id is not None else None)
     for cid, amount in credits.items():
         rows.setdefault(cid, AgedRow(None)).credit = amount
-    customers = {c.id: c for c in uow.session.scalars(select(Customer).where(Customer.id.in_(list(rows))))} \
-        if rows else {}
+    # light rows (what the balance shows of a customer): a thousand customers have a balance at the large size
+    customers = {c.id: c for c in uow.session.execute(
+        select(Customer.id, Customer.code, Customer.name, Customer.in_litigation)
+        .where(Customer.id.in_(list(rows))))} if rows else {}
     for cid, row in rows.items():
         row.customer = customers[cid]
     ordered = sorted(rows.values(), key=lambda r: (-r.overdue, -r.gross, r.customer.name))

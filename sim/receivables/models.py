@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlmodel import Field
 
 from sim.db import WorkspaceOwned, money_field
@@ -13,7 +13,10 @@ from sim.labels import Labelled
 
 class Payment(WorkspaceOwned, table=True):
     # the list: its default order, date filter, count and totals read on this index alone
-    __table_args__ = (Index("ix_payment_list", "workspace_id", "received_on", "id", "amount", "unapplied"),)
+    __table_args__ = (Index("ix_payment_list", "workspace_id", "received_on", "id", "amount", "unapplied"),
+                      # the payments that still hold a credit: a handful among 30 000 (sim/receivables/credit.py)
+                      Index("ix_payment_holding", "workspace_id", "customer_id", sqlite_where=text("unapplied > 0"),
+                            postgresql_where=text("unapplied > 0")))
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(default="", sa_type=String(20))  # RG-2026-00012: the journal's key for it
     customer_id: int = Field(foreign_key="customer.id", index=True)

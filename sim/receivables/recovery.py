@@ -171,8 +171,10 @@ def customer_credit(uow, customer_id: int) -> Decimal:
 
 
 def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
-                   include_not_due: bool = True) -> list[InvoiceState]:
-    """Every open invoice (of a customer, or these) with its place on the ladder."""
+                   include_not_due: bool = True, due_by: date | None = None) -> list[InvoiceState]:
+    """Every open invoice (of a customer, or these) with its place on the ladder;
+    only the overdue ones without ``include_not_due``, only those due by
+    ``due_by`` with it (both in SQL: 1 500 open invoices at the large size)."""
     from sim.receivables.plans import plan_states
 
     today = sim_date(uow)
@@ -182,6 +184,10 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
         query = query.where(Invoice.customer_id == customer_id)
     if invoice_ids is not None:
         query = query.where(Invoice.id.in_(list(invoice_ids) or [0]))
+    if not include_not_due:
+        query = query.where(Invoice.due_date < today)
+    if due_by is not None:
+        query = query.where(Invoice.due_date <= due_by)
     invoices = list(uow.session.scalars(query.order_by(Invoice.due_date, Invoice.number)))
     ids = [i.id for i in invoices]
     customers = {c.id: c for c in uow.session.scalars(
@@ -259,6 +265,16 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
     return states
 
 
+def chased_states(uow, *, customer_id: int | None = None, steps: list[Step] | None = None) -> list[InvoiceState]:
+    """The states of the open invoices that are overdue or may have a reminder
+    due today: what the overdue list and today's reminders read (a step falls
+    due its offset after the invoice's due date: no invoice due later can have
+    one today). At the large size, 300 of the 1 500 open invoices."""
+    steps = procedure(uow) if steps is None else steps
+    earliest = min([step.offset_days for step in steps] + [1])
+    return invoice_states(uow, customer_id=customer_id, due_by=sim_date(uow) - timedelta(days=earliest))
+
+
 # ===== today's reminders ==================================================
 
 @dataclass
@@ -280,10 +296,16 @@ class TodoItem:
         return max(ZERO, self.amount - self.credit)
 
 
-def todo(uow, *, customer_id: int | None = None) -> list[TodoItem]:
-    """The reminders due today or before (not done yet), one item per customer and step, oldest first."""
+def todo(uow, *, customer_id: int | None = None, states: list[InvoiceState] | None = None) -> list[TodoItem]:
+    """The reminders due today or before (not done yet), one item per customer and step, oldest first;
+    from ``states`` when the caller already has them (every open invoice of ``customer_id``)."""
     items: dict[tuple[int, str], TodoItem] = {}
-    due = [state for state in invoice_states(uow, customer_id=customer_id) if state.due_today]
+    steps = procedure(uow)
+    if not steps:
+        return []
+    if states is None:
+        states = chased_states(uow, customer_id=customer_id, steps=steps)
+    due = [state for state in states if state.due_today]
     credits = _credits(uow, list({state.customer.id for state in due})) if due else {}
     for state in due:
         cid = state.customer.id
@@ -299,7 +321,7 @@ def todo(uow, *, customer_id: int | None = None) -> list[TodoItem]:
             item.notes.append(f"Échéance impayée de l'échéancier {state.plan.number} : reprise à la mise en demeure")
         if credits[cid] > 0:
             item.notes.append(f"Crédit client de {eur(credits[cid])} à imputer d'abord")
-    order = {s.level: i for i, s in enumerate(procedure(uow))}
+    order = {s.level: i for i, s in enumerate(steps)}
     return sorted(items.values(), key=lambda i: (i.due_on, i.customer.name, order.get(i.step.level, 99)))
 
 

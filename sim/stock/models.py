@@ -79,7 +79,9 @@ class StockMoveKind(Labelled):
 
 class StockMove(WorkspaceOwned, table=True):
     __tablename__ = "stock_move"
-    __table_args__ = (Index("ix_stock_move_ws_product_date", "workspace_id", "product_id", "move_date"),)
+    __table_args__ = (Index("ix_stock_move_ws_product_date", "workspace_id", "product_id", "move_date"),
+                      # a product's consumption (reorder proposals: shipments of the last 90 days) on this index alone
+                      Index("ix_stock_move_consumption", "workspace_id", "kind", "product_id", "move_date", "quantity"))
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)

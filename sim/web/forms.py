@@ -74,6 +74,24 @@ def customer_key(raw: str) -> str:
     return text.split(" — ")[0].strip().upper()
 
 
+def customer_from(uow, raw: str):
+    """The customer a customer field names: 'C00042 — Name' (a suggestion
+    chosen), 'C00042', its id, or words that designate one customer only."""
+    from sqlalchemy import select
+
+    from sim.crm.models import Customer
+    from sim.crm.search import only_customer
+
+    code = customer_key(raw)
+    if not code:
+        return None
+    if code.isdigit():
+        id_ = read_id(code)
+        return uow.session.scalars(select(Customer).where(Customer.id == id_)).first() if id_ else None
+    found = uow.session.scalars(select(Customer).where(Customer.code == code)).first()
+    return found or only_customer(uow, raw)
+
+
 def show_refusal(uow, refused, page):
     """A refused form: roll back (the write lock goes), then show the form again
     with its messages — ``page(reader, errors, status)`` renders it from a

@@ -32,6 +32,14 @@ def test_the_candidate_settles_a_claim_by_a_credit_note_and_alerts_logistics(liv
     watch = Watch(page)
     log_in(page, live_server, user.username)
 
+    # recording one: the customer is picked from the server's suggestions, as in the editors
+    page.goto(f"{live_server}/claims/new")
+    page.get_by_label("Client").fill(customer.name.split()[0])
+    page.locator("#customer-suggest button.suggestion", has_text=customer.code).click()
+    expect(page.get_by_label("Client")).to_have_value(f"{customer.code} — {customer.name}")
+    page.get_by_role("button", name="Choisir ce client").click()
+    expect(page.locator("form.claim-form")).to_contain_text(customer.name)
+
     page.goto(f"{live_server}/claims")
     row = page.locator("table.claims-table tbody tr", has_text=claim.number)
     expect(row).to_contain_text("Reçue")

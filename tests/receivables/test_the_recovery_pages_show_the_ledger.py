@@ -59,3 +59,37 @@ def test_the_manager_decides_a_plan_beyond_the_delegation_on_the_approvals_page(
         [plan] = uow.session.scalars(select(PaymentPlan)).all()
     assert plan.status == PaymentPlanStatus.ACTIVE
     assert last_entry(ws, "payment_plan.decided").actor.startswith("trainer:")
+
+
+def test_the_aged_balance_pages_its_customers_and_totals_them_all(candidate_with_workspace, login):
+    """The company's total and KPIs cover every customer with a balance; the table shows
+    them by page (the most overdue first) and finds one by name or code."""
+    import re
+
+    from sim.db import UnitOfWork
+    from sim.receivables.aging import aged_balance
+
+    user, workspace = candidate_with_workspace
+    ws = workspace.id
+    at(ws, date(2026, 11, 24))
+    customer = a_customer(ws, name="Quincaillerie Ouzbeck")
+    an_invoice(ws, customer, "99000.00", issued=date(2026, 9, 15), due=date(2026, 10, 15))
+    for n in range(20):  # more customers with a balance than a page holds
+        an_invoice(ws, a_customer(ws, name=f"Client à solde {n}"), "100.00", issued=date(2026, 11, 1),
+                   due=date(2026, 12, 1))
+    with UnitOfWork(ws, write=False) as uow:
+        balance = aged_balance(uow)
+    count = len(balance.rows)
+    assert count > 25
+    browser = login(user)
+    first = browser.get("/receivables", params={"per_page": "25"})
+    assert first.status_code == 200 and f"1–25 sur {count} clients" in first.text.replace("\u202f", " ")
+    assert len(re.findall(r'href="/customers/\d+/recovery"', first.text)) == 25
+    assert "Quincaillerie Ouzbeck" in first.text  # the most overdue first
+    last = browser.get("/receivables", params={"per_page": "25", "page": "999"})
+    assert f"page {-(-count // 25)} / {-(-count // 25)}" in last.text and "Quincaillerie Ouzbeck" not in last.text
+    found = browser.get("/receivables", params={"q": customer.code.lower()}, headers={"HX-Request": "true"})
+    assert found.status_code == 200 and "<html" not in found.text  # the table's fragment
+    assert len(re.findall(r'href="/customers/\d+/recovery"', found.text)) == 1 and "Quincaillerie Ouzbeck" in found.text
+    assert "Total entreprise" in found.text  # the company's total stays the whole company's
+    assert "Aucun client avec un solde" in browser.get("/receivables", params={"q": "zzz-nobody"}).text

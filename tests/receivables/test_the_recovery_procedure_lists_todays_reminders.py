@@ -195,3 +195,27 @@ def test_the_same_step_twice_the_same_day_is_refused_and_changes_nothing(workspa
                               level="formal_notice", form_token="tab-two-token-0002")
     assert refused.value.errors["invoices"] == f"Mise en demeure déjà faite aujourd'hui sur la facture {invoice.number}."
     assert snapshot(ws) == before
+
+
+@pytest.mark.parametrize("steps", [None, [{"level": "first", "offset_days": 10, "channel": "email"},
+                                          {"level": "formal_notice", "offset_days": 30, "channel": "letter"}]])
+def test_the_pages_read_only_the_invoices_that_can_be_chased_and_miss_none(workspace, steps):
+    """Today's reminders and the overdue list read the open invoices that are overdue or due
+    within the earliest step's offset, not all of them: the same lists as from every open
+    invoice, on a seeded company's history (the default ladder starts before the due date)."""
+    if steps is not None:
+        with UnitOfWork(workspace.id) as uow:
+            recovery.set_procedure(uow, actor=ACTOR, steps=steps)
+            uow.commit()
+    with UnitOfWork(workspace.id, write=False) as uow:
+        every = recovery.invoice_states(uow)
+        chased = recovery.chased_states(uow)
+
+        def listed(items):
+            return [(i.customer.id, i.step.level, [s.invoice.id for s in i.states]) for i in items]
+
+        assert listed(recovery.todo(uow)) == listed(recovery.todo(uow, states=every))
+        assert len(chased) < len(every) and (steps is not None or len(recovery.todo(uow)) > 0)
+        overdue = [s.invoice.id for s in every if s.days_late > 0]
+        assert [s.invoice.id for s in chased if s.days_late > 0] == overdue
+        assert [s.invoice.id for s in recovery.invoice_states(uow, include_not_due=False)] == overdue

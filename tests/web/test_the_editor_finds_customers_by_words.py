@@ -62,3 +62,21 @@ def test_without_scripts_words_naming_one_customer_are_enough_to_save(login, can
     with UnitOfWork(workspace.id, write=False) as uow:
         quote = uow.session.scalars(select(Quote).order_by(Quote.id.desc())).first()
     assert quote.customer_id == customer.id
+
+
+def test_a_claim_is_recorded_for_the_customer_named_by_words_and_the_form_lists_none(login, candidate_with_workspace):
+    """The claim form's first step takes the customer as the editors do (suggestions,
+    a code or words naming one customer), not a <select> of the whole customer file."""
+    user, workspace = candidate_with_workspace
+    customer = make_customer(workspace.id, name="Quincaillerie Zarbek")
+    other = make_customer(workspace.id, name="Droguerie Zarbek")
+    browser = login(user)
+    first = browser.get("/claims/new")
+    assert first.status_code == 200 and other.name not in first.text and "<option value=\"" + str(other.id) not in first.text
+    for typed in (f"{customer.code} — {customer.name}", customer.code, "quincaillerie zarbek", str(customer.id)):
+        chosen = browser.get("/claims/new", params={"customer": typed})
+        assert chosen.status_code == 200 and f'name="customer_id" value="{customer.id}"' in chosen.text, typed
+    for typed in ("zarbek", "nobody-by-that-name"):  # two customers, none: said next to the field
+        refused = browser.get("/claims/new", params={"customer": typed})
+        assert refused.status_code == 200 and "Choisissez un client existant" in refused.text
+        assert 'name="customer_id"' not in refused.text

@@ -18,7 +18,7 @@ from sim.parsing import read_id
 from sim.sales.models import SalesOrder
 from sim.sales.service import DECISIONS
 from sim.web.deps import actor, candidate_only, reading_uow, viewing_uow, writing_uow
-from sim.web.forms import new_form_token, show_refusal
+from sim.web.forms import customer_from, new_form_token, show_refusal
 from sim.web.rendering import render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
@@ -64,8 +64,6 @@ def _new_context(uow, values: dict) -> dict:
         message = uow.session.scalars(select(Interaction).where(
             Interaction.id == read_id(values["message_id"]))).first()
     return {"values": values, "customer": customer, "invoices": invoices, "orders": orders, "message": message,
-            "customers": uow.session.execute(select(Customer.id, Customer.code, Customer.name)
-                                             .order_by(Customer.name)).all(),
             "categories": list(ClaimCategory), "channels": claims.CHANNELS,
             "form_token": values.get("form_token") or new_form_token()}
 
@@ -78,14 +76,20 @@ def _new_page(request, uow, values, errors=None, status_code=200):
 
 @router.get("/claims/new")
 def claim_new(request: Request, customer: str = "", message: str = "", uow: UnitOfWork = Depends(reading_uow)):
-    values = {"customer_id": customer[:20], "message_id": message[:20], "channel": "email"}
+    """First the customer (an id, a code, a suggestion chosen or words naming
+    one customer: the page never lists the whole customer file), then the claim."""
+    chosen = customer_from(uow, customer[:200])
+    values = {"customer_id": str(chosen.id) if chosen else "", "customer": customer[:200],
+              "message_id": message[:20], "channel": "email"}
     found = uow.session.scalars(select(Interaction).where(Interaction.id == read_id(message))).first() \
         if read_id(message) else None
     if found is not None:  # recorded from a message: its customer, subject and text
         values |= {"customer_id": str(found.customer_id or ""), "subject": found.subject[:200],
                    "description": found.body[:4000], "language": found.language,
                    "channel": "phone" if found.channel == "phone" else "email"}
-    return _new_page(request, uow, values)
+    errors = {"customer": "Choisissez un client existant (code ou nom dans la liste)."} \
+        if customer.strip() and not values["customer_id"] else None
+    return _new_page(request, uow, values, errors)
 
 
 @router.post("/claims")

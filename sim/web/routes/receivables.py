@@ -21,7 +21,7 @@ from sim.receivables.models import (
 from sim.web.deps import actor, candidate_only, candidate_or_inspector, viewing_uow, writing_uow
 from sim.web.flash import flash
 from sim.web.forms import new_form_token, show_refusal
-from sim.web.rendering import render
+from sim.web.rendering import is_htmx, render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
@@ -33,10 +33,21 @@ MAX_TEXT = 100
 
 @router.get("/receivables")
 def receivables_page(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    """The aged balance: the company's total over every customer with a balance,
+    the customers by page (the most overdue first), searched by name or code."""
+    from sim.listing import page_of, read_params
+
     balance = aging.aged_balance(uow)
+    params = read_params(request.query_params, sortable=("overdue",), default_sort="overdue")
+    rows = balance.rows
+    if params.q:
+        needle = params.q.lower()
+        rows = [r for r in rows if needle in r.customer.name.lower() or needle in r.customer.code.lower()]
     return render(request, "receivables/aged_balance.html",
-                  {"balance": balance, "buckets": aging.BUCKETS, "labels": aging.BUCKET_LABELS,
-                   "todo_count": len(recovery.todo(uow)), "tab": "balance", **shell(uow, "receivables")})
+                  {"balance": balance, "page": page_of(rows, params), "buckets": aging.BUCKETS,
+                   "labels": aging.BUCKET_LABELS, "todo_count": len(recovery.todo(uow)), "tab": "balance",
+                   **shell(uow, "receivables")},
+                  block="aged_table" if is_htmx(request) else None)
 
 
 @router.get("/receivables/todo")
@@ -57,7 +68,8 @@ def receivables_overdue(request: Request, q: str = "", bucket: str = "", state: 
     q = q.strip()[:MAX_TEXT]
     bucket = bucket if bucket in aging.BUCKETS[1:] else ""
     state = state if state in OVERDUE_STATES else ""
-    rows = recovery.invoice_states(uow, include_not_due=False)
+    states = recovery.chased_states(uow)  # the overdue invoices, and those with a reminder due: one read for both
+    rows = [r for r in states if r.days_late > 0]
     if q:
         needle = q.lower()
         rows = [r for r in rows if needle in r.invoice.number.lower() or needle in r.customer.name.lower()
@@ -74,7 +86,8 @@ def receivables_overdue(request: Request, q: str = "", bucket: str = "", state: 
                   {"rows": rows, "q": q, "bucket": bucket, "state": state, "states": OVERDUE_STATES,
                    "buckets": aging.BUCKETS[1:], "labels": aging.BUCKET_LABELS, "levels": ReminderLevel,
                    "total": sum((r.invoice.amount_due for r in rows), aging.ZERO),
-                   "todo_count": len(recovery.todo(uow)), "tab": "overdue", **shell(uow, "receivables")})
+                   "todo_count": len(recovery.todo(uow, states=states)), "tab": "overdue",
+                   **shell(uow, "receivables")})
 
 
 # ===== a customer's recovery file ==========================================
@@ -87,7 +100,7 @@ def _consulted(uow, customer: Customer) -> bool:
 def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", errors=None, values=None) -> dict:
     customer = uow.get(Customer, customer_id)
     states = recovery.invoice_states(uow, customer_id=customer.id)
-    items = recovery.todo(uow, customer_id=customer.id)
+    items = recovery.todo(uow, customer_id=customer.id, states=states)
     steps = recovery.procedure(uow)
     compose = compose if compose in ("courtesy", "first", "second") else ""
     if not compose:

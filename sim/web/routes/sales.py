@@ -21,7 +21,7 @@ from sim.documents.service import order_revision
 from sim.web.flash import flash
 from sim.web.deps import actor, candidate_only, reading_uow, writing_uow, viewing_uow
 from sim.parsing import read_id
-from sim.web.forms import customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
+from sim.web.forms import customer_from, customer_key, editor_rows, errors_by_row, line_inputs, new_form_token, row_input
 from sim.web.rendering import is_htmx, render
 from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
@@ -30,23 +30,9 @@ router = routes_router()
 EDITOR_ROWS = 4
 
 
-def _customer_from(uow, raw: str) -> Customer | None:
-    """'C00042 — Name', 'C00042', its id, or words that designate one customer only."""
-    from sim.crm.search import only_customer
-
-    code = customer_key(raw)
-    if not code:
-        return None
-    if code.isdigit():
-        id_ = read_id(code)
-        return uow.session.scalars(select(Customer).where(Customer.id == id_)).first() if id_ else None
-    found = uow.session.scalars(select(Customer).where(Customer.code == code)).first()
-    return found or only_customer(uow, raw)
-
-
 def _editor(request: Request, uow, kind: str, *, values: dict, rows: list[dict], errors: dict | None = None,
             status_code: int = 200, document=None):
-    customer = _customer_from(uow, values.get("customer", ""))
+    customer = customer_from(uow, values.get("customer", ""))
     lines = [row_input(r) for r in rows]
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
                          global_discount_pct=values.get("global_discount", "0") or "0",
@@ -133,7 +119,7 @@ def quote_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
 
 @router.get("/quotes/new")
 def quote_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
-    found = _customer_from(uow, customer)
+    found = customer_from(uow, customer)
     values = {"customer": f"{found.code} — {found.name}" if found else "",
               # the customer's usual Incoterm® 2020, proposed
               "incoterm": found.incoterm if found else "", "incoterm_place": found.incoterm_place if found else ""}
@@ -144,7 +130,7 @@ def quote_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(re
 def quote_preview(request: Request, uow: UnitOfWork = Depends(reading_uow),
         form: FormData = Depends(form_data)):
     """The editor's live totals (htmx): prices, line totals, VAT per rate — nothing written."""
-    customer = _customer_from(uow, form.get("customer", ""))
+    customer = customer_from(uow, form.get("customer", ""))
     lines, numbers = line_inputs(form)
     live = sales.preview(uow, customer_id=customer.id if customer else None, lines=lines,
                          global_discount_pct=form.get("global_discount", "0") or "0",
@@ -189,7 +175,7 @@ def _submit_editor(request: Request, form, uow: UnitOfWork, user: User, kind: st
                                               "customer_po", "promised_date", "form_token", "transport_mode",
                                               "service", "duties")}
     rows = editor_rows(form) or [{"n": i} for i in range(EDITOR_ROWS)]
-    customer = _customer_from(uow, values["customer"])
+    customer = customer_from(uow, values["customer"])
     lines, numbers = line_inputs(form)
     document = None
     try:
@@ -436,7 +422,7 @@ def order_list(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
 
 @router.get("/orders/new")
 def order_new(request: Request, customer: str = "", uow: UnitOfWork = Depends(reading_uow)):
-    found = _customer_from(uow, customer)
+    found = customer_from(uow, customer)
     values = {"customer": f"{found.code} — {found.name}" if found else "",
               # the customer's usual Incoterm® 2020, proposed
               "incoterm": found.incoterm if found else "", "incoterm_place": found.incoterm_place if found else ""}

@@ -92,7 +92,7 @@
   // Line editor: a product suggestion fills its line, then the totals, stock and flags follow.
   document.addEventListener("click", function (event) {
     var choice = event.target.closest("[data-fill]");
-    var form = choice && choice.closest("form.editor, form.compose");
+    var form = choice && choice.closest("form.editor, form.compose, form.pick-customer");
     if (!form) return;
     var input = form.querySelector("input[name='" + choice.getAttribute("data-fill") + "']");
     if (!input) return;
@@ -102,6 +102,7 @@
     var row = input.closest("tr");  // a product: its quantity next; the customer: the first product
     var next = row ? row.querySelector("input[name^='qty-']") : form.querySelector("input[name^='product-']");
     if (next) next.focus();
+    else if (form.querySelector("button")) form.querySelector("button").focus();  // a form that only picks the customer
   });
 
   // ...and the list closes when the line's product field (or the customer field) is left.
