@@ -179,7 +179,6 @@ def _pages(workspace_id: int, routes: set[str]) -> dict[str, str]:
                "message": s.scalar(select(func.max(Interaction.id)).where(Interaction.channel == "email"))}
     customer = ids["customer"]
     pages = {
-        "/": "/",
         "/customers": "/customers", "/customers?page=2": "/customers?page=2", "/customers/new": "/customers/new",
         "/customers/{customer_id}": f"/customers/{customer}",
         "/customers/{customer_id}/edit": f"/customers/{customer}/edit",
