@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from math import ceil
 
 from sim.inbox import service as inbox
-from sim.listing import ListPage, ListParams, read_params
+from sim.listing import ListPage, ListParams, page_of, read_params
 
 INBOX_SORTS = ("date",)
 
@@ -75,24 +75,23 @@ def thread_page(uow, params: ListParams, *, box: str = "inbox", unread_only: boo
 
 def _page_of(uow, keys: list[int], params: ListParams) -> ListPage:
     """The page of these threads (most recent activity first) that ``params`` asks for."""
-    total, per_page = len(keys), params.per_page
-    page = min(params.page, max(1, ceil(total / per_page)))
-    if params.direction == "asc":
-        keys = keys[::-1]
-    rows = inbox.summaries(uow, keys[(page - 1) * per_page:page * per_page])
-    return ListPage(rows, total, page, per_page, {}, replace(params, page=page))
+    page = page_of(keys[::-1] if params.direction == "asc" else keys, params)
+    return replace(page, rows=inbox.summaries(uow, page.rows))
 
 
 def _latest(uow, box: str, unread_only: bool, wanted: int, total: int) -> list[int]:
     """The first ``wanted`` threads of ``box``: the last messages are walked in
     SQL (``WALK``), further when that was not enough."""
     wanted = min(wanted, total)
-    walk = WALK[0] * wanted + WALK[1]
+    walk, messages = WALK[0] * wanted + WALK[1], None
     while True:
         keys = inbox.latest_threads(uow, box=box, unread_only=unread_only, wanted=wanted, walk=walk)
         if keys is None:  # no single message decides: walked in Python
             return _walk(uow, box, unread_only, wanted)
-        if len(keys) >= wanted or walk >= inbox.message_count(uow):
+        if len(keys) >= wanted:
+            return keys
+        messages = inbox.message_count(uow) if messages is None else messages
+        if walk >= messages:
             return keys
         walk *= 4
 

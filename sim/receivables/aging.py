@@ -77,7 +77,7 @@ def _credits(uow, customer_ids=None) -> dict[int, Decimal]:
     if wanted is not None and len(wanted) <= 20:  # a few customers: their own documents
         notes = notes.where(CreditNote.customer_id.in_(wanted))
         pays = pays.where(Payment.customer_id.in_(wanted))
-    # many: the few documents that hold a credit (ix_payment_unapplied), kept for these customers
+    # many: the few documents that hold a credit (ix_payment_holding), kept for these customers
     for query in (notes, pays):
         for customer_id, amount in uow.session.execute(query):
             if wanted is None or customer_id in wanted:

@@ -220,8 +220,6 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
     states = []
     for inv in invoices:
         days = (today - inv.due_date).days
-        if not include_not_due and days <= 0:
-            continue
         done = reminders.get(inv.id, [])
         levels = {r.level for r in done}
         customer = customers[inv.customer_id]

@@ -115,3 +115,26 @@ def test_the_publication_journals_the_recipients_and_the_exclusions_by_reason(wo
     assert entry.payload["excluded"]["en litige avec l'entreprise"] == 1
     assert entry.payload["purpose"] == "offers" and entry.payload["within_limits"] is True
     assert published_at - entry.sim_time < timedelta(minutes=1)
+
+
+def test_the_preview_counts_the_objections_together_whatever_their_date(workspace):
+    """The journal keeps each objection's date; the preview shows one line per kind of
+    reason (at the large size 500 objections were 500 lines of "1 × opposition …")."""
+    from datetime import date
+
+    from sim.communication.segments import OBJECTION
+    from sim.crm.models import Customer
+
+    codes = customers_with_known_consents(workspace.id)
+    with UnitOfWork(workspace.id) as uow:
+        other = uow.session.scalars(select(Customer).where(Customer.code == codes["offers"])).one()
+        other.marketing_objection_on = date(2025, 3, 4)  # a second objection, another date
+        uow.commit()
+    with UnitOfWork(workspace.id, write=False) as uow:
+        segment = build(uow, read_filters(B2B_CUSTOMERS)[0], channel=Channel.EMAIL, purpose=Purpose.OFFERS,
+                        today=sim_now(uow).date())
+    journaled = segment.excluded_by_reason()
+    assert journaled[f"{OBJECTION} enregistrée le 01/06/2026"] == journaled[f"{OBJECTION} enregistrée le 04/03/2025"] == 1
+    shown = segment.excluded_by_kind()
+    assert shown[OBJECTION] == 2 and not any(key.startswith(f"{OBJECTION} enregistrée") for key in shown)
+    assert sum(shown.values()) == sum(journaled.values()) == len(segment.excluded)
