@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
-from sim.billing.models import Invoice, InvoiceStatus
+from sim.billing.models import Invoice, InvoiceStatus, invoice_is_open
 from sim.clock import sim_date
 from sim.crm.models import Customer
 from sim.listing import ListPage, ListParams, ListSpec, read_params, run
@@ -29,9 +29,9 @@ def list_invoices(uow, params: ListParams) -> ListPage:
         totals={"ht": Invoice.total_ht, "ttc": Invoice.total_ttc, "due": Invoice.amount_due})
     where = []
     if params.status == OPEN:
-        where.append(Invoice.amount_due > 0)
+        where.append(invoice_is_open())
     elif params.status:
         where.append(Invoice.status == params.status)
     if params.overdue:
-        where += [Invoice.amount_due > 0, Invoice.due_date < sim_date(uow)]
+        where += [invoice_is_open(), Invoice.due_date < sim_date(uow)]
     return run(uow, spec, params, where)

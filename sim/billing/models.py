@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, literal_column, text
 from sqlmodel import Field
 
 from sim.db import money_field, rate_field
@@ -33,7 +33,11 @@ class Invoice(_DocumentTotals, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "number"),
                       # the list: its default order, date filter, count and totals read on this index alone
                       Index("ix_invoice_list", "workspace_id", "issue_date", "number", "total_ht", "total_ttc",
-                            "amount_due"))
+                            "amount_due"),
+                      # the open invoices (1 500 of 30 000 at the large size) by due date: the aged balance,
+                      # the recovery ladder and the overdue filters, read on it alone (``invoice_is_open``)
+                      Index("ix_invoice_open", "workspace_id", "due_date", "customer_id", "amount_due",
+                            sqlite_where=text("amount_due > 0"), postgresql_where=text("amount_due > 0")))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_type=String(20))
@@ -56,6 +60,13 @@ class Invoice(_DocumentTotals, table=True):
                                  sa_column_kwargs={"server_default": "deposited"})
     einvoice_status_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=False))
     einvoice_reason: str = Field(default="", sa_type=String(200), sa_column_kwargs={"server_default": ""})
+
+
+def invoice_is_open(invoice=None):
+    """Something is still due on the invoice (or an alias of the table): ``amount_due > 0``
+    written as such, not with a bound parameter, so that the planners use the partial index
+    ``ix_invoice_open``."""
+    return (invoice if invoice is not None else Invoice).amount_due > literal_column("0")
 
 
 class InvoiceLine(_Line, table=True):

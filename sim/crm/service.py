@@ -9,7 +9,7 @@ from math import ceil
 
 from sqlalchemy import Date, asc, bindparam, case, desc, func, literal, null, or_, select
 
-from sim.billing.models import CreditNote, Invoice
+from sim.billing.models import CreditNote, Invoice, invoice_is_open
 from sim.clock import sim_date
 from sim.company.models import SalesRep
 from sim.crm.models import Contact, Customer, Interaction
@@ -50,7 +50,7 @@ def _balances(today: date, customer_id: int | None = None, customer_ids: list[in
             case((Invoice.due_date < today, Invoice.amount_due), else_=0).label("late"),
             case((Invoice.due_date < today, Invoice.due_date)).label("due_date"),
             literal(0, money).label("credit"),
-        ).where(Invoice.amount_due > 0, *of(Invoice))
+        ).where(invoice_is_open(), *of(Invoice))
         .union_all(
             select(CreditNote.customer_id, -CreditNote.unapplied, literal(0, money), null(), CreditNote.unapplied)
             .where(credit_note_holds(), *of(CreditNote)),

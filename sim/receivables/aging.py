@@ -8,15 +8,19 @@ as the account view nets it (sim/crm/service._balances).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from math import ceil
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import case, func, literal, or_, select, union_all
 
-from sim.billing.models import CreditNote, Invoice, InvoiceStatus
+from sim.billing.models import CreditNote, Invoice, InvoiceStatus, invoice_is_open
 from sim.clock import sim_date
 from sim.crm.models import Customer
+from sim.db import Fixed
+from sim.listing import ListPage, ListParams, search_term
 from sim.receivables.credit import credit_note_holds, payment_holds
 from sim.receivables.models import Payment
 
@@ -39,9 +43,12 @@ def bucket_of(days_late: int) -> str:
     return "d90"
 
 
+_Customer = namedtuple("_Customer", "id code name in_litigation")  # what the balance shows of a customer
+
+
 @dataclass
 class AgedRow:
-    customer: Row | None  # id, code, name, in_litigation; None: the company's total line
+    customer: _Customer | None  # None: the company's total line
     amounts: dict[str, Decimal] = field(default_factory=lambda: {b: ZERO for b in BUCKETS})
     credit: Decimal = ZERO  # held by the customer, netted in ``total``
 
@@ -66,6 +73,7 @@ class AgedBalance:
     total: AgedRow
     dso: Decimal | None  # days; None when nothing was sold over the period
     sales_ttc: Decimal  # of the last DSO_DAYS days
+    customers: int = 0  # with a balance (``rows`` may be one page of them)
 
 
 def _credits(uow, customer_ids=None) -> dict[int, Decimal]:
@@ -85,34 +93,76 @@ def _credits(uow, customer_ids=None) -> dict[int, Decimal]:
     return held
 
 
+def _grouped(today: date, customer_id: int | None = None):
+    """Per customer with something open or a credit held: the open amounts by age bucket and
+    the credit, summed in SQL (a thousand customers at the large size, 1 500 open invoices)."""
+    money = Fixed(2)
+    zero = literal(0, money)
+
+    def of(model):
+        return (model.customer_id == customer_id,) if customer_id is not None else ()
+
+    limits = [(b, lo, hi) for b, lo, hi in (("d1_30", 1, 30), ("d31_60", 31, 60), ("d61_90", 61, 90))]
+    ages = {"not_due": Invoice.due_date >= today, "d90": Invoice.due_date < today - timedelta(days=90)}
+    for b, lo, hi in limits:  # lo to hi days late: due between today - hi and today - lo
+        ages[b] = Invoice.due_date.between(today - timedelta(days=hi), today - timedelta(days=lo))
+    sources = [select(Invoice.customer_id.label("customer_id"),
+                      *(case((ages[b], Invoice.amount_due), else_=zero).label(b) for b in BUCKETS),
+                      zero.label("credit")).where(invoice_is_open(), *of(Invoice))]
+    for model, holds in ((CreditNote, credit_note_holds()), (Payment, payment_holds())):
+        sources.append(select(model.customer_id, *(zero for _ in BUCKETS), model.unapplied).where(holds, *of(model)))
+    owed = union_all(*sources).subquery()
+    return (select(owed.c.customer_id, *(func.sum(owed.c[b], type_=money).label(b) for b in (*BUCKETS, "credit")))
+            .group_by(owed.c.customer_id).subquery())
+
+
+def _row(customer, values) -> AgedRow:
+    return AgedRow(customer, {b: values[b] for b in BUCKETS}, values["credit"])
+
+
 def aged_balance(uow, *, customer_id: int | None = None, as_of: date | None = None) -> AgedBalance:
-    """The aged balance of every customer with something open (or of one), and the company's total."""
+    """The aged balance of every customer with something open or a credit held (or of one),
+    the most overdue first, and the company's total."""
+    return _aged(uow, customer_id, as_of, None)[0]
+
+
+def aged_page(uow, params: ListParams, *, as_of: date | None = None) -> tuple[AgedBalance, ListPage]:
+    """The company's total and one page of its customers (searched by name or code, the most
+    overdue first), read in SQL: the page's rows only, with their count."""
+    return _aged(uow, None, as_of, params)
+
+
+def _aged(uow, customer_id: int | None, as_of: date | None, params: ListParams | None):
     today = as_of or sim_date(uow)
-    query = select(Invoice.customer_id, Invoice.due_date, Invoice.amount_due).where(Invoice.amount_due > 0)
-    if customer_id is not None:
-        query = query.where(Invoice.customer_id == customer_id)
-    rows: dict[int, AgedRow] = {}
-    for cid, due, amount in uow.session.execute(query):
-        row = rows.setdefault(cid, AgedRow(None))
-        row.amounts[bucket_of((today - due).days)] += amount
-    credits = _credits(uow, [customer_id] if customer_id is not None else None)
-    for cid, amount in credits.items():
-        rows.setdefault(cid, AgedRow(None)).credit = amount
-    # light rows (what the balance shows of a customer): a thousand customers have a balance at the large size
-    customers = {c.id: c for c in uow.session.execute(
-        select(Customer.id, Customer.code, Customer.name, Customer.in_litigation)
-        .where(Customer.id.in_(list(rows))))} if rows else {}
-    for cid, row in rows.items():
-        row.customer = customers[cid]
-    ordered = sorted(rows.values(), key=lambda r: (-r.overdue, -r.gross, r.customer.name))
-    total = AgedRow(None)
-    for row in ordered:
-        for b in BUCKETS:
-            total.amounts[b] += row.amounts[b]
-        total.credit += row.credit
+    grouped = _grouped(today, customer_id)
+    gross = sum((grouped.c[b] for b in BUCKETS[1:]), grouped.c.not_due)
+    late = gross - grouped.c.not_due - grouped.c.credit
+    money = Fixed(2)
+    overdue = case((late > 0, late), else_=literal(0, money))
+    query = (select(grouped, Customer.code, Customer.name, Customer.in_litigation)
+             .join(Customer, Customer.id == grouped.c.customer_id))
+    total_values = uow.session.execute(select(func.count(), *(func.sum(grouped.c[b], type_=money).label(b)
+                                                              for b in (*BUCKETS, "credit")))).one()
+    count = total_values[0]
+    total = _row(None, {k: total_values._mapping[k] or ZERO for k in (*BUCKETS, "credit")})
+    page = None
+    if params is not None:
+        if params.q:
+            term = search_term(params.q)
+            query = query.where(or_(func.lower(Customer.name).like(term, escape="\\"),
+                                    func.lower(Customer.code).like(term, escape="\\")))
+            found = uow.session.scalar(select(func.count()).select_from(query.subquery()))
+        else:
+            found = count
+        number = min(params.page, max(1, ceil(found / params.per_page)))
+        query = query.limit(params.per_page).offset((number - 1) * params.per_page)
+    read = uow.session.execute(query.order_by(overdue.desc(), gross.desc(), Customer.name, Customer.id))
+    rows = [_row(_Customer(r.customer_id, r.code, r.name, r.in_litigation), r._mapping) for r in read]
+    if params is not None:
+        page = ListPage(rows, found, number, params.per_page, {}, replace(params, page=number))
     sales = _sales_ttc(uow, today, customer_id)
     dso = (max(ZERO, total.total) / sales * DSO_DAYS).quantize(Decimal("0.1")) if sales > 0 else None
-    return AgedBalance(today, ordered, total, dso, sales)
+    return AgedBalance(today, rows, total, dso, sales, count), page
 
 
 def _sales_ttc(uow, today: date, customer_id: int | None) -> Decimal:
@@ -136,7 +186,7 @@ def dso(receivables: Decimal, sales_ttc: Decimal, days: int = DSO_DAYS) -> Decim
 def open_invoices(uow, customer_id: int | None = None, *, overdue_only: bool = False,
                   as_of: date | None = None) -> list[Invoice]:
     today = as_of or sim_date(uow)
-    query = select(Invoice).where(Invoice.amount_due > 0, Invoice.status != InvoiceStatus.CREDITED)
+    query = select(Invoice).where(invoice_is_open(), Invoice.status != InvoiceStatus.CREDITED)
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
     if overdue_only:

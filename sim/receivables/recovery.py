@@ -20,13 +20,14 @@
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, delete, func, select
 
-from sim.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from sim.billing.models import Invoice, InvoiceLine, InvoiceStatus, invoice_is_open
 from sim.clock import sim_date
 from sim.company.models import Company
 from sim.crm.models import ACTIVE_CLAIM_STATUSES, Claim, Customer, CustomerKind
@@ -122,12 +123,22 @@ def set_procedure(uow, *, actor: str, steps: list[dict]) -> list[Step]:
 
 # ===== the state of each open invoice =======================================
 
+# What the ladder, the lists and the actions read of an invoice, its customer and its steps done:
+# light rows, not ORM objects (300 to 1 500 invoices at the large size, each list page reads them).
+INVOICE_COLUMNS = (Invoice.id, Invoice.number, Invoice.customer_id, Invoice.issue_date, Invoice.due_date,
+                   Invoice.total_ttc, Invoice.amount_due)
+CUSTOMER_COLUMNS = (Customer.id, Customer.code, Customer.name, Customer.kind, Customer.language,
+                    Customer.in_litigation)
+_Customer = namedtuple("_Customer", [c.key for c in CUSTOMER_COLUMNS])  # read with the invoices
+REMINDER_COLUMNS = (Reminder.id, Reminder.invoice_id, Reminder.level, Reminder.channel, Reminder.sent_on)
+
+
 @dataclass
 class InvoiceState:
-    invoice: Invoice
-    customer: Customer
+    invoice: Row  # INVOICE_COLUMNS
+    customer: _Customer
     days_late: int
-    done: list[Reminder]
+    done: list[Row]  # REMINDER_COLUMNS, oldest first
     next_step: Step | None
     next_on: date | None
     paused: str = ""  # why no reminder is due ("" = the ladder runs)
@@ -141,7 +152,7 @@ class InvoiceState:
         return bucket_of(self.days_late)
 
     @property
-    def last(self) -> Reminder | None:
+    def last(self) -> Row | None:
         return self.done[-1] if self.done else None
 
     @property
@@ -151,19 +162,18 @@ class InvoiceState:
     _today: date = field(default=date.min, repr=False)
 
 
-def _open_disputes(uow, invoice_ids) -> dict[int, InvoiceDispute]:
-    if not invoice_ids:
-        return {}
-    return {d.invoice_id: d for d in uow.session.scalars(
-        select(InvoiceDispute).where(InvoiceDispute.invoice_id.in_(invoice_ids), InvoiceDispute.closed_on.is_(None))
-        .order_by(InvoiceDispute.id))}
+def _open_disputes(uow, invoice_ids=None) -> dict[int, InvoiceDispute]:
+    """invoice id → its open dispute, of these invoices (or of every invoice: a few in a workspace)."""
+    query = select(InvoiceDispute).where(InvoiceDispute.closed_on.is_(None)).order_by(InvoiceDispute.id)
+    if invoice_ids is not None:
+        query = query.where(InvoiceDispute.invoice_id.in_(invoice_ids))
+    return {d.invoice_id: d for d in uow.session.scalars(query)}
 
 
-def _claimed(uow, invoice_ids) -> set[int]:
-    if not invoice_ids:
-        return set()
+def _claimed(uow) -> set[int]:
+    """The invoices an open claim is about (a few in a workspace)."""
     return set(uow.session.scalars(select(Claim.invoice_id).where(
-        Claim.invoice_id.in_(invoice_ids), Claim.status.in_(ACTIVE_CLAIM_STATUSES))))
+        Claim.invoice_id.is_not(None), Claim.status.in_(ACTIVE_CLAIM_STATUSES))))
 
 
 def customer_credit(uow, customer_id: int) -> Decimal:
@@ -179,32 +189,38 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
 
     today = sim_date(uow)
     steps = procedure(uow)
-    query = select(Invoice).where(Invoice.amount_due > 0, Invoice.status != InvoiceStatus.CREDITED)
+    conditions = [invoice_is_open(), Invoice.status != InvoiceStatus.CREDITED]
     if customer_id is not None:
-        query = query.where(Invoice.customer_id == customer_id)
+        conditions.append(Invoice.customer_id == customer_id)
     if invoice_ids is not None:
-        query = query.where(Invoice.id.in_(list(invoice_ids) or [0]))
+        conditions.append(Invoice.id.in_(list(invoice_ids) or [0]))
     if not include_not_due:
-        query = query.where(Invoice.due_date < today)
+        conditions.append(Invoice.due_date < today)
     if due_by is not None:
-        query = query.where(Invoice.due_date <= due_by)
-    invoices = list(uow.session.scalars(query.order_by(Invoice.due_date, Invoice.number)))
-    ids = [i.id for i in invoices]
-    customers = {c.id: c for c in uow.session.scalars(
-        select(Customer).where(Customer.id.in_({i.customer_id for i in invoices} or {0})))}
-    reminders: dict[int, list[Reminder]] = {}
-    if ids:
-        for r in uow.session.scalars(select(Reminder).where(Reminder.invoice_id.in_(ids))
-                                     .order_by(Reminder.sent_on, Reminder.id)):
-            reminders.setdefault(r.invoice_id, []).append(r)
+        conditions.append(Invoice.due_date <= due_by)
+    # the invoices with their customers in one statement; their steps and promises found through the
+    # same conditions joined (hundreds of ids, never sent as parameters)
+    invoices, customers = [], {}
+    for row in uow.session.execute(select(*INVOICE_COLUMNS, *(c.label(f"c_{c.key}") for c in CUSTOMER_COLUMNS))
+                                   .join(Customer, Customer.id == Invoice.customer_id).where(*conditions)
+                                   .order_by(Invoice.due_date, Invoice.number)):
+        invoices.append(row)
+        if row.customer_id not in customers:
+            customers[row.customer_id] = _Customer(*row[len(INVOICE_COLUMNS):])
+    reminders: dict[int, list[Row]] = {}
     promises: dict[int, ReminderDetail] = {}
-    if ids:
-        for d in uow.session.scalars(select(ReminderDetail).where(ReminderDetail.invoice_id.in_(ids),
-                                                                  ReminderDetail.promised_payment_date.is_not(None))
+    disputes: dict[int, InvoiceDispute] = {}
+    claimed: set[int] = set()
+    if invoices:
+        for r in uow.session.execute(select(*REMINDER_COLUMNS).join(Invoice, Invoice.id == Reminder.invoice_id)
+                                     .where(*conditions).order_by(Reminder.sent_on, Reminder.id)):
+            reminders.setdefault(r.invoice_id, []).append(r)
+        for d in uow.session.scalars(select(ReminderDetail).join(Invoice, Invoice.id == ReminderDetail.invoice_id)
+                                     .where(*conditions, ReminderDetail.promised_payment_date.is_not(None))
                                      .order_by(ReminderDetail.sent_on, ReminderDetail.id)):
             promises[d.invoice_id] = d  # the latest
-    disputes = _open_disputes(uow, ids)
-    claimed = _claimed(uow, ids)
+        disputes = _open_disputes(uow)
+        claimed = _claimed(uow)
     plans = plan_states(uow, customer_ids=list(customers))
     planned = {}
     for ps in plans:
@@ -277,7 +293,7 @@ def chased_states(uow, *, customer_id: int | None = None, steps: list[Step] | No
 
 @dataclass
 class TodoItem:
-    customer: Customer
+    customer: _Customer
     step: Step
     states: list[InvoiceState]
     due_on: date
@@ -403,8 +419,9 @@ def _reminder_entry(uow, *, actor: str, customer: Customer, number: str, level: 
 
 # ===== penalties of a customer's invoices ====================================
 
-def penalties_for(uow, invoices: list[Invoice], as_of: date | None = None) -> list[pen.InvoicePenalty]:
-    """Late penalties and indemnity of each invoice at ``as_of`` (B2B customers only)."""
+def penalties_for(uow, invoices: list, as_of: date | None = None) -> list[pen.InvoicePenalty]:
+    """Late penalties and indemnity of each invoice (an Invoice or a light row of INVOICE_COLUMNS) at
+    ``as_of`` (B2B customers only)."""
     as_of = as_of or sim_date(uow)
     company = _company(uow)
     paid: dict[int, list[tuple[date, Decimal]]] = {}

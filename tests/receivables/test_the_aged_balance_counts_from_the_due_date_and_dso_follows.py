@@ -69,3 +69,28 @@ def test_a_customers_dso_reads_its_own_ledger(workspace):
         balance = aged_balance(uow, customer_id=customer.id)
     assert balance.sales_ttc == D("4500.00")
     assert balance.dso == D("30.0")
+
+
+def test_a_page_of_the_aged_balance_is_the_whole_balance_in_the_same_order(workspace):
+    """The list page reads its customers in SQL: the same rows, order and total as the whole balance."""
+    from dataclasses import replace
+
+    from sim.listing import ListParams
+    from sim.receivables.aging import aged_page
+
+    ws = workspace.id
+    at(ws, TODAY)
+    for n in range(7):
+        customer = make_customer(ws)
+        an_invoice(ws, customer, f"{100 * (n + 1)}.00", issued=TODAY - timedelta(days=40 + 10 * n),
+                   due=TODAY - timedelta(days=10 * n))
+    with UnitOfWork(ws, write=False) as uow:
+        whole = aged_balance(uow)
+        params = ListParams(per_page=3)
+        first, page1 = aged_page(uow, params)
+        _, page3 = aged_page(uow, replace(params, page=3))
+    assert page1.total == first.customers == len(whole.rows)
+    assert [r.customer.id for r in page1.rows] == [r.customer.id for r in whole.rows[:3]]
+    assert [r.customer.id for r in page3.rows] == [r.customer.id for r in whole.rows[6:9]]
+    assert [r.amounts for r in page1.rows] == [r.amounts for r in whole.rows[:3]]
+    assert first.total.amounts == whole.total.amounts and first.total.credit == whole.total.credit

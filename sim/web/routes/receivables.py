@@ -35,16 +35,12 @@ MAX_TEXT = 100
 def receivables_page(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
     """The aged balance: the company's total over every customer with a balance,
     the customers by page (the most overdue first), searched by name or code."""
-    from sim.listing import page_of, read_params
+    from sim.listing import read_params
 
-    balance = aging.aged_balance(uow)
-    params = read_params(request.query_params, sortable=("overdue",), default_sort="overdue")
-    rows = balance.rows
-    if params.q:
-        needle = params.q.lower()
-        rows = [r for r in rows if needle in r.customer.name.lower() or needle in r.customer.code.lower()]
+    balance, page = aging.aged_page(uow, read_params(request.query_params, sortable=("overdue",),
+                                                     default_sort="overdue"))
     return render(request, "receivables/aged_balance.html",
-                  {"balance": balance, "page": page_of(rows, params), "buckets": aging.BUCKETS,
+                  {"balance": balance, "page": page, "buckets": aging.BUCKETS,
                    "labels": aging.BUCKET_LABELS, "todo_count": len(recovery.todo(uow)), "tab": "balance",
                    **shell(uow, "receivables")},
                   block="aged_table" if is_htmx(request) else None)
