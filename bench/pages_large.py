@@ -200,6 +200,7 @@ def _pages(workspace_id: int, routes: set[str]) -> dict[str, str]:
         "/payments": "/payments", "/payments/{payment_id}": f"/payments/{ids['payment']}",
         "/receivables": "/receivables", "/receivables/overdue": "/receivables/overdue",
         "/receivables/todo": "/receivables/todo",
+        "/receivables/todo/count": "/receivables/todo/count",  # the aged balance's tab count, fetched after it
         "/products": "/products", "/products/{product_id}": f"/products/{ids['product']}",
         "/reorder-proposals": "/reorder-proposals",
         "/purchase-orders": "/purchase-orders", "/purchase-orders/new": "/purchase-orders/new",

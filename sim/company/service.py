@@ -11,6 +11,15 @@ from sim.journal import service as journal
 DELEGATION_FIELDS = ("max_discount_pct", "max_credit_overrun_pct", "max_payment_plan_months", "max_gesture_pct")
 
 
+def company_of(uow) -> Company:
+    """The workspace's company, read once a unit of work: the mapped object itself, so a change
+    made in the same unit of work shows on it (a page that quotes it in several places asks once)."""
+    company = uow.session.info.get("company")
+    if company is None:
+        company = uow.session.info["company"] = uow.session.scalars(select(Company)).one()
+    return company
+
+
 def set_delegation(uow, *, actor: str, **levels) -> Company:
     """Set the candidate's delegation (discount, credit overrun, payment plan
     length, commercial gesture by credit note), journaled ``company.delegation_set`` with the levels in force."""

@@ -26,7 +26,8 @@ from sqlalchemy import func, select
 from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from sim.billing.vat import vat_mention, vat_regime
 from sim.clock import sim_date, sim_now
-from sim.company.models import Company, SalesRep
+from sim.company.models import SalesRep
+from sim.company.service import company_of
 from sim.crm.models import Contact, Customer, CustomerKind, PaymentMethod
 from sim.db import NotFound, UnitOfWork
 from sim.documents.models import Document
@@ -237,10 +238,6 @@ def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
 
 
-def _company(uow) -> Company:
-    return uow.session.scalars(select(Company)).one()
-
-
 def _products(uow, ids) -> dict[int, Product]:
     ids = {i for i in ids if i is not None}
     if not ids:
@@ -322,7 +319,7 @@ def _quote(uow, quote_id: int) -> dict:
     customer = uow.session.get(Customer, quote.customer_id)
     lines = uow.session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)).all()
     return {
-        "company": _company(uow), **_customer_ctx(customer),
+        "company": company_of(uow), **_customer_ctx(customer),
         "english": customer.language == "en",
         "doc": _doc("Devis", quote.number, quote.issue_date, "Quotation"),
         "quote": quote, "sales_rep": _sales_rep(uow, customer), "lines": _line_rows(uow, lines), "totals": _totals(lines, quote.global_discount_pct),
@@ -335,7 +332,7 @@ def _order_ack(uow, order_id: int) -> dict:
     lines = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
     quote = uow.session.get(Quote, order.quote_id) if order.quote_id else None
     return {
-        "company": _company(uow), **_customer_ctx(customer),
+        "company": company_of(uow), **_customer_ctx(customer),
         "english": customer.language == "en",
         "doc": _doc("Accusé de réception de commande", order.number, sim_date(uow), "Order acknowledgement"),
         "order": order, "quote": quote, "carrier": _carrier(uow, order.carrier_id),
@@ -370,7 +367,7 @@ def _customer_po(uow, order_id: int) -> dict:
              "description": l.description, "quantity": l.quantity, "unit_price": l.unit_price,
              "total": money(l.quantity * l.unit_price)} for l in lines]
     number = order.customer_po or f"PO-{order.number}"
-    return {"company": _company(uow), "customer": customer, "english": customer.language == "en", "order": order,
+    return {"company": company_of(uow), "customer": customer, "english": customer.language == "en", "order": order,
             "doc": _doc("Bon de commande client", number, order.order_date, "Purchase order"), "lines": rows,
             "total": sum((r["total"] for r in rows), ZERO), "requested": order.order_date + timedelta(days=7),
             "buyer": f"{contact.first_name} {contact.last_name}" if contact else customer.name}
@@ -402,7 +399,7 @@ def _delivery_note(uow, delivery_id: int) -> dict:
             unit=product.unit if product else "", ordered=ol.quantity, previous=previous, delivered=dl.quantity,
             remaining=max(ZERO, ol.quantity - previous - dl.quantity)))
     return {
-        "company": _company(uow), **_customer_ctx(customer),
+        "company": company_of(uow), **_customer_ctx(customer),
         "doc": _doc("Bon de livraison", delivery.number, delivery.ship_date or sim_date(uow)),
         "delivery": delivery, "order": order, "carrier": _carrier(uow, delivery.carrier_id), "lines": rows,
         "weight": weight.quantize(Decimal("0.1")), "has_backorder": any(r.remaining > 0 for r in rows),
@@ -416,7 +413,7 @@ def _invoice(uow, invoice_id: int) -> dict:
     order = uow.session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
     delivery = uow.session.get(Delivery, invoice.delivery_id) if invoice.delivery_id else None
     return {
-        "company": _company(uow), **_customer_ctx(customer),
+        "company": company_of(uow), **_customer_ctx(customer),
         "doc": _doc("Facture", invoice.number, invoice.issue_date),
         "invoice": invoice, "order": order, "delivery": delivery,
         "lines": _line_rows(uow, lines), "totals": _totals(lines, invoice.global_discount_pct),
@@ -435,7 +432,7 @@ def _reform_mentions(uow, invoice: Invoice) -> dict:
     address, same = delivery_address(uow, invoice)
     lines = uow.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
     return {"nature": operation_nature(lines).label, "ship_to": None if same else address.one_line(),
-            "vat_on_debits": VAT_ON_DEBITS_MENTION if _company(uow).vat_on_debits else ""}
+            "vat_on_debits": VAT_ON_DEBITS_MENTION if company_of(uow).vat_on_debits else ""}
 
 
 def _credit_note(uow, credit_note_id: int) -> dict:
@@ -444,7 +441,7 @@ def _credit_note(uow, credit_note_id: int) -> dict:
     invoice = uow.session.get(Invoice, note.invoice_id)
     lines = uow.session.scalars(select(CreditNoteLine).where(CreditNoteLine.credit_note_id == note.id)).all()
     return {
-        "company": _company(uow), **_customer_ctx(customer),
+        "company": company_of(uow), **_customer_ctx(customer),
         "doc": _doc("Avoir", note.number, note.issue_date),
         "note": note, "invoice": invoice, **_reform_mentions(uow, invoice),
         # the credit note repeats the invoice's global discount (sim.billing.service.issue_credit_note),
@@ -485,5 +482,5 @@ def _recovery_letter(uow, detail_id: int, kind: str = "formal_notice") -> dict:
         raise UnknownDocumentKind(f"La relance {reminder.number} n'est pas un courrier « {kind} ».")
     customer = uow.session.get(Customer, reminder.customer_id)
     title = "Mise en demeure" if kind == "formal_notice" else "Relance"
-    return {"company": _company(uow), **_customer_ctx(customer),
+    return {"company": company_of(uow), **_customer_ctx(customer),
             "doc": _doc(title, reminder.number, reminder.sent_on, kind=kind), **letter_context(uow, detail_id)}

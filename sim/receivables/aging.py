@@ -135,31 +135,42 @@ def aged_page(uow, params: ListParams, *, as_of: date | None = None) -> tuple[Ag
 def _aged(uow, customer_id: int | None, as_of: date | None, params: ListParams | None):
     today = as_of or sim_date(uow)
     grouped = _grouped(today, customer_id)
+    money = Fixed(2)
+    amounts = (*BUCKETS, "credit")
     gross = sum((grouped.c[b] for b in BUCKETS[1:]), grouped.c.not_due)
     late = gross - grouped.c.not_due - grouped.c.credit
-    money = Fixed(2)
     overdue = case((late > 0, late), else_=literal(0, money))
-    query = (select(grouped, Customer.code, Customer.name, Customer.in_litigation)
-             .join(Customer, Customer.id == grouped.c.customer_id))
-    total_values = uow.session.execute(select(func.count(), *(func.sum(grouped.c[b], type_=money).label(b)
-                                                              for b in (*BUCKETS, "credit")))).one()
-    count = total_values[0]
-    total = _row(None, {k: total_values._mapping[k] or ZERO for k in (*BUCKETS, "credit")})
-    page = None
+    # the customers' count and the company's total ride on every row (window sums over the rows
+    # found, before the page is cut): one statement reads the page and the total
+    query = (select(grouped, Customer.code, Customer.name, Customer.in_litigation, func.count().over().label("n"),
+                    *(func.sum(grouped.c[b], type_=money).over().label(f"t_{b}") for b in amounts))
+             .join(Customer, Customer.id == grouped.c.customer_id)
+             .order_by(overdue.desc(), gross.desc(), Customer.name, Customer.id))
+    searched = params is not None and bool(params.q)
+    if searched:
+        term = search_term(params.q)
+        query = query.where(or_(func.lower(Customer.name).like(term, escape="\\"),
+                                func.lower(Customer.code).like(term, escape="\\")))
+    number = 1
     if params is not None:
-        if params.q:
-            term = search_term(params.q)
-            query = query.where(or_(func.lower(Customer.name).like(term, escape="\\"),
-                                    func.lower(Customer.code).like(term, escape="\\")))
+        number = params.page
+        read = uow.session.execute(query.limit(params.per_page).offset((number - 1) * params.per_page)).all()
+        if not read and number > 1:  # past the last page: the last page
             found = uow.session.scalar(select(func.count()).select_from(query.subquery()))
-        else:
-            found = count
-        number = min(params.page, max(1, ceil(found / params.per_page)))
-        query = query.limit(params.per_page).offset((number - 1) * params.per_page)
-    read = uow.session.execute(query.order_by(overdue.desc(), gross.desc(), Customer.name, Customer.id))
+            number = max(1, ceil(found / params.per_page))
+            read = uow.session.execute(query.limit(params.per_page).offset((number - 1) * params.per_page)).all()
+    else:
+        read = uow.session.execute(query).all()
+    found = read[0].n if read else 0
+    if searched:  # the company's total stays the whole company's
+        whole = uow.session.execute(select(func.count(), *(func.sum(grouped.c[b], type_=money) for b in amounts))).one()
+        count, totals = whole[0], dict(zip(amounts, whole[1:]))
+    else:
+        count, totals = found, {b: read[0]._mapping[f"t_{b}"] for b in amounts} if read else {}
+    total = _row(None, {b: totals.get(b) or ZERO for b in amounts})
     rows = [_row(_Customer(r.customer_id, r.code, r.name, r.in_litigation), r._mapping) for r in read]
-    if params is not None:
-        page = ListPage(rows, found, number, params.per_page, {}, replace(params, page=number))
+    page = None if params is None else ListPage(rows, found, number, params.per_page, {},
+                                                replace(params, page=number))
     sales = _sales_ttc(uow, today, customer_id)
     dso = (max(ZERO, total.total) / sales * DSO_DAYS).quantize(Decimal("0.1")) if sales > 0 else None
     return AgedBalance(today, rows, total, dso, sales, count), page

@@ -29,7 +29,7 @@ from sqlalchemy import Row, delete, func, select
 
 from sim.billing.models import Invoice, InvoiceLine, InvoiceStatus, invoice_is_open
 from sim.clock import sim_date
-from sim.company.models import Company
+from sim.company.service import company_of
 from sim.crm.models import ACTIVE_CLAIM_STATUSES, Claim, Customer, CustomerKind
 from sim.errors import SimError, ValidationFailed
 from sim.formatting import eur, fr_date
@@ -146,6 +146,7 @@ class InvoiceState:
     promise: ReminderDetail | None = None  # the latest call's promise (a candidate's call)
     promise_broken: bool = False
     plan: PaymentPlan | None = None
+    credit: Decimal = ZERO  # the customer's, held (netted before any reminder)
 
     @property
     def bucket(self) -> str:
@@ -180,15 +181,15 @@ def customer_credit(uow, customer_id: int) -> Decimal:
     return _credits(uow, [customer_id]).get(customer_id, ZERO)
 
 
-def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
-                   include_not_due: bool = True, due_by: date | None = None) -> list[InvoiceState]:
+def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None, include_not_due: bool = True,
+                   due_by: date | None = None, steps: list[Step] | None = None) -> list[InvoiceState]:
     """Every open invoice (of a customer, or these) with its place on the ladder;
     only the overdue ones without ``include_not_due``, only those due by
     ``due_by`` with it (both in SQL: 1 500 open invoices at the large size)."""
     from sim.receivables.plans import plan_states
 
     today = sim_date(uow)
-    steps = procedure(uow)
+    steps = procedure(uow) if steps is None else steps
     conditions = [invoice_is_open(), Invoice.status != InvoiceStatus.CREDITED]
     if customer_id is not None:
         conditions.append(Invoice.customer_id == customer_id)
@@ -221,7 +222,8 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
             promises[d.invoice_id] = d  # the latest
         disputes = _open_disputes(uow)
         claimed = _claimed(uow)
-    plans = plan_states(uow, customer_ids=list(customers))
+    # the customer's plans, or every plan (a few in a workspace; not hundreds of customer ids as parameters)
+    plans = plan_states(uow, customer_ids=[customer_id] if customer_id is not None else None)
     planned = {}
     for ps in plans:
         if ps.plan.status in (PaymentPlanStatus.ACTIVE, PaymentPlanStatus.PENDING):
@@ -232,8 +234,10 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
     for inv in invoices:
         if inv.due_date < today:
             overdue_by_customer[inv.customer_id] = overdue_by_customer.get(inv.customer_id, ZERO) + inv.amount_due
-    credits = _credits(uow, list(overdue_by_customer)) if overdue_by_customer else {}  # one query, not one per customer
+    credits = _credits(uow, list(customers)) if customers else {}  # one query, not one per customer
     states = []
+    # the first step of an invoice with none done yet (most of them): before or after its due date
+    first = {False: steps[0] if steps else None, True: next((s for s in steps if s.offset_days >= 0), None)}
     for inv in invoices:
         days = (today - inv.due_date).days
         done = reminders.get(inv.id, [])
@@ -241,7 +245,8 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
         customer = customers[inv.customer_id]
         plan_state = planned.get(inv.id)
         # a reminder before the due date is pointless once it has passed
-        next_step = next((s for s in steps if s.level not in levels and not (s.offset_days < 0 and days > 0)), None)
+        next_step = first[days > 0] if not done else next(
+            (s for s in steps if s.level not in levels and not (s.offset_days < 0 and days > 0)), None)
         # a missed instalment resumes the ladder at the formal notice (receivables-recovery.md §8)
         if plan_state is not None and plan_state.late and "formal_notice" not in levels:
             next_step = next((s for s in steps if s.level == "formal_notice"), next_step)
@@ -253,7 +258,7 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
                 next_step = rest[0] if rest else None
         next_on = inv.due_date + timedelta(days=next_step.offset_days) if next_step else None
         state = InvoiceState(inv, customer, days, done, next_step, next_on, dispute=disputes.get(inv.id),
-                             plan=plan_state.plan if plan_state else None)
+                             plan=plan_state.plan if plan_state else None, credit=credits.get(inv.customer_id, ZERO))
         state._today = today
         promise = promises.get(inv.id)
         if promise is not None:
@@ -270,8 +275,8 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None,
             state.paused = "Échéancier en attente d'accord de la direction"
         elif plan_state is not None and not plan_state.late:
             state.paused = f"Échéancier {plan_state.plan.number} en cours"
-        elif credits.get(inv.customer_id, ZERO) >= overdue_by_customer.get(inv.customer_id, ZERO) > 0:
-            state.paused = (f"Client créditeur ({eur(credits[inv.customer_id])}) : imputez son crédit, "
+        elif state.credit >= overdue_by_customer.get(inv.customer_id, ZERO) > 0:
+            state.paused = (f"Client créditeur ({eur(state.credit)}) : imputez son crédit, "
                             "ne le relancez pas")
         elif next_step is None:
             state.paused = "Procédure terminée"
@@ -286,7 +291,7 @@ def chased_states(uow, *, customer_id: int | None = None, steps: list[Step] | No
     one today). At the large size, 300 of the 1 500 open invoices."""
     steps = procedure(uow) if steps is None else steps
     earliest = min([step.offset_days for step in steps] + [1])
-    return invoice_states(uow, customer_id=customer_id, due_by=sim_date(uow) - timedelta(days=earliest))
+    return invoice_states(uow, customer_id=customer_id, due_by=sim_date(uow) - timedelta(days=earliest), steps=steps)
 
 
 # ===== today's reminders ==================================================
@@ -310,22 +315,22 @@ class TodoItem:
         return max(ZERO, self.amount - self.credit)
 
 
-def todo(uow, *, customer_id: int | None = None, states: list[InvoiceState] | None = None) -> list[TodoItem]:
+def todo(uow, *, customer_id: int | None = None, states: list[InvoiceState] | None = None,
+         steps: list[Step] | None = None) -> list[TodoItem]:
     """The reminders due today or before (not done yet), one item per customer and step, oldest first;
-    from ``states`` when the caller already has them (every open invoice of ``customer_id``)."""
+    from ``states`` (and ``steps``) when the caller already has them (every open invoice of ``customer_id``)."""
     items: dict[tuple[int, str], TodoItem] = {}
-    steps = procedure(uow)
+    steps = procedure(uow) if steps is None else steps
     if not steps:
         return []
     if states is None:
         states = chased_states(uow, customer_id=customer_id, steps=steps)
-    due = [state for state in states if state.due_today]
-    credits = _credits(uow, list({state.customer.id for state in due})) if due else {}
-    for state in due:
+    for state in states:
+        if not state.due_today:
+            continue
         cid = state.customer.id
-        credits.setdefault(cid, ZERO)
         item = items.setdefault((cid, state.next_step.level), TodoItem(
-            state.customer, state.next_step, [], state.next_on, credits[cid]))
+            state.customer, state.next_step, [], state.next_on, state.credit))
         item.states.append(state)
         item.due_on = min(item.due_on, state.next_on)
         if state.promise_broken and state.promise is not None:
@@ -333,17 +338,14 @@ def todo(uow, *, customer_id: int | None = None, states: list[InvoiceState] | No
                               f" ({state.invoice.number})")
         if state.plan is not None:
             item.notes.append(f"Échéance impayée de l'échéancier {state.plan.number} : reprise à la mise en demeure")
-        if credits[cid] > 0:
-            item.notes.append(f"Crédit client de {eur(credits[cid])} à imputer d'abord")
+        credit_note = f"Crédit client de {eur(state.credit)} à imputer d'abord"
+        if state.credit > 0 and credit_note not in item.notes:  # once an item, not once an invoice
+            item.notes.append(credit_note)
     order = {s.level: i for i, s in enumerate(steps)}
     return sorted(items.values(), key=lambda i: (i.due_on, i.customer.name, order.get(i.step.level, 99)))
 
 
 # ===== shared pieces of the actions ===========================================
-
-def _company(uow) -> Company:
-    return uow.session.scalars(select(Company)).one()
-
 
 def _reminder_number(uow, customer: Customer) -> str:
     """REL-C00042-3: the customer's third recovery action (a key stable across copies)."""
@@ -419,11 +421,11 @@ def _reminder_entry(uow, *, actor: str, customer: Customer, number: str, level: 
 
 # ===== penalties of a customer's invoices ====================================
 
-def penalties_for(uow, invoices: list, as_of: date | None = None) -> list[pen.InvoicePenalty]:
+def penalties_for(uow, invoices: list, as_of: date | None = None, *, b2b: bool | None = None) -> list[pen.InvoicePenalty]:
     """Late penalties and indemnity of each invoice (an Invoice or a light row of INVOICE_COLUMNS) at
-    ``as_of`` (B2B customers only)."""
+    ``as_of`` (B2B customers only; ``b2b``: whether the invoices' customer is, when the caller knows)."""
     as_of = as_of or sim_date(uow)
-    company = _company(uow)
+    company = company_of(uow)
     paid: dict[int, list[tuple[date, Decimal]]] = {}
     ids = [i.id for i in invoices]
     if ids:
@@ -433,25 +435,27 @@ def penalties_for(uow, invoices: list, as_of: date | None = None) -> list[pen.In
                 .where(PaymentAllocation.invoice_id.in_(ids), Payment.rejected.is_(False),
                        Payment.received_on <= as_of)):
             paid.setdefault(invoice_id, []).append((received, amount))
-    customers = {c.id: c for c in uow.session.scalars(select(Customer).where(
-        Customer.id.in_({i.customer_id for i in invoices} or {0})))}
+    kinds = {} if b2b is not None else dict(uow.session.execute(select(Customer.id, Customer.kind).where(
+        Customer.id.in_({i.customer_id for i in invoices} or {0}))).all())
     out = []
     for inv in invoices:
         late = [(d, a) for d, a in paid.get(inv.id, []) if d > inv.due_date]
         out.append(pen.invoice_penalty(number=inv.number, due_date=inv.due_date, total_ttc=inv.total_ttc,
                                        open_amount=inv.amount_due, paid_late=late, as_of=as_of,
                                        cgv_rate=company.penalty_rate,
-                                       b2b=customers[inv.customer_id].kind == CustomerKind.B2B))
+                                       b2b=b2b if b2b is not None else kinds[inv.customer_id] == CustomerKind.B2B))
     return out
 
 
 # ===== templates the candidate adapts =========================================
 
-def email_template(uow, customer: Customer, level: str, states: list[InvoiceState], language: str = "") -> dict:
-    """The subject and body proposed for a reminder email, in the customer's language."""
-    company = _company(uow)
+def email_template(uow, customer: Customer, level: str, states: list[InvoiceState], language: str = "",
+                   credit: Decimal | None = None) -> dict:
+    """The subject and body proposed for a reminder email, in the customer's language
+    (``credit``: the customer's, when the caller has read it)."""
+    company = company_of(uow)
     language = language or customer.language
-    credit = customer_credit(uow, customer.id)
+    credit = customer_credit(uow, customer.id) if credit is None else credit
     amount = max(ZERO, sum((s.invoice.amount_due for s in states), ZERO) - credit)
     if language == "en":
         lines = "\n".join(f"- invoice {s.invoice.number} dated {s.invoice.issue_date:%d/%m/%Y}, due "

@@ -48,10 +48,10 @@ def _terms(code: str, place: str, mode: str) -> SimpleNamespace | None:
 
 
 def _proforma(uow, document, lines, customer: Customer, number: str, when, *, source: str) -> dict:
-    from sim.documents.service import _company, _customer_ctx, _doc, _line_rows, _totals
+    from sim.documents.service import company_of, _customer_ctx, _doc, _line_rows, _totals
 
     return {
-        "company": _company(uow), **_customer_ctx(customer), "english": customer.language == "en",
+        "company": company_of(uow), **_customer_ctx(customer), "english": customer.language == "en",
         "doc": _doc("Facture pro forma", f"PF-{number}", when, "Pro forma invoice"),
         "document": document, "source": source, "source_number": number,
         "lines": _line_rows(uow, lines), "totals": _totals(lines, document.global_discount_pct),
@@ -81,7 +81,7 @@ def order_proforma(uow, order_id: int) -> dict:
 def packing_list(uow, delivery_id: int) -> dict:
     """Parcels of at most 30 kg filled line by line, in the order of the delivery
     (the number booked with the carrier when there is one)."""
-    from sim.documents.service import _company, _customer_ctx, _doc
+    from sim.documents.service import company_of, _customer_ctx, _doc
 
     delivery = uow.get(Delivery, delivery_id)
     order = uow.session.get(SalesOrder, delivery.order_id)
@@ -101,7 +101,7 @@ def packing_list(uow, delivery_id: int) -> dict:
     carrier = uow.session.get(Carrier, delivery.carrier_id) if delivery.carrier_id else None
     service = uow.session.get(CarrierService, delivery.service_id) if delivery.service_id else None
     return {
-        "company": _company(uow), **_customer_ctx(customer), "english": customer.language == "en",
+        "company": company_of(uow), **_customer_ctx(customer), "english": customer.language == "en",
         "doc": _doc("Liste de colisage", f"PL-{delivery.number}", delivery.ship_date, "Packing list"),
         "delivery": delivery, "order": order, "carrier": carrier, "service": service, "lines": lines,
         "net": net.quantize(Decimal("0.1")), "gross": gross, "parcels": parcels, "parcel_max": PARCEL_MAX_KG,
@@ -112,7 +112,7 @@ def packing_list(uow, delivery_id: int) -> dict:
 
 
 def carrier_protest(uow, protest_id: int) -> dict:
-    from sim.documents.service import _company, _customer_ctx, _doc
+    from sim.documents.service import company_of, _customer_ctx, _doc
 
     protest = uow.get(CarrierProtest, protest_id)
     delivery = uow.session.get(Delivery, protest.delivery_id)
@@ -125,7 +125,7 @@ def carrier_protest(uow, protest_id: int) -> dict:
                                 "unit_price": Decimal(line["unit_price"])}) for line in protest.lines]
     # a letter to the carrier (its own layout), filed in the customer's folder
     return {
-        "company": _company(uow), **_customer_ctx(customer), "contact": contact, "english": False,
+        "company": company_of(uow), **_customer_ctx(customer), "contact": contact, "english": False,
         "doc": _doc("Protestation motivée", protest.number, protest.sent_date),
         "protest": protest, "delivery": delivery, "order": order, "carrier": carrier, "lines": lines,
         "file_stem": protest.number,

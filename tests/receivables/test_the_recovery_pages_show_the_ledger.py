@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sim.db import UnitOfWork
+from sim.receivables import recovery
 from tests.receivables import a_customer, an_invoice, at
 
 
@@ -16,8 +18,16 @@ def test_the_pages_show_an_overdue_invoice_and_the_customer_file(candidate_with_
     browser = login(user)
     page = browser.get("/receivables")
     assert page.status_code == 200 and "Quincaillerie Lemoine" in page.text and "DSO" in page.text
+    # the tab's count of today's reminders: fetched by the balance once it shows, on the other two tabs at once
+    assert 'hx-get="/receivables/todo/count"' in page.text
+    count = browser.get("/receivables/todo/count", headers={"HX-Request": "true"})
+    assert count.status_code == 200 and "<html" not in count.text
     todo = browser.get("/receivables/todo")
     assert todo.status_code == 200 and invoice.number in todo.text
+    with UnitOfWork(ws, write=False) as uow:
+        due = len(recovery.todo(uow))  # one a customer and step
+    assert due >= 1 and f'<span class="count" data-testid="todo-count">{due}</span>' in count.text
+    assert f'<span class="count" data-testid="todo-count">{due}</span>' in todo.text
     overdue = browser.get("/receivables/overdue", params={"q": "lemoine", "bucket": "d31_60", "state": "due"})
     assert overdue.status_code == 200 and invoice.number in overdue.text
     assert invoice.number not in browser.get("/receivables/overdue", params={"q": "lemoine", "bucket": "d90"}).text
@@ -93,3 +103,24 @@ def test_the_aged_balance_pages_its_customers_and_totals_them_all(candidate_with
     assert len(re.findall(r'href="/customers/\d+/recovery"', found.text)) == 1 and "Quincaillerie Ouzbeck" in found.text
     assert "Total entreprise" in found.text  # the company's total stays the whole company's
     assert "Aucun client avec un solde" in browser.get("/receivables", params={"q": "zzz-nobody"}).text
+
+
+def test_the_overdue_list_pages_its_filtered_invoices_and_totals_them_all(candidate_with_workspace, login):
+    from datetime import timedelta
+
+    user, workspace = candidate_with_workspace
+    ws = workspace.id
+    at(ws, date(2026, 11, 24))
+    customer = a_customer(ws, name="Droguerie Paginée")
+    dues = [date(2026, 9, 26) + timedelta(days=n) for n in range(27)]  # 59 to 33 days late: all 31–60
+    invoices = [an_invoice(ws, customer, "10.00", issued=due - timedelta(days=30), due=due) for due in dues]
+    browser = login(user)
+    page = browser.get("/receivables/overdue", params={"q": "paginée", "bucket": "d31_60", "per_page": "25",
+                                                       "page": "2"})
+    text = page.text.replace("\u202f", " ").replace("\xa0", " ")
+    assert page.status_code == 200 and "26–27 sur 27 factures" in text
+    assert invoices[-1].number in text and invoices[0].number not in text  # the latest last
+    assert "270,00 €" in text  # the 27 invoices' amount due, not the page's
+    assert 'href="/receivables/overdue?bucket=d31_60&amp;q=pagin%C3%A9e&amp;per_page=25' in page.text  # filters kept
+    fragment = browser.get("/receivables/overdue", params={"q": "paginée"}, headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and 'id="overdue-table"' in fragment.text

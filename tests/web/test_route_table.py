@@ -40,7 +40,7 @@ READABLE = [
     "/carriers", "/quotes/{quote_id}/proforma.pdf", "/orders/{order_id}/proforma.pdf",
     "/deliveries/{delivery_id}/packing-list.pdf", "/protests/{protest_id}/pdf",
     # recovery (sim/web/routes/receivables.py)
-    "/receivables", "/receivables/todo", "/receivables/overdue", "/customers/{customer_id}/recovery",
+    "/receivables", "/receivables/todo", "/receivables/todo/count", "/receivables/overdue", "/customers/{customer_id}/recovery",
     "/customers/{customer_id}/recovery/documents/{document_id}",
     "/dashboards", "/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/export.xlsx",
     "/dashboards/{dashboard_id}/export.csv", "/dashboards/{dashboard_id}/pdf",

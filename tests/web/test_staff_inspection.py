@@ -67,6 +67,9 @@ def inspecting(one_of_each_role):
     return browsers, objects
 
 
+FRAGMENTS = {"/receivables/todo/count"}  # htmx pieces of a page (the page around them has the banner)
+
+
 def _readable_gets(app):
     for method, route in app_routes(app):
         rule = access_rule(route.dependant)
@@ -103,7 +106,7 @@ def test_staff_read_every_page_with_the_banner_and_leave_no_trace(app, inspectin
             url = fill(route.path, {**objects, **objects["letter"]} if letter else objects)
             response = browsers[role].get(url)
             assert response.status_code == 200, f"{role} GET {url}: {response.status_code}"
-            if response.headers["content-type"].startswith("text/html"):
+            if response.headers["content-type"].startswith("text/html") and route.path not in FRAGMENTS:
                 assert "Consultation en lecture seule — espace de" in response.text, url
                 assert "Quitter la consultation" in response.text, url
         assert browsers[role].get(f"/inbox/{objects['unread_id']}").status_code == 200

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from sim.accounts.models import User
-from sim.crm.models import Customer
+from sim.company.service import company_of
+from sim.crm.models import Customer, CustomerKind
 from sim.db import NotFound, UnitOfWork
 from sim.errors import SimError
 from sim.formatting import eur
@@ -34,16 +35,24 @@ MAX_TEXT = 100
 @router.get("/receivables")
 def receivables_page(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
     """The aged balance: the company's total over every customer with a balance,
-    the customers by page (the most overdue first), searched by name or code."""
+    the customers by page (the most overdue first), searched by name or code; the
+    tab's count of today's reminders comes after (/receivables/todo/count)."""
     from sim.listing import read_params
 
     balance, page = aging.aged_page(uow, read_params(request.query_params, sortable=("overdue",),
                                                      default_sort="overdue"))
     return render(request, "receivables/aged_balance.html",
                   {"balance": balance, "page": page, "buckets": aging.BUCKETS,
-                   "labels": aging.BUCKET_LABELS, "todo_count": len(recovery.todo(uow)), "tab": "balance",
+                   "labels": aging.BUCKET_LABELS, "todo_count": None, "tab": "balance",
                    **shell(uow, "receivables")},
                   block="aged_table" if is_htmx(request) else None)
+
+
+@router.get("/receivables/todo/count")
+def receivables_todo_count(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    """The tab's count of today's reminders, which the aged balance fetches once it shows: the
+    ladder of every chased invoice (400 at the large size) is dearer than the balance itself."""
+    return render(request, "receivables/_tabs.html", {"todo_count": len(recovery.todo(uow))}, block="todo_count")
 
 
 @router.get("/receivables/todo")
@@ -59,9 +68,16 @@ OVERDUE_STATES = {"": "Toutes", "due": "Relance à faire", "paused": "Relances s
 
 
 @router.get("/receivables/overdue")
-def receivables_overdue(request: Request, q: str = "", bucket: str = "", state: str = "",
+def receivables_overdue(request: Request, bucket: str = "", state: str = "",
                         uow: UnitOfWork = Depends(viewing_uow)):
-    q = q.strip()[:MAX_TEXT]
+    """The overdue invoices, the latest first, filtered (search, age, situation) and by page;
+    the count and the amount due are the filtered rows' own, every page."""
+    from urllib.parse import urlencode
+
+    from sim.listing import page_of, read_params
+
+    params = read_params(request.query_params, sortable=(), default_sort="")
+    q = params.q
     bucket = bucket if bucket in aging.BUCKETS[1:] else ""
     state = state if state in OVERDUE_STATES else ""
     states = recovery.chased_states(uow)  # the overdue invoices, and those with a reminder due: one read for both
@@ -78,12 +94,15 @@ def receivables_overdue(request: Request, q: str = "", bucket: str = "", state: 
     if state:
         rows = [r for r in rows if tests[state](r)]
     rows.sort(key=lambda r: (-r.days_late, r.customer.name, r.invoice.number))
+    filters = urlencode({k: v for k, v in (("bucket", bucket), ("state", state)) if v})
     return render(request, "receivables/overdue.html",
-                  {"rows": rows, "q": q, "bucket": bucket, "state": state, "states": OVERDUE_STATES,
+                  {"page": page_of(rows, params), "q": q, "bucket": bucket, "state": state,
+                   "states": OVERDUE_STATES, "action": "/receivables/overdue" + (f"?{filters}" if filters else ""),
                    "buckets": aging.BUCKETS[1:], "labels": aging.BUCKET_LABELS, "levels": ReminderLevel,
                    "total": sum((r.invoice.amount_due for r in rows), aging.ZERO),
                    "todo_count": len(recovery.todo(uow, states=states)), "tab": "overdue",
-                   **shell(uow, "receivables")})
+                   **shell(uow, "receivables")},
+                  block="overdue_table" if is_htmx(request) else None)
 
 
 # ===== a customer's recovery file ==========================================
@@ -95,31 +114,31 @@ def _consulted(uow, customer: Customer) -> bool:
 
 def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", errors=None, values=None) -> dict:
     customer = uow.get(Customer, customer_id)
-    states = recovery.invoice_states(uow, customer_id=customer.id)
-    items = recovery.todo(uow, customer_id=customer.id, states=states)
     steps = recovery.procedure(uow)
+    states = recovery.invoice_states(uow, customer_id=customer.id, steps=steps)
+    items = recovery.todo(uow, customer_id=customer.id, states=states, steps=steps)
+    credit = states[0].credit if states else recovery.customer_credit(uow, customer.id)
     compose = compose if compose in ("courtesy", "first", "second") else ""
     if not compose:
         due_email = next((i for i in items if i.step.channel == "email"), None)
         compose = due_email.step.level if due_email else "first"
     picked = next((i.states for i in items if i.step.level == compose), None) or \
         [s for s in states if s.days_late > 0 and not s.dispute] or states[:1]
-    template = recovery.email_template(uow, customer, compose, picked, lang if lang in ("fr", "en") else "")
+    template = recovery.email_template(uow, customer, compose, picked, lang if lang in ("fr", "en") else "",
+                                       credit=credit)
     actions = _actions(uow, customer)
     report = uow.session.scalars(select(CreditReport).where(CreditReport.customer_id == customer.id)
                                  .order_by(CreditReport.as_of.desc(), CreditReport.id.desc())).first()
-    from sim.company.models import Company
-
     return {"customer": customer, "states": states, "items": items, "steps": steps,
             "balance": aging.aged_balance(uow, customer_id=customer.id), "buckets": aging.BUCKETS,
             "labels": aging.BUCKET_LABELS, "compose": compose, "template": template,
             "picked": {s.invoice.id for s in picked}, "actions": actions, "levels": ReminderLevel,
             "channels": RecoveryChannel, "channel_codes": {c.value for c in RecoveryChannel},
-            "claims": {c.number: c for c in recovery.penalties_for(uow, [s.invoice for s in states])},
+            "claims": {c.number: c for c in recovery.penalties_for(uow, [s.invoice for s in states],
+                                                                   b2b=customer.kind == CustomerKind.B2B)},
             "plans": plans.plan_states(uow, customer_ids=[customer.id]), "plan_status": PaymentPlanStatus,
             "report": report if report is not None and _consulted(uow, customer) else None,
-            "company": uow.session.scalars(select(Company)).one(),
-            "credit": recovery.customer_credit(uow, customer.id),
+            "company": company_of(uow), "credit": credit,
             "errors": errors or {}, "values": values or {}, "form_token": new_form_token(),
             **shell(uow, "receivables")}
 
