@@ -126,6 +126,20 @@ def aged_balance(uow, *, customer_id: int | None = None, as_of: date | None = No
     return _aged(uow, customer_id, as_of, None)[0]
 
 
+def balance_of(uow, customer, invoices, credit: Decimal, *, as_of: date | None = None) -> AgedBalance:
+    """One customer's aged balance from its open invoices already read (``due_date`` and
+    ``amount_due`` of each: a recovery file has them) and the credit it holds; its own DSO."""
+    today = as_of or sim_date(uow)
+    rows = []
+    if invoices or credit:
+        row = AgedRow(_Customer(customer.id, customer.code, customer.name, customer.in_litigation), credit=credit)
+        for invoice in invoices:
+            row.amounts[bucket_of((today - invoice.due_date).days)] += invoice.amount_due
+        rows.append(row)
+    total = AgedRow(None, dict(rows[0].amounts), credit) if rows else AgedRow(None)
+    return _with_dso(uow, today, rows, total, len(rows), customer.id)
+
+
 def aged_page(uow, params: ListParams, *, as_of: date | None = None) -> tuple[AgedBalance, ListPage]:
     """The company's total and one page of its customers (searched by name or code, the most
     overdue first), read in SQL: the page's rows only, with their count."""
@@ -171,9 +185,13 @@ def _aged(uow, customer_id: int | None, as_of: date | None, params: ListParams |
     rows = [_row(_Customer(r.customer_id, r.code, r.name, r.in_litigation), r._mapping) for r in read]
     page = None if params is None else ListPage(rows, found, number, params.per_page, {},
                                                 replace(params, page=number))
+    return _with_dso(uow, today, rows, total, count, customer_id), page
+
+
+def _with_dso(uow, today: date, rows: list[AgedRow], total: AgedRow, count: int, customer_id) -> AgedBalance:
     sales = _sales_ttc(uow, today, customer_id)
     dso = (max(ZERO, total.total) / sales * DSO_DAYS).quantize(Decimal("0.1")) if sales > 0 else None
-    return AgedBalance(today, rows, total, dso, sales, count), page
+    return AgedBalance(today, rows, total, dso, sales, count)
 
 
 def _sales_ttc(uow, today: date, customer_id: int | None) -> Decimal:

@@ -94,3 +94,30 @@ def test_a_page_of_the_aged_balance_is_the_whole_balance_in_the_same_order(works
     assert [r.customer.id for r in page3.rows] == [r.customer.id for r in whole.rows[6:9]]
     assert [r.amounts for r in page1.rows] == [r.amounts for r in whole.rows[:3]]
     assert first.total.amounts == whole.total.amounts and first.total.credit == whole.total.credit
+
+
+def test_a_recovery_files_balance_from_its_invoice_states_is_the_aged_balance(workspace):
+    """The recovery file sums the open invoices it has already read: the same buckets, credit and DSO."""
+    from sim.receivables.aging import balance_of
+    from sim.receivables.recovery import customer_credit, invoice_states
+
+    ws = workspace.id
+    at(ws, TODAY)
+    customer = make_customer(ws)
+    for days, amount in ((-3, "100.00"), (12, "200.00"), (45, "300.00"), (120, "400.00")):
+        due = TODAY - timedelta(days=days)
+        invoice = an_invoice(ws, customer, amount, issued=due - timedelta(days=30), due=due)
+    with UnitOfWork(ws) as uow:
+        uow.session.add(CreditNote(workspace_id=ws, number="AV-T-2", customer_id=customer.id, invoice_id=invoice.id,
+                                   issue_date=TODAY, reason="Geste", total_ht=D("50.00"), total_vat=D("10.00"),
+                                   total_ttc=D("60.00"), unapplied=D("60.00")))
+        uow.commit()
+    with UnitOfWork(ws, write=False) as uow:
+        states = invoice_states(uow, customer_id=customer.id)
+        mine = balance_of(uow, uow.get(type(customer), customer.id), [s.invoice for s in states],
+                          customer_credit(uow, customer.id))
+        expected = aged_balance(uow, customer_id=customer.id)
+    [row], [want] = mine.rows, expected.rows
+    assert (row.amounts, row.credit, row.total) == (want.amounts, want.credit, want.total)
+    assert row.credit == D("60.00") and row.total == D("940.00")
+    assert (mine.dso, mine.sales_ttc, mine.total.total) == (expected.dso, expected.sales_ttc, expected.total.total)

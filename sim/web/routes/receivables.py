@@ -130,7 +130,7 @@ def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", e
     report = uow.session.scalars(select(CreditReport).where(CreditReport.customer_id == customer.id)
                                  .order_by(CreditReport.as_of.desc(), CreditReport.id.desc())).first()
     return {"customer": customer, "states": states, "items": items, "steps": steps,
-            "balance": aging.aged_balance(uow, customer_id=customer.id), "buckets": aging.BUCKETS,
+            "balance": aging.balance_of(uow, customer, [s.invoice for s in states], credit), "buckets": aging.BUCKETS,
             "labels": aging.BUCKET_LABELS, "compose": compose, "template": template,
             "picked": {s.invoice.id for s in picked}, "actions": actions, "levels": ReminderLevel,
             "channels": RecoveryChannel, "channel_codes": {c.value for c in RecoveryChannel},
