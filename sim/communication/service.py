@@ -178,20 +178,26 @@ def update_support(uow, *, actor: str, support_id: int, revision: int | None, ki
 
 # ===== what the editor shows ============================================
 
-def segment_of(uow, support_or_values) -> segments.Segment:
+def segment_of(uow, support_or_values, *, shown: int | None = None):
+    """The support's segment: every customer (``segments.build``: what publishing sends to), or
+    with ``shown`` its counts and first ``shown`` exclusions (``segments.summary``: a preview)."""
     get = support_or_values.get if isinstance(support_or_values, dict) else \
         (lambda name, default=None: getattr(support_or_values, name, default))
     kind = get("kind") if get("kind") in {k.value for k in SupportKind} else SupportKind.OFFER
     channel = get("channel") if get("channel") in {c.value for c in Channel} else Channel.EMAIL
-    return segments.build(uow, get("filters") or {}, channel=channel, purpose=PURPOSE_OF[SupportKind(kind)],
-                          today=sim_now(uow).date())
+    options = {"channel": channel, "purpose": PURPOSE_OF[SupportKind(kind)], "today": sim_now(uow).date()}
+    if shown is not None:
+        return segments.summary(uow, get("filters") or {}, shown=shown, **options)
+    return segments.build(uow, get("filters") or {}, **options)
 
 
 def audience(uow, channel: str) -> int:
     """Who a public channel reaches (simulated): followers of the company's page
     (4 per customer on file), the website's visitors in a week (3 per customer)."""
-    customers = uow.session.scalar(select(func.count(Customer.id))) or 0
-    return {Channel.SOCIAL: 4 * customers, Channel.WEBSITE: 3 * customers}.get(channel, 0)
+    per_customer = {Channel.SOCIAL: 4, Channel.WEBSITE: 3}.get(channel, 0)
+    if not per_customer:  # an emailing or a leaflet: no audience to count
+        return 0
+    return per_customer * (uow.session.scalar(select(func.count(Customer.id))) or 0)
 
 
 def _share(count: int, rate) -> int:

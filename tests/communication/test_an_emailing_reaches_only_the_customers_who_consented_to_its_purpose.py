@@ -138,3 +138,29 @@ def test_the_preview_counts_the_objections_together_whatever_their_date(workspac
     shown = segment.excluded_by_kind()
     assert shown[OBJECTION] == 2 and not any(key.startswith(f"{OBJECTION} enregistrée") for key in shown)
     assert sum(shown.values()) == sum(journaled.values()) == len(segment.excluded)
+
+
+def test_the_previews_counts_in_sql_are_the_segments_own(workspace):
+    """The editor's preview counts the segment in SQL (segments.summary): the same recipients,
+    exclusions by reason and first exclusions as the segment itself, whatever the filters."""
+    from sim.communication.segments import summary
+
+    customers_with_known_consents(workspace.id)
+    cases = [(B2B_CUSTOMERS, Purpose.OFFERS), ({}, Purpose.NEWSLETTER), ({"exclude_litigation": "0"}, Purpose.EVENTS),
+             ({"country": "abroad"}, Purpose.OFFERS), ({"status": "prospect", "language": "fr"}, Purpose.OFFERS),
+             ({"inactive_months": "6"}, Purpose.NEWSLETTER), ({"kind": "b2c"}, Purpose.EVENTS)]
+    with UnitOfWork(workspace.id, write=False) as uow:
+        today = sim_now(uow).date()
+        for raw, purpose in cases:
+            filters = read_filters(raw)[0]
+            whole = build(uow, filters, channel=Channel.EMAIL, purpose=purpose, today=today)
+            counted = summary(uow, filters, channel=Channel.EMAIL, purpose=purpose, today=today, shown=5)
+            assert (counted.matched_count, counted.recipient_count, counted.excluded_count) == (
+                len(whole.matched), len(whole.recipients), len(whole.excluded)), raw
+            assert counted.excluded_by_kind() == whole.excluded_by_kind(), raw
+            assert [(e.customer.code, e.reason) for e in counted.first_excluded] == [
+                (e.customer.code, e.reason) for e in whole.excluded[:5]], raw
+            public = summary(uow, filters, channel=Channel.SOCIAL, purpose=purpose, today=today, shown=5)
+            assert public.public and public.matched_count == len(whole.matched) and not public.first_excluded
+        assert any(len(build(uow, read_filters(raw)[0], channel=Channel.EMAIL, purpose=p, today=today).excluded) > 5
+                   for raw, p in cases), "some case must exclude more than the preview lists"

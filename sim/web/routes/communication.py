@@ -12,6 +12,7 @@ from sim.clock import sim_now
 from sim.communication import channels as limits
 from sim.communication import service
 from sim.communication.models import Channel, CommunicationRequest, CommunicationSupport, SupportKind
+from sim.company.service import company_of
 from sim.communication.rendering import logo_svg, social_text, to_html
 from sim.communication.segments import COUNTRIES, FILTER_NAMES, describe
 from sim.evaluation.mentions import language_of
@@ -54,9 +55,9 @@ def _preview(uow, values: dict) -> dict:
     kind = values.get("kind") if values.get("kind") in {k.value for k in SupportKind} else SupportKind.OFFER
     channel = values.get("channel") if values.get("channel") in {c.value for c in Channel} else Channel.EMAIL
     filters, _ = read_filters(values.get("filters") or {})
-    segment = service.segment_of(uow, {"kind": kind, "channel": channel, "filters": filters})
+    segment = service.segment_of(uow, {"kind": kind, "channel": channel, "filters": filters}, shown=EXCLUDED_SHOWN)
     title, body = values.get("title", ""), values.get("body", "")
-    company = uow.session.scalar(select(Company))
+    company = company_of(uow)
     reps = dict(uow.session.execute(select(SalesRep.id, SalesRep.first_name + " " + SalesRep.last_name)).all())
     text = f"{title}\n{body}"
     language = language_of(text)  # as the evaluator's engine reads it
