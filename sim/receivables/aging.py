@@ -77,7 +77,7 @@ class AgedBalance:
 
 
 def _credits(uow, customer_ids=None) -> dict[int, Decimal]:
-    """customer id → the credit held (credit notes' and payments' unapplied parts)."""
+    """customer id → the credit held (credit notes' and payments' unapplied parts), in one statement."""
     held: dict[int, Decimal] = {}
     notes = select(CreditNote.customer_id, CreditNote.unapplied).where(credit_note_holds())
     pays = select(Payment.customer_id, Payment.unapplied).where(payment_holds())
@@ -86,10 +86,9 @@ def _credits(uow, customer_ids=None) -> dict[int, Decimal]:
         notes = notes.where(CreditNote.customer_id.in_(wanted))
         pays = pays.where(Payment.customer_id.in_(wanted))
     # many: the few documents that hold a credit (ix_payment_holding), kept for these customers
-    for query in (notes, pays):
-        for customer_id, amount in uow.session.execute(query):
-            if wanted is None or customer_id in wanted:
-                held[customer_id] = held.get(customer_id, ZERO) + amount
+    for customer_id, amount in uow.session.execute(union_all(notes, pays)):
+        if wanted is None or customer_id in wanted:
+            held[customer_id] = held.get(customer_id, ZERO) + amount
     return held
 
 

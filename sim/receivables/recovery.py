@@ -83,10 +83,13 @@ class RecoveryRefused(SimError):
 # ===== the procedure =====================================================
 
 def procedure(uow) -> list[Step]:
-    rows = uow.session.scalars(select(RecoveryStep).order_by(RecoveryStep.position, RecoveryStep.id)).all()
-    if not rows:
-        return list(DEFAULT_PROCEDURE)
-    return [Step(r.level, r.offset_days, r.channel) for r in rows]
+    """The company's ladder, read once a unit of work (``set_procedure`` replaces it there too)."""
+    steps = uow.session.info.get("recovery_steps")
+    if steps is None:
+        rows = uow.session.execute(select(RecoveryStep.level, RecoveryStep.offset_days, RecoveryStep.channel)
+                                   .order_by(RecoveryStep.position, RecoveryStep.id)).all()
+        steps = uow.session.info["recovery_steps"] = [Step(*r) for r in rows] or list(DEFAULT_PROCEDURE)
+    return list(steps)
 
 
 def set_procedure(uow, *, actor: str, steps: list[dict]) -> list[Step]:
@@ -115,6 +118,7 @@ def set_procedure(uow, *, actor: str, steps: list[dict]) -> list[Step]:
     for position, step in enumerate(parsed):
         uow.session.add(RecoveryStep(workspace_id=uow.workspace_id, position=position, level=step.level,
                                      offset_days=step.offset_days, channel=step.channel))
+    uow.session.info["recovery_steps"] = list(parsed)
     journal.append(uow, kind="recovery.procedure_set", actor=actor,
                    payload={"steps": [{"level": s.level, "offset_days": s.offset_days, "channel": s.channel}
                                       for s in parsed]})
@@ -130,7 +134,7 @@ INVOICE_COLUMNS = (Invoice.id, Invoice.number, Invoice.customer_id, Invoice.issu
 CUSTOMER_COLUMNS = (Customer.id, Customer.code, Customer.name, Customer.kind, Customer.language,
                     Customer.in_litigation)
 _Customer = namedtuple("_Customer", [c.key for c in CUSTOMER_COLUMNS])  # read with the invoices
-REMINDER_COLUMNS = (Reminder.id, Reminder.invoice_id, Reminder.level, Reminder.channel, Reminder.sent_on)
+REMINDER_COLUMNS = (Reminder.invoice_id, Reminder.level, Reminder.sent_on)
 
 
 @dataclass

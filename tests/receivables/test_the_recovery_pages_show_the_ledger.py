@@ -3,6 +3,7 @@ today's reminders, the overdue list with its filters and a customer's file."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal as D
 
 from sim.db import UnitOfWork
 from sim.receivables import recovery
@@ -124,3 +125,23 @@ def test_the_overdue_list_pages_its_filtered_invoices_and_totals_them_all(candid
     assert 'href="/receivables/overdue?bucket=d31_60&amp;q=pagin%C3%A9e&amp;per_page=25' in page.text  # filters kept
     fragment = browser.get("/receivables/overdue", params={"q": "paginée"}, headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and 'id="overdue-table"' in fragment.text
+
+
+def test_todays_reminders_are_listed_by_page_with_every_items_count_and_amount(candidate_with_workspace, login):
+    user, workspace = candidate_with_workspace
+    ws = workspace.id
+    at(ws, date(2026, 11, 24))
+    for n in range(55):  # a first reminder due for each (due 10 days ago, the step is at J+5)
+        an_invoice(ws, a_customer(ws, name=f"Relancé {n:02d}"), "10.00", issued=date(2026, 10, 14),
+                   due=date(2026, 11, 14))
+    with UnitOfWork(ws, write=False) as uow:
+        items = recovery.todo(uow)
+    assert len(items) > 55
+    browser = login(user)
+    second = browser.get("/receivables/todo", params={"page": "2"}).text.replace("\u202f", " ")
+    assert f"51–{len(items)} sur {len(items)} relances" in second
+    assert f'<span class="count" data-testid="todo-count">{len(items)}</span>' in second  # the tab counts them all
+    total = sum((i.amount for i in items), D("0"))
+    assert f"{total:,.2f}".replace(",", " ").replace(".", ",") + " €" in second.replace("\xa0", " ")
+    fragment = browser.get("/receivables/todo", params={"page": "2"}, headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and 'id="todo-table"' in fragment.text

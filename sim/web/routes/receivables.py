@@ -57,9 +57,15 @@ def receivables_todo_count(request: Request, uow: UnitOfWork = Depends(viewing_u
 
 @router.get("/receivables/todo")
 def receivables_todo(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
+    """Today's reminders, the oldest first, by page (the count and amount are every item's)."""
+    from sim.listing import page_of, read_params
+
     items = recovery.todo(uow)
     return render(request, "receivables/todo.html",
-                  {"items": items, "todo_count": len(items), "tab": "todo", **shell(uow, "receivables")})
+                  {"page": page_of(items, read_params(request.query_params, sortable=(), default_sort="")),
+                   "total": sum((i.amount for i in items), aging.ZERO), "todo_count": len(items), "tab": "todo",
+                   **shell(uow, "receivables")},
+                  block="todo_table" if is_htmx(request) else None)
 
 
 OVERDUE_STATES = {"": "Toutes", "due": "Relance à faire", "paused": "Relances suspendues",
