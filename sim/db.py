@@ -97,6 +97,24 @@ def rate_field(**kw: Any) -> Any:
     return Field(sa_type=Fixed(2), **kw)
 
 
+def among(session: Session, column, ids) -> Any:
+    """``column IN ids`` for hundreds of ids, sent as one parameter: an array on PostgreSQL, a
+    JSON list read by ``json_each`` on SQLite. An IN list of hundreds of parameters is rendered
+    anew at each execution, and a join on the conditions that found the ids leads PostgreSQL's
+    planner astray when its estimate is skewed (the open invoices: 400 found, 1 500 guessed, every
+    row of the other table scanned); an id list is looked up by index on either."""
+    import json
+
+    from sqlalchemy import any_, func, literal, literal_column
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    ids = sorted({int(i) for i in ids})
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(ids, ARRAY(Integer)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each(literal(json.dumps(ids))))
+                      .scalar_subquery())
+
+
 # ===== workspace scoping ================================================
 
 class WorkspaceOwned(SQLModel):
@@ -222,7 +240,12 @@ def make_engine(url: str) -> Engine:
                                pool_size=20, max_overflow=20)
         _configure_sqlite(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # psycopg prepares a statement run five times, and PostgreSQL then switches it to a generic
+        # plan, blind to the parameters' values: the open invoices due by a date (400 rows by the
+        # partial index) became a walk of the due-date index over all 30 000 invoices, 0.4 → 4.3 ms.
+        # A plan made for the values at hand each time costs a fraction of a millisecond.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                               connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
     return engine
 
 

@@ -203,7 +203,8 @@ def _sales_ttc(uow, today: date, customer_id: int | None) -> Decimal:
     if customer_id is not None:
         inv = inv.where(Invoice.customer_id == customer_id)
         notes = notes.where(CreditNote.customer_id == customer_id)
-    return Decimal(uow.session.scalar(inv) or 0) - Decimal(uow.session.scalar(notes) or 0)
+    invoiced, credited = uow.session.execute(select(inv.scalar_subquery(), notes.scalar_subquery())).one()
+    return Decimal(invoiced or 0) - Decimal(credited or 0)
 
 
 def dso(receivables: Decimal, sales_ttc: Decimal, days: int = DSO_DAYS) -> Decimal:

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Row, delete, func, select
+from sqlalchemy import Row, delete, func, literal, select
 
 from sim.billing.models import Invoice, InvoiceLine, InvoiceStatus, invoice_is_open
 from sim.clock import sim_date
 from sim.company.service import company_of
 from sim.crm.models import ACTIVE_CLAIM_STATUSES, Claim, Customer, CustomerKind
+from sim.db import among
 from sim.errors import SimError, ValidationFailed
 from sim.formatting import eur, fr_date
 from sim.journal import service as journal
@@ -140,7 +141,7 @@ REMINDER_COLUMNS = (Reminder.invoice_id, Reminder.level, Reminder.sent_on)
 @dataclass
 class InvoiceState:
     invoice: Row  # INVOICE_COLUMNS
-    customer: _Customer
+    customer: _Customer  # CUSTOMER_COLUMNS
     days_late: int
     done: list[Row]  # REMINDER_COLUMNS, oldest first
     next_step: Step | None
@@ -175,10 +176,16 @@ def _open_disputes(uow, invoice_ids=None) -> dict[int, InvoiceDispute]:
     return {d.invoice_id: d for d in uow.session.scalars(query)}
 
 
-def _claimed(uow) -> set[int]:
-    """The invoices an open claim is about (a few in a workspace)."""
-    return set(uow.session.scalars(select(Claim.invoice_id).where(
-        Claim.invoice_id.is_not(None), Claim.status.in_(ACTIVE_CLAIM_STATUSES))))
+def _paused_by(uow) -> tuple[dict[int, InvoiceDispute], set[int]]:
+    """The open disputes (invoice id → dispute) and the invoices an open claim is about: a few
+    in a workspace, found in one statement (the disputes read in full only when there are some)."""
+    found = uow.session.execute(
+        select(InvoiceDispute.invoice_id, literal("dispute")).where(InvoiceDispute.closed_on.is_(None))
+        .union_all(select(Claim.invoice_id, literal("claim")).where(
+            Claim.invoice_id.is_not(None), Claim.status.in_(ACTIVE_CLAIM_STATUSES)))).all()
+    disputed = [invoice_id for invoice_id, kind in found if kind == "dispute"]
+    return (_open_disputes(uow, disputed) if disputed else {},
+            {invoice_id for invoice_id, kind in found if kind == "claim"})
 
 
 def customer_credit(uow, customer_id: int) -> Decimal:
@@ -203,8 +210,7 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None, inc
         conditions.append(Invoice.due_date < today)
     if due_by is not None:
         conditions.append(Invoice.due_date <= due_by)
-    # the invoices with their customers in one statement; their steps and promises found through the
-    # same conditions joined (hundreds of ids, never sent as parameters)
+    # the invoices with their customers, then their steps done and promises by id (db.among: one parameter)
     invoices, customers = [], {}
     for row in uow.session.execute(select(*INVOICE_COLUMNS, *(c.label(f"c_{c.key}") for c in CUSTOMER_COLUMNS))
                                    .join(Customer, Customer.id == Invoice.customer_id).where(*conditions)
@@ -217,15 +223,15 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None, inc
     disputes: dict[int, InvoiceDispute] = {}
     claimed: set[int] = set()
     if invoices:
-        for r in uow.session.execute(select(*REMINDER_COLUMNS).join(Invoice, Invoice.id == Reminder.invoice_id)
-                                     .where(*conditions).order_by(Reminder.sent_on, Reminder.id)):
+        ids = [i.id for i in invoices]
+        for r in uow.session.execute(select(*REMINDER_COLUMNS).where(among(uow.session, Reminder.invoice_id, ids))
+                                     .order_by(Reminder.sent_on, Reminder.id)):
             reminders.setdefault(r.invoice_id, []).append(r)
-        for d in uow.session.scalars(select(ReminderDetail).join(Invoice, Invoice.id == ReminderDetail.invoice_id)
-                                     .where(*conditions, ReminderDetail.promised_payment_date.is_not(None))
+        for d in uow.session.scalars(select(ReminderDetail).where(among(uow.session, ReminderDetail.invoice_id, ids),
+                                                                  ReminderDetail.promised_payment_date.is_not(None))
                                      .order_by(ReminderDetail.sent_on, ReminderDetail.id)):
             promises[d.invoice_id] = d  # the latest
-        disputes = _open_disputes(uow)
-        claimed = _claimed(uow)
+        disputes, claimed = _paused_by(uow)
     # the customer's plans, or every plan (a few in a workspace; not hundreds of customer ids as parameters)
     plans = plan_states(uow, customer_ids=[customer_id] if customer_id is not None else None)
     planned = {}
@@ -302,7 +308,7 @@ def chased_states(uow, *, customer_id: int | None = None, steps: list[Step] | No
 
 @dataclass
 class TodoItem:
-    customer: _Customer
+    customer: _Customer  # CUSTOMER_COLUMNS
     step: Step
     states: list[InvoiceState]
     due_on: date

@@ -152,12 +152,11 @@ def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", e
 def _actions(uow, customer: Customer) -> list[dict]:
     """The steps done, newest first: one line per action of the candidate (its
     invoices, penalties, letter), one per seeded reminder."""
-    details = {d.reminder_id: d for d in uow.session.scalars(
-        select(ReminderDetail).where(ReminderDetail.customer_id == customer.id))}
     actions: dict[str, dict] = {}
-    for r in uow.session.scalars(select(Reminder).where(Reminder.customer_id == customer.id)
-                                 .order_by(Reminder.sent_on.desc(), Reminder.id.desc())):
-        d = details.get(r.id)
+    for r, d in uow.session.execute(select(Reminder, ReminderDetail)  # the step and, for a candidate's, its detail
+                                    .outerjoin(ReminderDetail, ReminderDetail.reminder_id == Reminder.id)
+                                    .where(Reminder.customer_id == customer.id)
+                                    .order_by(Reminder.sent_on.desc(), Reminder.id.desc())):
         key = d.number if d else f"seed-{r.id}"
         line = actions.setdefault(key, {"number": d.number if d else "", "level": r.level,
                                         "channel": d.channel if d else r.channel, "sent_on": r.sent_on,
