@@ -219,3 +219,27 @@ def test_the_pages_read_only_the_invoices_that_can_be_chased_and_miss_none(works
         overdue = [s.invoice.id for s in every if s.days_late > 0]
         assert [s.invoice.id for s in chased if s.days_late > 0] == overdue
         assert [s.invoice.id for s in recovery.invoice_states(uow, include_not_due=False)] == overdue
+
+
+def test_an_open_claim_on_an_invoice_pauses_its_reminders_and_a_dispute_says_why(workspace):
+    from sim.crm import claims
+
+    ws = workspace.id
+    at(ws, date(2026, 10, 25))
+    customer = a_customer(ws)
+    claimed = an_invoice(ws, customer, "480.00", issued=date(2026, 9, 15), due=date(2026, 10, 15))
+    disputed = an_invoice(ws, customer, "240.00", issued=date(2026, 9, 16), due=date(2026, 10, 16))
+    chased = an_invoice(ws, customer, "120.00", issued=date(2026, 9, 17), due=date(2026, 10, 17))
+    with UnitOfWork(ws) as uow:
+        claims.open_claim(uow, actor=ACTOR, customer_id=customer.id, category="billing", subject="Prix facturé",
+                          invoice_id=claimed.id)
+        recovery.flag_dispute(uow, actor=ACTOR, invoice_id=disputed.id, reason="Quantité contestée",
+                              withhold_payment=False)
+        uow.commit()
+    with UnitOfWork(ws, write=False) as uow:
+        states = {s.invoice.number: s for s in recovery.invoice_states(uow, customer_id=customer.id)}
+    assert states[claimed.number].paused == "Réclamation ouverte sur la facture : relances suspendues"
+    assert states[disputed.number].paused == "Facture contestée : relances suspendues"
+    assert states[disputed.number].dispute.reason == "Quantité contestée"
+    assert states[chased.number].paused == "" and states[chased.number].due_today
+    assert [(level, numbers) for level, numbers, *_ in _todo(ws, customer)] == [("first", [chased.number])]
