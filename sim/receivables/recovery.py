@@ -193,10 +193,12 @@ def customer_credit(uow, customer_id: int) -> Decimal:
 
 
 def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None, include_not_due: bool = True,
-                   due_by: date | None = None, steps: list[Step] | None = None) -> list[InvoiceState]:
+                   due_by: date | None = None, steps: list[Step] | None = None,
+                   plans: list | None = None) -> list[InvoiceState]:
     """Every open invoice (of a customer, or these) with its place on the ladder;
     only the overdue ones without ``include_not_due``, only those due by
-    ``due_by`` with it (both in SQL: 1 500 open invoices at the large size)."""
+    ``due_by`` with it (both in SQL: 1 500 open invoices at the large size). ``steps`` and
+    ``plans`` (the plan states of the customer, or of every customer): when the caller has them."""
     from sim.receivables.plans import plan_states
 
     today = sim_date(uow)
@@ -233,7 +235,8 @@ def invoice_states(uow, *, customer_id: int | None = None, invoice_ids=None, inc
             promises[d.invoice_id] = d  # the latest
         disputes, claimed = _paused_by(uow)
     # the customer's plans, or every plan (a few in a workspace; not hundreds of customer ids as parameters)
-    plans = plan_states(uow, customer_ids=[customer_id] if customer_id is not None else None)
+    if plans is None:  # the caller's (a recovery file shows them too), or read here
+        plans = plan_states(uow, customer_ids=[customer_id] if customer_id is not None else None)
     planned = {}
     for ps in plans:
         if ps.plan.status in (PaymentPlanStatus.ACTIVE, PaymentPlanStatus.PENDING):

@@ -38,6 +38,8 @@ def shell(uow, active: str) -> dict:
                                      late_statement(sim_date(uow)).scalar_subquery()).limit(1)).first()
     company, unread, late = (row[0], row[1] or 0, row[2] or 0) if row is not None else (
         None, unread_count(uow), late_count(uow))
+    if company is not None:  # what sim.company.service.company_of answers from then on
+        uow.session.info.setdefault("company", company)
     return {"company": company, "workspace": uow.workspace_row(), "nav": CANDIDATE_NAV, "active": active,
             "unread": unread, "nav_counts": {"projects": late}, "fresh": 0}
 

@@ -120,8 +120,10 @@ def _consulted(uow, customer: Customer) -> bool:
 
 def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", errors=None, values=None) -> dict:
     customer = uow.get(Customer, customer_id)
+    frame = shell(uow, "receivables")  # first: the company it reads serves the letters' templates too
     steps = recovery.procedure(uow)
-    states = recovery.invoice_states(uow, customer_id=customer.id, steps=steps)
+    plan_states = plans.plan_states(uow, customer_ids=[customer.id])
+    states = recovery.invoice_states(uow, customer_id=customer.id, steps=steps, plans=plan_states)
     items = recovery.todo(uow, customer_id=customer.id, states=states, steps=steps)
     credit = states[0].credit if states else recovery.customer_credit(uow, customer.id)
     compose = compose if compose in ("courtesy", "first", "second") else ""
@@ -142,11 +144,11 @@ def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", e
             "channels": RecoveryChannel, "channel_codes": {c.value for c in RecoveryChannel},
             "claims": {c.number: c for c in recovery.penalties_for(uow, [s.invoice for s in states],
                                                                    b2b=customer.kind == CustomerKind.B2B)},
-            "plans": plans.plan_states(uow, customer_ids=[customer.id]), "plan_status": PaymentPlanStatus,
+            "plans": plan_states, "plan_status": PaymentPlanStatus,
             "report": report if report is not None and _consulted(uow, customer) else None,
             "company": company_of(uow), "credit": credit,
             "errors": errors or {}, "values": values or {}, "form_token": new_form_token(),
-            **shell(uow, "receivables")}
+            **frame}
 
 
 def _actions(uow, customer: Customer) -> list[dict]:
