@@ -14,9 +14,10 @@ DELEGATION_FIELDS = ("max_discount_pct", "max_credit_overrun_pct", "max_payment_
 def company_of(uow) -> Company:
     """The workspace's company, read once a unit of work: the mapped object itself, so a change
     made in the same unit of work shows on it (a page that quotes it in several places asks once)."""
-    company = uow.session.info.get("company")
+    key = ("company", uow.session.info.get("workspace_id"))  # a session may go on to seed another workspace
+    company = uow.session.info.get(key)
     if company is None:
-        company = uow.session.info["company"] = uow.session.scalars(select(Company)).one()
+        company = uow.session.info[key] = uow.session.scalars(select(Company)).one()
     return company
 
 

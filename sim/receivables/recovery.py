@@ -85,11 +85,12 @@ class RecoveryRefused(SimError):
 
 def procedure(uow) -> list[Step]:
     """The company's ladder, read once a unit of work (``set_procedure`` replaces it there too)."""
-    steps = uow.session.info.get("recovery_steps")
+    key = ("recovery_steps", uow.session.info.get("workspace_id"))
+    steps = uow.session.info.get(key)
     if steps is None:
         rows = uow.session.execute(select(RecoveryStep.level, RecoveryStep.offset_days, RecoveryStep.channel)
                                    .order_by(RecoveryStep.position, RecoveryStep.id)).all()
-        steps = uow.session.info["recovery_steps"] = [Step(*r) for r in rows] or list(DEFAULT_PROCEDURE)
+        steps = uow.session.info[key] = [Step(*r) for r in rows] or list(DEFAULT_PROCEDURE)
     return list(steps)
 
 
@@ -119,7 +120,7 @@ def set_procedure(uow, *, actor: str, steps: list[dict]) -> list[Step]:
     for position, step in enumerate(parsed):
         uow.session.add(RecoveryStep(workspace_id=uow.workspace_id, position=position, level=step.level,
                                      offset_days=step.offset_days, channel=step.channel))
-    uow.session.info["recovery_steps"] = list(parsed)
+    uow.session.info[("recovery_steps", uow.session.info.get("workspace_id"))] = list(parsed)
     journal.append(uow, kind="recovery.procedure_set", actor=actor,
                    payload={"steps": [{"level": s.level, "offset_days": s.offset_days, "channel": s.channel}
                                       for s in parsed]})

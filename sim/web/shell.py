@@ -39,7 +39,7 @@ def shell(uow, active: str) -> dict:
     company, unread, late = (row[0], row[1] or 0, row[2] or 0) if row is not None else (
         None, unread_count(uow), late_count(uow))
     if company is not None:  # what sim.company.service.company_of answers from then on
-        uow.session.info.setdefault("company", company)
+        uow.session.info.setdefault(("company", uow.session.info.get("workspace_id")), company)
     return {"company": company, "workspace": uow.workspace_row(), "nav": CANDIDATE_NAV, "active": active,
             "unread": unread, "nav_counts": {"projects": late}, "fresh": 0}
 
