@@ -17,13 +17,15 @@ rolls everything back.
 """
 from __future__ import annotations
 
+import json
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Iterator, TypeVar
 
-from sqlalchemy import BigInteger, Integer, Numeric, column, event, text
+from sqlalchemy import BigInteger, Integer, Numeric, any_, column, event, func, literal, literal_column, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.types import TypeDecorator
@@ -103,11 +105,6 @@ def among(session: Session, column, ids) -> Any:
     anew at each execution, and a join on the conditions that found the ids leads PostgreSQL's
     planner astray when its estimate is skewed (the open invoices: 400 found, 1 500 guessed, every
     row of the other table scanned); an id list is looked up by index on either."""
-    import json
-
-    from sqlalchemy import any_, func, literal, literal_column
-    from sqlalchemy.dialects.postgresql import ARRAY
-
     ids = sorted({int(i) for i in ids})
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(literal(ids, ARRAY(Integer)))

@@ -11,14 +11,22 @@ from sim.journal import service as journal
 DELEGATION_FIELDS = ("max_discount_pct", "max_credit_overrun_pct", "max_payment_plan_months", "max_gesture_pct")
 
 
+def _memo_key(uow) -> tuple:
+    return ("company", uow.session.info.get("workspace_id"))  # a session may go on to seed another workspace
+
+
 def company_of(uow) -> Company:
     """The workspace's company, read once a unit of work: the mapped object itself, so a change
     made in the same unit of work shows on it (a page that quotes it in several places asks once)."""
-    key = ("company", uow.session.info.get("workspace_id"))  # a session may go on to seed another workspace
-    company = uow.session.info.get(key)
+    company = uow.session.info.get(_memo_key(uow))
     if company is None:
-        company = uow.session.info[key] = uow.session.scalars(select(Company)).one()
+        company = remember_company(uow, uow.session.scalars(select(Company)).one())
     return company
+
+
+def remember_company(uow, company: Company) -> Company:
+    """``company`` read by some other statement (the shell's): what ``company_of`` answers from then on."""
+    return uow.session.info.setdefault(_memo_key(uow), company)
 
 
 def set_delegation(uow, *, actor: str, **levels) -> Company:

@@ -39,7 +39,7 @@ from decimal import Decimal
 from sqlalchemy import Date, Integer, and_, bindparam, case, distinct, extract, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from sim.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, invoice_is_open
 from sim.company.models import SalesRep
 from sim.crm.models import Customer
 from sim.db import Fixed
@@ -385,7 +385,7 @@ def _sources(measure: str) -> list[tuple[_Source, list, int]]:
                           func.count(distinct(case((Quote.status == "accepted", Quote.id))))], 1)]
     if measure == "overdue":
         def late(invoice):
-            return [invoice.due_date < today, invoice.amount_due > 0, invoice.status.not_in(("paid", "credited"))]
+            return [invoice.due_date < today, invoice_is_open(invoice), invoice.status.not_in(("paid", "credited"))]
 
         overdue = _Source(Invoice, [(Customer, Invoice.customer_id == Customer.id, False)], Invoice.due_date,
                           where=late(Invoice))

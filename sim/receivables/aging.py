@@ -31,16 +31,14 @@ BUCKET_LABELS = {"not_due": "Non échu", "d1_30": "1 – 30 j", "d31_60": "31 �
 DSO_DAYS = 90  # the period of sales the DSO is measured on
 
 
+# the buckets between "not due" and "> 90 days": (bucket, first and last day late)
+LATE_BUCKETS = (("d1_30", 1, 30), ("d31_60", 31, 60), ("d61_90", 61, 90))
+
+
 def bucket_of(days_late: int) -> str:
     if days_late <= 0:
         return "not_due"
-    if days_late <= 30:
-        return "d1_30"
-    if days_late <= 60:
-        return "d31_60"
-    if days_late <= 90:
-        return "d61_90"
-    return "d90"
+    return next((b for b, _, last in LATE_BUCKETS if days_late <= last), "d90")
 
 
 _Customer = namedtuple("_Customer", "id code name in_litigation")  # what the balance shows of a customer
@@ -101,10 +99,11 @@ def _grouped(today: date, customer_id: int | None = None):
     def of(model):
         return (model.customer_id == customer_id,) if customer_id is not None else ()
 
-    limits = [(b, lo, hi) for b, lo, hi in (("d1_30", 1, 30), ("d31_60", 31, 60), ("d61_90", 61, 90))]
-    ages = {"not_due": Invoice.due_date >= today, "d90": Invoice.due_date < today - timedelta(days=90)}
-    for b, lo, hi in limits:  # lo to hi days late: due between today - hi and today - lo
-        ages[b] = Invoice.due_date.between(today - timedelta(days=hi), today - timedelta(days=lo))
+    # bucket_of in SQL: first to last days late = due between today - last and today - first
+    ages = {"not_due": Invoice.due_date >= today,
+            "d90": Invoice.due_date < today - timedelta(days=LATE_BUCKETS[-1][2])}
+    for b, first, last in LATE_BUCKETS:
+        ages[b] = Invoice.due_date.between(today - timedelta(days=last), today - timedelta(days=first))
     sources = [select(Invoice.customer_id.label("customer_id"),
                       *(case((ages[b], Invoice.amount_due), else_=zero).label(b) for b in BUCKETS),
                       zero.label("credit")).where(invoice_is_open(), *of(Invoice))]

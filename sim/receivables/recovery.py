@@ -169,12 +169,11 @@ class InvoiceState:
     _today: date = field(default=date.min, repr=False)
 
 
-def _open_disputes(uow, invoice_ids=None) -> dict[int, InvoiceDispute]:
-    """invoice id → its open dispute, of these invoices (or of every invoice: a few in a workspace)."""
-    query = select(InvoiceDispute).where(InvoiceDispute.closed_on.is_(None)).order_by(InvoiceDispute.id)
-    if invoice_ids is not None:
-        query = query.where(InvoiceDispute.invoice_id.in_(invoice_ids))
-    return {d.invoice_id: d for d in uow.session.scalars(query)}
+def _open_disputes(uow, invoice_ids) -> dict[int, InvoiceDispute]:
+    """invoice id → its open dispute, of these invoices."""
+    return {d.invoice_id: d for d in uow.session.scalars(
+        select(InvoiceDispute).where(InvoiceDispute.invoice_id.in_(invoice_ids), InvoiceDispute.closed_on.is_(None))
+        .order_by(InvoiceDispute.id))}
 
 
 def _paused_by(uow) -> tuple[dict[int, InvoiceDispute], set[int]]:

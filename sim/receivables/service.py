@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from sim.billing.models import Invoice, InvoiceStatus
+from sim.billing.models import Invoice, InvoiceStatus, invoice_is_open
 from sim.clock import sim_date
 from sim.company.numbering import next_number
 from sim.crm.models import Customer, PaymentMethod
@@ -50,7 +50,7 @@ def record_payment(uow, *, actor: str, customer_id: int, method: str, amount, al
     if received_on > today:
         errors["received_on"] = "Un règlement ne peut pas être daté après aujourd'hui."
     open_invoices = {i.id: i for i in uow.session.scalars(
-        select(Invoice).where(Invoice.customer_id == customer.id, Invoice.amount_due > 0))}
+        select(Invoice).where(Invoice.customer_id == customer.id, invoice_is_open()))}
     allocated: list[tuple[Invoice, Decimal]] = []
     for invoice_id, raw in allocations.items():
         key = f"alloc-{invoice_id}"
@@ -194,7 +194,7 @@ def allocate_credit(uow, *, actor: str, customer_id: int, source: str, invoice_i
     value = _amount(amount, "amount", errors)
     id_ = read_id(str(invoice_id or ""))
     invoice = uow.session.scalars(select(Invoice).where(Invoice.id == id_, Invoice.customer_id == customer.id,
-                                                        Invoice.amount_due > 0)).first() if id_ else None
+                                                        invoice_is_open())).first() if id_ else None
     if invoice is None:
         errors["invoice"] = "Choisissez une facture ouverte de ce client."
     if value is not None and "amount" not in errors:

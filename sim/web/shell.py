@@ -31,6 +31,7 @@ def shell(uow, active: str) -> dict:
     """The company, the unread messages and the late tasks (the menu's counts) in one round trip; the
     workspace (its name, its clock) as the unit of work already holds it."""
     from sim.clock import sim_date
+    from sim.company.service import remember_company
     from sim.inbox.service import unread_count, unread_statement
     from sim.projects.service import late_count, late_statement
 
@@ -38,8 +39,8 @@ def shell(uow, active: str) -> dict:
                                      late_statement(sim_date(uow)).scalar_subquery()).limit(1)).first()
     company, unread, late = (row[0], row[1] or 0, row[2] or 0) if row is not None else (
         None, unread_count(uow), late_count(uow))
-    if company is not None:  # what sim.company.service.company_of answers from then on
-        uow.session.info.setdefault(("company", uow.session.info.get("workspace_id")), company)
+    if company is not None:
+        remember_company(uow, company)
     return {"company": company, "workspace": uow.workspace_row(), "nav": CANDIDATE_NAV, "active": active,
             "unread": unread, "nav_counts": {"projects": late}, "fresh": 0}
 

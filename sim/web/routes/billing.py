@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from sim.accounts.models import User
-from sim.billing.models import CreditNote, EInvoiceStatus, Invoice, InvoiceLine, InvoiceStatus
+from sim.billing.models import CreditNote, EInvoiceStatus, Invoice, InvoiceLine, InvoiceStatus, invoice_is_open
 from sim.billing.einvoice import STATUS_CODES, status_history, status_label
 from sim.billing.service import invoice_delivery, issue_credit_note
 from sim.clock import sim_date
@@ -231,7 +231,7 @@ def invoice_credit_note_by_amount(request: Request, invoice_id: int, user: User 
 
 def _payment_context(uow, customer_id: int) -> dict:
     customer = uow.get(Customer, customer_id)
-    invoices = uow.session.scalars(select(Invoice).where(Invoice.customer_id == customer.id, Invoice.amount_due > 0)
+    invoices = uow.session.scalars(select(Invoice).where(Invoice.customer_id == customer.id, invoice_is_open())
                                    .order_by(Invoice.due_date, Invoice.number)).all()
     from sim.receivables.service import open_credits
 

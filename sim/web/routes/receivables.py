@@ -3,18 +3,20 @@ overdue list, and a customer's recovery file with the procedure's actions
 (sim/receivables/recovery.py, plans.py)."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from sim.accounts.models import User
-from sim.company.service import company_of
 from sim.crm.models import Customer, CustomerKind
 from sim.db import NotFound, UnitOfWork
 from sim.errors import SimError
 from sim.formatting import eur
 from sim.journal.models import JournalEntry
+from sim.listing import page_of, read_params
 from sim.receivables import aging, plans, recovery
 from sim.receivables.models import (
     CreditReport, PaymentPlanStatus, RecoveryChannel, Reminder, ReminderDetail, ReminderLevel,
@@ -27,7 +29,6 @@ from sim.web.routes import form_data, router as routes_router
 from sim.web.shell import shell
 
 router = routes_router()
-MAX_TEXT = 100
 
 
 # ===== the company's receivables ===========================================
@@ -37,8 +38,6 @@ def receivables_page(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
     """The aged balance: the company's total over every customer with a balance,
     the customers by page (the most overdue first), searched by name or code; the
     tab's count of today's reminders comes after (/receivables/todo/count)."""
-    from sim.listing import read_params
-
     balance, page = aging.aged_page(uow, read_params(request.query_params, sortable=("overdue",),
                                                      default_sort="overdue"))
     return render(request, "receivables/aged_balance.html",
@@ -58,8 +57,6 @@ def receivables_todo_count(request: Request, uow: UnitOfWork = Depends(viewing_u
 @router.get("/receivables/todo")
 def receivables_todo(request: Request, uow: UnitOfWork = Depends(viewing_uow)):
     """Today's reminders, the oldest first, by page (the count and amount are every item's)."""
-    from sim.listing import page_of, read_params
-
     items = recovery.todo(uow)
     return render(request, "receivables/todo.html",
                   {"page": page_of(items, read_params(request.query_params, sortable=(), default_sort="")),
@@ -78,10 +75,6 @@ def receivables_overdue(request: Request, bucket: str = "", state: str = "",
                         uow: UnitOfWork = Depends(viewing_uow)):
     """The overdue invoices, the latest first, filtered (search, age, situation) and by page;
     the count and the amount due are the filtered rows' own, every page."""
-    from urllib.parse import urlencode
-
-    from sim.listing import page_of, read_params
-
     params = read_params(request.query_params, sortable=(), default_sort="")
     q = params.q
     bucket = bucket if bucket in aging.BUCKETS[1:] else ""
@@ -146,7 +139,7 @@ def _file_context(uow, customer_id: int, *, compose: str = "", lang: str = "", e
                                                                    b2b=customer.kind == CustomerKind.B2B)},
             "plans": plan_states, "plan_status": PaymentPlanStatus,
             "report": report if report is not None and _consulted(uow, customer) else None,
-            "company": company_of(uow), "credit": credit,
+            "credit": credit,  # the company: the shell's (frame)
             "errors": errors or {}, "values": values or {}, "form_token": new_form_token(),
             **frame}
 
